@@ -1,0 +1,83 @@
+import { Api, FatalApiError } from './api.js'
+import { describeDetails } from './api-error.js'
+import { Authorizer, noAuth } from './auth.js'
+import { joinUrl } from './endpoints.js'
+
+export interface Project {
+  id: string
+  name: string
+}
+
+export interface ScopedToken {
+  token: string
+  project?: Project
+  expiresAt?: string
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+}
+
+function project(v: unknown): Project | undefined {
+  const p = obj(v)
+  return typeof p?.['id'] === 'string' && typeof p['name'] === 'string' ? { id: p['id'], name: p['name'] } : undefined
+}
+
+/** IAM calls: the project named after a region (KeystoneListProjects) and the OIDC token exchange. */
+export class IamClient {
+  constructor(
+    private readonly api: Api,
+    private readonly endpoint: URL
+  ) {}
+
+  /** Exactly one project of that name, or an error that says what was found. Never creates one. */
+  async projectIdFor(region: string, auth: Authorizer): Promise<string> {
+    const { value: projects } = await this.api.call({
+      method: 'GET',
+      url: joinUrl(this.endpoint, '/v3/projects', { name: region }),
+      auth,
+      decode: json => {
+        const list = obj(json)?.['projects']
+        if (!Array.isArray(list)) return undefined
+        const decoded = list.map(project)
+        return decoded.every(p => p !== undefined) ? (decoded as Project[]) : undefined
+      },
+      explain: (status, d) =>
+        `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}). ` +
+        'Set project-id to skip the lookup, or allow the identity to list projects (iam:projects:list).'
+    })
+    const matching = projects.filter(p => p.name === region)
+    if (matching.length === 1 && matching[0]) return matching[0].id
+    if (matching.length === 0) {
+      throw new FatalApiError(`IAM has no project named ${region} for these credentials: check region, or set project-id.`)
+    }
+    throw new FatalApiError(
+      `IAM has ${matching.length} projects named ${region} (${matching.map(p => p.id).join(', ')}): set project-id to the one that holds the cluster.`
+    )
+  }
+
+  /** Exchanges a GitHub OIDC ID token for an IAM token scoped to the project (by ID) or to the region (by name). */
+  async exchangeIdToken(idToken: string, identityProvider: string, scope: { projectId?: string; region?: string }): Promise<ScopedToken> {
+    const scopeBody = scope.projectId ? { project: { id: scope.projectId } } : { project: { name: scope.region } }
+    const { value } = await this.api.call({
+      method: 'POST',
+      url: joinUrl(this.endpoint, '/v3.0/OS-AUTH/id-token/tokens'),
+      headers: { 'Content-Type': 'application/json;charset=utf8', 'X-Idp-Id': identityProvider },
+      body: JSON.stringify({ auth: { id_token: { id: idToken }, scope: scopeBody } }),
+      auth: noAuth,
+      decode: (json, headers) => {
+        const token = headers['x-subject-token']
+        if (typeof token !== 'string' || !token) return undefined
+        const body = obj(obj(json)?.['token'])
+        const expires = body?.['expires_at']
+        return { token, project: project(body?.['project']), expiresAt: typeof expires === 'string' ? expires : undefined }
+      },
+      explain: (status, d) =>
+        `IAM refused the GitHub OIDC token (HTTP ${status} ${describeDetails(d)}). Check: identity-provider is the ID of an ` +
+        'OpenID Connect identity provider with programmatic access whose idp_url is https://token.actions.githubusercontent.com; ' +
+        "its client_id equals the audience input (or the action's default audience); its mapping rules admit this repository's " +
+        `workflows (the token's sub claim); and the mapped user group has CCE permissions in ${scope.projectId ? `project ${scope.projectId}` : `region ${scope.region}`}.`
+    })
+    return value
+  }
+}

@@ -1,0 +1,213 @@
+import { Config, Credential, InputError, OnPause } from './config.js'
+import { formatDuration, parseDuration } from './duration.js'
+import {
+  KNOWN_REGIONS,
+  REGION_PATTERN,
+  defaultCceEndpoint,
+  defaultIamEndpoint,
+  parseEndpoint
+} from './endpoints.js'
+import type { Secrets } from './secrets.js'
+
+export type GetInput = (name: string) => string
+export type Env = Record<string, string | undefined>
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
+const MIN_INTERVAL_MS = 1000
+const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
+
+/** Environment credential sets, in order of precedence (cce-api.md §8). */
+const ENV_KEY_SETS = [
+  { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
+  { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },
+  { ak: 'CLOUD_SDK_AK', sk: 'CLOUD_SDK_SK' }
+] as const
+const SECRET_ENV = ENV_KEY_SETS.flatMap(s => ('token' in s ? [s.sk, s.token] : [s.sk]))
+const REGION_ENV = ['HUAWEI_CLOUD_REGION']
+const PROJECT_ENV = ['HUAWEI_CLOUD_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID']
+
+/**
+ * Reads and validates every input into a Config. Secrets are masked before anything else is looked at,
+ * so that no later error message or debug line can print one in the clear.
+ */
+export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Config {
+  const input = (name: string): string => getInput(name).trim()
+  const fromEnv = (name: string): string => (env[name] ?? '').trim()
+
+  for (const name of ['secret-access-key', 'security-token', 'auth-token']) secrets.add(input(name))
+  for (const name of SECRET_ENV) secrets.add(fromEnv(name))
+
+  const clusterId = requireId('cluster-id', input('cluster-id'))
+  const taskId = optionalId('task-id', input('task-id'))
+
+  const [regionText, regionSource] = firstOf(input('region'), 'input region', REGION_ENV, fromEnv)
+  if (regionText && !REGION_PATTERN.test(regionText)) {
+    throw new InputError(
+      `Input region (from ${regionSource}) is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`
+    )
+  }
+  const region = regionText || undefined
+
+  const [projectText, projectSource] = firstOf(input('project-id'), 'input project-id', PROJECT_ENV, fromEnv)
+  const projectId = projectText ? requireId(`project-id (from ${projectSource})`, projectText) : undefined
+
+  const cceEndpoint = endpointFrom('endpoint', input('endpoint'))
+  if (!cceEndpoint && !region) {
+    throw new InputError('Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1')
+  }
+  const iamEndpoint = endpointFrom('iam-endpoint', input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT'))
+
+  const timeoutMs = durationFrom('timeout', input('timeout') || '60m', 1)
+  const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS)
+  const onPause = onPauseFrom(input('on-pause') || 'wait')
+  const credential = credentialFrom(input, fromEnv)
+
+  if (!projectId && !region) {
+    throw new InputError(
+      'Input project-id is empty and there is no region to look it up by: set project-id, or region (the project named after the region is used)'
+    )
+  }
+
+  return {
+    clusterId,
+    taskId,
+    region,
+    projectId,
+    regionSource: region ? regionSource : undefined,
+    projectSource: projectId ? projectSource : undefined,
+    cceEndpoint: cceEndpoint ?? defaultCceEndpoint(region as string),
+    iamEndpoint: iamEndpoint ?? defaultIamEndpoint(region),
+    timeoutMs,
+    intervalMs,
+    onPause,
+    credential
+  }
+}
+
+function firstOf(value: string, label: string, envNames: string[], fromEnv: (n: string) => string): [string, string] {
+  if (value) return [value, label]
+  for (const name of envNames) if (fromEnv(name)) return [fromEnv(name), `environment ${name}`]
+  return ['', '']
+}
+
+function requireId(name: string, value: string): string {
+  if (!value) throw new InputError(`Input ${name} is required: the ID as shown in the CCE console`)
+  return checkId(name, value)
+}
+
+function optionalId(name: string, value: string): string | undefined {
+  return value ? checkId(name, value) : undefined
+}
+
+function checkId(name: string, value: string): string {
+  if (!ID_PATTERN.test(value)) {
+    throw new InputError(
+      `Input ${name} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`
+    )
+  }
+  return value
+}
+
+function endpointFrom(name: string, value: string): URL | undefined {
+  if (!value) return undefined
+  const parsed = parseEndpoint(value)
+  if (typeof parsed === 'string') {
+    throw new InputError(
+      `Input ${name} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`
+    )
+  }
+  return parsed
+}
+
+function durationFrom(name: string, value: string, minimumMs: number): number {
+  const ms = parseDuration(value)
+  if (ms === undefined) {
+    throw new InputError(
+      `Input ${name} is "${value}": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)`
+    )
+  }
+  if (ms < minimumMs) {
+    throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`)
+  }
+  return ms
+}
+
+function onPauseFrom(value: string): OnPause {
+  const v = value.toLowerCase() as OnPause
+  if (!ON_PAUSE.includes(v)) {
+    throw new InputError(`Input on-pause is "${value}": accepted values are wait, fail and succeed`)
+  }
+  return v
+}
+
+/**
+ * Precedence: the explicit inputs (auth-token, access-key-id/secret-access-key, identity-provider), of which at
+ * most one may be given; then the environment variable sets in ENV_KEY_SETS order.
+ */
+function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => string): Credential {
+  const explicit: Credential[] = []
+  const named: string[] = []
+
+  const token = input('auth-token')
+  if (token) {
+    explicit.push({ kind: 'token', token, source: 'input auth-token' })
+    named.push('auth-token')
+  }
+
+  const ak = input('access-key-id')
+  const sk = input('secret-access-key')
+  const securityToken = input('security-token')
+  if (ak || sk) {
+    if (!ak) throw new InputError('Input secret-access-key is set but access-key-id is empty: give both, or neither')
+    if (!sk) throw new InputError('Input access-key-id is set but secret-access-key is empty: give both, or neither')
+    explicit.push({
+      kind: 'aksk',
+      accessKeyId: ak,
+      secretAccessKey: sk,
+      securityToken: securityToken || undefined,
+      source: securityToken ? 'inputs access-key-id/secret-access-key/security-token' : 'inputs access-key-id/secret-access-key'
+    })
+    named.push('access-key-id/secret-access-key')
+  } else if (securityToken) {
+    throw new InputError('Input security-token is set without access-key-id and secret-access-key: it is only used with temporary AK/SK')
+  }
+
+  const idp = input('identity-provider')
+  const audience = input('audience')
+  if (idp) {
+    checkId('identity-provider', idp)
+    explicit.push({ kind: 'oidc', identityProvider: idp, audience: audience || undefined, source: 'input identity-provider (GitHub OIDC)' })
+    named.push('identity-provider')
+  } else if (audience) {
+    throw new InputError('Input audience is set without identity-provider: it is only used for OIDC login')
+  }
+
+  if (explicit.length > 1) {
+    throw new InputError(
+      `Inputs ${named.join(' and ')} are both set: give exactly one credential method (auth-token, access-key-id/secret-access-key, or identity-provider)`
+    )
+  }
+  if (explicit[0]) return explicit[0]
+
+  for (const set of ENV_KEY_SETS) {
+    const envAk = fromEnv(set.ak)
+    const envSk = fromEnv(set.sk)
+    if (!envAk && !envSk) continue
+    if (!envAk || !envSk) {
+      const [present, missing] = envAk ? [set.ak, set.sk] : [set.sk, set.ak]
+      throw new InputError(`Environment variable ${present} is set but ${missing} is empty: set both, or neither`)
+    }
+    const envToken = 'token' in set ? fromEnv(set.token) : ''
+    return {
+      kind: 'aksk',
+      accessKeyId: envAk,
+      secretAccessKey: envSk,
+      securityToken: envToken || undefined,
+      source: `environment ${set.ak}/${set.sk}${envToken ? `/${(set as { token: string }).token}` : ''}`
+    }
+  }
+
+  throw new InputError(
+    'No credentials: set identity-provider (GitHub OIDC, no stored key), access-key-id and secret-access-key, or auth-token — or the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK'
+  )
+}

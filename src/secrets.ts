@@ -1,0 +1,23 @@
+/**
+ * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
+ * (`::add-mask::`), and `redact` scrubs it from any text we print ourselves, as a second line of defence
+ * (an API error message may echo a header value back, and the runner's masking is not active locally).
+ */
+export class Secrets {
+  private readonly values = new Set<string>()
+
+  constructor(private readonly mask: (value: string) => void) {}
+
+  add(value: string | undefined): void {
+    const v = value?.trim()
+    if (!v || this.values.has(v)) return
+    this.values.add(v)
+    this.mask(v)
+  }
+
+  redact(text: string): string {
+    let out = text
+    for (const v of this.values) out = out.split(v).join('***')
+    return out
+  }
+}

@@ -1,0 +1,50 @@
+/** The upgrade task as the API reports it (cce-api.md §1), and how each phase ends the wait. */
+
+export interface UpgradeTask {
+  uid: string
+  version: string
+  targetVersion: string
+  phase: string
+  /** As the API reports it, e.g. "45.00". */
+  progress: string
+  creationTimestamp: string
+  completionTime: string
+}
+
+export const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'] as const
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? v.toFixed(2) : ''
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+}
+
+/** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
+export function decodeTask(json: unknown): UpgradeTask | undefined {
+  const root = obj(json)
+  const metadata = obj(root['metadata'])
+  const spec = obj(root['spec'])
+  const status = obj(root['status'])
+  const phase = str(status['phase'])
+  if (!phase) return undefined
+  return {
+    uid: str(metadata['uid']),
+    version: str(spec['version']),
+    targetVersion: str(spec['targetVersion']),
+    phase,
+    progress: str(status['progress']),
+    creationTimestamp: str(metadata['creationTimestamp']),
+    completionTime: str(status['completionTime'])
+  }
+}
+
+/** The list answer; a list with an item that is not a task is "not the expected JSON". */
+export function decodeTaskList(json: unknown): UpgradeTask[] | undefined {
+  if (!json || typeof json !== 'object') return undefined
+  const items = obj(json)['items'] ?? []
+  if (!Array.isArray(items)) return undefined
+  const tasks = items.map(decodeTask)
+  return tasks.every((t): t is UpgradeTask => t !== undefined) ? tasks : undefined
+}

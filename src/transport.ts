@@ -1,0 +1,133 @@
+import * as http from 'node:http'
+import * as https from 'node:https'
+import { HttpClient } from '@actions/http-client'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface HttpRequest {
+  method: 'GET' | 'POST'
+  url: URL
+  headers: Record<string, string>
+  body?: string
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+export interface HttpResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+export type Send = (req: HttpRequest) => Promise<HttpResponse>
+
+/**
+ * Why a request got no usable response. `transient` failures are retried until the deadline; the others are
+ * configuration problems (a host that does not exist, a certificate that does not verify) and end the step.
+ */
+export type TransportFailure = 'timeout' | 'aborted' | 'connection' | 'dns' | 'tls' | 'too-large'
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError'
+  constructor(
+    readonly kind: TransportFailure,
+    message: string
+  ) {
+    super(message)
+  }
+  get transient(): boolean {
+    return this.kind === 'timeout' || this.kind === 'connection'
+  }
+}
+
+const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/
+
+export function classifyNetworkError(err: NodeJS.ErrnoException): TransportError {
+  const code = err.code ?? ''
+  if (code === 'ENOTFOUND') {
+    return new TransportError('dns', `host name not found (${err.message})`)
+  }
+  if (TLS_CODES.test(code)) {
+    return new TransportError('tls', `TLS certificate check failed: ${code} (${err.message})`)
+  }
+  return new TransportError('connection', `${code || 'connection error'}: ${err.message}`)
+}
+
+/**
+ * One HTTP exchange, no retries and no redirects (a token must never travel to another host). The proxy
+ * agent comes from @actions/http-client so https_proxy/no_proxy behave as in every other action.
+ */
+export function createTransport(userAgent: string): { send: Send; close: () => void } {
+  const client = new HttpClient(userAgent, [], { keepAlive: true, allowRedirects: false, maxRetries: 0 })
+  const agents = new Set<http.Agent>()
+
+  const send: Send = req =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      if (req.signal?.aborted) return reject(new TransportError('aborted', 'cancelled'))
+      const agent = client.getAgent(req.url.href)
+      agents.add(agent)
+      const mod = req.url.protocol === 'https:' ? https : http
+      const headers: Record<string, string | number> = { 'User-Agent': userAgent, ...req.headers }
+      if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body)
+
+      let settled = false
+      const fail = (e: TransportError): void => {
+        if (settled) return
+        settled = true
+        cleanup()
+        reject(e)
+        request.destroy()
+      }
+      const onAbort = (): void => fail(new TransportError('aborted', 'cancelled'))
+      const timer = setTimeout(
+        () => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)),
+        req.timeoutMs
+      )
+      const cleanup = (): void => {
+        clearTimeout(timer)
+        req.signal?.removeEventListener('abort', onAbort)
+      }
+      req.signal?.addEventListener('abort', onAbort, { once: true })
+
+      const request = mod.request(
+        {
+          protocol: req.url.protocol,
+          hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: req.url.port || undefined,
+          path: req.url.pathname + req.url.search,
+          method: req.method,
+          headers,
+          agent
+        },
+        res => {
+          const chunks: Buffer[] = []
+          let size = 0
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size > MAX_BODY_BYTES) {
+              fail(new TransportError('too-large', `response body larger than ${MAX_BODY_BYTES} bytes refused`))
+              res.destroy()
+              return
+            }
+            chunks.push(chunk)
+          })
+          res.on('error', err => fail(classifyNetworkError(err)))
+          res.on('close', () => fail(new TransportError('connection', 'connection closed before the response ended')))
+          res.on('end', () => {
+            if (settled) return
+            settled = true
+            cleanup()
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })
+          })
+        }
+      )
+      request.on('error', err => fail(classifyNetworkError(err)))
+      request.end(req.body)
+    })
+
+  const close = (): void => {
+    for (const agent of agents) agent.destroy()
+    agents.clear()
+  }
+  return { send, close }
+}
