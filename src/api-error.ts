@@ -18,8 +18,15 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return text(Array.isArray(v) ? v[0] : v)
 }
 
-export function requestIdOf(headers: IncomingHttpHeaders, body?: Record<string, unknown>): string | undefined {
-  return header(headers, 'x-request-id') ?? text(body?.['request_id']) ?? header(headers, 'x-iam-trace-id')
+export function requestIdOf(
+  headers: IncomingHttpHeaders,
+  body?: Record<string, unknown>
+): string | undefined {
+  return (
+    header(headers, 'x-request-id') ??
+    text(body?.['request_id']) ??
+    header(headers, 'x-iam-trace-id')
+  )
 }
 
 /**
@@ -39,7 +46,10 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
     const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 200)
     return { message: snippet || undefined, requestId }
   }
-  const iam = parsed['error'] && typeof parsed['error'] === 'object' ? (parsed['error'] as Record<string, unknown>) : undefined
+  const iam =
+    parsed['error'] && typeof parsed['error'] === 'object'
+      ? (parsed['error'] as Record<string, unknown>)
+      : undefined
   const pairs: [unknown, unknown][] = [
     [parsed['errorCode'], parsed['errorMessage']],
     [parsed['error_code'], parsed['error_msg']],

@@ -86,7 +86,12 @@ export class Api {
       if ('value' in outcome) return outcome
       lastProblem = outcome.problem
 
-      const backoff = backoffDelay(attempt, this.o.intervalMs, clock.random(), outcome.status === 429)
+      const backoff = backoffDelay(
+        attempt,
+        this.o.intervalMs,
+        clock.random(),
+        outcome.status === 429
+      )
       const delay = Math.max(backoff, outcome.retryAfterMs ?? 0)
       const left = this.o.deadline - clock.now()
       if (left <= 0) throw new DeadlineError(lastProblem)
@@ -100,8 +105,16 @@ export class Api {
     remaining: number
   ): Promise<Reply<T> | { problem: string; status?: number; retryAfterMs?: number }> {
     const { clock, log, signal } = this.o
-    const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)))
-    const base = { method: call.method, url: call.url, headers: { ...call.headers }, body: call.body }
+    const timeoutMs = Math.min(
+      remaining,
+      Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs))
+    )
+    const base = {
+      method: call.method,
+      url: call.url,
+      headers: { ...call.headers },
+      body: call.body
+    }
     const headers = { ...base.headers, ...call.auth.headersFor(base, new Date(clock.now())) }
     log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`)
 
@@ -116,12 +129,16 @@ export class Api {
       return { problem: `${call.method} ${call.url.host}: ${e.message}` }
     }
     const requestId = requestIdOf(res.headers)
-    log.debug(`→ HTTP ${res.status} in ${clock.now() - started} ms, request ID ${requestId ?? 'none'}`)
+    log.debug(
+      `→ HTTP ${res.status} in ${clock.now() - started} ms, request ID ${requestId ?? 'none'}`
+    )
 
     if (res.status >= 200 && res.status < 300) {
       const value = decodeJson(res, call.decode)
       if (value !== undefined) return { value, requestId }
-      return { problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})` }
+      return {
+        problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`
+      }
     }
     if (res.status >= 300 && res.status < 400) {
       throw new FatalApiError(

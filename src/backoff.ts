@@ -4,7 +4,12 @@ const BASE_MS = 1000
 /** Huawei advises waiting 2–5 s after a throttling answer (APIG.0308). */
 const THROTTLED_BASE_MS = 2000
 
-export function backoffDelay(attempt: number, intervalMs: number, random: number, throttled = false): number {
+export function backoffDelay(
+  attempt: number,
+  intervalMs: number,
+  random: number,
+  throttled = false
+): number {
   const base = throttled ? THROTTLED_BASE_MS : BASE_MS
   const ceiling = Math.min(intervalMs, base * 2 ** Math.max(0, attempt - 1))
   // "equal jitter": half fixed, half random, so gates started together drift apart but never retry at once
@@ -12,7 +17,10 @@ export function backoffDelay(attempt: number, intervalMs: number, random: number
 }
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  nowMs: number
+): number | undefined {
   const v = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!v) return undefined
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)

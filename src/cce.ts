@@ -28,10 +28,12 @@ export class CceClient {
         url: this.tasksUrl(clusterId, taskId),
         auth: this.auth,
         decode: decodeTask,
-        explain: (status, d) => this.explain(status, d, `upgrade task ${taskId} of cluster ${clusterId}`)
+        explain: (status, d) =>
+          this.explain(status, d, `upgrade task ${taskId} of cluster ${clusterId}`)
       })
     } catch (e) {
-      if (e instanceof FatalApiError && e.status === 404) throw await this.explainMissingTask(clusterId, taskId, e)
+      if (e instanceof FatalApiError && e.status === 404)
+        throw await this.explainMissingTask(clusterId, taskId, e)
       throw e
     }
   }
@@ -50,15 +52,23 @@ export class CceClient {
   }
 
   /** A 404 does not say whether the cluster or the task is missing: the task list does. */
-  private async explainMissingTask(clusterId: string, taskId: string, original: FatalApiError): Promise<FatalApiError> {
+  private async explainMissingTask(
+    clusterId: string,
+    taskId: string,
+    original: FatalApiError
+  ): Promise<FatalApiError> {
     let known: UpgradeTask[]
     try {
       known = (await this.listTasks(clusterId)).value
     } catch (e) {
       return e instanceof FatalApiError && e.status === 404 ? e : original
     }
-    const ids = known.map(t => `${t.uid} (${t.version} → ${t.targetVersion}, ${t.phase})`).slice(0, 5)
-    const list = ids.length ? `; its upgrade tasks: ${ids.join(', ')}` : '; the cluster has no upgrade task'
+    const ids = known
+      .map(t => `${t.uid} (${t.version} → ${t.targetVersion}, ${t.phase})`)
+      .slice(0, 5)
+    const list = ids.length
+      ? `; its upgrade tasks: ${ids.join(', ')}`
+      : '; the cluster has no upgrade task'
     return new FatalApiError(
       `Upgrade task ${taskId} was not found on cluster ${clusterId}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the newest task.`,
       404,

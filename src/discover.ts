@@ -15,7 +15,8 @@ export function newestTask(tasks: UpgradeTask[]): Newest | undefined {
   let best: Newest | undefined
   for (const task of tasks) {
     const createdAt = parseGoTime(task.creationTimestamp)
-    if (!best || (createdAt ?? -Infinity) > (best.createdAt ?? -Infinity)) best = { task, createdAt }
+    if (!best || (createdAt ?? -Infinity) > (best.createdAt ?? -Infinity))
+      best = { task, createdAt }
   }
   return best
 }

@@ -15,12 +15,16 @@ export interface ScopedToken {
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  return v && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined
 }
 
 function project(v: unknown): Project | undefined {
   const p = obj(v)
-  return typeof p?.['id'] === 'string' && typeof p['name'] === 'string' ? { id: p['id'], name: p['name'] } : undefined
+  return typeof p?.['id'] === 'string' && typeof p['name'] === 'string'
+    ? { id: p['id'], name: p['name'] }
+    : undefined
 }
 
 /** IAM calls: the project named after a region (KeystoneListProjects) and the OIDC token exchange. */
@@ -49,7 +53,9 @@ export class IamClient {
     const matching = projects.filter(p => p.name === region)
     if (matching.length === 1 && matching[0]) return matching[0].id
     if (matching.length === 0) {
-      throw new FatalApiError(`IAM has no project named ${region} for these credentials: check region, or set project-id.`)
+      throw new FatalApiError(
+        `IAM has no project named ${region} for these credentials: check region, or set project-id.`
+      )
     }
     throw new FatalApiError(
       `IAM has ${matching.length} projects named ${region} (${matching.map(p => p.id).join(', ')}): set project-id to the one that holds the cluster.`
@@ -57,8 +63,14 @@ export class IamClient {
   }
 
   /** Exchanges a GitHub OIDC ID token for an IAM token scoped to the project (by ID) or to the region (by name). */
-  async exchangeIdToken(idToken: string, identityProvider: string, scope: { projectId?: string; region?: string }): Promise<ScopedToken> {
-    const scopeBody = scope.projectId ? { project: { id: scope.projectId } } : { project: { name: scope.region } }
+  async exchangeIdToken(
+    idToken: string,
+    identityProvider: string,
+    scope: { projectId?: string; region?: string }
+  ): Promise<ScopedToken> {
+    const scopeBody = scope.projectId
+      ? { project: { id: scope.projectId } }
+      : { project: { name: scope.region } }
     const { value } = await this.api.call({
       method: 'POST',
       url: joinUrl(this.endpoint, '/v3.0/OS-AUTH/id-token/tokens'),
@@ -70,7 +82,11 @@ export class IamClient {
         if (typeof token !== 'string' || !token) return undefined
         const body = obj(obj(json)?.['token'])
         const expires = body?.['expires_at']
-        return { token, project: project(body?.['project']), expiresAt: typeof expires === 'string' ? expires : undefined }
+        return {
+          token,
+          project: project(body?.['project']),
+          expiresAt: typeof expires === 'string' ? expires : undefined
+        }
       },
       explain: (status, d) =>
         `IAM refused the GitHub OIDC token (HTTP ${status} ${describeDetails(d)}). Check: identity-provider is the ID of an ` +

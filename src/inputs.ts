@@ -48,14 +48,26 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   }
   const region = regionText || undefined
 
-  const [projectText, projectSource] = firstOf(input('project-id'), 'input project-id', PROJECT_ENV, fromEnv)
-  const projectId = projectText ? requireId(`project-id (from ${projectSource})`, projectText) : undefined
+  const [projectText, projectSource] = firstOf(
+    input('project-id'),
+    'input project-id',
+    PROJECT_ENV,
+    fromEnv
+  )
+  const projectId = projectText
+    ? requireId(`project-id (from ${projectSource})`, projectText)
+    : undefined
 
   const cceEndpoint = endpointFrom('endpoint', input('endpoint'))
   if (!cceEndpoint && !region) {
-    throw new InputError('Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1')
+    throw new InputError(
+      'Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1'
+    )
   }
-  const iamEndpoint = endpointFrom('iam-endpoint', input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT'))
+  const iamEndpoint = endpointFrom(
+    'iam-endpoint',
+    input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT')
+  )
 
   const timeoutMs = durationFrom('timeout', input('timeout') || '60m', 1)
   const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS)
@@ -84,7 +96,12 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   }
 }
 
-function firstOf(value: string, label: string, envNames: string[], fromEnv: (n: string) => string): [string, string] {
+function firstOf(
+  value: string,
+  label: string,
+  envNames: string[],
+  fromEnv: (n: string) => string
+): [string, string] {
   if (value) return [value, label]
   for (const name of envNames) if (fromEnv(name)) return [fromEnv(name), `environment ${name}`]
   return ['', '']
@@ -127,7 +144,9 @@ function durationFrom(name: string, value: string, minimumMs: number): number {
     )
   }
   if (ms < minimumMs) {
-    throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`)
+    throw new InputError(
+      `Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`
+    )
   }
   return ms
 }
@@ -158,28 +177,45 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
   const sk = input('secret-access-key')
   const securityToken = input('security-token')
   if (ak || sk) {
-    if (!ak) throw new InputError('Input secret-access-key is set but access-key-id is empty: give both, or neither')
-    if (!sk) throw new InputError('Input access-key-id is set but secret-access-key is empty: give both, or neither')
+    if (!ak)
+      throw new InputError(
+        'Input secret-access-key is set but access-key-id is empty: give both, or neither'
+      )
+    if (!sk)
+      throw new InputError(
+        'Input access-key-id is set but secret-access-key is empty: give both, or neither'
+      )
     explicit.push({
       kind: 'aksk',
       accessKeyId: ak,
       secretAccessKey: sk,
       securityToken: securityToken || undefined,
-      source: securityToken ? 'inputs access-key-id/secret-access-key/security-token' : 'inputs access-key-id/secret-access-key'
+      source: securityToken
+        ? 'inputs access-key-id/secret-access-key/security-token'
+        : 'inputs access-key-id/secret-access-key'
     })
     named.push('access-key-id/secret-access-key')
   } else if (securityToken) {
-    throw new InputError('Input security-token is set without access-key-id and secret-access-key: it is only used with temporary AK/SK')
+    throw new InputError(
+      'Input security-token is set without access-key-id and secret-access-key: it is only used with temporary AK/SK'
+    )
   }
 
   const idp = input('identity-provider')
   const audience = input('audience')
   if (idp) {
     checkId('identity-provider', idp)
-    explicit.push({ kind: 'oidc', identityProvider: idp, audience: audience || undefined, source: 'input identity-provider (GitHub OIDC)' })
+    explicit.push({
+      kind: 'oidc',
+      identityProvider: idp,
+      audience: audience || undefined,
+      source: 'input identity-provider (GitHub OIDC)'
+    })
     named.push('identity-provider')
   } else if (audience) {
-    throw new InputError('Input audience is set without identity-provider: it is only used for OIDC login')
+    throw new InputError(
+      'Input audience is set without identity-provider: it is only used for OIDC login'
+    )
   }
 
   if (explicit.length > 1) {
@@ -195,7 +231,9 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
     if (!envAk && !envSk) continue
     if (!envAk || !envSk) {
       const [present, missing] = envAk ? [set.ak, set.sk] : [set.sk, set.ak]
-      throw new InputError(`Environment variable ${present} is set but ${missing} is empty: set both, or neither`)
+      throw new InputError(
+        `Environment variable ${present} is set but ${missing} is empty: set both, or neither`
+      )
     }
     const envToken = 'token' in set ? fromEnv(set.token) : ''
     return {

@@ -67,11 +67,22 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
     onPause: config.onPause,
     timeoutMs: config.timeoutMs
   }
-  const transport = opts.send ? { send: opts.send, close: () => undefined } : createTransport(USER_AGENT)
+  const transport = opts.send
+    ? { send: opts.send, close: () => undefined }
+    : createTransport(USER_AGENT)
   const deadline = startedAt + config.timeoutMs
-  const api = new Api({ send: transport.send, clock, log, intervalMs: config.intervalMs, deadline, signal: opts.signal })
+  const api = new Api({
+    send: transport.send,
+    clock,
+    log,
+    intervalMs: config.intervalMs,
+    deadline,
+    signal: opts.signal
+  })
   log.info(`Credentials: ${config.credential.source}`)
-  log.debug(`CCE endpoint ${config.cceEndpoint.href}, IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}`)
+  log.debug(
+    `CCE endpoint ${config.cceEndpoint.href}, IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}`
+  )
 
   let outcome: WaitResult
   try {
@@ -80,8 +91,13 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
     const cce = new CceClient(api, config.cceEndpoint, projectId, auth)
     const taskId = config.taskId ?? (await discoverTask(cce, config.clusterId, clock, log))
     target.taskId = taskId
-    log.info(`Waiting for upgrade task ${taskId} of cluster ${config.clusterId} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`)
-    const resumeUrl = joinUrl(config.cceEndpoint, `/api/v3/projects/${projectId}/clusters/${config.clusterId}/operation/upgrade/continue`).href
+    log.info(
+      `Waiting for upgrade task ${taskId} of cluster ${config.clusterId} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+    )
+    const resumeUrl = joinUrl(
+      config.cceEndpoint,
+      `/api/v3/projects/${projectId}/clusters/${config.clusterId}/operation/upgrade/continue`
+    ).href
     outcome = await waitForTask({
       poll: () => cce.getTask(config.clusterId, taskId),
       clock,
@@ -101,13 +117,25 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
   return finish(io, log, secrets, outcome, target)
 }
 
-function result(end: WaitResult['end'], startedAt: number, clock: Clock, problem?: string): WaitResult {
+function result(
+  end: WaitResult['end'],
+  startedAt: number,
+  clock: Clock,
+  problem?: string
+): WaitResult {
   return { end, passed: false, polls: 0, startedAt, endedAt: clock.now(), timeline: [], problem }
 }
 
-async function finish(io: ActionIo, log: Logger, secrets: Secrets, outcome: WaitResult, target: Target): Promise<void> {
+async function finish(
+  io: ActionIo,
+  log: Logger,
+  secrets: Secrets,
+  outcome: WaitResult,
+  target: Target
+): Promise<void> {
   const report = endReport(outcome, target)
-  for (const [name, value] of Object.entries(report.outputs)) io.setOutput(name, secrets.redact(value))
+  for (const [name, value] of Object.entries(report.outputs))
+    io.setOutput(name, secrets.redact(value))
   try {
     await io.writeSummary(secrets.redact(report.summary))
   } catch (e) {
@@ -148,12 +176,18 @@ async function login(
       )
     }
     secrets.add(idToken)
-    const scoped = await iam.exchangeIdToken(idToken, cred.identityProvider, { projectId, region: config.region })
+    const scoped = await iam.exchangeIdToken(idToken, cred.identityProvider, {
+      projectId,
+      region: config.region
+    })
     secrets.add(scoped.token)
-    log.info(`Logged in to IAM with the GitHub OIDC token (identity provider ${cred.identityProvider}${scoped.expiresAt ? `, token valid until ${scoped.expiresAt}` : ''})`)
+    log.info(
+      `Logged in to IAM with the GitHub OIDC token (identity provider ${cred.identityProvider}${scoped.expiresAt ? `, token valid until ${scoped.expiresAt}` : ''})`
+    )
     auth = tokenAuthorizer(scoped.token)
     if (!projectId) {
-      if (!scoped.project) throw new FatalApiError('IAM returned a token without a project scope: set project-id.')
+      if (!scoped.project)
+        throw new FatalApiError('IAM returned a token without a project scope: set project-id.')
       projectId = scoped.project.id
       log.info(`Project ${scoped.project.name}: ${projectId} (from the token's scope)`)
     }
@@ -169,7 +203,12 @@ async function login(
   return { auth, projectId }
 }
 
-async function discoverTask(cce: CceClient, clusterId: string, clock: Clock, log: Logger): Promise<string> {
+async function discoverTask(
+  cce: CceClient,
+  clusterId: string,
+  clock: Clock,
+  log: Logger
+): Promise<string> {
   const { value: tasks } = await cce.listTasks(clusterId)
   const newest = newestTask(tasks)
   if (!newest) {
@@ -177,7 +216,10 @@ async function discoverTask(cce: CceClient, clusterId: string, clock: Clock, log
       `Cluster ${clusterId} has no upgrade task: start the upgrade first (console or POST …/clusters/${clusterId}/operation/upgrade), or give task-id.`
     )
   }
-  const age = newest.createdAt === undefined ? 'created at an unreadable time' : `created ${formatDuration(Math.max(0, clock.now() - newest.createdAt))} ago`
+  const age =
+    newest.createdAt === undefined
+      ? 'created at an unreadable time'
+      : `created ${formatDuration(Math.max(0, clock.now() - newest.createdAt))} ago`
   log.info(
     `No task-id given: waiting on the newest of ${tasks.length} upgrade task(s), ${newest.task.uid} (${versions(newest.task)}, ${newest.task.phase}, ${age})`
   )

@@ -52,14 +52,17 @@ export class ProgressLog implements WaitHooks {
       versions(obs.task),
       `${formatDuration(obs.at - this.startedAt)} elapsed`
     ]
-    if (eta !== undefined) parts.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`)
+    if (eta !== undefined)
+      parts.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`)
     this.lastLine = parts.join(' · ')
     if (changed || this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) this.emit(this.lastLine)
   }
 
   idle(): void {
     if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
-      this.emit(`${this.lastLine} (still waiting, ${formatDuration(this.clock.now() - this.startedAt)} so far)`)
+      this.emit(
+        `${this.lastLine} (still waiting, ${formatDuration(this.clock.now() - this.startedAt)} so far)`
+      )
     }
   }
 

@@ -28,7 +28,12 @@ const RESULT_TEXT: Record<WaitResult['end'], string> = {
 }
 
 export function endReport(r: WaitResult, t: Target): EndReport {
-  return { passed: r.passed, message: endMessage(r, t), outputs: outputsOf(r, t), summary: summaryOf(r, t) }
+  return {
+    passed: r.passed,
+    message: endMessage(r, t),
+    outputs: outputsOf(r, t),
+    summary: summaryOf(r, t)
+  }
 }
 
 function lastSeen(r: WaitResult): string {
@@ -41,7 +46,9 @@ function endMessage(r: WaitResult, t: Target): string {
   const taskId = task?.uid || t.taskId || '(unknown)'
   const subject = `upgrade task ${taskId} of cluster ${t.clusterId}`
   const took = formatDuration(r.endedAt - r.startedAt)
-  const requestId = r.last?.requestId ? `; request ID of the last response: ${r.last.requestId}` : ''
+  const requestId = r.last?.requestId
+    ? `; request ID of the last response: ${r.last.requestId}`
+    : ''
   switch (r.end) {
     case 'success':
       return `Cluster ${t.clusterId} upgraded: ${subject} succeeded (${versions(task!)}, ${percent(task!.progress)}) after ${took} of waiting.`
@@ -110,7 +117,9 @@ function summaryOf(r: WaitResult, t: Target): string {
   if (r.timeline.length) {
     lines.push('### Timeline', '', '| Elapsed | Phase | Progress |', '| --- | --- | --- |')
     for (const o of r.timeline) {
-      lines.push(`| ${formatDuration(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`)
+      lines.push(
+        `| ${formatDuration(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`
+      )
     }
     lines.push('')
   }

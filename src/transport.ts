@@ -40,7 +40,8 @@ export class TransportError extends Error {
   }
 }
 
-const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/
+const TLS_CODES =
+  /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/
 
 export function classifyNetworkError(err: NodeJS.ErrnoException): TransportError {
   const code = err.code ?? ''
@@ -58,7 +59,11 @@ export function classifyNetworkError(err: NodeJS.ErrnoException): TransportError
  * agent comes from @actions/http-client so https_proxy/no_proxy behave as in every other action.
  */
 export function createTransport(userAgent: string): { send: Send; close: () => void } {
-  const client = new HttpClient(userAgent, [], { keepAlive: true, allowRedirects: false, maxRetries: 0 })
+  const client = new HttpClient(userAgent, [], {
+    keepAlive: true,
+    allowRedirects: false,
+    maxRetries: 0
+  })
   const agents = new Set<http.Agent>()
 
   const send: Send = req =>
@@ -80,7 +85,8 @@ export function createTransport(userAgent: string): { send: Send; close: () => v
       }
       const onAbort = (): void => fail(new TransportError('aborted', 'cancelled'))
       const timer = setTimeout(
-        () => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)),
+        () =>
+          fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)),
         req.timeoutMs
       )
       const cleanup = (): void => {
@@ -105,19 +111,30 @@ export function createTransport(userAgent: string): { send: Send; close: () => v
           res.on('data', (chunk: Buffer) => {
             size += chunk.length
             if (size > MAX_BODY_BYTES) {
-              fail(new TransportError('too-large', `response body larger than ${MAX_BODY_BYTES} bytes refused`))
+              fail(
+                new TransportError(
+                  'too-large',
+                  `response body larger than ${MAX_BODY_BYTES} bytes refused`
+                )
+              )
               res.destroy()
               return
             }
             chunks.push(chunk)
           })
           res.on('error', err => fail(classifyNetworkError(err)))
-          res.on('close', () => fail(new TransportError('connection', 'connection closed before the response ended')))
+          res.on('close', () =>
+            fail(new TransportError('connection', 'connection closed before the response ended'))
+          )
           res.on('end', () => {
             if (settled) return
             settled = true
             cleanup()
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8')
+            })
           })
         }
       )

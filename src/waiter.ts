@@ -9,7 +9,8 @@ export type Decision = 'wait' | 'succeed' | 'fail'
 export function decide(phase: string, onPause: OnPause): Decision {
   if (phase === 'Success') return 'succeed'
   if (phase === 'Failed') return 'fail'
-  if (phase === 'Pause') return onPause === 'wait' ? 'wait' : onPause === 'succeed' ? 'succeed' : 'fail'
+  if (phase === 'Pause')
+    return onPause === 'wait' ? 'wait' : onPause === 'succeed' ? 'succeed' : 'fail'
   return 'wait'
 }
 
@@ -95,7 +96,8 @@ export async function waitForTask(o: WaitOptions): Promise<WaitResult> {
       }
       const decision = decide(phase, o.onPause)
       if (decision !== 'wait') {
-        const end: EndState = phase === 'Pause' ? 'paused' : decision === 'succeed' ? 'success' : 'failed'
+        const end: EndState =
+          phase === 'Pause' ? 'paused' : decision === 'succeed' ? 'success' : 'failed'
         return finish(end, decision === 'succeed')
       }
       if (phase === 'Pause' && previous?.task.phase !== 'Pause') o.hooks.pausedWaiting(obs.task)

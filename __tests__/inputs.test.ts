@@ -1,0 +1,318 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../src/config.js'
+import { readConfig } from '../src/inputs.js'
+import { Secrets } from '../src/secrets.js'
+
+const base = {
+  'cluster-id': 'c0ffee00-4e1f-9a6b',
+  'task-id': 'task_1',
+  region: 'ap-southeast-1',
+  'project-id': '0605767b5e00d5762fc1c00d8d1f0e37',
+  'access-key-id': 'AK1',
+  'secret-access-key': 'SK1',
+  timeout: '60m',
+  interval: '15s',
+  'on-pause': 'wait'
+}
+
+function read(
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+  withBase = true
+) {
+  const all: Record<string, string> = withBase ? { ...base, ...inputs } : inputs
+  const masked: string[] = []
+  const secrets = new Secrets(v => masked.push(v))
+  const call = () => readConfig(name => all[name] ?? '', env, secrets)
+  return { call, masked }
+}
+
+function errorOf(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  withBase = true
+): string {
+  const { call } = read(inputs, env, withBase)
+  try {
+    call()
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError)
+    return (e as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('readConfig', () => {
+  it('builds a typed config with endpoints from the region', () => {
+    const c = read().call()
+    expect(c).toMatchObject({
+      clusterId: 'c0ffee00-4e1f-9a6b',
+      taskId: 'task_1',
+      region: 'ap-southeast-1',
+      projectId: '0605767b5e00d5762fc1c00d8d1f0e37',
+      timeoutMs: 3_600_000,
+      intervalMs: 15_000,
+      onPause: 'wait',
+      credential: { kind: 'aksk', accessKeyId: 'AK1', secretAccessKey: 'SK1' }
+    })
+    expect(c.cceEndpoint.href).toBe('https://cce.ap-southeast-1.myhuaweicloud.com/')
+    expect(c.iamEndpoint.href).toBe('https://iam.ap-southeast-1.myhuaweicloud.com/')
+  })
+
+  it('uses the .eu domain for eu-west-101 only', () => {
+    expect(read({ region: 'eu-west-101' }).call().cceEndpoint.host).toBe(
+      'cce.eu-west-101.myhuaweicloud.eu'
+    )
+    expect(read({ region: 'eu-west-101' }).call().iamEndpoint.host).toBe(
+      'iam.eu-west-101.myhuaweicloud.eu'
+    )
+    expect(read({ region: 'eu-west-0' }).call().cceEndpoint.host).toBe(
+      'cce.eu-west-0.myhuaweicloud.com'
+    )
+  })
+
+  it('applies defaults when optional inputs are empty', () => {
+    const c = read({ timeout: '', interval: '', 'on-pause': '', 'task-id': '' }).call()
+    expect(c.timeoutMs).toBe(3_600_000)
+    expect(c.intervalMs).toBe(15_000)
+    expect(c.onPause).toBe('wait')
+    expect(c.taskId).toBeUndefined()
+  })
+
+  it('masks every secret before validating anything', () => {
+    const { call, masked } = read(
+      {
+        'cluster-id': '../etc',
+        'secret-access-key': 'SK-secret',
+        'security-token': 'ST-secret',
+        'auth-token': 'TOKEN-secret'
+      },
+      {
+        HUAWEICLOUD_SDK_SK: 'env-sk',
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: 'env-st',
+        HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'env-sk2',
+        CLOUD_SDK_SK: 'env-sk3'
+      }
+    )
+    expect(call).toThrow(InputError)
+    expect(masked).toEqual([
+      'SK-secret',
+      'ST-secret',
+      'TOKEN-secret',
+      'env-sk',
+      'env-st',
+      'env-sk2',
+      'env-sk3'
+    ])
+  })
+
+  it.each([
+    ['cluster-id', '', /Input cluster-id is required/],
+    ['cluster-id', '../../v3/x', /Input cluster-id is not a valid ID: only letters, digits/],
+    ['cluster-id', 'a b', /cluster-id is not a valid ID/],
+    ['task-id', 'abc/../def', /Input task-id is not a valid ID/],
+    ['task-id', 'x?y=1', /task-id is not a valid ID/],
+    ['project-id', 'p%2f', /Input project-id \(from input project-id\) is not a valid ID/],
+    ['timeout', '5x', /Input timeout is "5x": expected a duration such as 90s/],
+    ['timeout', '0', /Input timeout is 0: it must be at least/],
+    ['interval', '500ms', /Input interval is 500ms: it must be at least 1s/],
+    ['interval', 'soon', /Input interval is "soon"/],
+    [
+      'on-pause',
+      'ignore',
+      /Input on-pause is "ignore": accepted values are wait, fail and succeed/
+    ],
+    [
+      'region',
+      'Asia Pacific',
+      /Input region \(from input region\) is "Asia Pacific": expected a region name/
+    ],
+    [
+      'endpoint',
+      'http://cce.example.com',
+      /Input endpoint must use https:\/\/ \(plain http:\/\/ is accepted only for a loopback host\)/
+    ],
+    ['endpoint', 'ftp://x', /Input endpoint must use https:\/\//],
+    ['endpoint', 'not a url', /Input endpoint is not a URL/],
+    ['endpoint', 'https://user:pw@cce.example.com', /must not contain credentials/],
+    ['endpoint', 'https://cce.example.com/?a=1', /must not have a query or fragment/],
+    ['iam-endpoint', 'http://10.0.0.1', /Input iam-endpoint must use https/],
+    ['identity-provider', 'bad/idp', /Input identity-provider is not a valid ID/]
+  ])('rejects %s=%j with a message naming the input', (name, value, message) => {
+    expect(errorOf({ [name]: value })).toMatch(message)
+  })
+
+  it.each([
+    'http://localhost:8080',
+    'http://127.0.0.1:1',
+    'http://127.9.8.7',
+    'http://[::1]:9000',
+    'https://cce.private.example.com/prefix'
+  ])('accepts the endpoint %s', endpoint => {
+    const c = read({ endpoint, 'iam-endpoint': endpoint }).call()
+    expect(c.cceEndpoint.href.startsWith(endpoint)).toBe(true)
+    expect(c.iamEndpoint.href.startsWith(endpoint)).toBe(true)
+  })
+
+  it('rejects 127-look-alike hosts over http', () => {
+    expect(errorOf({ endpoint: 'http://127.0.0.1.evil.com' })).toMatch(/must use https/)
+    expect(errorOf({ endpoint: 'http://127.0.0.256' })).toMatch(/must use https|is not a URL/)
+    expect(errorOf({ endpoint: 'http://localhost.evil.com' })).toMatch(/must use https/)
+  })
+
+  it('needs a region or an endpoint, and a region or project to find the project', () => {
+    expect(errorOf({ region: '', endpoint: '' })).toMatch(
+      /Input region is required \(or endpoint\)/
+    )
+    expect(errorOf({ region: '', 'project-id': '', endpoint: 'https://cce.example.com' })).toMatch(
+      /project-id is empty and there is no region to look it up by/
+    )
+    const c = read({ region: '', endpoint: 'https://cce.example.com' }).call()
+    expect(c.iamEndpoint.href).toBe('https://iam.myhuaweicloud.com/')
+  })
+
+  it('warns nothing but accepts an unknown, well-formed region (new regions appear)', () => {
+    expect(read({ region: 'xx-newplace-7' }).call().cceEndpoint.host).toBe(
+      'cce.xx-newplace-7.myhuaweicloud.com'
+    )
+  })
+
+  describe('credentials', () => {
+    const noCreds = { 'access-key-id': '', 'secret-access-key': '' }
+
+    it('says which half of AK/SK is missing', () => {
+      expect(errorOf({ 'secret-access-key': '' })).toMatch(
+        /Input access-key-id is set but secret-access-key is empty/
+      )
+      expect(errorOf({ 'access-key-id': '' })).toMatch(
+        /Input secret-access-key is set but access-key-id is empty/
+      )
+    })
+
+    it('takes an auth token', () => {
+      const c = read({ ...noCreds, 'auth-token': 'tok' }).call()
+      expect(c.credential).toEqual({ kind: 'token', token: 'tok', source: 'input auth-token' })
+    })
+
+    it('takes a security token with AK/SK', () => {
+      const c = read({ 'security-token': 'st' }).call()
+      expect(c.credential).toMatchObject({ kind: 'aksk', securityToken: 'st' })
+      expect(c.credential.source).toBe('inputs access-key-id/secret-access-key/security-token')
+    })
+
+    it('rejects a security token alone, an audience alone', () => {
+      expect(errorOf({ ...noCreds, 'security-token': 'st' })).toMatch(
+        /security-token is set without access-key-id/
+      )
+      expect(errorOf({ audience: 'aud' })).toMatch(
+        /Input audience is set without identity-provider/
+      )
+    })
+
+    it('takes OIDC with an audience', () => {
+      const c = read({ ...noCreds, 'identity-provider': 'github', audience: 'huawei' }).call()
+      expect(c.credential).toEqual({
+        kind: 'oidc',
+        identityProvider: 'github',
+        audience: 'huawei',
+        source: 'input identity-provider (GitHub OIDC)'
+      })
+    })
+
+    it.each([
+      [{ 'auth-token': 't' }, 'auth-token and access-key-id/secret-access-key'],
+      [{ 'identity-provider': 'idp' }, 'access-key-id/secret-access-key and identity-provider'],
+      [
+        { ...noCreds, 'auth-token': 't', 'identity-provider': 'idp' },
+        'auth-token and identity-provider'
+      ]
+    ])('names both explicit methods given at once (%j)', (inputs, names) => {
+      expect(errorOf(inputs)).toBe(
+        `Inputs ${names} are both set: give exactly one credential method (auth-token, access-key-id/secret-access-key, or identity-provider)`
+      )
+    })
+
+    it('falls back to the environment in precedence order', () => {
+      const env = {
+        HUAWEICLOUD_SDK_AK: 'a1',
+        HUAWEICLOUD_SDK_SK: 's1',
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: 't1',
+        HUAWEI_CLOUD_ACCESS_KEY_ID: 'a2',
+        HUAWEI_CLOUD_SECRET_ACCESS_KEY: 's2',
+        CLOUD_SDK_AK: 'a3',
+        CLOUD_SDK_SK: 's3'
+      }
+      expect(read(noCreds, env).call().credential).toEqual({
+        kind: 'aksk',
+        accessKeyId: 'a1',
+        secretAccessKey: 's1',
+        securityToken: 't1',
+        source: 'environment HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK/HUAWEICLOUD_SDK_SECURITY_TOKEN'
+      })
+      const {
+        HUAWEICLOUD_SDK_AK: _a,
+        HUAWEICLOUD_SDK_SK: _s,
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: _t,
+        ...second
+      } = env
+      expect(read(noCreds, second).call().credential).toMatchObject({
+        accessKeyId: 'a2',
+        source: 'environment HUAWEI_CLOUD_ACCESS_KEY_ID/HUAWEI_CLOUD_SECRET_ACCESS_KEY'
+      })
+      expect(
+        read(noCreds, { CLOUD_SDK_AK: 'a3', CLOUD_SDK_SK: 's3' }).call().credential
+      ).toMatchObject({
+        accessKeyId: 'a3',
+        securityToken: undefined,
+        source: 'environment CLOUD_SDK_AK/CLOUD_SDK_SK'
+      })
+    })
+
+    it('prefers any explicit input over the environment', () => {
+      const c = read({}, { HUAWEICLOUD_SDK_AK: 'env', HUAWEICLOUD_SDK_SK: 'env' }).call()
+      expect(c.credential).toMatchObject({
+        accessKeyId: 'AK1',
+        source: 'inputs access-key-id/secret-access-key'
+      })
+    })
+
+    it('names a half-set environment pair', () => {
+      expect(errorOf(noCreds, { HUAWEICLOUD_SDK_AK: 'a' })).toBe(
+        'Environment variable HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is empty: set both, or neither'
+      )
+      expect(errorOf(noCreds, { CLOUD_SDK_SK: 's' })).toMatch(
+        /CLOUD_SDK_SK is set but CLOUD_SDK_AK is empty/
+      )
+    })
+
+    it('explains every option when there are no credentials at all', () => {
+      expect(errorOf(noCreds)).toMatch(
+        /^No credentials: set identity-provider \(GitHub OIDC, no stored key\)/
+      )
+    })
+  })
+
+  it('takes region and project from the environment when the inputs are empty', () => {
+    const c = read(
+      { region: '', 'project-id': '' },
+      { HUAWEI_CLOUD_REGION: 'cn-north-4', HUAWEICLOUD_SDK_PROJECT_ID: 'p2' }
+    ).call()
+    expect(c).toMatchObject({
+      region: 'cn-north-4',
+      regionSource: 'environment HUAWEI_CLOUD_REGION',
+      projectId: 'p2',
+      projectSource: 'environment HUAWEICLOUD_SDK_PROJECT_ID'
+    })
+    const d = read(
+      { 'project-id': '' },
+      { HUAWEI_CLOUD_PROJECT_ID: 'p1', HUAWEICLOUD_SDK_PROJECT_ID: 'p2' }
+    ).call()
+    expect(d.projectId).toBe('p1')
+    expect(read({ 'project-id': '' }).call().projectId).toBeUndefined()
+  })
+
+  it('takes the IAM endpoint from HUAWEICLOUD_SDK_IAM_ENDPOINT', () => {
+    const c = read({}, { HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.example.com' }).call()
+    expect(c.iamEndpoint.href).toBe('https://iam.example.com/')
+  })
+})

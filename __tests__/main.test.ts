@@ -1,0 +1,397 @@
+import { describe, expect, it } from '@jest/globals'
+import type { IncomingHttpHeaders } from 'node:http'
+import { run } from '../src/main.js'
+import type { HttpRequest, HttpResponse } from '../src/transport.js'
+import { FakeClock } from './support/fake-clock.js'
+import { recordingIo } from './support/recording-io.js'
+import { taskBody } from './support/scripted-send.js'
+
+const inputs = {
+  'cluster-id': 'cluster-1',
+  'task-id': 'task-1',
+  region: 'ap-southeast-1',
+  'project-id': 'proj-1',
+  'access-key-id': 'AKTEST',
+  'secret-access-key': 'SK-very-secret',
+  timeout: '10m',
+  interval: '15s',
+  'on-pause': 'wait'
+}
+
+type Route = (
+  req: HttpRequest
+) => { status?: number; body?: string; headers?: IncomingHttpHeaders } | undefined
+
+function router(...routes: Route[]) {
+  const requests: HttpRequest[] = []
+  const send = async (req: HttpRequest): Promise<HttpResponse> => {
+    requests.push(req)
+    for (const route of routes) {
+      const r = route(req)
+      if (r)
+        return {
+          status: 200,
+          headers: { 'x-request-id': `rid-${requests.length}` },
+          body: '',
+          ...r
+        }
+    }
+    return { status: 404, headers: {}, body: '{"message":"no route"}' }
+  }
+  return { send, requests }
+}
+
+function taskTimeline(...steps: [string, string][]): Route {
+  let i = 0
+  return req => {
+    if (!/\/operation\/upgrade\/tasks\/task-1$/.test(req.url.pathname)) return undefined
+    const [phase, progress] = steps[Math.min(i++, steps.length - 1)]!
+    return { body: taskBody(phase, progress) }
+  }
+}
+
+async function go(
+  overrides: Record<string, string>,
+  routes: Route[],
+  env: Record<string, string> = {},
+  idToken?: () => Promise<string>
+) {
+  const { io, rec, everything } = recordingIo({ ...inputs, ...overrides }, env, idToken)
+  const r = router(...routes)
+  const clock = new FakeClock()
+  await run(io, { send: r.send, clock })
+  return { rec, everything, requests: r.requests, clock }
+}
+
+describe('run', () => {
+  it('waits for Success: signed requests, outputs, summary, no failure', async () => {
+    const { rec, requests } = await go({}, [
+      taskTimeline(['Init', '0.00'], ['Running', '50.00'], ['Success', '100.00'])
+    ])
+    expect(rec.failed).toEqual([])
+    expect(requests).toHaveLength(3)
+    expect(requests[0]?.url.href).toBe(
+      'https://cce.ap-southeast-1.myhuaweicloud.com/api/v3/projects/proj-1/clusters/cluster-1/operation/upgrade/tasks/task-1'
+    )
+    expect(requests[0]?.headers['Authorization']).toMatch(
+      /^SDK-HMAC-SHA256 Access=AKTEST, SignedHeaders=host;x-sdk-date, Signature=[0-9a-f]{64}$/
+    )
+    expect(rec.outputs).toMatchObject({
+      result: 'success',
+      phase: 'Success',
+      progress: '100.00',
+      taskId: 'task-1',
+      version: 'v1.28.3-r4',
+      targetVersion: 'v1.29.5-r0'
+    })
+    expect(rec.summary).toContain('| Result | ✅ Success |')
+    expect(rec.lines).toContain('Credentials: inputs access-key-id/secret-access-key')
+    expect(rec.lines.at(-1)).toMatch(/^Cluster cluster-1 upgraded/)
+    expect(rec.masked).toContain('SK-very-secret')
+  })
+
+  it('fails on Failed with task, cluster, versions, progress and request ID', async () => {
+    const { rec } = await go({}, [taskTimeline(['Running', '40.00'], ['Failed', '62.50'])])
+    expect(rec.failed).toHaveLength(1)
+    expect(rec.failed[0]).toMatch(
+      /upgrade task task-1 of cluster cluster-1 Failed at 62.50% \(v1.28.3-r4 → v1.29.5-r0\); request ID of the last response: rid-2/
+    )
+    expect(rec.outputs).toMatchObject({ result: 'failed', phase: 'Failed', progress: '62.50' })
+    expect(rec.summary).toContain('❌ Failed')
+  })
+
+  it('an input error fails with one line, sends nothing, and still writes result and summary', async () => {
+    const { rec, requests } = await go({ interval: '100ms' }, [taskTimeline(['Success', '100.00'])])
+    expect(requests).toHaveLength(0)
+    expect(rec.failed).toEqual(['Input interval is 100ms: it must be at least 1s'])
+    expect(rec.outputs).toEqual({ result: 'error' })
+    expect(rec.summary).toContain('Input interval is 100ms')
+    const noCluster = await go({ 'cluster-id': '' }, [])
+    expect(noCluster.rec.summary).toContain('`(not set)`')
+  })
+
+  it('times out with the last phase and progress, and no request after the deadline', async () => {
+    const { rec, requests, clock } = await go({ timeout: '2m' }, [
+      taskTimeline(['Running', '45.00'])
+    ])
+    expect(rec.failed[0]).toMatch(
+      /^Timed out after 2m waiting for the upgrade task task-1 of cluster cluster-1: last phase Running, progress 45.00%/
+    )
+    expect(rec.outputs).toMatchObject({ result: 'timeout', phase: 'Running', progress: '45.00' })
+    expect(requests.length).toBeGreaterThanOrEqual(8)
+    expect(requests.length).toBeLessThanOrEqual(11)
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(120_000)
+  })
+
+  it('never prints a secret, also in debug lines and API messages that echo it', async () => {
+    const echo: Route = req => ({
+      status: 401,
+      body: JSON.stringify({
+        error_code: 'APIGW.0301',
+        error_msg: `bad signature for ${req.headers['X-Security-Token']}`
+      })
+    })
+    const { rec, everything } = await go({ 'security-token': 'ST-super-secret' }, [echo])
+    expect(rec.failed[0]).toMatch(
+      /CCE refused access to upgrade task task-1 of cluster cluster-1 \(HTTP 401 APIGW.0301: bad signature for \*\*\*/
+    )
+    expect(rec.failed[0]).toMatch(/runner clock .*upgrade APIs are enabled for the account/)
+    expect(everything()).not.toContain('ST-super-secret')
+    expect(everything()).not.toContain('SK-very-secret')
+    expect(rec.masked).toEqual(expect.arrayContaining(['SK-very-secret', 'ST-super-secret']))
+  })
+
+  it('says whether the cluster or the task was not found', async () => {
+    const notFound: Route = () => ({
+      status: 404,
+      body: JSON.stringify({ errorCode: 'CCE.01404001', errorMessage: 'Resource not found' })
+    })
+    const cluster = await go({}, [notFound])
+    expect(cluster.rec.failed[0]).toMatch(
+      /^Cluster cluster-1 was not found in project proj-1: CCE.01404001: Resource not found/
+    )
+
+    const list: Route = req =>
+      req.url.pathname.endsWith('/tasks')
+        ? { body: JSON.stringify({ items: [JSON.parse(taskBody('Success', '100.00'))] }) }
+        : undefined
+    const task = await go({}, [list, notFound])
+    expect(task.rec.failed[0]).toMatch(
+      /^Upgrade task task-1 was not found on cluster cluster-1: CCE.01404001: Resource not found \(request ID rid-1\); its upgrade tasks: task-1 \(v1.28.3-r4 → v1.29.5-r0, Success\)/
+    )
+
+    const emptyList: Route = req =>
+      req.url.pathname.endsWith('/tasks') ? { body: '{"items":[]}' } : undefined
+    const none = await go({}, [emptyList, notFound])
+    expect(none.rec.failed[0]).toMatch(/the cluster has no upgrade task/)
+
+    const listBroken: Route = req =>
+      req.url.pathname.endsWith('/tasks') ? { status: 403, body: '{}' } : undefined
+    const fallback = await go({}, [listBroken, notFound])
+    expect(fallback.rec.failed[0]).toBe(
+      'CCE did not find upgrade task task-1 of cluster cluster-1 (HTTP 404 CCE.01404001: Resource not found (request ID rid-1)).'
+    )
+  })
+
+  it('rejects a 400 with the API message', async () => {
+    const { rec } = await go({}, [
+      () => ({ status: 400, body: JSON.stringify({ message: 'bad id', reason: 'BadRequest' }) })
+    ])
+    expect(rec.failed[0]).toBe(
+      'CCE refused the request for upgrade task task-1 of cluster cluster-1 (HTTP 400 BadRequest: bad id (request ID rid-1)). Check cluster-id, task-id and project-id.'
+    )
+  })
+
+  it('uses an auth token as X-Auth-Token', async () => {
+    const { requests, rec } = await go(
+      { 'access-key-id': '', 'secret-access-key': '', 'auth-token': 'iam-token-123' },
+      [taskTimeline(['Success', '100.00'])]
+    )
+    expect(requests[0]?.headers['X-Auth-Token']).toBe('iam-token-123')
+    expect(requests[0]?.headers['Authorization']).toBeUndefined()
+    expect(rec.masked).toContain('iam-token-123')
+  })
+
+  it('looks the project up by region through IAM when project-id is empty', async () => {
+    const projects: Route = req =>
+      req.url.pathname === '/v3/projects'
+        ? {
+            body: JSON.stringify({
+              projects: [
+                { id: 'found-proj', name: req.url.searchParams.get('name') },
+                { id: 'other', name: 'ap-southeast-1_sub' }
+              ]
+            })
+          }
+        : undefined
+    const { requests, rec } = await go({ 'project-id': '' }, [
+      projects,
+      taskTimeline(['Success', '100.00'])
+    ])
+    expect(requests[0]?.url.href).toBe(
+      'https://iam.ap-southeast-1.myhuaweicloud.com/v3/projects?name=ap-southeast-1'
+    )
+    expect(requests[0]?.headers['Authorization']).toMatch(/^SDK-HMAC-SHA256 /)
+    expect(requests[1]?.url.pathname).toBe(
+      '/api/v3/projects/found-proj/clusters/cluster-1/operation/upgrade/tasks/task-1'
+    )
+    expect(rec.lines).toContain('Project ap-southeast-1: found-proj (looked up in IAM)')
+  })
+
+  it.each([
+    [[], /IAM has no project named ap-southeast-1/],
+    [
+      [
+        { id: 'a', name: 'ap-southeast-1' },
+        { id: 'b', name: 'ap-southeast-1' }
+      ],
+      /IAM has 2 projects named ap-southeast-1 \(a, b\): set project-id/
+    ]
+  ])('fails clearly when the region names %j projects', async (projects, message) => {
+    const { rec } = await go({ 'project-id': '' }, [() => ({ body: JSON.stringify({ projects }) })])
+    expect(rec.failed[0]).toMatch(message)
+  })
+
+  it('explains an IAM refusal of the project lookup', async () => {
+    const { rec } = await go({ 'project-id': '' }, [
+      () => ({
+        status: 403,
+        body: JSON.stringify({ error: { code: 403, message: 'no perm', title: 'Forbidden' } })
+      })
+    ])
+    expect(rec.failed[0]).toMatch(
+      /^IAM refused to list the projects named ap-southeast-1 \(HTTP 403 Forbidden: no perm/
+    )
+  })
+
+  it('waits on the newest task when task-id is empty, comparing timestamps as instants', async () => {
+    const t = (uid: string, created: string, phase = 'Success') => ({
+      ...JSON.parse(taskBody(phase, '100.00')),
+      metadata: { uid, creationTimestamp: created }
+    })
+    const list: Route = req =>
+      req.url.pathname.endsWith('/tasks')
+        ? {
+            body: JSON.stringify({
+              items: [
+                t('old-utc', '2026-11-24 05:00:00 +0000 UTC'),
+                t('newest', '2026-11-24 13:30:00.5 +0800 CST', 'Running'),
+                t('text-max', '2026-11-24 14:00:00 +0900 JST'),
+                t('garbled', 'yesterday')
+              ]
+            })
+          }
+        : undefined
+    const task: Route = req =>
+      req.url.pathname.endsWith('/tasks/newest')
+        ? { body: JSON.stringify(t('newest', '2026-11-24 13:30:00.5 +0800 CST')) }
+        : undefined
+    const { rec, requests } = await go({ 'task-id': '' }, [list, task])
+    expect(requests[1]?.url.pathname).toMatch(/\/tasks\/newest$/)
+    expect(rec.lines.find(l => l.startsWith('No task-id given'))).toMatch(
+      /waiting on the newest of 4 upgrade task\(s\), newest \(v1.28.3-r4 → v1.29.5-r0, Running, created /
+    )
+    expect(rec.outputs['taskId']).toBe('newest')
+  })
+
+  it('fails clearly when the cluster has no upgrade task', async () => {
+    const { rec } = await go({ 'task-id': '' }, [() => ({ body: '{"kind":"List","items":[]}' })])
+    expect(rec.failed[0]).toMatch(/^Cluster cluster-1 has no upgrade task: start the upgrade first/)
+    expect(rec.outputs).toEqual({ result: 'error' })
+  })
+
+  describe('OIDC', () => {
+    const oidc = {
+      'access-key-id': '',
+      'secret-access-key': '',
+      'identity-provider': 'github-idp',
+      audience: 'huawei'
+    }
+    const env = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x?a=1',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req-token'
+    }
+    const exchange: Route = req =>
+      req.url.pathname === '/v3.0/OS-AUTH/id-token/tokens'
+        ? {
+            status: 201,
+            headers: { 'x-subject-token': 'IAM-TOKEN-xyz' },
+            body: JSON.stringify({
+              token: {
+                expires_at: '2026-11-25T12:00:00Z',
+                project: { id: 'oidc-proj', name: 'ap-southeast-1' }
+              }
+            })
+          }
+        : undefined
+
+    it('exchanges the ID token, masks both tokens, takes the project from the token', async () => {
+      const { rec, requests, everything } = await go(
+        { ...oidc, 'project-id': '' },
+        [exchange, taskTimeline(['Success', '100.00'])],
+        env,
+        async () => 'JWT-abc.def.ghi'
+      )
+      expect(rec.failed).toEqual([])
+      expect(rec.idTokenAudiences).toEqual(['huawei'])
+      expect(requests[0]?.headers['X-Idp-Id']).toBe('github-idp')
+      expect(JSON.parse(requests[0]?.body ?? '')).toEqual({
+        auth: {
+          id_token: { id: 'JWT-abc.def.ghi' },
+          scope: { project: { name: 'ap-southeast-1' } }
+        }
+      })
+      expect(requests[1]?.headers['X-Auth-Token']).toBe('IAM-TOKEN-xyz')
+      expect(requests[1]?.url.pathname).toContain('/projects/oidc-proj/')
+      expect(rec.masked).toEqual(expect.arrayContaining(['JWT-abc.def.ghi', 'IAM-TOKEN-xyz']))
+      expect(everything()).not.toMatch(/JWT-abc|IAM-TOKEN-xyz/)
+    })
+
+    it('scopes by project ID when it is known', async () => {
+      const { requests } = await go(
+        oidc,
+        [exchange, taskTimeline(['Success', '100.00'])],
+        env,
+        async () => 'jwt'
+      )
+      expect(JSON.parse(requests[0]?.body ?? '').auth.scope).toEqual({ project: { id: 'proj-1' } })
+      expect(requests[1]?.url.pathname).toContain('/projects/proj-1/')
+    })
+
+    it('needs id-token: write before any request', async () => {
+      const { rec, requests } = await go(oidc, [exchange], {}, async () => 'jwt')
+      expect(requests).toHaveLength(0)
+      expect(rec.failed[0]).toMatch(/add `permissions: id-token: write` to the job/)
+      expect(rec.idTokenAudiences).toEqual([])
+    })
+
+    it('explains a failure to get the ID token', async () => {
+      const { rec } = await go(oidc, [exchange], env, async () => {
+        throw new Error('Failed to get ID Token.\n Error Code : 403')
+      })
+      expect(rec.failed[0]).toBe(
+        'Could not get the GitHub OIDC ID token: Failed to get ID Token. Error Code : 403. Check that the job has permissions: id-token: write.'
+      )
+    })
+
+    it('explains an IAM refusal with what to check and the trace ID', async () => {
+      const refuse: Route = () => ({
+        status: 401,
+        headers: { 'x-iam-trace-id': 'trace-7' },
+        body: JSON.stringify({
+          error: { code: 401, message: 'The id_token is invalid.', title: 'Unauthorized' }
+        })
+      })
+      const { rec } = await go(oidc, [refuse], env, async () => 'jwt')
+      expect(rec.failed[0]).toMatch(
+        /^IAM refused the GitHub OIDC token \(HTTP 401 Unauthorized: The id_token is invalid. \(request ID trace-7\)\)\. Check: identity-provider is the ID/
+      )
+      expect(rec.failed[0]).toMatch(/client_id equals the audience input/)
+      expect(rec.failed[0]).toMatch(/mapping rules/)
+    })
+
+    it('fails when the token has no project and none was given', async () => {
+      const bare: Route = () => ({
+        status: 201,
+        headers: { 'x-subject-token': 'iam-token-bare' },
+        body: '{"token":{}}'
+      })
+      const { rec } = await go({ ...oidc, 'project-id': '' }, [bare], env, async () => 'jwt')
+      expect(rec.failed[0]).toBe('IAM returned a token without a project scope: set project-id.')
+    })
+
+    it('retries a transient IAM error', async () => {
+      let n = 0
+      const flaky: Route = req =>
+        req.url.pathname.startsWith('/v3.0/') && n++ === 0 ? { status: 503, body: '' } : undefined
+      const { rec } = await go(
+        oidc,
+        [flaky, exchange, taskTimeline(['Success', '100.00'])],
+        env,
+        async () => 'jwt'
+      )
+      expect(rec.failed).toEqual([])
+      expect(rec.lines.filter(l => l.startsWith('::warning::HTTP 503'))).toHaveLength(1)
+    })
+  })
+})

@@ -1,0 +1,182 @@
+import { describe, expect, it } from '@jest/globals'
+import { describeDetails, parseErrorBody } from '../src/api-error.js'
+import { backoffDelay, parseRetryAfter } from '../src/backoff.js'
+import { newestTask } from '../src/discover.js'
+import { joinUrl } from '../src/endpoints.js'
+import { Secrets } from '../src/secrets.js'
+import { decodeTask, decodeTaskList } from '../src/task.js'
+
+describe('parseErrorBody', () => {
+  const h = { 'x-request-id': 'rid' }
+  it('reads errorCode/errorMessage first, then error_code/error_msg, then reason/message', () => {
+    const all = {
+      errorCode: 'CCE.01404001',
+      errorMessage: 'Resource not found',
+      error_code: 'CCE_CM.0003',
+      error_msg: 'x',
+      message: 'm',
+      reason: 'NotFound'
+    }
+    expect(parseErrorBody(JSON.stringify(all), h)).toEqual({
+      code: 'CCE.01404001',
+      message: 'Resource not found',
+      requestId: 'rid'
+    })
+    const { errorCode: _c, errorMessage: _m, ...second } = all
+    expect(parseErrorBody(JSON.stringify(second), h)).toEqual({
+      code: 'CCE_CM.0003',
+      message: 'x',
+      requestId: 'rid'
+    })
+    expect(parseErrorBody(JSON.stringify({ message: 'm', reason: 'NotFound' }), h)).toEqual({
+      code: 'NotFound',
+      message: 'm',
+      requestId: 'rid'
+    })
+    expect(parseErrorBody(JSON.stringify({ message: 'only' }), h)).toEqual({
+      code: undefined,
+      message: 'only',
+      requestId: 'rid'
+    })
+  })
+
+  it('reads the API gateway body with its request_id when there is no header', () => {
+    expect(
+      parseErrorBody('{"error_msg":"sig","error_code":"APIGW.0301","request_id":"gw-1"}', {})
+    ).toEqual({ code: 'APIGW.0301', message: 'sig', requestId: 'gw-1' })
+  })
+
+  it('reads IAM errors and the IAM trace ID', () => {
+    expect(
+      parseErrorBody('{"error":{"code":401,"message":"bad token","title":"Unauthorized"}}', {
+        'x-iam-trace-id': 't-1'
+      })
+    ).toEqual({ code: 'Unauthorized', message: 'bad token', requestId: 't-1' })
+    expect(parseErrorBody('{"error":{"code":401,"message":"bad"}}', {})).toEqual({
+      code: '401',
+      message: 'bad',
+      requestId: undefined
+    })
+  })
+
+  it('keeps a snippet of a non-JSON body', () => {
+    expect(parseErrorBody('<html>\n  <b>Bad Gateway</b>\n</html>', h)).toEqual({
+      message: '<html> <b>Bad Gateway</b> </html>',
+      requestId: 'rid'
+    })
+    expect(parseErrorBody('', { 'x-request-id': ['a', 'b'] })).toEqual({
+      message: undefined,
+      requestId: 'a'
+    })
+    expect(parseErrorBody('[1]', {})).toEqual({ message: '[1]', requestId: undefined })
+    expect(parseErrorBody('{"other":1}', {})).toEqual({ requestId: undefined })
+  })
+
+  it('describes details in one line', () => {
+    expect(describeDetails({ code: 'A', message: 'b', requestId: 'r' })).toBe('A: b (request ID r)')
+    expect(describeDetails({})).toBe('no error details in the response')
+  })
+})
+
+describe('backoff', () => {
+  it('doubles from 1 s up to the interval, with jitter between half and all of it', () => {
+    expect(backoffDelay(1, 15_000, 0)).toBe(500)
+    expect(backoffDelay(1, 15_000, 0.999999)).toBe(1000)
+    expect(backoffDelay(3, 15_000, 1)).toBe(4000)
+    expect(backoffDelay(10, 15_000, 1)).toBe(15_000)
+    expect(backoffDelay(10, 15_000, 0)).toBe(7500)
+    expect(backoffDelay(1, 15_000, 1, true)).toBe(2000)
+    expect(backoffDelay(0, 500, 1)).toBe(500)
+  })
+
+  it('parses Retry-After seconds and HTTP dates', () => {
+    const now = Date.UTC(2026, 10, 24, 12)
+    expect(parseRetryAfter('3', now)).toBe(3000)
+    expect(parseRetryAfter(['1.5'], now)).toBe(1500)
+    expect(parseRetryAfter(new Date(now + 10_000).toUTCString(), now)).toBe(10_000)
+    expect(parseRetryAfter(new Date(now - 10_000).toUTCString(), now)).toBe(0)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+    expect(parseRetryAfter(' ', now)).toBeUndefined()
+  })
+})
+
+describe('decodeTask', () => {
+  it('reads the documented shape', () => {
+    const body = {
+      kind: 'UpgradeTask',
+      metadata: { uid: 'u', creationTimestamp: 'c' },
+      spec: { version: 'v1', targetVersion: 'v2', items: {} },
+      status: { phase: 'Running', progress: '12.50', completionTime: '' }
+    }
+    expect(decodeTask(body)).toEqual({
+      uid: 'u',
+      version: 'v1',
+      targetVersion: 'v2',
+      phase: 'Running',
+      progress: '12.50',
+      creationTimestamp: 'c',
+      completionTime: ''
+    })
+  })
+
+  it('keeps a numeric progress in the API format and rejects bodies without a phase', () => {
+    expect(decodeTask({ status: { phase: 'Init', progress: 5 } })?.progress).toBe('5.00')
+    expect(decodeTask({ status: {} })).toBeUndefined()
+    expect(decodeTask(null)).toBeUndefined()
+    expect(decodeTask([])).toBeUndefined()
+  })
+
+  it('decodes lists, rejecting one bad item', () => {
+    expect(decodeTaskList({ items: [{ status: { phase: 'Init' } }] })).toHaveLength(1)
+    expect(decodeTaskList({})).toEqual([])
+    expect(decodeTaskList({ items: null })).toEqual([])
+    expect(decodeTaskList({ items: [{}] })).toBeUndefined()
+    expect(decodeTaskList({ items: 'x' })).toBeUndefined()
+    expect(decodeTaskList('x')).toBeUndefined()
+  })
+})
+
+describe('newestTask', () => {
+  const t = (uid: string, creationTimestamp: string) => ({
+    uid,
+    creationTimestamp,
+    version: '',
+    targetVersion: '',
+    phase: 'Init',
+    progress: '',
+    completionTime: ''
+  })
+  it('compares as instants, unreadable ones rank oldest', () => {
+    expect(newestTask([])).toBeUndefined()
+    expect(newestTask([t('bad', 'x')])?.task.uid).toBe('bad')
+    const picked = newestTask([
+      t('bad', 'x'),
+      t('a', '2026-01-01 10:00:00 +0800 CST'),
+      t('b', '2026-01-01 03:00:00 +0000 UTC'),
+      t('bad2', '')
+    ])
+    expect(picked?.task.uid).toBe('b')
+    expect(picked?.createdAt).toBe(Date.UTC(2026, 0, 1, 3))
+  })
+})
+
+describe('helpers', () => {
+  it('joins base URLs with path prefixes and queries', () => {
+    expect(joinUrl(new URL('https://h/prefix/'), '/v3/projects', { name: 'a b' }).href).toBe(
+      'https://h/prefix/v3/projects?name=a%20b'
+    )
+    expect(joinUrl(new URL('https://h'), '/x').href).toBe('https://h/x')
+  })
+
+  it('redacts registered secrets and masks each once', () => {
+    const masked: string[] = []
+    const s = new Secrets(v => masked.push(v))
+    s.add('abc')
+    s.add(' abc ')
+    s.add('')
+    s.add(undefined)
+    expect(masked).toEqual(['abc'])
+    expect(s.redact('xabcxabc')).toBe('x***x***')
+  })
+})
