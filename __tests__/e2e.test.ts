@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DEMO, startFakeApi } from './support/fake-api.mjs'
 import type { FakeApi, FakeApiOptions } from './support/fake-api.mjs'
-import { runAction } from './support/run-action.js'
+import { errors, warnings, visible, runAction } from './support/run-action.js'
 
 const P = DEMO.projectId
 const C = DEMO.clusterId
@@ -57,9 +57,7 @@ function inputs(a: FakeApi, extra: Record<string, string> = {}): Record<string, 
   }
 }
 
-const errors = (stdout: string) => stdout.split('\n').filter(l => l.startsWith('::error::'))
-const warnings = (stdout: string) => stdout.split('\n').filter(l => l.startsWith('::warning::'))
-const visible = (stdout: string) =>
+
   stdout
     .split('\n')
     .filter(l => !l.startsWith('::add-mask::'))
@@ -137,7 +135,7 @@ describe('the gate, end to end', () => {
         [`${P}/${C}`]: [task(steps(['Running', '50.00'], ['Success', '100.00']), { faults })]
       }
     })
-    const r = await runAction({ inputs: inputs(a, { interval: '2s' }) })
+    const r = await runAction({ inputs: inputs(a) })
     expect(r.code).toBe(0)
     const w = warnings(r.stdout)
     expect(w).toHaveLength(6)

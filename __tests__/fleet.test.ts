@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DEMO, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi } from './support/fake-api.mjs'
+import type { FakeApi, FakeTask } from './support/fake-api.mjs'
 import { runAction } from './support/run-action.js'
 
 const GATES = 24
@@ -18,7 +18,7 @@ afterEach(async () => {
 })
 
 async function fleet(rateLimit?: { rate: number; burst: number; retryAfter?: boolean | string }) {
-  const tasks: Record<string, unknown[]> = {}
+  const tasks: Record<string, FakeTask[]> = {}
   for (let i = 0; i < GATES; i++) {
     tasks[`${P}/${cluster(i)}`] = [
       {

@@ -172,7 +172,7 @@ describe('agreement with the official Node SDK signer', () => {
     }
   })
 
-  it.each(cases.map(c => [c.i, c]))('case %i', (_i, c) => {
+  it.each(cases.map(c => [c.i, c] as const))('case %i', (_i, c) => {
     const qs = Object.entries(c.query)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
       .join('&')

@@ -51,7 +51,8 @@ export function classifyNetworkError(err: NodeJS.ErrnoException): TransportError
   if (TLS_CODES.test(code)) {
     return new TransportError('tls', `TLS certificate check failed: ${code} (${err.message})`)
   }
-  return new TransportError('connection', `${code || 'connection error'}: ${err.message}`)
+  const text = code && err.message.includes(code) ? err.message : `${code || 'connection error'}: ${err.message}`
+  return new TransportError('connection', text)
 }
 
 /**

@@ -110,3 +110,18 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
     })
   })
 }
+
+/** Workflow command lines, with the runner's escaping (%25, %0D, %0A) undone. */
+export const commands = (stdout: string, kind: string): string[] =>
+  stdout
+    .split('\n')
+    .filter(l => l.startsWith(`::${kind}::`))
+    .map(l => l.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'))
+export const errors = (stdout: string): string[] => commands(stdout, 'error')
+export const warnings = (stdout: string): string[] => commands(stdout, 'warning')
+/** What a person sees in the log: the runner swallows ::add-mask:: lines. */
+export const visible = (stdout: string): string =>
+  stdout
+    .split('\n')
+    .filter(l => !l.startsWith('::add-mask::'))
+    .join('\n')
