@@ -57,7 +57,6 @@ function base(a: FakeApi, extra: Record<string, string> = {}): Record<string, st
   }
 }
 
-
 const oidcEnv = (a: FakeApi) => ({
   ACTIONS_ID_TOKEN_REQUEST_URL: `${a.url}/oidc/token?api-version=2.0`,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token'
@@ -104,7 +103,9 @@ describe('credential sources', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`Credentials: environment ${source}`)
     const set = { ...env, ...unset }
-    for (const sk of ['sk-env-1', 'sk-env-2', 'sk-env-3'].filter(v => Object.values(set).includes(v))) {
+    for (const sk of ['sk-env-1', 'sk-env-2', 'sk-env-3'].filter(v =>
+      Object.values(set).includes(v)
+    )) {
       expect(r.stdout).toContain(`::add-mask::${sk}`)
       expect(visible(r.stdout)).not.toContain(sk)
     }

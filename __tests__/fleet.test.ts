@@ -54,6 +54,8 @@ async function fleet(rateLimit?: { rate: number; burst: number; retryAfter?: boo
       })
     )
   )
+  await a.close()
+  api = undefined
   return { runs, requests: [...a.requests] }
 }
 
@@ -83,6 +85,10 @@ describe(`a fleet of ${GATES} gates`, () => {
       expect(throttled.length).toBeGreaterThan(0)
       const perGate = limited.requests.length / GATES
       expect(perGate).toBeLessThan(2 * perGateFree)
+      console.log(
+        `fleet of ${GATES}, 8 req/s, Retry-After ${retryAfter || 'absent'}: ${perGate.toFixed(1)} requests per gate ` +
+          `(${perGateFree.toFixed(1)} unthrottled), ${throttled.length} answered 429`
+      )
       // without jitter every poll of all 24 gates would land in the same instant, every interval
       expect(
         peak(

@@ -31785,7 +31785,9 @@ function classifyNetworkError(err) {
     if (TLS_CODES.test(code)) {
         return new TransportError('tls', `TLS certificate check failed: ${code} (${err.message})`);
     }
-    const text = code && err.message.includes(code) ? err.message : `${code || 'connection error'}: ${err.message}`;
+    const text = code && err.message.includes(code)
+        ? err.message
+        : `${code || 'connection error'}: ${err.message}`;
     return new TransportError('connection', text);
 }
 /**

@@ -51,7 +51,10 @@ export function classifyNetworkError(err: NodeJS.ErrnoException): TransportError
   if (TLS_CODES.test(code)) {
     return new TransportError('tls', `TLS certificate check failed: ${code} (${err.message})`)
   }
-  const text = code && err.message.includes(code) ? err.message : `${code || 'connection error'}: ${err.message}`
+  const text =
+    code && err.message.includes(code)
+      ? err.message
+      : `${code || 'connection error'}: ${err.message}`
   return new TransportError('connection', text)
 }
 

@@ -51,7 +51,14 @@ export interface FakeApi {
   count(filter?: (r: RequestLog) => boolean): number
   close(): Promise<void>
 }
-export declare const DEMO: { projectId: string; region: string; clusterId: string; taskId: string; ak: string; sk: string }
+export declare const DEMO: {
+  projectId: string
+  region: string
+  clusterId: string
+  taskId: string
+  ak: string
+  sk: string
+}
 export declare const scenarios: Record<'success' | 'failed', FakeApiOptions>
 export declare function goTime(ms: number): string
 export declare function startFakeApi(options?: FakeApiOptions): Promise<FakeApi>

@@ -39,14 +39,30 @@ function demoTimeline(/** @type {boolean} */ fails) {
     { phase: 'Running', progress: '37.50', ms: 2500 },
     { phase: 'Running', progress: '62.50', ms: 2500 }
   ]
-  if (fails) return [...steps.slice(0, 4), { phase: 'Running', progress: '62.50', ms: 1500 }, { phase: 'Failed', progress: '62.50' }]
-  return [...steps, { phase: 'Running', progress: '87.50', ms: 2500 }, { phase: 'Running', progress: '100.00', ms: 1500 }, { phase: 'Success', progress: '100.00' }]
+  if (fails)
+    return [
+      ...steps.slice(0, 4),
+      { phase: 'Running', progress: '62.50', ms: 1500 },
+      { phase: 'Failed', progress: '62.50' }
+    ]
+  return [
+    ...steps,
+    { phase: 'Running', progress: '87.50', ms: 2500 },
+    { phase: 'Running', progress: '100.00', ms: 1500 },
+    { phase: 'Success', progress: '100.00' }
+  ]
 }
 
 function demoTasks(/** @type {boolean} */ fails) {
   return {
     [`${DEMO.projectId}/${DEMO.clusterId}`]: [
-      { uid: DEMO.taskId, version: 'v1.28.3-r4', targetVersion: 'v1.29.5-r0', creationTimestamp: goTime(Date.now() - 5000), timeline: demoTimeline(fails) }
+      {
+        uid: DEMO.taskId,
+        version: 'v1.28.3-r4',
+        targetVersion: 'v1.29.5-r0',
+        creationTimestamp: goTime(Date.now() - 5000),
+        timeline: demoTimeline(fails)
+      }
     ]
   }
 }
@@ -84,7 +100,10 @@ function canonical(req, body, signed) {
   const q = raw.indexOf('?')
   const path = q < 0 ? raw : raw.slice(0, q)
   const query = q < 0 ? '' : raw.slice(q + 1)
-  let uri = path.split('/').map(s => enc(dec(s))).join('/')
+  let uri = path
+    .split('/')
+    .map(s => enc(dec(s)))
+    .join('/')
   if (!uri.endsWith('/')) uri += '/'
   const pairs = query
     .split('&')
@@ -95,30 +114,54 @@ function canonical(req, body, signed) {
     })
     .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1))
   const headers = signed.map(h => `${h}:${String(req.headers[h] ?? '').trim()}\n`).join('')
-  return [req.method, uri, pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'), headers, signed.join(';'), hex(body)].join('\n')
+  return [
+    req.method,
+    uri,
+    pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
+    headers,
+    signed.join(';'),
+    hex(body)
+  ].join('\n')
 }
 
 /** @returns {string | undefined} why the signature is refused, or undefined when it is good */
-function checkSignature(/** @type {any} */ req, /** @type {Buffer} */ body, /** @type {Record<string, {secret: string, securityToken?: string}>} */ creds, /** @type {number} */ now) {
-  const m = /^SDK-HMAC-SHA256 Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/.exec(req.headers.authorization ?? '')
+function checkSignature(
+  /** @type {any} */ req,
+  /** @type {Buffer} */ body,
+  /** @type {Record<string, {secret: string, securityToken?: string}>} */ creds,
+  /** @type {number} */ now
+) {
+  const m = /^SDK-HMAC-SHA256 Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/.exec(
+    req.headers.authorization ?? ''
+  )
   if (!m) return 'malformed Authorization header'
   const [, ak, signedList, sig] = m
   const cred = creds[ak]
   if (!cred) return `unknown access key ${ak}`
   const signed = signedList.split(';')
-  if (!signed.includes('host') || !signed.includes('x-sdk-date')) return 'host and x-sdk-date must be signed'
-  const date = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(String(req.headers['x-sdk-date'] ?? ''))
+  if (!signed.includes('host') || !signed.includes('x-sdk-date'))
+    return 'host and x-sdk-date must be signed'
+  const date = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(
+    String(req.headers['x-sdk-date'] ?? '')
+  )
   if (!date) return 'bad X-Sdk-Date'
   const at = Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6])
-  if (Math.abs(at - now) > 15 * 60_000) return 'request expired: X-Sdk-Date is more than 15 minutes off'
-  if (cred.securityToken && (req.headers['x-security-token'] !== cred.securityToken || !signed.includes('x-security-token'))) {
+  if (Math.abs(at - now) > 15 * 60_000)
+    return 'request expired: X-Sdk-Date is more than 15 minutes off'
+  if (
+    cred.securityToken &&
+    (req.headers['x-security-token'] !== cred.securityToken || !signed.includes('x-security-token'))
+  ) {
     return 'temporary credentials need the signed X-Security-Token'
   }
   const can = canonical(req, body, signed)
-  const expected = createHmac('sha256', cred.secret).update(`SDK-HMAC-SHA256\n${req.headers['x-sdk-date']}\n${hex(can)}`).digest('hex')
+  const expected = createHmac('sha256', cred.secret)
+    .update(`SDK-HMAC-SHA256\n${req.headers['x-sdk-date']}\n${hex(can)}`)
+    .digest('hex')
   const a = Buffer.from(expected)
   const b = Buffer.from(sig)
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return `verify aksk signature fail, canonicalRequest: ${can.replace(/\n/g, '|')}`
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    return `verify aksk signature fail, canonicalRequest: ${can.replace(/\n/g, '|')}`
   return undefined
 }
 
@@ -128,7 +171,15 @@ const b64u = (/** @type {string | Buffer} */ s) => Buffer.from(s).toString('base
 
 function issueJwt(/** @type {string} */ aud, /** @type {number} */ now) {
   const head = b64u(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
-  const payload = b64u(JSON.stringify({ iss: ISSUER, aud, sub: 'repo:octo/app:ref:refs/heads/main', iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 300 }))
+  const payload = b64u(
+    JSON.stringify({
+      iss: ISSUER,
+      aud,
+      sub: 'repo:octo/app:ref:refs/heads/main',
+      iat: Math.floor(now / 1000),
+      exp: Math.floor(now / 1000) + 300
+    })
+  )
   return `${head}.${payload}.${b64u(createHmac('sha256', JWT_KEY).update(`${head}.${payload}`).digest())}`
 }
 
@@ -136,7 +187,8 @@ function issueJwt(/** @type {string} */ aud, /** @type {number} */ now) {
 function readJwt(/** @type {string} */ jwt) {
   const [head, payload, sig] = String(jwt).split('.')
   if (!head || !payload || !sig) return undefined
-  if (b64u(createHmac('sha256', JWT_KEY).update(`${head}.${payload}`).digest()) !== sig) return undefined
+  if (b64u(createHmac('sha256', JWT_KEY).update(`${head}.${payload}`).digest()) !== sig)
+    return undefined
   return JSON.parse(Buffer.from(payload, 'base64url').toString())
 }
 
@@ -209,7 +261,11 @@ export async function startFakeApi(options = {}) {
     return {
       kind: 'UpgradeTask',
       apiVersion: 'v3',
-      metadata: { uid: task.uid, creationTimestamp: task.creationTimestamp, updateTimestamp: goTime(t) },
+      metadata: {
+        uid: task.uid,
+        creationTimestamp: task.creationTimestamp,
+        updateTimestamp: goTime(t)
+      },
       spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
       status: { phase: step.phase, progress: step.progress, completionTime: ended ? goTime(t) : '' }
     }
@@ -222,19 +278,39 @@ export async function startFakeApi(options = {}) {
     const url = new URL(req.url ?? '/', 'http://fake')
     const requestId = randomBytes(16).toString('hex')
     /** @type {RequestLog} */
-    const entry = { t: now(), method: req.method ?? '', path: url.pathname, status: 0, throttled: false, auth: 'none' }
+    const entry = {
+      t: now(),
+      method: req.method ?? '',
+      path: url.pathname,
+      status: 0,
+      throttled: false,
+      auth: 'none'
+    }
     requests.push(entry)
     const iam = url.pathname.startsWith('/v3')
     /** @param {number} status @param {unknown} payload @param {Record<string, string>} [headers] */
     const send = (status, payload, headers = {}) => {
       entry.status = status
       const extra = iam ? { 'X-IAM-Trace-Id': requestId } : {}
-      res.writeHead(status, { 'Content-Type': 'application/json', 'X-Request-Id': requestId, ...extra, ...headers })
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'X-Request-Id': requestId,
+        ...extra,
+        ...headers
+      })
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload))
       log(`${entry.method} ${entry.path} → ${status}`)
     }
-    const gatewayError = (/** @type {number} */ status, /** @type {string} */ code, /** @type {string} */ msg) => send(status, { error_msg: msg, error_code: code, request_id: requestId })
-    const iamError = (/** @type {number} */ status, /** @type {string} */ title, /** @type {string} */ msg) => send(status, { error: { code: status, message: msg, title } })
+    const gatewayError = (
+      /** @type {number} */ status,
+      /** @type {string} */ code,
+      /** @type {string} */ msg
+    ) => send(status, { error_msg: msg, error_code: code, request_id: requestId })
+    const iamError = (
+      /** @type {number} */ status,
+      /** @type {string} */ title,
+      /** @type {string} */ msg
+    ) => send(status, { error: { code: status, message: msg, title } })
 
     if (limit) {
       const t = now()
@@ -242,21 +318,39 @@ export async function startFakeApi(options = {}) {
       refilledAt = t
       if (bucket < 1) {
         entry.throttled = true
-        const headers = limit.retryAfter ? { 'Retry-After': limit.retryAfter === true ? '1' : String(limit.retryAfter) } : {}
-        return send(429, { error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${limit.rate},time:1 second`, error_code: 'APIG.0308', request_id: requestId }, headers)
+        const headers = limit.retryAfter
+          ? { 'Retry-After': limit.retryAfter === true ? '1' : String(limit.retryAfter) }
+          : {}
+        return send(
+          429,
+          {
+            error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${limit.rate},time:1 second`,
+            error_code: 'APIG.0308',
+            request_id: requestId
+          },
+          headers
+        )
       }
       bucket -= 1
     }
 
     // GitHub's OIDC token endpoint (what ACTIONS_ID_TOKEN_REQUEST_URL points at)
     if (req.method === 'GET' && url.pathname === '/oidc/token') {
-      if (req.headers.authorization !== `Bearer ${oidcRequestToken}`) return send(401, { message: 'bad request token' })
-      return send(200, { value: issueJwt(url.searchParams.get('audience') ?? 'https://github.com/octo', now()) })
+      if (req.headers.authorization !== `Bearer ${oidcRequestToken}`)
+        return send(401, { message: 'bad request token' })
+      return send(200, {
+        value: issueJwt(url.searchParams.get('audience') ?? 'https://github.com/octo', now())
+      })
     }
 
     // IAM: exchange a GitHub OIDC token (unsigned)
     if (req.method === 'POST' && url.pathname === '/v3.0/OS-AUTH/id-token/tokens') {
-      if (req.headers['x-idp-id'] !== idpId) return iamError(404, 'Not Found', `The identity provider ${req.headers['x-idp-id']} could not be found.`)
+      if (req.headers['x-idp-id'] !== idpId)
+        return iamError(
+          404,
+          'Not Found',
+          `The identity provider ${req.headers['x-idp-id']} could not be found.`
+        )
       let parsed
       try {
         parsed = JSON.parse(body.toString())
@@ -265,14 +359,31 @@ export async function startFakeApi(options = {}) {
       }
       const claims = readJwt(parsed?.auth?.id_token?.id)
       if (!claims) return iamError(401, 'Unauthorized', 'The id_token is invalid.')
-      if (options.audience && claims.aud !== options.audience) return iamError(401, 'Unauthorized', `The aud ${claims.aud} does not match the client_id.`)
+      if (options.audience && claims.aud !== options.audience)
+        return iamError(401, 'Unauthorized', `The aud ${claims.aud} does not match the client_id.`)
       const scope = parsed?.auth?.scope?.project ?? {}
       const matches = projects.filter(p => (scope.id ? p.id === scope.id : p.name === scope.name))
-      if (matches.length !== 1) return iamError(400, 'Bad Request', `Project ${scope.id ?? scope.name} ${matches.length ? 'is ambiguous' : 'could not be found'}.`)
+      if (matches.length !== 1)
+        return iamError(
+          400,
+          'Bad Request',
+          `Project ${scope.id ?? scope.name} ${matches.length ? 'is ambiguous' : 'could not be found'}.`
+        )
       const token = `MII${randomBytes(24).toString('hex')}`
       tokens.add(token)
       entry.auth = 'none'
-      return send(201, { token: { expires_at: new Date(now() + 86_400_000).toISOString(), methods: ['token'], project: { ...matches[0], domain: { id: 'd1', name: 'octo' } }, issued_at: new Date(now()).toISOString() } }, { 'X-Subject-Token': token })
+      return send(
+        201,
+        {
+          token: {
+            expires_at: new Date(now() + 86_400_000).toISOString(),
+            methods: ['token'],
+            project: { ...matches[0], domain: { id: 'd1', name: 'octo' } },
+            issued_at: new Date(now()).toISOString()
+          }
+        },
+        { 'X-Subject-Token': token }
+      )
     }
 
     // everything else is authenticated: AK/SK signature or an IAM token
@@ -282,29 +393,63 @@ export async function startFakeApi(options = {}) {
       entry.auth = 'token'
     } else if (req.headers.authorization) {
       const problem = checkSignature(req, body, credentials, now())
-      if (problem) return gatewayError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${problem}`)
+      if (problem)
+        return gatewayError(
+          401,
+          'APIGW.0301',
+          `Incorrect IAM authentication information: ${problem}`
+        )
       entry.auth = 'aksk'
     } else {
-      return gatewayError(401, 'APIGW.0301', 'Incorrect IAM authentication information: Authorization not found.')
+      return gatewayError(
+        401,
+        'APIGW.0301',
+        'Incorrect IAM authentication information: Authorization not found.'
+      )
     }
 
     if (req.method === 'GET' && url.pathname === '/v3/projects') {
       const name = url.searchParams.get('name')
-      return send(200, { projects: projects.filter(p => !name || p.name === name).map(p => ({ ...p, enabled: true, domain_id: 'd1' })), links: { self: `${url.pathname}${url.search}` } })
+      return send(200, {
+        projects: projects
+          .filter(p => !name || p.name === name)
+          .map(p => ({ ...p, enabled: true, domain_id: 'd1' })),
+        links: { self: `${url.pathname}${url.search}` }
+      })
     }
 
-    const m = /^\/api\/v3\/projects\/([^/]+)\/clusters\/([^/]+)\/operation\/upgrade\/tasks(?:\/([^/]+))?$/.exec(url.pathname)
+    const m =
+      /^\/api\/v3\/projects\/([^/]+)\/clusters\/([^/]+)\/operation\/upgrade\/tasks(?:\/([^/]+))?$/.exec(
+        url.pathname
+      )
     if (req.method === 'GET' && m) {
       const [, projectId, clusterId, taskId] = m
       entry.clusterId = clusterId
       entry.taskId = taskId
       const list = tasks[`${projectId}/${clusterId}`]
       const notFound = (/** @type {string} */ what) =>
-        send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, errorCode: 'CCE.01404001', errorMessage: `${what} not found`, error_code: 'CCE_CM.0003', error_msg: `${what} not found`, message: `${what} not found`, reason: 'NotFound' })
+        send(404, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: 404,
+          errorCode: 'CCE.01404001',
+          errorMessage: `${what} not found`,
+          error_code: 'CCE_CM.0003',
+          error_msg: `${what} not found`,
+          message: `${what} not found`,
+          reason: 'NotFound'
+        })
       if (!list) return notFound(`Cluster ${clusterId}`)
       if (!taskId) {
         // scrambled: the API documents no order
-        const items = list.map(view).sort((a, b) => (a.metadata.uid.length % 3) - (b.metadata.uid.length % 3) || (a.metadata.uid < b.metadata.uid ? 1 : -1))
+        const items = list
+          .map(view)
+          .sort(
+            (a, b) =>
+              (a.metadata.uid.length % 3) - (b.metadata.uid.length % 3) ||
+              (a.metadata.uid < b.metadata.uid ? 1 : -1)
+          )
         return send(200, { apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {}, items })
       }
       const task = list.find(t => t.uid === taskId)
@@ -325,7 +470,11 @@ export async function startFakeApi(options = {}) {
   function applyFault(fault, req, res, send, entry) {
     switch (fault.kind) {
       case 'status':
-        return send(fault.status ?? 500, fault.body ?? { error_code: 'APIGW.0101', error_msg: 'fault injected' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {})
+        return send(
+          fault.status ?? 500,
+          fault.body ?? { error_code: 'APIGW.0101', error_msg: 'fault injected' },
+          fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
+        )
       case 'reset':
         entry.status = -1
         return req.socket.destroy()
@@ -349,7 +498,9 @@ export async function startFakeApi(options = {}) {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
-  await new Promise(resolve => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined)))
+  await new Promise(resolve =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
+  )
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
@@ -375,7 +526,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(`unknown scenario ${scenario}: ${Object.keys(scenarios).join(', ')}`)
     process.exit(2)
   }
-  const api = await startFakeApi({ ...scenarios[/** @type {'success'|'failed'} */ (scenario)], port: Number(arg('port', '0')) })
+  const api = await startFakeApi({
+    ...scenarios[/** @type {'success'|'failed'} */ (scenario)],
+    port: Number(arg('port', '0'))
+  })
   console.log(`FAKE_API_URL=${api.url}`)
   const stop = () => api.close().then(() => process.exit(0))
   process.on('SIGINT', stop)
