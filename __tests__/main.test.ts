@@ -86,7 +86,9 @@ describe('run', () => {
     })
     expect(rec.summary).toContain('| Result | ✅ Success |')
     expect(rec.lines).toContain('Credentials: inputs access-key-id/secret-access-key')
-    expect(rec.lines.at(-1)).toMatch(/^Cluster cluster-1 upgraded/)
+    expect(rec.lines.at(-1)).toMatch(
+      /^The upgrade task task-1 of cluster cluster-1 succeeded .*: the cluster is upgraded\.$/
+    )
     expect(rec.masked).toContain('SK-very-secret')
   })
 

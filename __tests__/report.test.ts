@@ -47,7 +47,7 @@ describe('endReport', () => {
     const r = endReport(result('success', 'Success', '100.00'), target)
     expect(r.passed).toBe(true)
     expect(r.message).toBe(
-      'Cluster cluster-1 upgraded: upgrade task task-9 of cluster cluster-1 succeeded (v1.28.3-r4 → v1.29.5-r0, 100.00%) after 10m10s of waiting.'
+      'The upgrade task task-9 of cluster cluster-1 succeeded (v1.28.3-r4 → v1.29.5-r0, 100.00%) after 10m10s of waiting: the cluster is upgraded.'
     )
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDuration, parseDuration } from '../src/duration.js'
+import { formatDuration, formatElapsed, parseDuration } from '../src/duration.js'
 import { parseGoTime } from '../src/go-time.js'
 
 describe('parseDuration', () => {
@@ -43,6 +43,12 @@ describe('formatDuration', () => {
     [59_600, '1m']
   ])('%i ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
+  })
+
+  it('rounds elapsed time to whole seconds', () => {
+    expect(formatElapsed(14)).toBe('0s')
+    expect(formatElapsed(1499)).toBe('1s')
+    expect(formatElapsed(370_400)).toBe('6m10s')
   })
 
   it('round-trips what it prints', () => {

@@ -31755,6 +31755,10 @@ function formatDuration(ms) {
         return `${m}m${s ? `${s}s` : ''}`;
     return `${s}s`;
 }
+/** Elapsed time for people: whole seconds ("0s", "6m10s"), never milliseconds. */
+function formatElapsed(ms) {
+    return formatDuration(Math.round(ms / 1000) * 1000);
+}
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
@@ -32754,7 +32758,7 @@ class ProgressLog {
         const parts = [
             `${obs.task.phase} ${percent(obs.task.progress)}`,
             versions(obs.task),
-            `${formatDuration(obs.at - this.startedAt)} elapsed`
+            `${formatElapsed(obs.at - this.startedAt)} elapsed`
         ];
         if (eta !== undefined)
             parts.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
@@ -32764,7 +32768,7 @@ class ProgressLog {
     }
     idle() {
         if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
-            this.emit(`${this.lastLine} (still waiting, ${formatDuration(this.clock.now() - this.startedAt)} so far)`);
+            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.startedAt)} so far)`);
         }
     }
     unknownPhase(phase, task) {
@@ -32806,13 +32810,13 @@ function endMessage(r, t) {
     const task = r.last?.task;
     const taskId = task?.uid || t.taskId || '(unknown)';
     const subject = `upgrade task ${taskId} of cluster ${t.clusterId}`;
-    const took = formatDuration(r.endedAt - r.startedAt);
+    const took = formatElapsed(r.endedAt - r.startedAt);
     const requestId = r.last?.requestId
         ? `; request ID of the last response: ${r.last.requestId}`
         : '';
     switch (r.end) {
         case 'success':
-            return `Cluster ${t.clusterId} upgraded: ${subject} succeeded (${versions(task)}, ${percent(task.progress)}) after ${took} of waiting.`;
+            return `The ${subject} succeeded (${versions(task)}, ${percent(task.progress)}) after ${took} of waiting: the cluster is upgraded.`;
         case 'failed':
             return `The ${subject} Failed at ${percent(task.progress)} (${versions(task)})${requestId}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
         case 'paused':
@@ -32856,7 +32860,7 @@ function summaryOf(r, t) {
         ['Result', `${RESULT_TEXT[r.end]}${r.passed ? '' : ' (step failed)'}`],
         ['Phase', task?.phase ?? 'unknown'],
         ['Progress', task ? percent(task.progress) : 'unknown'],
-        ['Waited', formatDuration(r.endedAt - r.startedAt)],
+        ['Waited', formatElapsed(r.endedAt - r.startedAt)],
         ['Polls', String(r.polls)]
     ];
     if (task?.completionTime && (task.phase === 'Success' || task.phase === 'Failed')) {
@@ -32877,7 +32881,7 @@ function summaryOf(r, t) {
     if (r.timeline.length) {
         lines.push('### Timeline', '', '| Elapsed | Phase | Progress |', '| --- | --- | --- |');
         for (const o of r.timeline) {
-            lines.push(`| ${formatDuration(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`);
+            lines.push(`| ${formatElapsed(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`);
         }
         lines.push('');
     }

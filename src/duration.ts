@@ -29,3 +29,8 @@ export function formatDuration(ms: number): string {
   if (m) return `${m}m${s ? `${s}s` : ''}`
   return `${s}s`
 }
+
+/** Elapsed time for people: whole seconds ("0s", "6m10s"), never milliseconds. */
+export function formatElapsed(ms: number): string {
+  return formatDuration(Math.round(ms / 1000) * 1000)
+}

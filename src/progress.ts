@@ -1,6 +1,6 @@
 import type { Logger } from './api.js'
 import type { Clock } from './clock.js'
-import { formatDuration } from './duration.js'
+import { formatDuration, formatElapsed } from './duration.js'
 import type { UpgradeTask } from './task.js'
 import { HEARTBEAT_MS, Observation, WaitHooks } from './waiter.js'
 
@@ -50,7 +50,7 @@ export class ProgressLog implements WaitHooks {
     const parts = [
       `${obs.task.phase} ${percent(obs.task.progress)}`,
       versions(obs.task),
-      `${formatDuration(obs.at - this.startedAt)} elapsed`
+      `${formatElapsed(obs.at - this.startedAt)} elapsed`
     ]
     if (eta !== undefined)
       parts.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`)
@@ -61,7 +61,7 @@ export class ProgressLog implements WaitHooks {
   idle(): void {
     if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
       this.emit(
-        `${this.lastLine} (still waiting, ${formatDuration(this.clock.now() - this.startedAt)} so far)`
+        `${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.startedAt)} so far)`
       )
     }
   }

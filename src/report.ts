@@ -1,4 +1,4 @@
-import { formatDuration } from './duration.js'
+import { formatDuration, formatElapsed } from './duration.js'
 import { percent, versions } from './progress.js'
 import type { WaitResult } from './waiter.js'
 
@@ -45,13 +45,13 @@ function endMessage(r: WaitResult, t: Target): string {
   const task = r.last?.task
   const taskId = task?.uid || t.taskId || '(unknown)'
   const subject = `upgrade task ${taskId} of cluster ${t.clusterId}`
-  const took = formatDuration(r.endedAt - r.startedAt)
+  const took = formatElapsed(r.endedAt - r.startedAt)
   const requestId = r.last?.requestId
     ? `; request ID of the last response: ${r.last.requestId}`
     : ''
   switch (r.end) {
     case 'success':
-      return `Cluster ${t.clusterId} upgraded: ${subject} succeeded (${versions(task!)}, ${percent(task!.progress)}) after ${took} of waiting.`
+      return `The ${subject} succeeded (${versions(task!)}, ${percent(task!.progress)}) after ${took} of waiting: the cluster is upgraded.`
     case 'failed':
       return `The ${subject} Failed at ${percent(task!.progress)} (${versions(task!)})${requestId}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`
     case 'paused':
@@ -97,7 +97,7 @@ function summaryOf(r: WaitResult, t: Target): string {
     ['Result', `${RESULT_TEXT[r.end]}${r.passed ? '' : ' (step failed)'}`],
     ['Phase', task?.phase ?? 'unknown'],
     ['Progress', task ? percent(task.progress) : 'unknown'],
-    ['Waited', formatDuration(r.endedAt - r.startedAt)],
+    ['Waited', formatElapsed(r.endedAt - r.startedAt)],
     ['Polls', String(r.polls)]
   ]
   if (task?.completionTime && (task.phase === 'Success' || task.phase === 'Failed')) {
@@ -118,7 +118,7 @@ function summaryOf(r: WaitResult, t: Target): string {
     lines.push('### Timeline', '', '| Elapsed | Phase | Progress |', '| --- | --- | --- |')
     for (const o of r.timeline) {
       lines.push(
-        `| ${formatDuration(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`
+        `| ${formatElapsed(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`
       )
     }
     lines.push('')
