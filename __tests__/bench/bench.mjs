@@ -69,7 +69,7 @@ async function startup() {
     ['build', join(root, '__tests__/bench/sdk-client.mjs'), '-o', sdkDir, '--quiet'],
     { stdio: 'inherit' }
   )
-  const sdk = join(sdkDir, 'index.js')
+  const sdk = join(sdkDir, 'index.mjs')
   const api = await startFakeApi({
     projects: [{ id: DEMO.projectId, name: DEMO.region }],
     tasks: {
