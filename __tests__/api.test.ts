@@ -234,3 +234,32 @@ describe('Api.call', () => {
     expect(send.requests).toHaveLength(0)
   })
 })
+
+describe('Api.bounded', () => {
+  it('returns what the work returns', async () => {
+    const { api } = setup([ok])
+    await expect(api.bounded(Promise.resolve('token'))).resolves.toBe('token')
+  })
+
+  it('ends work that outlasts the deadline', async () => {
+    const { api, clock } = setup([ok], { timeoutMs: 5000 })
+    await expect(api.bounded(new Promise(() => undefined))).rejects.toBeInstanceOf(DeadlineError)
+    expect(clock.sleeps).toEqual([5000])
+  })
+
+  it('ends work when the run is cancelled, also if it already was', async () => {
+    const controller = new AbortController()
+    const clock = new FakeClock()
+    clock.onSleep = () => controller.abort()
+    const api = new Api({
+      send: scriptedSend([ok]),
+      clock,
+      log: recordingLog(),
+      intervalMs: 1000,
+      deadline: clock.now() + 5000,
+      signal: controller.signal
+    })
+    await expect(api.bounded(new Promise(() => undefined))).rejects.toBeInstanceOf(CancelledError)
+    await expect(api.bounded(new Promise(() => undefined))).rejects.toBeInstanceOf(CancelledError)
+  })
+})

@@ -216,6 +216,26 @@ describe('the gate, end to end', () => {
     expect(r.summary).toContain('Cancelled')
   })
 
+  it('on SIGTERM alone ends the same way', async () => {
+    const a = await fake({
+      tasks: {
+        [`${P}/${C}`]: [
+          task(steps(['Running', '20.00'], ['Running', '25.00']), {
+            faults: [{ poll: 3, kind: 'hang' }]
+          })
+        ]
+      }
+    })
+    const r = await runAction({
+      inputs: inputs(a),
+      signalWhen: /Running 25\.00%/,
+      signal: 'SIGTERM'
+    })
+    expect(r.code).toBe(1)
+    expect(r.afterSignalMs).toBeLessThan(1000)
+    expect(r.outputs).toMatchObject({ result: 'cancelled', progress: '25.00' })
+  })
+
   it.each([
     ['fail', 1, 'paused', /on-pause is fail. A person must resume it/],
     ['succeed', 0, 'paused', /on-pause: succeed lets the pipeline go on/],

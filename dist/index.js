@@ -31916,6 +31916,26 @@ class Api {
     get deadline() {
         return this.o.deadline;
     }
+    /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
+    async bounded(work) {
+        const { clock, signal } = this.o;
+        const stop = new AbortController();
+        const relay = () => stop.abort();
+        signal?.addEventListener('abort', relay, { once: true });
+        if (signal?.aborted)
+            stop.abort();
+        const limit = clock.sleep(Math.max(0, this.o.deadline - clock.now()), stop.signal).then(() => {
+            throw new DeadlineError('no answer before the deadline');
+        });
+        limit.catch(() => undefined); // once `work` has won, how the limit ends is of no interest
+        try {
+            return await Promise.race([work, limit]);
+        }
+        finally {
+            signal?.removeEventListener('abort', relay);
+            stop.abort();
+        }
+    }
     async call(call) {
         const { clock, log, signal } = this.o;
         let lastProblem;
@@ -33041,9 +33061,11 @@ async function login(config, api, io, secrets, log) {
     if (cred.kind === 'oidc') {
         let idToken;
         try {
-            idToken = await io.getIDToken(cred.audience);
+            idToken = await api.bounded(io.getIDToken(cred.audience));
         }
         catch (e) {
+            if (e instanceof DeadlineError || e instanceof CancelledError)
+                throw e;
             throw new FatalApiError(`Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`);
         }
         secrets.add(idToken);

@@ -74,6 +74,25 @@ export class Api {
     return this.o.deadline
   }
 
+  /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
+  async bounded<T>(work: Promise<T>): Promise<T> {
+    const { clock, signal } = this.o
+    const stop = new AbortController()
+    const relay = (): void => stop.abort()
+    signal?.addEventListener('abort', relay, { once: true })
+    if (signal?.aborted) stop.abort()
+    const limit = clock.sleep(Math.max(0, this.o.deadline - clock.now()), stop.signal).then(() => {
+      throw new DeadlineError('no answer before the deadline')
+    })
+    limit.catch(() => undefined) // once `work` has won, how the limit ends is of no interest
+    try {
+      return await Promise.race([work, limit])
+    } finally {
+      signal?.removeEventListener('abort', relay)
+      stop.abort()
+    }
+  }
+
   async call<T>(call: Call<T>): Promise<Reply<T>> {
     const { clock, log, signal } = this.o
     let lastProblem: string | undefined

@@ -1,7 +1,7 @@
-import { Api, FatalApiError, Logger } from './api.js'
+import { Api, DeadlineError, FatalApiError, Logger } from './api.js'
 import { Authorizer, akskAuthorizer, tokenAuthorizer } from './auth.js'
 import { CceClient } from './cce.js'
-import { Clock, systemClock } from './clock.js'
+import { CancelledError, Clock, systemClock } from './clock.js'
 import { Config, InputError } from './config.js'
 import { newestTask } from './discover.js'
 import { formatDuration } from './duration.js'
@@ -169,8 +169,9 @@ async function login(
   if (cred.kind === 'oidc') {
     let idToken: string
     try {
-      idToken = await io.getIDToken(cred.audience)
+      idToken = await api.bounded(io.getIDToken(cred.audience))
     } catch (e) {
+      if (e instanceof DeadlineError || e instanceof CancelledError) throw e
       throw new FatalApiError(
         `Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`
       )

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, startFakeApi } from '../support/fake-api.mjs'
+import { DEMO, demoInputs, demoTasks, startFakeApi } from '../support/fake-api.mjs'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const root = process.cwd()
@@ -16,24 +16,12 @@ const work = mkdtempSync(join(tmpdir(), 'cce-gate-bench-'))
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const kib = bytes => `${(bytes / 1024).toFixed(0)} KiB`
 
-function inputsEnv(url, extra = {}) {
-  const env = { PATH: process.env.PATH ?? '', HOME: work }
-  const inputs = {
-    'cluster-id': DEMO.clusterId,
-    'task-id': DEMO.taskId,
-    region: DEMO.region,
-    'project-id': DEMO.projectId,
-    'access-key-id': DEMO.ak,
-    'secret-access-key': DEMO.sk,
-    endpoint: url,
-    'iam-endpoint': url,
-    timeout: '10m',
-    interval: '15s',
-    'on-pause': 'wait',
-    ...extra
+function inputsEnv(/** @type {string} */ url, extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    ...demoInputs(url, { timeout: '10m', interval: '15s', ...extra }).env
   }
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
-  return env
 }
 
 /** One run under GNU time: wall ms (measured here) and peak RSS (kB, from the kernel via time -f %M). */
@@ -72,17 +60,7 @@ async function startup() {
   const sdk = join(sdkDir, 'index.mjs')
   const api = await startFakeApi({
     projects: [{ id: DEMO.projectId, name: DEMO.region }],
-    tasks: {
-      [`${DEMO.projectId}/${DEMO.clusterId}`]: [
-        {
-          uid: DEMO.taskId,
-          version: 'v1.28.3-r4',
-          targetVersion: 'v1.29.5-r0',
-          creationTimestamp: '2026-11-24 18:00:00 +0800 CST',
-          timeline: [{ phase: 'Success', progress: '100.00' }]
-        }
-      ]
-    }
+    tasks: demoTasks([{ phase: 'Success', progress: '100.00' }])
   })
   const env = inputsEnv(api.url)
   const ours = []
@@ -133,17 +111,7 @@ async function polling() {
   timeline.push({ phase: 'Success', progress: '100.00' })
   const api = await startFakeApi({
     projects: [{ id: DEMO.projectId, name: DEMO.region }],
-    tasks: {
-      [`${DEMO.projectId}/${DEMO.clusterId}`]: [
-        {
-          uid: DEMO.taskId,
-          version: 'v1.28.3-r4',
-          targetVersion: 'v1.29.5-r0',
-          creationTimestamp: '2026-11-24 18:00:00 +0800 CST',
-          timeline
-        }
-      ]
-    }
+    tasks: demoTasks(timeline)
   })
   const env = inputsEnv(api.url, { interval: '1s' })
   const exitAt = await new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, scenarios, startFakeApi } from './fake-api.mjs'
+import { demoInputs, scenarios, startFakeApi } from './fake-api.mjs'
 
 const which = process.argv[2] ?? 'success'
 const names = which === 'all' ? ['success', 'failed'] : [which]
@@ -41,25 +41,13 @@ async function demo(name) {
   const summary = join(dir, 'summary')
   writeFileSync(output, '')
   writeFileSync(summary, '')
-  const inputs = {
-    'cluster-id': DEMO.clusterId,
-    'task-id': DEMO.taskId,
-    region: DEMO.region,
-    'project-id': DEMO.projectId,
-    'access-key-id': DEMO.ak,
-    'secret-access-key': DEMO.sk,
-    endpoint: api.url,
-    'iam-endpoint': api.url,
-    timeout: '2m',
-    interval: '1s',
-    'on-pause': 'wait',
-    'security-token': '',
-    'auth-token': '',
-    'identity-provider': '',
-    audience: ''
+  const { inputs, env: inputEnv } = demoInputs(api.url)
+  const env = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    ...inputEnv
   }
-  const env = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
 
   console.log(
     `\n━━ demo: ${name} ━━  fake CCE API at ${api.url}; the step runs dist/index.js with:`

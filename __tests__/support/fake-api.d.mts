@@ -62,3 +62,8 @@ export declare const DEMO: {
 export declare const scenarios: Record<'success' | 'failed', FakeApiOptions>
 export declare function goTime(ms: number): string
 export declare function startFakeApi(options?: FakeApiOptions): Promise<FakeApi>
+export declare function demoTasks(timeline: Step[]): Record<string, FakeTask[]>
+export declare function demoInputs(
+  url: string,
+  extra?: Record<string, string>
+): { inputs: Record<string, string>; env: Record<string, string> }

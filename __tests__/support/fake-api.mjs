@@ -53,7 +53,11 @@ function demoTimeline(/** @type {boolean} */ fails) {
   ]
 }
 
-function demoTasks(/** @type {boolean} */ fails) {
+/**
+ * The demo cluster's task list with one upgrade task following `timeline`.
+ * @param {Step[]} timeline
+ */
+export function demoTasks(timeline) {
   return {
     [`${DEMO.projectId}/${DEMO.clusterId}`]: [
       {
@@ -61,15 +65,48 @@ function demoTasks(/** @type {boolean} */ fails) {
         version: 'v1.28.3-r4',
         targetVersion: 'v1.29.5-r0',
         creationTimestamp: goTime(Date.now() - 5000),
-        timeline: demoTimeline(fails)
+        timeline
       }
     ]
   }
 }
 
+/**
+ * The inputs of a step that gates the demo cluster through this fake, and the INPUT_* variables the runner
+ * would set for them.
+ * @param {string} url
+ * @param {Record<string, string>} [extra]
+ */
+export function demoInputs(url, extra = {}) {
+  const inputs = {
+    'cluster-id': DEMO.clusterId,
+    'task-id': DEMO.taskId,
+    region: DEMO.region,
+    'project-id': DEMO.projectId,
+    'access-key-id': DEMO.ak,
+    'secret-access-key': DEMO.sk,
+    endpoint: url,
+    'iam-endpoint': url,
+    timeout: '2m',
+    interval: '1s',
+    'on-pause': 'wait',
+    ...extra
+  }
+  /** @type {Record<string, string>} */
+  const env = {}
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
+  return { inputs, env }
+}
+
 export const scenarios = {
-  success: { projects: [{ id: DEMO.projectId, name: DEMO.region }], tasks: demoTasks(false) },
-  failed: { projects: [{ id: DEMO.projectId, name: DEMO.region }], tasks: demoTasks(true) }
+  success: {
+    projects: [{ id: DEMO.projectId, name: DEMO.region }],
+    tasks: demoTasks(demoTimeline(false))
+  },
+  failed: {
+    projects: [{ id: DEMO.projectId, name: DEMO.region }],
+    tasks: demoTasks(demoTimeline(true))
+  }
 }
 
 // ---- signature check (cce-api.md §4), independent of src/signer.ts ----

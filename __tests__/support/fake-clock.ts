@@ -28,6 +28,9 @@ export class FakeClock implements Clock {
 
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw new CancelledError()
+    // let work that is already done settle first, as it would during a real sleep
+    await new Promise(resolve => setImmediate(resolve))
+    if (signal?.aborted) throw new CancelledError()
     this.sleeps.push(ms)
     this.t += ms
     this.onSleep?.(ms)

@@ -53,6 +53,8 @@ export interface RunOptions {
   /** Send SIGINT after this many ms (or when `signalWhen` first matches stdout), as the runner does on cancel. */
   signalAfterMs?: number
   signalWhen?: RegExp
+  /** SIGINT unless given: the runner sends SIGINT, then SIGTERM. */
+  signal?: NodeJS.Signals
   timeoutMs?: number
 }
 
@@ -84,7 +86,7 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
     const interrupt = (): void => {
       if (signalledAt !== undefined) return
       signalledAt = Date.now()
-      child.kill('SIGINT')
+      child.kill(o.signal ?? 'SIGINT')
     }
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString()
