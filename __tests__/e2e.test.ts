@@ -239,7 +239,12 @@ describe('the gate, end to end', () => {
   it.each([
     ['fail', 1, 'paused', /on-pause is fail. A person must resume it/],
     ['succeed', 0, 'paused', /on-pause: succeed lets the pipeline go on/],
-    ['wait', 0, 'success', /a person must resume it/]
+    [
+      'wait',
+      0,
+      'success',
+      /a person must resume it — Continue in the CCE console, or POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/projects\/\w+\/clusters\/[\w-]+\/operation\/upgrade\/continue\./
+    ]
   ])('on-pause %s', async (onPause, code, result, message) => {
     const a = await fake({
       tasks: {

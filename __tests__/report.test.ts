@@ -38,7 +38,6 @@ function result(
 const target: Target = {
   clusterId: 'cluster-1',
   taskId: 'task-9',
-  onPause: 'wait',
   timeoutMs: 3_600_000
 }
 

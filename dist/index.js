@@ -32270,6 +32270,10 @@ class CceClient {
         const path = `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/tasks`;
         return joinUrl(this.endpoint, taskId ? `${path}/${taskId}` : path);
     }
+    /** Where a person resumes a paused upgrade (POST). */
+    resumeUrl(clusterId) {
+        return joinUrl(this.endpoint, `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/continue`).href;
+    }
     async getTask(clusterId, taskId) {
         try {
             return await this.api.call({
@@ -32950,7 +32954,6 @@ class Secrets {
 
 
 
-
 const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)';
 async function run(io, opts = {}) {
     const clock = opts.clock ?? systemClock;
@@ -32973,15 +32976,12 @@ async function run(io, opts = {}) {
         const clusterId = io.getInput('cluster-id').trim() || '(not set)';
         return finish(io, log, secrets, result('error', startedAt, clock, e.message), {
             clusterId,
-            onPause: '',
             timeoutMs: 0
         });
     }
     const target = {
         clusterId: config.clusterId,
         taskId: config.taskId,
-        projectId: config.projectId,
-        onPause: config.onPause,
         timeoutMs: config.timeoutMs
     };
     const transport = opts.send
@@ -33001,12 +33001,10 @@ async function run(io, opts = {}) {
     let outcome;
     try {
         const { auth, projectId } = await login(config, api, io, secrets, log);
-        target.projectId = projectId;
         const cce = new CceClient(api, config.cceEndpoint, projectId, auth);
         const taskId = config.taskId ?? (await discoverTask(cce, config.clusterId, clock, log));
         target.taskId = taskId;
         log.info(`Waiting for upgrade task ${taskId} of cluster ${config.clusterId} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
-        const resumeUrl = joinUrl(config.cceEndpoint, `/api/v3/projects/${projectId}/clusters/${config.clusterId}/operation/upgrade/continue`).href;
         outcome = await waitForTask({
             poll: () => cce.getTask(config.clusterId, taskId),
             clock,
@@ -33014,7 +33012,7 @@ async function run(io, opts = {}) {
             deadline,
             onPause: config.onPause,
             signal: opts.signal,
-            hooks: new ProgressLog(log, clock, resumeUrl, deadline)
+            hooks: new ProgressLog(log, clock, cce.resumeUrl(config.clusterId), deadline)
         });
         outcome.startedAt = startedAt;
     }

@@ -21,6 +21,14 @@ export class CceClient {
     return joinUrl(this.endpoint, taskId ? `${path}/${taskId}` : path)
   }
 
+  /** Where a person resumes a paused upgrade (POST). */
+  resumeUrl(clusterId: string): string {
+    return joinUrl(
+      this.endpoint,
+      `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/continue`
+    ).href
+  }
+
   async getTask(clusterId: string, taskId: string): Promise<Reply<UpgradeTask>> {
     try {
       return await this.api.call({

@@ -5,7 +5,6 @@ import { CancelledError, Clock, systemClock } from './clock.js'
 import { Config, InputError } from './config.js'
 import { newestTask } from './discover.js'
 import { formatDuration } from './duration.js'
-import { joinUrl } from './endpoints.js'
 import { IamClient } from './iam.js'
 import { Env, GetInput, readConfig } from './inputs.js'
 import { ProgressLog, versions } from './progress.js'
@@ -55,7 +54,6 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
     const clusterId = io.getInput('cluster-id').trim() || '(not set)'
     return finish(io, log, secrets, result('error', startedAt, clock, e.message), {
       clusterId,
-      onPause: '',
       timeoutMs: 0
     })
   }
@@ -63,8 +61,6 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
   const target: Target = {
     clusterId: config.clusterId,
     taskId: config.taskId,
-    projectId: config.projectId,
-    onPause: config.onPause,
     timeoutMs: config.timeoutMs
   }
   const transport = opts.send
@@ -87,17 +83,12 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
   let outcome: WaitResult
   try {
     const { auth, projectId } = await login(config, api, io, secrets, log)
-    target.projectId = projectId
     const cce = new CceClient(api, config.cceEndpoint, projectId, auth)
     const taskId = config.taskId ?? (await discoverTask(cce, config.clusterId, clock, log))
     target.taskId = taskId
     log.info(
       `Waiting for upgrade task ${taskId} of cluster ${config.clusterId} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
     )
-    const resumeUrl = joinUrl(
-      config.cceEndpoint,
-      `/api/v3/projects/${projectId}/clusters/${config.clusterId}/operation/upgrade/continue`
-    ).href
     outcome = await waitForTask({
       poll: () => cce.getTask(config.clusterId, taskId),
       clock,
@@ -105,7 +96,7 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
       deadline,
       onPause: config.onPause,
       signal: opts.signal,
-      hooks: new ProgressLog(log, clock, resumeUrl, deadline)
+      hooks: new ProgressLog(log, clock, cce.resumeUrl(config.clusterId), deadline)
     })
     outcome.startedAt = startedAt
   } catch (e) {

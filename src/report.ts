@@ -5,8 +5,6 @@ import type { WaitResult } from './waiter.js'
 export interface Target {
   clusterId: string
   taskId?: string
-  projectId?: string
-  onPause: string
   timeoutMs: number
 }
 
