@@ -167,3 +167,57 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(new Error('x')).message).toBe('connection error: x')
   })
 })
+
+describe('proxies', () => {
+  let proxy: http.Server
+  const connects: string[] = []
+  const saved = { https_proxy: process.env['https_proxy'], no_proxy: process.env['no_proxy'] }
+
+  beforeAll(async () => {
+    proxy = http.createServer()
+    proxy.on('connect', (req, socket) => {
+      connects.push(req.url ?? '')
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+    })
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', () => r()))
+    process.env['https_proxy'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+    await new Promise(r => proxy.close(r))
+  })
+
+  it('sends https through https_proxy with CONNECT', async () => {
+    const t = createTransport('test')
+    const err = await t
+      .send({
+        method: 'GET',
+        url: new URL('https://cce.ap-southeast-1.myhuaweicloud.com/api/v3/x'),
+        headers: {},
+        timeoutMs: 5000
+      })
+      .catch(e => e)
+    t.close()
+    expect(err).toBeInstanceOf(TransportError)
+    expect(connects).toEqual(['cce.ap-southeast-1.myhuaweicloud.com:443'])
+  })
+
+  it('goes direct for hosts in no_proxy', async () => {
+    process.env['no_proxy'] = '.myhuaweicloud.com'
+    connects.length = 0
+    const t = createTransport('test')
+    await t
+      .send({
+        method: 'GET',
+        url: new URL('https://cce.ap-southeast-1.myhuaweicloud.com/api/v3/x'),
+        headers: {},
+        timeoutMs: 2000
+      })
+      .catch(e => e)
+    t.close()
+    expect(connects).toEqual([])
+  })
+})

@@ -31868,8 +31868,10 @@ function createTransport(userAgent) {
         request.end(req.body);
     });
     const close = () => {
+        // the proxy tunnel agent (from the `tunnel` package) has no destroy(): it keeps no idle sockets
         for (const agent of agents)
-            agent.destroy();
+            if (typeof agent.destroy === 'function')
+                agent.destroy();
         agents.clear();
     };
     return { send, close };

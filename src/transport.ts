@@ -147,7 +147,8 @@ export function createTransport(userAgent: string): { send: Send; close: () => v
     })
 
   const close = (): void => {
-    for (const agent of agents) agent.destroy()
+    // the proxy tunnel agent (from the `tunnel` package) has no destroy(): it keeps no idle sockets
+    for (const agent of agents) if (typeof agent.destroy === 'function') agent.destroy()
     agents.clear()
   }
   return { send, close }
