@@ -99,44 +99,60 @@ async function startup() {
  * A 30-minute upgrade compressed 60×: 30 s of Running in 30 steps, then Success; the gate polls every 1 s, which
  * stands for every minute. Counts requests and measures how late the end is noticed.
  */
-async function polling() {
+async function polling(runs = 3) {
   const upgradeMs = 30_000
   const timeline = []
-  for (let i = 0; i < 30; i++)
+  for (let i = 0; i < 30; i++) {
     timeline.push({
       phase: i < 2 ? 'Queuing' : 'Running',
       progress: ((i * 100) / 30).toFixed(2),
       ms: upgradeMs / 30
     })
+  }
   timeline.push({ phase: 'Success', progress: '100.00' })
-  const api = await startFakeApi({
-    projects: [{ id: DEMO.projectId, name: DEMO.region }],
-    tasks: demoTasks(timeline)
-  })
-  const env = inputsEnv(api.url, { interval: '1s' })
-  const exitAt = await new Promise((resolve, reject) => {
-    const out = join(work, 'poll-out')
-    writeFileSync(out, '')
-    const child = spawn(process.execPath, [dist], {
-      env: { ...env, GITHUB_OUTPUT: out },
-      stdio: 'ignore'
+  const requests = []
+  const delays = []
+  for (let run = 0; run < runs; run++) {
+    const api = await startFakeApi({
+      projects: [{ id: DEMO.projectId, name: DEMO.region }],
+      tasks: demoTasks(timeline)
     })
-    child.on('error', reject)
-    child.on('close', code =>
-      code === 0 ? resolve(Date.now()) : reject(new Error(`exit ${code}`))
-    )
-  })
-  const polls = api.requests.filter(r => r.path.endsWith(`/tasks/${DEMO.taskId}`))
-  const successAt = polls[0].t + upgradeMs
-  await api.close()
-  const delay = exitAt - successAt
-  console.log('\n## Polling a 30-minute upgrade (compressed 60×: interval 1 s stands for 1 min)')
-  console.log(`| requests per upgrade | ${api.requests.length} (${polls.length} polls) |`)
-  console.log(`| Success → step ended | ${delay} ms (target ≤ interval + 500 ms = 1500 ms) |`)
+    const env = inputsEnv(api.url, { interval: '1s' })
+    const exitAt = await new Promise((resolve, reject) => {
+      const out = join(work, 'poll-out')
+      writeFileSync(out, '')
+      const child = spawn(process.execPath, [dist], {
+        env: { ...env, GITHUB_OUTPUT: out },
+        stdio: 'ignore'
+      })
+      child.on('error', reject)
+      child.on('close', code =>
+        code === 0 ? resolve(Date.now()) : reject(new Error(`exit ${code}`))
+      )
+    })
+    // the fake's timeline starts at the first poll of the task
+    const successAt =
+      api.requests.filter(r => r.path.endsWith(`/tasks/${DEMO.taskId}`))[0].t + upgradeMs
+    requests.push(api.requests.length)
+    delays.push(exitAt - successAt)
+    await api.close()
+  }
   console.log(
-    `| at the default 15 s interval, uncompressed | ≈ ${Math.ceil((30 * 60) / 15) + 1} polls per 30 minutes, end noticed ≤ 15 s late |`
+    `\n## Polling a 30-minute upgrade (compressed 60×: interval 1 s stands for 1 min; ${runs} runs)`
   )
-  return { delayOk: delay <= 1500 }
+  console.log('| measure | median | worst | target |')
+  console.log('| --- | --- | --- | --- |')
+  console.log(`| requests per upgrade | ${median(requests)} | ${Math.max(...requests)} | |`)
+  console.log(
+    `| Success → step ended | ${median(delays)} ms | ${Math.max(...delays)} ms | ≤ interval + 500 ms = 1500 ms |`
+  )
+  console.log(
+    'At the default 15 s interval the same rule means a poll every 12–15 s (jitter 80–100 %): about 133 requests'
+  )
+  console.log(
+    'per 30-minute upgrade, and an end noticed at most 15 s late (arithmetic, not measured).'
+  )
+  return { delayOk: Math.max(...delays) <= 1500 }
 }
 
 console.log(`# npm run bench — ${new Date().toISOString()}`)
