@@ -112,7 +112,7 @@ describe('readConfig', () => {
     ['cluster-id', 'a b', /cluster-id is not a valid ID/],
     ['task-id', 'abc/../def', /Input task-id is not a valid ID/],
     ['task-id', 'x?y=1', /task-id is not a valid ID/],
-    ['project-id', 'p%2f', /Input project-id \(from input project-id\) is not a valid ID/],
+    ['project-id', 'p%2f', /Input project-id is not a valid ID/],
     ['timeout', '5x', /Input timeout is "5x": expected a duration such as 90s/],
     ['timeout', '0', /Input timeout is 0: it must be at least/],
     ['interval', '500ms', /Input interval is 500ms: it must be at least 1s/],
@@ -122,11 +122,7 @@ describe('readConfig', () => {
       'ignore',
       /Input on-pause is "ignore": accepted values are wait, fail and succeed/
     ],
-    [
-      'region',
-      'Asia Pacific',
-      /Input region \(from input region\) is "Asia Pacific": expected a region name/
-    ],
+    ['region', 'Asia Pacific', /Input region is "Asia Pacific": expected a region name/],
     [
       'endpoint',
       'http://cce.example.com',
@@ -299,15 +295,21 @@ describe('readConfig', () => {
     ).call()
     expect(c).toMatchObject({
       region: 'cn-north-4',
-      regionSource: 'environment HUAWEI_CLOUD_REGION',
+      regionSource: 'environment variable HUAWEI_CLOUD_REGION',
       projectId: 'p2',
-      projectSource: 'environment HUAWEICLOUD_SDK_PROJECT_ID'
+      projectSource: 'environment variable HUAWEICLOUD_SDK_PROJECT_ID'
     })
     const d = read(
       { 'project-id': '' },
       { HUAWEI_CLOUD_PROJECT_ID: 'p1', HUAWEICLOUD_SDK_PROJECT_ID: 'p2' }
     ).call()
     expect(d.projectId).toBe('p1')
+    expect(errorOf({ 'project-id': '' }, { HUAWEI_CLOUD_PROJECT_ID: 'a/b' })).toMatch(
+      /^Environment variable HUAWEI_CLOUD_PROJECT_ID is not a valid ID/
+    )
+    expect(errorOf({ region: '' }, { HUAWEI_CLOUD_REGION: 'Frankfurt' })).toMatch(
+      /^Environment variable HUAWEI_CLOUD_REGION is "Frankfurt"/
+    )
     expect(read({ 'project-id': '' }).call().projectId).toBeUndefined()
   })
 

@@ -32485,17 +32485,15 @@ function readConfig(getInput, env, secrets) {
         secrets.add(input(name));
     for (const name of SECRET_ENV)
         secrets.add(fromEnv(name));
-    const clusterId = requireId('cluster-id', input('cluster-id'));
-    const taskId = optionalId('task-id', input('task-id'));
-    const [regionText, regionSource] = firstOf(input('region'), 'input region', REGION_ENV, fromEnv);
+    const clusterId = requireId('input cluster-id', input('cluster-id'));
+    const taskId = optionalId('input task-id', input('task-id'));
+    const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv);
     if (regionText && !REGION_PATTERN.test(regionText)) {
-        throw new InputError(`Input region (from ${regionSource}) is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`);
+        throw new InputError(`${capitalized(regionSource)} is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`);
     }
     const region = regionText || undefined;
-    const [projectText, projectSource] = firstOf(input('project-id'), 'input project-id', PROJECT_ENV, fromEnv);
-    const projectId = projectText
-        ? requireId(`project-id (from ${projectSource})`, projectText)
-        : undefined;
+    const [projectText, projectSource] = firstOf(input('project-id'), 'project-id', PROJECT_ENV, fromEnv);
+    const projectId = optionalId(projectSource, projectText);
     const cceEndpoint = endpointFrom('endpoint', input('endpoint'));
     if (!cceEndpoint && !region) {
         throw new InputError('Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1');
@@ -32523,25 +32521,29 @@ function readConfig(getInput, env, secrets) {
         credential
     };
 }
-function firstOf(value, label, envNames, fromEnv) {
+/** The input's value, else the first environment variable set; with where it came from, for messages. */
+function firstOf(value, inputName, envNames, fromEnv) {
     if (value)
-        return [value, label];
+        return [value, `input ${inputName}`];
     for (const name of envNames)
         if (fromEnv(name))
-            return [fromEnv(name), `environment ${name}`];
-    return ['', ''];
+            return [fromEnv(name), `environment variable ${name}`];
+    return ['', `input ${inputName}`];
 }
-function requireId(name, value) {
+function capitalized(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function requireId(source, value) {
     if (!value)
-        throw new InputError(`Input ${name} is required: the ID as shown in the CCE console`);
-    return checkId(name, value);
+        throw new InputError(`${capitalized(source)} is required: the ID as shown in the CCE console`);
+    return checkId(source, value);
 }
-function optionalId(name, value) {
-    return value ? checkId(name, value) : undefined;
+function optionalId(source, value) {
+    return value ? checkId(source, value) : undefined;
 }
-function checkId(name, value) {
+function checkId(source, value) {
     if (!ID_PATTERN.test(value)) {
-        throw new InputError(`Input ${name} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`);
+        throw new InputError(`${capitalized(source)} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`);
     }
     return value;
 }
@@ -32608,7 +32610,7 @@ function credentialFrom(input, fromEnv) {
     const idp = input('identity-provider');
     const audience = input('audience');
     if (idp) {
-        checkId('identity-provider', idp);
+        checkId('input identity-provider', idp);
         explicit.push({
             kind: 'oidc',
             identityProvider: idp,

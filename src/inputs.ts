@@ -37,26 +37,24 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   for (const name of ['secret-access-key', 'security-token', 'auth-token']) secrets.add(input(name))
   for (const name of SECRET_ENV) secrets.add(fromEnv(name))
 
-  const clusterId = requireId('cluster-id', input('cluster-id'))
-  const taskId = optionalId('task-id', input('task-id'))
+  const clusterId = requireId('input cluster-id', input('cluster-id'))
+  const taskId = optionalId('input task-id', input('task-id'))
 
-  const [regionText, regionSource] = firstOf(input('region'), 'input region', REGION_ENV, fromEnv)
+  const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv)
   if (regionText && !REGION_PATTERN.test(regionText)) {
     throw new InputError(
-      `Input region (from ${regionSource}) is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`
+      `${capitalized(regionSource)} is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`
     )
   }
   const region = regionText || undefined
 
   const [projectText, projectSource] = firstOf(
     input('project-id'),
-    'input project-id',
+    'project-id',
     PROJECT_ENV,
     fromEnv
   )
-  const projectId = projectText
-    ? requireId(`project-id (from ${projectSource})`, projectText)
-    : undefined
+  const projectId = optionalId(projectSource, projectText)
 
   const cceEndpoint = endpointFrom('endpoint', input('endpoint'))
   if (!cceEndpoint && !region) {
@@ -96,30 +94,37 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   }
 }
 
+/** The input's value, else the first environment variable set; with where it came from, for messages. */
 function firstOf(
   value: string,
-  label: string,
+  inputName: string,
   envNames: string[],
   fromEnv: (n: string) => string
 ): [string, string] {
-  if (value) return [value, label]
-  for (const name of envNames) if (fromEnv(name)) return [fromEnv(name), `environment ${name}`]
-  return ['', '']
+  if (value) return [value, `input ${inputName}`]
+  for (const name of envNames)
+    if (fromEnv(name)) return [fromEnv(name), `environment variable ${name}`]
+  return ['', `input ${inputName}`]
 }
 
-function requireId(name: string, value: string): string {
-  if (!value) throw new InputError(`Input ${name} is required: the ID as shown in the CCE console`)
-  return checkId(name, value)
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-function optionalId(name: string, value: string): string | undefined {
-  return value ? checkId(name, value) : undefined
+function requireId(source: string, value: string): string {
+  if (!value)
+    throw new InputError(`${capitalized(source)} is required: the ID as shown in the CCE console`)
+  return checkId(source, value)
 }
 
-function checkId(name: string, value: string): string {
+function optionalId(source: string, value: string): string | undefined {
+  return value ? checkId(source, value) : undefined
+}
+
+function checkId(source: string, value: string): string {
   if (!ID_PATTERN.test(value)) {
     throw new InputError(
-      `Input ${name} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`
+      `${capitalized(source)} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`
     )
   }
   return value
@@ -204,7 +209,7 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
   const idp = input('identity-provider')
   const audience = input('audience')
   if (idp) {
-    checkId('identity-provider', idp)
+    checkId('input identity-provider', idp)
     explicit.push({
       kind: 'oidc',
       identityProvider: idp,
