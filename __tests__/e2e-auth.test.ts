@@ -11,6 +11,7 @@ const P = DEMO.projectId
 const C = DEMO.clusterId
 const T = DEMO.taskId
 const REGION = 'ap-southeast-1'
+const inputKeys = { 'access-key-id': 'AKINPUT01', 'secret-access-key': 'sk-input' }
 
 let api: FakeApi | undefined
 afterEach(async () => {
@@ -212,11 +213,7 @@ describe('project from the region', () => {
   ])('projects %j', async (projects, code, message) => {
     const a = await fake({ projects })
     const r = await runAction({
-      inputs: base(a, {
-        'project-id': '',
-        'access-key-id': 'AKINPUT01',
-        'secret-access-key': 'sk-input'
-      })
+      inputs: base(a, { 'project-id': '', ...inputKeys })
     })
     expect(r.code).toBe(code)
     expect(r.stdout).toMatch(message)
@@ -252,11 +249,7 @@ describe('no task ID', () => {
       }
     })
     const r = await runAction({
-      inputs: base(a, {
-        'task-id': '',
-        'access-key-id': 'AKINPUT01',
-        'secret-access-key': 'sk-input'
-      })
+      inputs: base(a, { 'task-id': '', ...inputKeys })
     })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(
@@ -268,11 +261,7 @@ describe('no task ID', () => {
   it('fails clearly when the cluster has no upgrade task', async () => {
     const a = await fake({ tasks: { [`${P}/${C}`]: [] } })
     const r = await runAction({
-      inputs: base(a, {
-        'task-id': '',
-        'access-key-id': 'AKINPUT01',
-        'secret-access-key': 'sk-input'
-      })
+      inputs: base(a, { 'task-id': '', ...inputKeys })
     })
     expect(r.code).toBe(1)
     expect(errors(r.stdout)[0]).toMatch(new RegExp(`Cluster ${C} has no upgrade task`))

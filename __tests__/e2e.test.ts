@@ -196,45 +196,28 @@ describe('the gate, end to end', () => {
     expect(r.wallMs).toBeLessThan(3000 + 1500)
   })
 
-  it('on SIGINT aborts the request in flight, writes outputs and summary, exits non-zero within a second', async () => {
-    const a = await fake({
-      tasks: {
-        [`${P}/${C}`]: [
-          task(steps(['Running', '20.00'], ['Running', '25.00']), {
-            faults: [{ poll: 3, kind: 'hang' }]
-          })
-        ]
-      }
-    })
-    const r = await runAction({ inputs: inputs(a), signalWhen: /Running 25\.00%/ })
-    expect(r.code).not.toBe(0)
-    expect(r.afterSignalMs).toBeLessThan(1000)
-    expect(errors(r.stdout)[0]).toMatch(
-      /^::error::Cancelled after .* last phase Running, progress 25.00%/
-    )
-    expect(r.outputs).toMatchObject({ result: 'cancelled', phase: 'Running', progress: '25.00' })
-    expect(r.summary).toContain('Cancelled')
-  })
-
-  it('on SIGTERM alone ends the same way', async () => {
-    const a = await fake({
-      tasks: {
-        [`${P}/${C}`]: [
-          task(steps(['Running', '20.00'], ['Running', '25.00']), {
-            faults: [{ poll: 3, kind: 'hang' }]
-          })
-        ]
-      }
-    })
-    const r = await runAction({
-      inputs: inputs(a),
-      signalWhen: /Running 25\.00%/,
-      signal: 'SIGTERM'
-    })
-    expect(r.code).toBe(1)
-    expect(r.afterSignalMs).toBeLessThan(1000)
-    expect(r.outputs).toMatchObject({ result: 'cancelled', progress: '25.00' })
-  })
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s aborts the request in flight, writes outputs and summary, exits non-zero within a second',
+    async signal => {
+      const a = await fake({
+        tasks: {
+          [`${P}/${C}`]: [
+            task(steps(['Running', '20.00'], ['Running', '25.00']), {
+              faults: [{ poll: 3, kind: 'hang' }]
+            })
+          ]
+        }
+      })
+      const r = await runAction({ inputs: inputs(a), signalWhen: /Running 25\.00%/, signal })
+      expect(r.code).toBe(1)
+      expect(r.afterSignalMs).toBeLessThan(1000)
+      expect(errors(r.stdout)[0]).toMatch(
+        /^::error::Cancelled after .* last phase Running, progress 25.00%/
+      )
+      expect(r.outputs).toMatchObject({ result: 'cancelled', phase: 'Running', progress: '25.00' })
+      expect(r.summary).toContain('Cancelled')
+    }
+  )
 
   it.each([
     ['fail', 1, 'paused', /on-pause is fail. A person must resume it/],

@@ -33001,6 +33001,8 @@ async function run(io, opts = {}) {
         signal: opts.signal
     });
     log.info(`Credentials: ${config.credential.source}`);
+    if (config.regionSource)
+        log.debug(`Region ${config.region} from ${config.regionSource}`);
     log.debug(`CCE endpoint ${config.cceEndpoint.href}, IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}`);
     let outcome;
     try {

@@ -76,6 +76,7 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
     signal: opts.signal
   })
   log.info(`Credentials: ${config.credential.source}`)
+  if (config.regionSource) log.debug(`Region ${config.region} from ${config.regionSource}`)
   log.debug(
     `CCE endpoint ${config.cceEndpoint.href}, IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}`
   )
