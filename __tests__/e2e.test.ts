@@ -4,6 +4,12 @@
  * checks every AK/SK signature with its own implementation.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DEMO, startFakeApi } from './support/fake-api.mjs'
 import type { FakeApi, FakeApiOptions } from './support/fake-api.mjs'
 import { errors, warnings, visible, runAction } from './support/run-action.js'
@@ -308,6 +314,58 @@ describe('the gate, end to end', () => {
     for (const secret of ['temp-secret-key-1', 'temp-security-token-1']) {
       expect(visible(r.stdout)).not.toContain(secret)
       expect(r.summary + JSON.stringify(r.outputs)).not.toContain(secret)
+    }
+  })
+
+  it('fails at once, without retrying, on a host name that does not exist', async () => {
+    const r = await runAction({
+      inputs: { ...inputs(await fake()), endpoint: 'https://cce.nonexistent.invalid' }
+    })
+    expect(r.code).toBe(1)
+    expect(errors(r.stdout)[0]).toMatch(
+      /^::error::Cannot resolve cce.nonexistent.invalid: .*Check the region/
+    )
+    expect(warnings(r.stdout)).toEqual([])
+    expect(r.wallMs).toBeLessThan(5000)
+  })
+
+  it('fails at once, without retrying, on a certificate that does not verify', async () => {
+    // a self-signed certificate, made for this test with the machine's openssl
+    const dir = mkdtempSync(join(tmpdir(), 'cce-gate-tls-'))
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem')
+      ],
+      { stdio: 'ignore' }
+    )
+    const server = createServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => res.end('{}')
+    )
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const r = await runAction({ inputs: { ...inputs(await fake()), endpoint: url } })
+      expect(r.code).toBe(1)
+      expect(errors(r.stdout)[0]).toMatch(
+        /TLS certificate check failed: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID).*certificate is not trusted/
+      )
+      expect(warnings(r.stdout)).toEqual([])
+    } finally {
+      server.close()
     }
   })
 })
