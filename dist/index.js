@@ -31915,9 +31915,6 @@ class Api {
     constructor(o) {
         this.o = o;
     }
-    get deadline() {
-        return this.o.deadline;
-    }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
         const { clock, signal } = this.o;
@@ -32803,7 +32800,7 @@ class ProgressLog {
         this.log.warning(`Upgrade task ${task.uid} reports phase "${phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`);
     }
     pausedWaiting(task) {
-        this.log.warning(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it — Continue in the CCE console, or POST ${this.resumeUrl}. Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatDuration(Math.max(0, this.deadline - this.clock.now()))} left.`);
+        this.log.warning(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it — Continue in the CCE console, or POST ${this.resumeUrl}. Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.deadline - this.clock.now()))} left.`);
     }
     emit(line) {
         this.lastLineAt = this.clock.now();

@@ -70,10 +70,6 @@ export interface ApiOptions {
 export class Api {
   constructor(private readonly o: ApiOptions) {}
 
-  get deadline(): number {
-    return this.o.deadline
-  }
-
   /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
   async bounded<T>(work: Promise<T>): Promise<T> {
     const { clock, signal } = this.o

@@ -74,7 +74,7 @@ export class ProgressLog implements WaitHooks {
 
   pausedWaiting(task: UpgradeTask): void {
     this.log.warning(
-      `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it — Continue in the CCE console, or POST ${this.resumeUrl}. Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatDuration(Math.max(0, this.deadline - this.clock.now()))} left.`
+      `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it — Continue in the CCE console, or POST ${this.resumeUrl}. Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.deadline - this.clock.now()))} left.`
     )
   }
 
