@@ -31726,29 +31726,38 @@ const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 const ORDER = ['h', 'm', 's', 'ms'];
 function parseDuration(text) {
     const t = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Math.round(Number(t) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|h|m|s))+$/.test(t))
-        return undefined;
     let total = 0;
-    let last = -1;
-    for (const [, value, , unit] of t.matchAll(/(\d+(\.\d+)?)(ms|h|m|s)/g)) {
-        const rank = ORDER.indexOf(unit);
-        // each unit at most once, largest first: "1m1m" or "30s1m" is more likely a typo than a wish
-        if (rank <= last)
-            return undefined;
-        last = rank;
-        total += Number(value) * UNIT_MS[unit];
+    if (/^\d+(\.\d+)?$/.test(t))
+        total = Number(t) * 1000;
+    else if (/^(\d+(\.\d+)?(ms|h|m|s))+$/.test(t)) {
+        let last = -1;
+        for (const [, value, , unit] of t.matchAll(/(\d+(\.\d+)?)(ms|h|m|s)/g)) {
+            const rank = ORDER.indexOf(unit);
+            // each unit at most once, largest first: "1m1m" or "30s1m" is more likely a typo than a wish
+            if (rank <= last)
+                return undefined;
+            last = rank;
+            total += Number(value) * UNIT_MS[unit];
+        }
     }
-    return Math.round(total);
+    else
+        return undefined;
+    const ms = Math.round(total);
+    return Number.isSafeInteger(ms) ? ms : undefined;
 }
 function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.max(0, Math.round(ms))}ms`.replace(/^0ms$/, '0s');
+    if (ms === Infinity)
+        return 'forever';
+    // NaN and negative durations read as nothing left
+    if (!(ms >= 0.5))
+        return '0s';
+    if (Math.round(ms) < 1000)
+        return `${Math.round(ms)}ms`;
     const total = Math.round(ms / 1000);
     const h = Math.floor(total / 3600);
     const m = Math.floor((total % 3600) / 60);
     const s = total % 60;
+    // seconds are noise next to hours
     if (h)
         return `${h}h${m ? `${m}m` : ''}`;
     if (m)
@@ -32077,6 +32086,10 @@ function canonicalQuery(url) {
 function canonicalRequest(method, url, headers, body = '') {
     const lower = Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()]);
     lower.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Node sends one of two headers differing only in case, so signing both could never verify
+    const dup = lower.find(([k], i) => k === lower[i + 1]?.[0]);
+    if (dup)
+        throw new Error(`Header ${dup[0]} is given twice (names are case-insensitive)`);
     const signedHeaders = lower.map(([k]) => k).join(';');
     const canonical = [
         method.toUpperCase(),
@@ -32084,7 +32097,7 @@ function canonicalRequest(method, url, headers, body = '') {
         canonicalQuery(url),
         lower.map(([k, v]) => `${k}:${v}\n`).join(''),
         signedHeaders,
-        body ? sha256Hex(body) : EMPTY_BODY_SHA256
+        sha256Hex(body)
     ].join('\n');
     return { canonical, signedHeaders };
 }
@@ -32097,6 +32110,7 @@ function signature(secretAccessKey, toSign) {
 /**
  * The headers to send besides req.headers: Host, X-Sdk-Date, X-Security-Token (temporary credentials) and
  * Authorization. Signs those and every header in req.headers; each is sent with exactly the value signed.
+ * Throws when req.headers already holds one of the headers added here.
  */
 function signRequest(req, cred, now) {
     const added = { Host: req.url.host, 'X-Sdk-Date': formatSdkDate(now) };
@@ -32341,22 +32355,26 @@ class InputError extends Error {
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
  * Returns epoch ms, so that timestamps with different offsets compare as instants.
  */
+const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
 function parseGoTime(text) {
-    const go = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/.exec(text.trim());
-    if (!go) {
-        if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text.trim()))
-            return undefined;
-        const ms = Date.parse(text.trim());
-        return Number.isNaN(ms) ? undefined : ms;
-    }
-    const [, y, mo, d, h, mi, s, frac = '', sign, oh, om] = go;
-    const fields = [y, mo, d, h, mi, s].map(Number);
-    const [year, month, day, hour, minute, second] = fields;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    const t = text.trim();
+    const match = GO.exec(t) ?? RFC3339.exec(t);
+    if (!match)
         return undefined;
-    const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
-    const offset = (Number(oh) * 60 + Number(om)) * 60_000 * (sign === '-' ? -1 : 1);
-    return utc - offset;
+    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
+    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
+    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
+        return undefined;
+    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    // a day past the month's end would roll over into the next month: reject it instead
+    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+        return undefined;
+    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+    const offset = (offH * 60 + offM) * 60_000;
+    return date.getTime() - (sign === '-' ? -offset : offset);
 }
 
 ;// CONCATENATED MODULE: ./src/discover.ts

@@ -3,38 +3,25 @@
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
  * Returns epoch ms, so that timestamps with different offsets compare as instants.
  */
+const GO =
+  /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i
+
 export function parseGoTime(text: string): number | undefined {
-  const go =
-    /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/.exec(
-      text.trim()
-    )
-  if (!go) {
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text.trim()))
-      return undefined
-    const ms = Date.parse(text.trim())
-    return Number.isNaN(ms) ? undefined : ms
-  }
-  const [, y, mo, d, h, mi, s, frac = '', sign, oh, om] = go
-  const fields = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number
-  ]
-  const [year, month, day, hour, minute, second] = fields
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-    return undefined
-  const utc = Date.UTC(
-    year,
-    month - 1,
-    day,
-    hour,
-    minute,
-    second,
-    Number(frac.padEnd(3, '0').slice(0, 3))
-  )
-  const offset = (Number(oh) * 60 + Number(om)) * 60_000 * (sign === '-' ? -1 : 1)
-  return utc - offset
+  const t = text.trim()
+  const match = GO.exec(t) ?? RFC3339.exec(t)
+  if (!match) return undefined
+  const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match
+  const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(
+    Number
+  ) as [number, number, number, number, number, number, number, number]
+  if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59) return undefined
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  // a day past the month's end would roll over into the next month: reject it instead
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)))
+  const offset = (offH * 60 + offM) * 60_000
+  return date.getTime() - (sign === '-' ? -offset : offset)
 }

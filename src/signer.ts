@@ -77,6 +77,9 @@ export function canonicalRequest(
 ): { canonical: string; signedHeaders: string } {
   const lower = Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()] as const)
   lower.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  // Node sends one of two headers differing only in case, so signing both could never verify
+  const dup = lower.find(([k], i) => k === lower[i + 1]?.[0])
+  if (dup) throw new Error(`Header ${dup[0]} is given twice (names are case-insensitive)`)
   const signedHeaders = lower.map(([k]) => k).join(';')
   const canonical = [
     method.toUpperCase(),
@@ -84,7 +87,7 @@ export function canonicalRequest(
     canonicalQuery(url),
     lower.map(([k, v]) => `${k}:${v}\n`).join(''),
     signedHeaders,
-    body ? sha256Hex(body) : EMPTY_BODY_SHA256
+    sha256Hex(body)
   ].join('\n')
   return { canonical, signedHeaders }
 }
@@ -100,6 +103,7 @@ export function signature(secretAccessKey: string, toSign: string): string {
 /**
  * The headers to send besides req.headers: Host, X-Sdk-Date, X-Security-Token (temporary credentials) and
  * Authorization. Signs those and every header in req.headers; each is sent with exactly the value signed.
+ * Throws when req.headers already holds one of the headers added here.
  */
 export function signRequest(req: RequestToSign, cred: AkSk, now: Date): Record<string, string> {
   const added: Record<string, string> = { Host: req.url.host, 'X-Sdk-Date': formatSdkDate(now) }
