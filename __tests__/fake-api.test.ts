@@ -1,12 +1,15 @@
 /**
  * The fake API is the judge of the end-to-end tests, so it is tested too: its signature check must accept what
- * Huawei's official Node SDK signs and refuse anything else.
+ * Huawei's official Node SDK signs and refuse anything else; its timelines, faults, throttling, IAM and OIDC
+ * must behave as documented in fake-api.mjs.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
 import * as http from 'node:http'
 import { createRequire } from 'node:module'
-import { DEMO, goTime, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi } from './support/fake-api.mjs'
+import { fileURLToPath } from 'node:url'
+import { DEMO, computeSignature, goTime, scenarios, startFakeApi } from './support/fake-api.mjs'
+import type { FakeApi, FakeApiOptions, FakeTask, Step } from './support/fake-api.mjs'
 
 const require = createRequire(import.meta.url)
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js') as {
@@ -17,132 +20,756 @@ const { BasicCredentials } =
     BasicCredentials: new () => { withAk(ak: string): { withSk(sk: string): unknown } }
   }
 
-let api: FakeApi
-let now = Date.now()
-const taskPath = `/api/v3/projects/${DEMO.projectId}/clusters/${DEMO.clusterId}/operation/upgrade/tasks/${DEMO.taskId}`
+const P = DEMO.projectId
+const C = DEMO.clusterId
+const T = DEMO.taskId
+const clusterPath = (c = C, p = P) => `/api/v3/projects/${p}/clusters/${c}/operation/upgrade/tasks`
+const taskPath = (t = T, c = C) => `${clusterPath(c)}/${t}`
+const TOKEN = { 'X-Auth-Token': 'demo-iam-token' }
 
-beforeAll(async () => {
-  api = await startFakeApi({
-    now: () => now,
-    tasks: {
-      [`${DEMO.projectId}/${DEMO.clusterId}`]: [
-        {
-          uid: DEMO.taskId,
-          version: 'v1',
-          targetVersion: 'v2',
-          creationTimestamp: goTime(now),
-          timeline: [
-            { phase: 'Init', progress: '0.00', polls: 1 },
-            { phase: 'Running', progress: '50.00', ms: 60_000 },
-            { phase: 'Success', progress: '100.00' }
-          ],
-          faults: [{ poll: 2, kind: 'status', status: 503 }]
-        }
-      ]
-    }
-  })
-})
-afterAll(() => api.close())
+interface Answer {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+  json: () => any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
 
-function get(
+function call(
+  base: string,
   path: string,
-  headers: Record<string, string>
-): Promise<{ status: number; body: string }> {
+  headers: Record<string, string> = {},
+  opts: { method?: string; body?: string; agent?: http.Agent; timeoutMs?: number } = {}
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${api.url}${path}`, { headers }, res => {
-      let body = ''
-      res.on('data', c => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
+    const req = http.request(
+      `${base}${path}`,
+      { method: opts.method ?? 'GET', headers, agent: opts.agent },
+      res => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', c => (body += c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            json: () => JSON.parse(body)
+          })
+        )
+      }
+    )
     req.on('error', reject)
-    req.end()
+    if (opts.timeoutMs)
+      req.setTimeout(opts.timeoutMs, () => req.destroy(new Error('client timeout')))
+    req.end(opts.body)
   })
 }
 
-function sdkSigned(
-  path: string,
-  query: Record<string, string> = {},
-  sk = DEMO.sk,
-  date = new Date(now)
-) {
-  const stamp = date
+const stamp = (ms: number) =>
+  new Date(ms)
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '')
+
+/** Signs with the official SDK; returns the headers to send. */
+function sdkSign(
+  base: string,
+  path: string,
+  o: {
+    at: number
+    query?: Record<string, string>
+    ak?: string
+    sk?: string
+    method?: string
+    headers?: Record<string, string>
+    data?: unknown
+  }
+) {
   return AKSKSigner.sign(
     {
-      method: 'GET',
-      endpoint: `${api.url}${path}`,
-      headers: { 'X-Sdk-Date': stamp },
-      queryParams: query
+      method: o.method ?? 'GET',
+      endpoint: `${base}${path}`,
+      headers: { 'X-Sdk-Date': stamp(o.at), ...o.headers },
+      queryParams: o.query ?? {},
+      data: o.data
     },
-    new BasicCredentials().withAk(DEMO.ak).withSk(sk)
+    new BasicCredentials().withAk(o.ak ?? DEMO.ak).withSk(o.sk ?? DEMO.sk)
   )
 }
 
-describe('the fake API', () => {
-  it('accepts what the official SDK signs, and scripts the timeline by polls, faults and time', async () => {
-    const headers = () => sdkSigned(taskPath)
-    const first = await get(taskPath, headers())
-    expect(first.status).toBe(200)
-    expect(JSON.parse(first.body).status.phase).toBe('Init')
-    expect((await get(taskPath, headers())).status).toBe(503)
-    expect(JSON.parse((await get(taskPath, headers())).body).status.phase).toBe('Running')
-    now += 61_000
-    const done = JSON.parse((await get(taskPath, sdkSigned(taskPath))).body)
-    expect(done.status).toMatchObject({ phase: 'Success', progress: '100.00' })
-    expect(done.status.completionTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \+0800 CST$/)
+const task = (uid: string, timeline: Step[], extra: Partial<FakeTask> = {}): FakeTask => ({
+  uid,
+  version: 'v1.28.3-r4',
+  targetVersion: 'v1.29.5-r0',
+  creationTimestamp: '2026-11-24 10:00:00.123456 +0800 CST',
+  timeline,
+  ...extra
+})
+
+const started: FakeApi[] = []
+async function fake(options: FakeApiOptions = {}): Promise<FakeApi> {
+  const api = await startFakeApi(options)
+  started.push(api)
+  return api
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map(a => a.close()))
+})
+
+describe('signature check, against the official Node SDK signer', () => {
+  let api: FakeApi
+  const now = Date.UTC(2026, 10, 24, 2, 0, 0)
+  beforeAll(async () => {
+    api = await startFakeApi({
+      now: () => now,
+      credentials: {
+        [DEMO.ak]: { secret: DEMO.sk },
+        AKTEMP0001: { secret: 'temp-sk', securityToken: 'st-secret-1' }
+      },
+      tasks: { [`${P}/${C}`]: [task(T, [{ phase: 'Running', progress: '10.00' }])] }
+    })
+  })
+  afterAll(() => api.close())
+  const sign = (path: string, o: Partial<Parameters<typeof sdkSign>[2]> = {}) =>
+    sdkSign(api.url, path, { at: now, ...o })
+
+  it('matches the published Go SDK test vector', () => {
+    const { signature } = computeSignature({
+      method: 'GET',
+      url: '/path?limit=1',
+      headers: { 'x-sdk-date': '20060102T150405Z' },
+      signedHeaders: ['x-sdk-date'],
+      secret: 'SecretKey'
+    })
+    expect(signature).toBe('5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624')
   })
 
-  it('accepts a signed query', async () => {
-    const res = await get(
-      '/v3/projects?name=ap-southeast-1',
-      sdkSigned('/v3/projects', { name: 'ap-southeast-1' })
+  it('canonicalises path segments and the query as the spec says', () => {
+    const sig = (url: string) =>
+      computeSignature({
+        method: 'GET',
+        url,
+        headers: { 'x-sdk-date': '20060102T150405Z', host: 'h' },
+        signedHeaders: ['host', 'x-sdk-date'],
+        secret: 'k'
+      })
+    expect(sig('/a%2Db/c~d?b=2&a=x%20y').canonical).toBe(
+      'GET\n/a-b/c~d/\na=x%20y&b=2\nhost:h\nx-sdk-date:20060102T150405Z\n\nhost;x-sdk-date\n' +
+        'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
     )
-    expect(JSON.parse(res.body).projects).toEqual([
-      expect.objectContaining({ id: DEMO.projectId, name: 'ap-southeast-1' })
-    ])
+    expect(sig('/a-b/c%7ed?a=x+y&b=2').signature).toBe(sig('/a%2Db/c~d?b=2&a=x%20y').signature)
+    expect(sig('/%C3%A9/x*').canonical.split('\n')[1]).toBe('/%C3%A9/x%2A/')
   })
 
-  it('refuses anything that differs from what was signed with 401 APIGW.0301', async () => {
-    const signed = sdkSigned(taskPath)
-    const query = sdkSigned('/v3/projects', { name: 'ap-southeast-1' })
+  it('accepts what the SDK signs: a GET, a signed query, extra headers, a body', async () => {
+    const ok = await call(api.url, taskPath(), sign(taskPath()))
+    expect(ok.status).toBe(200)
+    expect(ok.json().status.phase).toBe('Running')
+    const q = await call(
+      api.url,
+      '/v3/projects?name=ap-southeast-1',
+      sign('/v3/projects', { query: { name: 'ap-southeast-1' } })
+    )
+    expect(q.status).toBe(200)
+    const extra = await call(
+      api.url,
+      taskPath(),
+      sign(taskPath(), { headers: { 'Content-Type': 'application/json', 'X-Project-Id': P } })
+    )
+    expect(extra.status).toBe(200)
+    // no such route, but the signature over the body must pass first: 404, not 401
+    const path = `/api/v3/projects/${P}/clusters/${C}/operation/upgrade`
+    const data = { metadata: { apiVersion: 'v3', kind: 'UpgradeTask' }, spec: { version: 'v1.29' } }
+    const headers = sign(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      data
+    })
+    const body = JSON.stringify(data)
+    expect((await call(api.url, path, headers, { method: 'POST', body })).status).toBe(404)
+    const tampered = await call(api.url, path, headers, {
+      method: 'POST',
+      body: body.replace('1.29', '1.30')
+    })
+    expect([tampered.status, tampered.json().error_code]).toEqual([401, 'APIGW.0301'])
+    expect(api.count({ auth: 'aksk', status: 200 })).toBe(3)
+  })
+
+  it('accepts an equivalent spelling of the path (decoded, then re-encoded)', async () => {
+    const sent = taskPath().replace('4a1d7e0c-demo', '4a1d7e0c%2ddemo')
+    const res = await call(api.url, sent, sign(taskPath()))
+    expect(res.status).toBe(200)
+    expect(res.json().metadata.uid).toBe(T)
+  })
+
+  it('refuses a changed path, query, signature, date, host or key with 401 APIGW.0301', async () => {
+    const signed = sign(taskPath())
+    const query = sign('/v3/projects', { query: { name: 'ap-southeast-1' } })
     const flip = (text: string) => text.replace(/\d(?=\D*$)/, d => String((Number(d) + 1) % 10))
-    const tampered: [string, Record<string, string>][] = [
-      [`${taskPath}x`, signed],
-      ['/v3/projects?name=cn-north-4', query],
-      [taskPath, { ...signed, Authorization: flip(signed['Authorization']!) }],
-      [taskPath, { ...signed, 'X-Sdk-Date': flip(signed['X-Sdk-Date']!) }],
-      [taskPath, { ...signed, host: 'evil.example.com' }]
+    const cases: [string, Record<string, string>][] = [
+      [`${taskPath()}x`, signed],
+      [taskPath().replace('/api/v3', '/api/v3/'), signed],
+      ['/v3/projects?name=ap-southeast-2', query],
+      ['/v3/projects?name=ap-southeast-1&limit=1', query],
+      [taskPath(), { ...signed, Authorization: flip(signed['Authorization']!) }],
+      [taskPath(), { ...signed, 'X-Sdk-Date': flip(signed['X-Sdk-Date']!) }],
+      [taskPath(), { ...signed, host: 'evil.example.com' }],
+      [taskPath(), sign(taskPath(), { sk: 'wrong-secret' })]
     ]
-    for (const [path, headers] of tampered) {
-      const res = await get(path, headers)
-      expect([path, res.status, JSON.parse(res.body).error_code]).toEqual([path, 401, 'APIGW.0301'])
+    for (const [path, headers] of cases) {
+      const res = await call(api.url, path, headers)
+      const body = res.json()
+      expect([path, res.status, body.error_code]).toEqual([path, 401, 'APIGW.0301'])
+      expect(body.error_msg).toMatch(
+        /^Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest: (GET|POST)\|\//
+      )
+      expect(body.request_id).toBe(res.headers['x-request-id'])
     }
   })
 
-  it('refuses a wrong key, a stale date, an unknown key and no credentials', async () => {
-    expect((await get(taskPath, sdkSigned(taskPath, {}, 'wrong'))).status).toBe(401)
+  it('refuses a stale or future date, an unknown key, a missing or malformed Authorization', async () => {
+    const expectRefused = async (headers: Record<string, string>, why: RegExp) => {
+      const res = await call(api.url, taskPath(), headers)
+      expect([res.status, res.json().error_code]).toEqual([401, 'APIGW.0301'])
+      expect(res.json().error_msg).toMatch(why)
+    }
+    await expectRefused(sign(taskPath(), { at: now - 16 * 60_000 }), /expired/)
+    await expectRefused(sign(taskPath(), { at: now + 16 * 60_000 }), /expired/)
     expect(
-      (await get(taskPath, sdkSigned(taskPath, {}, DEMO.sk, new Date(now - 16 * 60_000)))).status
-    ).toBe(401)
-    const unknown = AKSKSigner.sign(
-      { method: 'GET', endpoint: `${api.url}${taskPath}`, headers: {} },
-      new BasicCredentials().withAk('AKNOBODY').withSk('x')
+      (await call(api.url, taskPath(), sign(taskPath(), { at: now - 14 * 60_000 }))).status
+    ).toBe(200)
+    await expectRefused(sign(taskPath(), { ak: 'AKNOBODY', sk: 'x' }), /unknown access key/)
+    await expectRefused({}, /Authorization not found/)
+    await expectRefused({ Authorization: 'Bearer abc' }, /SDK-HMAC-SHA256/)
+    const signed = sign(taskPath())
+    const auth = signed['Authorization']!
+    await expectRefused(
+      { ...signed, Authorization: auth.replace('host;x-sdk-date', 'x-sdk-date') },
+      /host must be signed/
     )
-    expect(JSON.parse((await get(taskPath, unknown)).body).error_msg).toMatch(/unknown access key/)
-    expect((await get(taskPath, {})).status).toBe(401)
-    expect((await get(taskPath, { 'X-Auth-Token': 'not-issued' })).status).toBe(401)
+    await expectRefused(
+      { ...signed, Authorization: auth.replace('host;x-sdk-date', 'x-sdk-date;host') },
+      /sorted/
+    )
+    await expectRefused(
+      { ...signed, Authorization: auth.replace('host;x-sdk-date', 'host;x-project-id;x-sdk-date') },
+      /x-project-id was not sent/
+    )
+    const undated = { ...signed }
+    delete undated['X-Sdk-Date']
+    await expectRefused(undated, /x-sdk-date was not sent/)
   })
 
-  it('tells a missing cluster from a missing task', async () => {
-    const missingTask = `${taskPath}-nope`
-    expect(JSON.parse((await get(missingTask, sdkSigned(missingTask))).body).errorMessage).toMatch(
-      /^Upgrade task .* not found$/
+  it('checks temporary credentials: the security token must be sent, signed and right', async () => {
+    const temp = { ak: 'AKTEMP0001', sk: 'temp-sk' }
+    const good = sign(taskPath(), { ...temp, headers: { 'X-Security-Token': 'st-secret-1' } })
+    expect((await call(api.url, taskPath(), good)).status).toBe(200)
+    const refused = async (headers: Record<string, string>) => {
+      const res = await call(api.url, taskPath(), headers)
+      expect(res.status).toBe(401)
+      expect(res.body).not.toContain('st-secret-1')
+      return res.json().error_msg as string
+    }
+    expect(await refused(sign(taskPath(), temp))).toMatch(/need X-Security-Token/)
+    expect(await refused({ ...sign(taskPath(), temp), 'X-Security-Token': 'st-secret-1' })).toMatch(
+      /must be signed/
     )
-    const missingCluster = `/api/v3/projects/${DEMO.projectId}/clusters/nope/operation/upgrade/tasks`
     expect(
-      JSON.parse((await get(missingCluster, sdkSigned(missingCluster))).body).errorMessage
-    ).toBe('Cluster nope not found')
+      await refused(sign(taskPath(), { ...temp, headers: { 'X-Security-Token': 'st-other' } }))
+    ).toMatch(/does not belong/)
+    expect(
+      await refused(
+        sign(taskPath(), { ak: temp.ak, sk: 'bad', headers: { 'X-Security-Token': 'st-secret-1' } })
+      )
+    ).toMatch(/x-security-token:\*\*\*/)
+  })
+
+  it('accepts a known IAM token instead, and refuses an unknown one', async () => {
+    expect((await call(api.url, taskPath(), TOKEN)).status).toBe(200)
+    const bad = await call(api.url, taskPath(), { 'X-Auth-Token': 'not-issued' })
+    expect([bad.status, bad.json().error_code]).toEqual([401, 'APIGW.0307'])
+  })
+})
+
+describe('upgrade tasks', () => {
+  it('plays a timeline by polls; faults neither answer normally nor advance it', async () => {
+    const api = await fake({
+      tasks: {
+        [`${P}/${C}`]: [
+          task(
+            T,
+            [
+              { phase: 'Init', progress: '0.00', polls: 1 },
+              { phase: 'Running', progress: '50.00', polls: 2 },
+              { phase: 'Success', progress: '100.00' }
+            ],
+            {
+              faults: [
+                { poll: 3, kind: 'status', status: 503, retryAfter: '3', body: { x: 1 } },
+                { poll: 4, kind: 'reset' },
+                { poll: 5, kind: 'badjson' },
+                { poll: 6, kind: 'html' },
+                { poll: 7, kind: 'redirect', location: 'http://127.0.0.2:9/steal' },
+                { poll: 8, kind: 'status', status: 429 }
+              ]
+            }
+          )
+        ]
+      }
+    })
+    const get = () => call(api.url, taskPath(), TOKEN)
+    expect((await get()).json().status).toEqual({
+      phase: 'Init',
+      progress: '0.00',
+      completionTime: ''
+    })
+    expect((await get()).json().status.phase).toBe('Running')
+    const s503 = await get()
+    expect([s503.status, s503.headers['retry-after'], s503.json()]).toEqual([503, '3', { x: 1 }])
+    await expect(get()).rejects.toThrow(/socket hang up|ECONNRESET/)
+    const bad = await get()
+    expect([bad.status, bad.headers['content-type'], bad.body]).toEqual([
+      200,
+      'application/json',
+      '{"kind":"Upgr'
+    ])
+    const html = await get()
+    expect([html.status, html.headers['content-type']]).toEqual([200, 'text/html'])
+    expect(html.body).toMatch(/^<!DOCTYPE html>/)
+    const moved = await get()
+    expect([moved.status, moved.headers['location']]).toEqual([302, 'http://127.0.0.2:9/steal'])
+    const s429 = await get()
+    expect([s429.status, s429.json().error_code]).toEqual([429, 'APIGW.0101'])
+    const phases = []
+    for (let i = 0; i < 3; i++) phases.push((await get()).json().status.phase)
+    expect(phases).toEqual(['Running', 'Success', 'Success'])
+    expect(api.requests.map(r => r.status)).toEqual([
+      200, 200, 503, -1, 200, 200, 302, 429, 200, 200, 200
+    ])
+    expect(api.requests.every(r => r.taskId === T && r.clusterId === C && r.auth === 'token')).toBe(
+      true
+    )
+  })
+
+  it('plays a timeline by time from the first poll, with an injected and a replaced clock', async () => {
+    let now = Date.UTC(2026, 10, 24, 2, 0, 0)
+    const api = await fake({
+      now: () => now,
+      tasks: {
+        [`${P}/${C}`]: [
+          task(T, [
+            { phase: 'Init', progress: '0.00', ms: 1000 },
+            { phase: 'Running', progress: '40.00', polls: 1 },
+            { phase: 'Running', progress: '60.00', ms: 2000 },
+            { phase: 'Failed', progress: '60.00' }
+          ])
+        ]
+      }
+    })
+    const status = async () => (await call(api.url, taskPath(), TOKEN)).json().status
+    const listed = async () =>
+      (await call(api.url, clusterPath(), TOKEN)).json().items[0].status.phase
+    now += 60_000
+    expect(await listed()).toBe('Init') // a list does not start the clock
+    now += 60_000
+    const start = now
+    expect((await status()).phase).toBe('Init')
+    now += 999
+    expect((await status()).phase).toBe('Init')
+    now += 1
+    expect(await status()).toMatchObject({ phase: 'Running', progress: '40.00' })
+    now += 5000
+    expect(await status()).toMatchObject({ phase: 'Running', progress: '60.00' }) // began now
+    now += 1999
+    expect((await status()).phase).toBe('Running')
+    api.setClock(() => now + 1)
+    const failed = await status()
+    expect(failed).toEqual({
+      phase: 'Failed',
+      progress: '60.00',
+      completionTime: goTime(start + 1000 + 5000 + 2000)
+    })
+    api.setClock(() => now + 3_600_000)
+    expect((await status()).completionTime).toBe(failed.completionTime)
+    expect(failed.completionTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \+0800 CST$/)
+  })
+
+  it('times each ms step from when the previous one ended, not from the poll that saw it', async () => {
+    let now = 5_000_000
+    const api = await fake({
+      now: () => now,
+      tasks: {
+        [`${P}/${C}`]: [
+          task(T, [
+            { phase: 'Init', progress: '0.00', ms: 1000 },
+            { phase: 'Queuing', progress: '0.00', ms: 1000 },
+            { phase: 'Success', progress: '100.00' }
+          ])
+        ]
+      }
+    })
+    const status = async () => (await call(api.url, taskPath(), TOKEN)).json().status
+    expect((await status()).phase).toBe('Init')
+    now += 1500
+    expect((await status()).phase).toBe('Queuing')
+    now += 500
+    expect(await status()).toMatchObject({ phase: 'Success', completionTime: goTime(now) })
+  })
+
+  it('trims the signed header values', () => {
+    const sig = (date: string) =>
+      computeSignature({
+        method: 'GET',
+        url: '/',
+        headers: { 'x-sdk-date': date },
+        signedHeaders: ['x-sdk-date'],
+        secret: 'k'
+      }).canonical
+    expect(sig('  20060102T150405Z ')).toBe(sig('20060102T150405Z'))
+  })
+
+  it('answers the task body in the documented shape', async () => {
+    const api = await fake({
+      tasks: { [`${P}/${C}`]: [task(T, [{ phase: 'Queuing', progress: '0.00' }])] }
+    })
+    const res = await call(api.url, taskPath(), TOKEN)
+    expect(res.headers['content-type']).toBe('application/json')
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/)
+    expect(res.headers['x-iam-trace-id']).toBeUndefined()
+    expect(res.json()).toEqual({
+      kind: 'UpgradeTask',
+      apiVersion: 'v3',
+      metadata: {
+        uid: T,
+        creationTimestamp: '2026-11-24 10:00:00.123456 +0800 CST',
+        updateTimestamp: expect.stringMatching(/ \+0800 CST$/)
+      },
+      spec: { version: 'v1.28.3-r4', targetVersion: 'v1.29.5-r0', items: {} },
+      status: { phase: 'Queuing', progress: '0.00', completionTime: '' }
+    })
+  })
+
+  it('lists a cluster’s tasks out of order, and an empty list', async () => {
+    const uids = ['t1', 't2', 't3', 't4', 't5']
+    const api = await fake({
+      tasks: {
+        [`${P}/${C}`]: uids.map((u, i) =>
+          task(u, [{ phase: 'Success', progress: '100.00' }], {
+            creationTimestamp: `2026-11-2${i} 10:00:00 +0800 CST`
+          })
+        ),
+        [`${P}/empty`]: []
+      }
+    })
+    const list = (await call(api.url, clusterPath(), TOKEN)).json()
+    expect([list.apiVersion, list.kind, list.metadata]).toEqual(['v3', 'UpgradeTaskList', {}])
+    const order = list.items.map((t: { metadata: { uid: string } }) => t.metadata.uid)
+    expect([...order].sort()).toEqual(uids)
+    expect(order).not.toEqual(uids)
+    expect(order).not.toEqual([...uids].reverse())
+    expect(list.items[0].status.completionTime).not.toBe('')
+    const empty = await call(api.url, clusterPath('empty'), TOKEN)
+    expect([empty.status, empty.json().items]).toEqual([200, []])
+  })
+
+  it('says whether the cluster or the task was not found, CCE-style', async () => {
+    const api = await fake({
+      tasks: { [`${P}/${C}`]: [task(T, [{ phase: 'Init', progress: '0' }])] }
+    })
+    const noTask = await call(api.url, taskPath('nope'), TOKEN)
+    expect(noTask.status).toBe(404)
+    expect(noTask.json()).toMatchObject({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code: 404,
+      errorCode: 'CCE.01404001',
+      errorMessage: 'Upgrade task nope not found',
+      error_code: 'CCE_CM.0003',
+      error_msg: 'Upgrade task nope not found',
+      message: 'Upgrade task nope not found',
+      reason: 'NotFound'
+    })
+    for (const path of [clusterPath('gone'), taskPath(T, 'gone')]) {
+      const res = await call(api.url, path, TOKEN)
+      expect([res.status, res.json().errorMessage]).toEqual([404, 'Cluster gone not found'])
+    }
+    const otherProject = await call(api.url, clusterPath(C, 'other'), TOKEN)
+    expect(otherProject.json().errorMessage).toBe(`Cluster ${C} not found`)
+    const route = await call(api.url, '/api/v3/nothing', TOKEN)
+    expect([route.status, route.json().error_code]).toEqual([404, 'APIGW.0101'])
+  })
+})
+
+describe('rate limit', () => {
+  it('is one token bucket for all requests; 429 APIG.0308 with or without Retry-After', async () => {
+    let now = 1_000_000
+    const api = await fake({
+      now: () => now,
+      tasks: { [`${P}/${C}`]: [task(T, [{ phase: 'Init', progress: '0.00' }])] },
+      rateLimit: { rate: 2, burst: 3, retryAfter: true }
+    })
+    const statuses = async (n: number) => {
+      const out = []
+      for (let i = 0; i < n; i++)
+        out.push((await call(api.url, i % 2 ? '/v3/projects' : taskPath(), TOKEN)).status)
+      return out
+    }
+    expect(await statuses(4)).toEqual([200, 200, 200, 429])
+    const limited = await call(api.url, taskPath(), TOKEN)
+    expect([limited.status, limited.headers['retry-after']]).toEqual([429, '1'])
+    expect(limited.json()).toEqual({
+      error_msg:
+        'The throttling threshold has been reached: policy user over ratelimit,limit:2,time:1 second',
+      error_code: 'APIG.0308',
+      request_id: limited.headers['x-request-id']
+    })
+    now += 500
+    expect(await statuses(2)).toEqual([200, 429])
+    now += 10_000
+    expect(await statuses(4)).toEqual([200, 200, 200, 429])
+    expect(api.count({ throttled: true })).toBe(4)
+    expect(api.count(r => r.throttled && r.status === 429)).toBe(4)
+    // GitHub's OIDC endpoint is not part of the Huawei account's quota
+    const oidc = await call(api.url, '/oidc/token?audience=x', {
+      Authorization: 'Bearer oidc-request-token'
+    })
+    expect(oidc.status).toBe(200)
+
+    for (const [retryAfter, header] of [
+      ['7', '7'],
+      [undefined, undefined]
+    ] as const) {
+      const other = await fake({ rateLimit: { rate: 1, burst: 1, retryAfter } })
+      await call(other.url, '/x', TOKEN)
+      const res = await call(other.url, '/x', TOKEN)
+      expect([res.status, res.headers['retry-after']]).toEqual([429, header])
+    }
+  })
+})
+
+describe('IAM and OIDC', () => {
+  const project2 = { id: '1111aaaa2222bbbb3333cccc4444dddd', name: 'cn-north-4' }
+  const oidcHeaders = { Authorization: 'Bearer oidc-request-token' }
+
+  it('looks up projects by name, signed or with a token', async () => {
+    const now = Date.now()
+    const api = await fake({ projects: [{ id: P, name: DEMO.region }, project2] })
+    const res = await call(
+      api.url,
+      '/v3/projects?name=cn-north-4',
+      sdkSign(api.url, '/v3/projects', { at: now, query: { name: 'cn-north-4' } })
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers['x-iam-trace-id']).toMatch(/^[0-9a-f]{32}$/)
+    expect(res.json().projects).toEqual([expect.objectContaining(project2)])
+    expect(res.json().links.self).toMatch(/\/v3\/projects\?name=cn-north-4$/)
+    const none = await call(api.url, '/v3/projects?name=mars-1', TOKEN)
+    expect(none.json().projects).toEqual([])
+    expect((await call(api.url, '/v3/projects', TOKEN)).json().projects).toHaveLength(2)
+    expect((await call(api.url, '/v3/projects?name=x', {})).status).toBe(401)
+  })
+
+  it('issues a GitHub-like OIDC token and exchanges it for an IAM token', async () => {
+    let now = Date.now()
+    const api = await fake({
+      now: () => now,
+      projects: [{ id: P, name: DEMO.region }, project2, { id: 'dup', name: 'cn-north-4' }],
+      tasks: { [`${P}/${C}`]: [task(T, [{ phase: 'Running', progress: '5.00' }])] }
+    })
+    expect((await call(api.url, '/oidc/token?audience=huaweicloud', {})).status).toBe(401)
+    const issued = await call(
+      api.url,
+      '/oidc/token?api-version=2.0&audience=huaweicloud',
+      oidcHeaders
+    )
+    expect(issued.status).toBe(200)
+    const jwt: string = issued.json().value
+    const [head, payload, sig] = jwt.split('.')
+    expect(sig).toMatch(/^[\w-]+$/)
+    expect(JSON.parse(Buffer.from(head!, 'base64url').toString())).toMatchObject({ typ: 'JWT' })
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
+    expect(claims).toMatchObject({
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: 'huaweicloud',
+      sub: 'repo:octo/app:ref:refs/heads/main'
+    })
+    expect(claims.exp * 1000).toBeGreaterThan(now)
+
+    const exchange = (scope: object, id: string = jwt, idp = 'github-actions') =>
+      call(api.url, '/v3.0/OS-AUTH/id-token/tokens', idp ? { 'X-Idp-Id': idp } : {}, {
+        method: 'POST',
+        body: JSON.stringify({ auth: { id_token: { id }, scope: { project: scope } } })
+      })
+    const byId = await exchange({ id: P })
+    expect(byId.status).toBe(201)
+    const token = byId.headers['x-subject-token'] as string
+    expect(token).toMatch(/^MII/)
+    expect(byId.json().token).toMatchObject({
+      methods: ['token'],
+      project: { id: P, name: DEMO.region },
+      expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/)
+    })
+    const cce = await call(api.url, taskPath(), { 'X-Auth-Token': token })
+    expect(cce.status).toBe(200)
+    expect(api.requests.at(-1)?.auth).toBe('token')
+    const byName = await exchange({ name: DEMO.region })
+    expect([byName.status, byName.json().token.project.id]).toEqual([201, P])
+    expect(byName.headers['x-subject-token']).not.toBe(token)
+
+    const iamError = async (res: Promise<Answer>, status: number, message: RegExp) => {
+      const r = await res
+      expect(r.status).toBe(status)
+      expect(r.headers['x-iam-trace-id']).toMatch(/^[0-9a-f]{32}$/)
+      expect(r.json().error).toMatchObject({
+        code: status,
+        message: expect.stringMatching(message)
+      })
+      expect(r.headers['x-subject-token']).toBeUndefined()
+    }
+    await iamError(exchange({ name: 'mars-1' }), 404, /could not be found/)
+    await iamError(exchange({ id: 'nope' }), 404, /could not be found/)
+    await iamError(exchange({ name: 'cn-north-4' }), 400, /matches 2 projects/)
+    await iamError(exchange({}), 400, /id or a name/)
+    await iamError(exchange({ id: P }, jwt, 'other-idp'), 404, /identity provider/)
+    await iamError(exchange({ id: P }, jwt, ''), 400, /X-Idp-Id/)
+    const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, sub: 'repo:evil/x' })).toString('base64url')}.${sig}`
+    await iamError(exchange({ id: P }, forged), 401, /invalid/)
+    await iamError(exchange({ id: P }, 'not-a-jwt'), 401, /invalid/)
+    const notJson = call(
+      api.url,
+      '/v3.0/OS-AUTH/id-token/tokens',
+      { 'X-Idp-Id': 'github-actions' },
+      {
+        method: 'POST',
+        body: '{'
+      }
+    )
+    await iamError(notJson, 400, /JSON/)
+    now += 10 * 60_000
+    await iamError(exchange({ id: P }), 401, /expired/)
+  })
+
+  it('checks the audience when one is configured', async () => {
+    const api = await fake({ audience: 'huaweicloud' })
+    const token = async (aud: string) =>
+      (await call(api.url, `/oidc/token?audience=${aud}`, oidcHeaders)).json().value
+    const exchange = async (jwt: string) =>
+      call(
+        api.url,
+        '/v3.0/OS-AUTH/id-token/tokens',
+        { 'X-Idp-Id': 'github-actions' },
+        {
+          method: 'POST',
+          body: JSON.stringify({ auth: { id_token: { id: jwt }, scope: { project: { id: P } } } })
+        }
+      )
+    expect((await exchange(await token('huaweicloud'))).status).toBe(201)
+    const wrong = await exchange(await token('sts.amazonaws.com'))
+    expect([wrong.status, wrong.json().error.message]).toEqual([
+      401,
+      expect.stringMatching(/audience sts.amazonaws.com/)
+    ])
+    // a token from another fake is not one of ours
+    const other = await fake()
+    const foreign = (await call(other.url, '/oidc/token?audience=huaweicloud', oidcHeaders)).json()
+    expect((await exchange(foreign.value)).status).toBe(401)
+  })
+})
+
+describe('server', () => {
+  it('serves many concurrent keep-alive requests, each with its own request ID', async () => {
+    const lines: string[] = []
+    const api = await fake({
+      tasks: { [`${P}/${C}`]: [task(T, [{ phase: 'Running', progress: '1.00' }])] },
+      log: line => lines.push(line)
+    })
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 30 })
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 90 }, () => call(api.url, taskPath(), TOKEN, { agent }))
+      )
+      expect(answers.every(a => a.status === 200)).toBe(true)
+      expect(new Set(answers.map(a => a.headers['x-request-id'])).size).toBe(90)
+      expect(api.count()).toBe(90)
+      expect(api.count({ taskId: T })).toBe(90)
+      expect(lines).toHaveLength(90)
+      expect(lines.join('\n')).not.toContain('demo-iam-token')
+    } finally {
+      agent.destroy()
+    }
+  })
+
+  it('closes promptly while a request hangs', async () => {
+    const api = await startFakeApi({
+      tasks: {
+        [`${P}/${C}`]: [
+          task(T, [{ phase: 'Running', progress: '1.00' }], { faults: [{ poll: 1, kind: 'hang' }] })
+        ]
+      }
+    })
+    const pending = call(api.url, taskPath(), TOKEN)
+    while (api.count() === 0) await new Promise(r => setTimeout(r, 5))
+    const t0 = Date.now()
+    await api.close()
+    expect(Date.now() - t0).toBeLessThan(500)
+    await expect(pending).rejects.toThrow()
+    expect(api.requests[0]?.status).toBe(-2)
+    await api.close() // twice is fine
+  })
+
+  it('runs from the command line with a built-in scenario', async () => {
+    expect(Object.keys(scenarios)).toEqual(['success', 'failed'])
+    const script = fileURLToPath(new URL('./support/fake-api.mjs', import.meta.url))
+    const child = spawn(process.execPath, [script, '--scenario', 'failed', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', c => {
+          out += c
+          if (out.includes('\n')) resolve(out)
+        })
+        child.on('error', reject)
+        child.on('exit', code => reject(new Error(`exited ${code}`)))
+      })
+      const m = /^FAKE_API_URL=(http:\/\/127\.0\.0\.1:\d+)\n$/.exec(line)
+      expect(m).not.toBeNull()
+      const url = m![1]!
+      const path = taskPath()
+      const res = await call(url, path, sdkSign(url, path, { at: Date.now() }))
+      expect([res.status, res.json().status.phase]).toEqual([200, 'Init'])
+      const listed = await call(url, clusterPath(), sdkSign(url, clusterPath(), { at: Date.now() }))
+      expect(listed.json().items[0].spec).toEqual({
+        version: 'v1.28.3-r4',
+        targetVersion: 'v1.29.5-r0',
+        items: {}
+      })
+    } finally {
+      const exited = new Promise(r => child.on('exit', (code, signal) => r([code, signal])))
+      child.kill('SIGTERM')
+      expect(await exited).toEqual([0, null])
+    }
+  })
+
+  it('scenarios end in Success after about 15 s and in Failed after about 10 s', async () => {
+    for (const [name, phase, seconds] of [
+      ['success', 'Success', 15],
+      ['failed', 'Failed', 10]
+    ] as const) {
+      let now = 0
+      const api = await fake({ ...scenarios[name], now: () => now })
+      const seen: string[] = []
+      for (now = 0; now <= 20_000; now += 250) {
+        const s = (await call(api.url, taskPath(), TOKEN)).json().status
+        const last = seen.at(-1)
+        if (last !== `${s.phase} ${s.progress}`) seen.push(`${s.phase} ${s.progress}`)
+        if (s.phase === phase) break
+      }
+      expect(seen.at(-1)).toBe(`${phase} ${phase === 'Success' ? '100.00' : '62.50'}`)
+      expect(Math.abs(now - seconds * 1000)).toBeLessThanOrEqual(500)
+      expect(seen.slice(0, 3)).toEqual(['Init 0.00', 'Queuing 0.00', 'Running 12.50'])
+    }
   })
 })

@@ -2,14 +2,37 @@
 /**
  * The project's fake Huawei Cloud API: CCE upgrade tasks, IAM (projects, OIDC token exchange) and the GitHub
  * OIDC token endpoint, on loopback. It checks every AK/SK signature with its own implementation of
- * SDK-HMAC-SHA256 (written from the spec, sharing nothing with src/), scripts phase timelines and faults,
- * throttles like one account's quota, and records every request.
+ * SDK-HMAC-SHA256 (written from the spec in cce-api.md §4, sharing nothing with src/), scripts phase timelines
+ * and faults, throttles like one account's quota, and records every request (never a secret).
  *
- * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed] [--port N] [--max-seconds N]
+ * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed] [--port N] [--max-seconds N] [--verbose]
+ * prints one line, FAKE_API_URL=http://127.0.0.1:PORT, and serves until SIGINT/SIGTERM or --max-seconds
+ * (default 600); --verbose logs each request (no secrets) to stderr.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { realpathSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * @typedef {{ phase: string, progress: string, polls?: number, ms?: number }} Step
+ * @typedef {{ poll: number, kind: 'status'|'reset'|'badjson'|'hang'|'html'|'redirect', status?: number,
+ *   body?: unknown, retryAfter?: string, location?: string }} Fault
+ * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
+ *   timeline: Step[], faults?: Fault[] }} Task
+ * @typedef {{ t: number, method: string, path: string, status: number, clusterId?: string, taskId?: string,
+ *   throttled: boolean, auth: 'aksk'|'token'|'none', requestId: string }} RequestLog
+ * @typedef {{ secret: string, securityToken?: string }} Credential
+ * @typedef {{
+ *   port?: number, host?: string,
+ *   credentials?: Record<string, Credential>,
+ *   tokens?: string[], projects?: {id: string, name: string}[], tasks?: Record<string, Task[]>,
+ *   idpId?: string, audience?: string, oidcRequestToken?: string,
+ *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
+ *   now?: () => number, log?: (line: string) => void
+ * }} FakeApiOptions
+ * @typedef {((r: RequestLog) => boolean) | Partial<RequestLog>} RequestFilter
+ */
 
 export const DEMO = {
   projectId: '0605767b5e00d5762fc1c00d8d1f0e37',
@@ -21,41 +44,50 @@ export const DEMO = {
 }
 
 const ISSUER = 'https://token.actions.githubusercontent.com'
-const JWT_KEY = randomBytes(32)
+const SUBJECT = 'repo:octo/app:ref:refs/heads/main'
+const TERMINAL = new Set(['Success', 'Failed'])
+const MAX_SKEW_MS = 15 * 60_000
 
-/** @param {number} ms */
+/**
+ * Go's time.String() in China Standard Time, as CCE prints it: `2026-11-24 10:00:00.123456 +0800 CST`.
+ * @param {number} ms
+ */
 export function goTime(ms) {
-  // Go's time.String() in China Standard Time, as CCE prints it
   const d = new Date(ms + 8 * 3600_000)
   const p = (/** @type {number} */ n, w = 2) => String(n).padStart(w, '0')
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}123 +0800 CST`
+  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`
+  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+  return `${date} ${time}.${p(d.getUTCMilliseconds(), 3)}123 +0800 CST`
 }
 
-function demoTimeline(/** @type {boolean} */ fails) {
-  const steps = [
+/** @param {boolean} fails */
+function demoTimeline(fails) {
+  /** @type {Step[]} */
+  const start = [
     { phase: 'Init', progress: '0.00', ms: 1000 },
     { phase: 'Queuing', progress: '0.00', ms: 2000 },
     { phase: 'Running', progress: '12.50', ms: 2500 },
-    { phase: 'Running', progress: '37.50', ms: 2500 },
-    { phase: 'Running', progress: '62.50', ms: 2500 }
+    { phase: 'Running', progress: '37.50', ms: 2500 }
   ]
   if (fails)
     return [
-      ...steps.slice(0, 4),
-      { phase: 'Running', progress: '62.50', ms: 1500 },
+      ...start,
+      { phase: 'Running', progress: '62.50', ms: 2000 },
       { phase: 'Failed', progress: '62.50' }
     ]
   return [
-    ...steps,
+    ...start,
+    { phase: 'Running', progress: '62.50', ms: 2500 },
     { phase: 'Running', progress: '87.50', ms: 2500 },
-    { phase: 'Running', progress: '100.00', ms: 1500 },
+    { phase: 'Running', progress: '100.00', ms: 2000 },
     { phase: 'Success', progress: '100.00' }
   ]
 }
 
 /**
- * The demo cluster's task list with one upgrade task following `timeline`.
+ * The demo cluster's task list with one upgrade task (v1.28.3-r4 → v1.29.5-r0) following `timeline`.
  * @param {Step[]} timeline
+ * @returns {Record<string, Task[]>}
  */
 export function demoTasks(timeline) {
   return {
@@ -78,6 +110,7 @@ export function demoTasks(timeline) {
  * @param {Record<string, string>} [extra]
  */
 export function demoInputs(url, extra = {}) {
+  /** @type {Record<string, string>} */
   const inputs = {
     'cluster-id': DEMO.clusterId,
     'task-id': DEMO.taskId,
@@ -98,6 +131,7 @@ export function demoInputs(url, extra = {}) {
   return { inputs, env }
 }
 
+/** Built-in scenarios (also what the CLI serves): the demo upgrade succeeding in ≈15 s, or failing in ≈10 s. */
 export const scenarios = {
   success: {
     projects: [{ id: DEMO.projectId, name: DEMO.region }],
@@ -109,15 +143,19 @@ export const scenarios = {
   }
 }
 
-// ---- signature check (cce-api.md §4), independent of src/signer.ts ----
+// ---- SDK-HMAC-SHA256 (cce-api.md §4), independent of src/signer.ts ----
 
-const enc = (/** @type {string} */ s) =>
-  Array.from(new TextEncoder().encode(s), b => {
+const UNRESERVED = /^[A-Za-z0-9\-_.~]$/
+
+/** Percent-encodes UTF-8 bytes; only A–Z a–z 0–9 - _ . ~ stay, upper-case %XX. @param {string} s */
+const encode = s =>
+  Array.from(Buffer.from(s, 'utf8'), b => {
     const c = String.fromCharCode(b)
-    return /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`
+    return UNRESERVED.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`
   }).join('')
 
-const dec = (/** @type {string} */ s) => {
+/** Percent-decoding that leaves a malformed escape as it is. @param {string} s */
+const decode = s => {
   try {
     return decodeURIComponent(s)
   } catch {
@@ -125,21 +163,26 @@ const dec = (/** @type {string} */ s) => {
   }
 }
 
-const hex = (/** @type {string | Buffer} */ d) => createHash('sha256').update(d).digest('hex')
+/** @param {string | Buffer} d */
+const sha256hex = d => createHash('sha256').update(d).digest('hex')
+
+/** @param {string} a @param {string} b */
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * @param {import('node:http').IncomingMessage} req
- * @param {Buffer} body
- * @param {string[]} signed
+ * The canonical request and signature for a request as it arrived (what the gateway recomputes).
+ * @param {{ method: string, url: string, headers: Record<string, string | string[] | undefined>,
+ *   body?: string | Buffer, signedHeaders: string[], secret: string }} r
+ *   `url` is the raw request target (path and query, as sent); header names are lower-case.
+ * @returns {{ canonical: string, stringToSign: string, signature: string }}
  */
-function canonical(req, body, signed) {
-  const raw = req.url ?? '/'
-  const q = raw.indexOf('?')
-  const path = q < 0 ? raw : raw.slice(0, q)
-  const query = q < 0 ? '' : raw.slice(q + 1)
+export function computeSignature(r) {
+  const q = r.url.indexOf('?')
+  const path = q < 0 ? r.url : r.url.slice(0, q)
+  const query = q < 0 ? '' : r.url.slice(q + 1)
   let uri = path
     .split('/')
-    .map(s => enc(dec(s)))
+    .map(s => encode(decode(s)))
     .join('/')
   if (!uri.endsWith('/')) uri += '/'
   const pairs = query
@@ -147,119 +190,120 @@ function canonical(req, body, signed) {
     .filter(Boolean)
     .map(kv => {
       const i = kv.indexOf('=')
-      return i < 0 ? [dec(kv), ''] : [dec(kv.slice(0, i)), dec(kv.slice(i + 1))]
+      const [k, v] = i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)]
+      // form decoding, as Go's url.ParseQuery does: '+' is a space
+      return [encode(decode(k.replace(/\+/g, ' '))), encode(decode(v.replace(/\+/g, ' ')))]
     })
-    .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1))
-  const headers = signed.map(h => `${h}:${String(req.headers[h] ?? '').trim()}\n`).join('')
-  return [
-    req.method,
+    .sort((a, b) => cmp(a[0] ?? '', b[0] ?? '') || cmp(a[1] ?? '', b[1] ?? ''))
+  const headerValue = (/** @type {string} */ h) => {
+    const v = r.headers[h]
+    return (Array.isArray(v) ? v.join(',') : (v ?? '')).trim()
+  }
+  const canonical = [
+    r.method,
     uri,
-    pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
-    headers,
-    signed.join(';'),
-    hex(body)
+    pairs.map(([k, v]) => `${k}=${v}`).join('&'),
+    r.signedHeaders.map(h => `${h}:${headerValue(h)}\n`).join(''),
+    r.signedHeaders.join(';'),
+    sha256hex(r.body ?? '')
   ].join('\n')
+  const date = headerValue('x-sdk-date')
+  const stringToSign = `SDK-HMAC-SHA256\n${date}\n${sha256hex(canonical)}`
+  const signature = createHmac('sha256', r.secret).update(stringToSign).digest('hex')
+  return { canonical, stringToSign, signature }
 }
 
-/** @returns {string | undefined} why the signature is refused, or undefined when it is good */
-function checkSignature(
-  /** @type {any} */ req,
-  /** @type {Buffer} */ body,
-  /** @type {Record<string, {secret: string, securityToken?: string}>} */ creds,
-  /** @type {number} */ now
-) {
-  const m = /^SDK-HMAC-SHA256 Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/.exec(
-    req.headers.authorization ?? ''
-  )
-  if (!m) return 'malformed Authorization header'
-  const [, ak, signedList, sig] = m
-  const cred = creds[ak]
-  if (!cred) return `unknown access key ${ak}`
+/**
+ * Checks an AK/SK-signed request.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {Buffer} body
+ * @param {Record<string, Credential>} creds
+ * @param {number} now
+ * @returns {string | undefined} why the signature is refused, or undefined when it is good
+ */
+function signatureProblem(req, body, creds, now) {
+  const auth = String(req.headers.authorization ?? '')
+  const m =
+    /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$/.exec(
+      auth.trim()
+    )
+  if (!m) return 'Authorization is not SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…'
+  const [, ak = '', signedList = '', sig = ''] = m
+  if (!Object.prototype.hasOwnProperty.call(creds, ak)) return `unknown access key ${ak}`
+  const cred = /** @type {Credential} */ (creds[ak])
   const signed = signedList.split(';')
-  if (!signed.includes('host') || !signed.includes('x-sdk-date'))
-    return 'host and x-sdk-date must be signed'
-  const date = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(
-    String(req.headers['x-sdk-date'] ?? '')
-  )
-  if (!date) return 'bad X-Sdk-Date'
-  const at = Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6])
-  if (Math.abs(at - now) > 15 * 60_000)
-    return 'request expired: X-Sdk-Date is more than 15 minutes off'
-  if (
-    cred.securityToken &&
-    (req.headers['x-security-token'] !== cred.securityToken || !signed.includes('x-security-token'))
-  ) {
-    return 'temporary credentials need the signed X-Security-Token'
+  const sorted = [...new Set(signed.map(h => h.toLowerCase()))].sort()
+  if (sorted.join(';') !== signedList)
+    return 'SignedHeaders must be lower-case, sorted, without duplicates'
+  for (const h of ['host', 'x-sdk-date'])
+    if (!signed.includes(h)) return `header ${h} must be signed`
+  for (const h of signed) if (req.headers[h] === undefined) return `signed header ${h} was not sent`
+  const date = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(String(req.headers['x-sdk-date']))
+  if (!date) return 'X-Sdk-Date is not YYYYMMDDTHHMMSSZ'
+  const [, y, mo, d, h, mi, s] = date.map(Number)
+  const at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
+  if (!(Math.abs(at - now) <= MAX_SKEW_MS))
+    return 'the request has expired: X-Sdk-Date is more than 15 minutes from the server time'
+  if (cred.securityToken !== undefined) {
+    if (req.headers['x-security-token'] === undefined)
+      return 'temporary credentials need X-Security-Token'
+    if (!signed.includes('x-security-token')) return 'X-Security-Token must be signed'
+    if (!safeEqual(String(req.headers['x-security-token']), cred.securityToken))
+      return 'the security token does not belong to this access key'
   }
-  const can = canonical(req, body, signed)
-  const expected = createHmac('sha256', cred.secret)
-    .update(`SDK-HMAC-SHA256\n${req.headers['x-sdk-date']}\n${hex(can)}`)
-    .digest('hex')
-  const a = Buffer.from(expected)
-  const b = Buffer.from(sig)
-  if (a.length !== b.length || !timingSafeEqual(a, b))
-    return `verify aksk signature fail, canonicalRequest: ${can.replace(/\n/g, '|')}`
+  const { canonical, signature } = computeSignature({
+    method: req.method ?? '',
+    url: req.url ?? '/',
+    headers: req.headers,
+    body,
+    signedHeaders: signed,
+    secret: cred.secret
+  })
+  if (!safeEqual(signature, sig.toLowerCase())) {
+    // the gateway shows its canonical request; a security token is a secret, so it is masked here
+    const shown = canonical
+      .split('\n')
+      .map(l => (l.startsWith('x-security-token:') ? 'x-security-token:***' : l))
+      .join('|')
+    return `verify aksk signature fail, canonicalRequest: ${shown}`
+  }
   return undefined
 }
 
-// ---- JWTs for the OIDC flow ----
-
-const b64u = (/** @type {string | Buffer} */ s) => Buffer.from(s).toString('base64url')
-
-function issueJwt(/** @type {string} */ aud, /** @type {number} */ now) {
-  const head = b64u(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
-  const payload = b64u(
-    JSON.stringify({
-      iss: ISSUER,
-      aud,
-      sub: 'repo:octo/app:ref:refs/heads/main',
-      iat: Math.floor(now / 1000),
-      exp: Math.floor(now / 1000) + 300
-    })
-  )
-  return `${head}.${payload}.${b64u(createHmac('sha256', JWT_KEY).update(`${head}.${payload}`).digest())}`
-}
-
-/** @returns {any} the payload, or undefined when the JWT was not issued here */
-function readJwt(/** @type {string} */ jwt) {
-  const [head, payload, sig] = String(jwt).split('.')
-  if (!head || !payload || !sig) return undefined
-  if (b64u(createHmac('sha256', JWT_KEY).update(`${head}.${payload}`).digest()) !== sig)
-    return undefined
-  return JSON.parse(Buffer.from(payload, 'base64url').toString())
+/** @param {string} a @param {string} b */
+function safeEqual(a, b) {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 // ---- the server ----
 
 /**
- * @typedef {{ phase: string, progress: string, polls?: number, ms?: number }} Step
- * @typedef {{ poll: number, kind: string, status?: number, body?: unknown, retryAfter?: string, location?: string }} Fault
- * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string, timeline: Step[], faults?: Fault[] }} Task
- * @typedef {{ t: number, method: string, path: string, status: number, clusterId?: string, taskId?: string, throttled: boolean, auth: 'aksk'|'token'|'none' }} RequestLog
- */
-
-/**
- * @param {{
- *   port?: number, host?: string,
- *   credentials?: Record<string, {secret: string, securityToken?: string}>,
- *   tokens?: string[], projects?: {id: string, name: string}[], tasks?: Record<string, Task[]>,
- *   idpId?: string, audience?: string, oidcRequestToken?: string,
- *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
- *   now?: () => number, log?: (line: string) => void
- * }} [options]
+ * Starts the fake on loopback.
+ * @param {FakeApiOptions} [options]
  */
 export async function startFakeApi(options = {}) {
-  const now = options.now ?? Date.now
+  let now = options.now ?? Date.now
   const credentials = options.credentials ?? { [DEMO.ak]: { secret: DEMO.sk } }
   const tokens = new Set(options.tokens ?? ['demo-iam-token'])
   const projects = options.projects ?? [{ id: DEMO.projectId, name: DEMO.region }]
   const tasks = options.tasks ?? {}
   const idpId = options.idpId ?? 'github-actions'
   const oidcRequestToken = options.oidcRequestToken ?? 'oidc-request-token'
+  const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => {})
+  const jwtKey = randomBytes(32)
+  for (const [key, list] of Object.entries(tasks))
+    for (const task of list)
+      if (!task.timeline?.length) throw new Error(`task ${task.uid} of ${key} has no timeline`)
+
   /** @type {RequestLog[]} */
   const requests = []
-  /** @type {Map<Task, { polls: number, advanced: number, startedAt?: number }>} */
+  /**
+   * Per task: GETs so far, and where its timeline stands once first polled.
+   * @type {Map<Task, { gets: number, index: number, enteredAt: number, polls: number, started: boolean }>}
+   */
   const state = new Map()
   const limit = options.rateLimit
   let bucket = limit?.burst ?? 0
@@ -268,51 +312,101 @@ export async function startFakeApi(options = {}) {
   const sockets = new Set()
 
   /** @param {Task} task */
-  function view(task) {
-    const s = state.get(task) ?? { polls: 0, advanced: 0 }
-    state.set(task, s)
-    const t = now()
-    s.startedAt ??= t
-    let step = task.timeline[task.timeline.length - 1]
-    let polls = 0
-    let ms = s.startedAt
-    for (const candidate of task.timeline) {
-      if (candidate.polls !== undefined) {
-        polls += candidate.polls
-        if (s.advanced < polls) {
-          step = candidate
-          break
-        }
-      } else if (candidate.ms !== undefined) {
-        ms += candidate.ms
-        if (t < ms) {
-          step = candidate
-          break
-        }
-      } else {
-        step = candidate
-        break
-      }
+  const stateOf = task => {
+    let s = state.get(task)
+    if (!s) {
+      s = { gets: 0, index: 0, enteredAt: 0, polls: 0, started: false }
+      state.set(task, s)
     }
-    const ended = step.phase === 'Success' || step.phase === 'Failed'
+    return s
+  }
+
+  /**
+   * Moves `s` along the timeline up to time `t`: a `polls` step ends after that many polls shown it, an `ms`
+   * step that long after it began; a step with neither, and the last step, stay.
+   * @param {Task} task @param {{ index: number, enteredAt: number, polls: number }} s @param {number} t
+   */
+  function advance(task, s, t) {
+    const tl = task.timeline
+    while (s.index < tl.length - 1) {
+      const step = /** @type {Step} */ (tl[s.index])
+      if (step.polls !== undefined && s.polls >= step.polls) {
+        s.enteredAt = t
+      } else if (step.polls === undefined && step.ms !== undefined && t - s.enteredAt >= step.ms) {
+        s.enteredAt += step.ms
+      } else break
+      s.index++
+      s.polls = 0
+    }
+    return /** @type {Step} */ (tl[s.index])
+  }
+
+  /**
+   * The task's body; a poll (GET of the task) starts its clock and counts towards a `polls` step.
+   * @param {Task} task @param {boolean} poll
+   */
+  function view(task, poll) {
+    const t = now()
+    const s = stateOf(task)
+    if (poll && !s.started) Object.assign(s, { started: true, enteredAt: t })
+    // a list before the first poll shows the task as it would be at that first poll, without starting it
+    const at = s.started ? s : { index: 0, enteredAt: t, polls: 0 }
+    const step = advance(task, at, t)
+    if (poll) s.polls++
+    const completion = TERMINAL.has(step.phase) ? goTime(at.enteredAt) : ''
     return {
       kind: 'UpgradeTask',
       apiVersion: 'v3',
       metadata: {
         uid: task.uid,
         creationTimestamp: task.creationTimestamp,
-        updateTimestamp: goTime(t)
+        updateTimestamp: goTime(at.enteredAt)
       },
       spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
-      status: { phase: step.phase, progress: step.progress, completionTime: ended ? goTime(t) : '' }
+      status: { phase: step.phase, progress: step.progress, completionTime: completion }
     }
   }
 
-  const server = createServer(async (req, res) => {
+  /** Takes one token from the shared bucket; false when the quota is spent. */
+  function take() {
+    if (!limit) return true
+    const t = now()
+    bucket = Math.min(limit.burst, bucket + (Math.max(0, t - refilledAt) / 1000) * limit.rate)
+    refilledAt = t
+    if (bucket < 1) return false
+    bucket -= 1
+    return true
+  }
+
+  /** @param {string} aud */
+  function issueJwt(aud) {
+    const b64u = (/** @type {unknown} */ o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const iat = Math.floor(now() / 1000)
+    const head = b64u({ alg: 'HS256', typ: 'JWT', kid: 'fake-api' })
+    const payload = b64u({ iss: ISSUER, aud, sub: SUBJECT, iat, nbf: iat, exp: iat + 300 })
+    const sig = createHmac('sha256', jwtKey).update(`${head}.${payload}`).digest('base64url')
+    return `${head}.${payload}.${sig}`
+  }
+
+  /** @param {unknown} jwt @returns {Record<string, unknown> | undefined} claims of a JWT issued here */
+  function readJwt(jwt) {
+    const [head, payload, sig, extra] = String(jwt).split('.')
+    if (!head || !payload || !sig || extra !== undefined) return undefined
+    const expected = createHmac('sha256', jwtKey).update(`${head}.${payload}`).digest('base64url')
+    if (!safeEqual(expected, sig)) return undefined
+    return JSON.parse(Buffer.from(payload, 'base64url').toString())
+  }
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function handle(req, res) {
+    /** @type {Buffer[]} */
     const chunks = []
     for await (const c of req) chunks.push(c)
     const body = Buffer.concat(chunks)
-    const url = new URL(req.url ?? '/', 'http://fake')
+    const url = new URL(req.url ?? '/', 'http://fake.invalid')
     const requestId = randomBytes(16).toString('hex')
     /** @type {RequestLog} */
     const entry = {
@@ -321,115 +415,125 @@ export async function startFakeApi(options = {}) {
       path: url.pathname,
       status: 0,
       throttled: false,
-      auth: 'none'
+      auth: 'none',
+      requestId
     }
     requests.push(entry)
     const iam = url.pathname.startsWith('/v3')
     /** @param {number} status @param {unknown} payload @param {Record<string, string>} [headers] */
     const send = (status, payload, headers = {}) => {
       entry.status = status
-      const extra = iam ? { 'X-IAM-Trace-Id': requestId } : {}
       res.writeHead(status, {
         'Content-Type': 'application/json',
         'X-Request-Id': requestId,
-        ...extra,
+        ...(iam ? { 'X-IAM-Trace-Id': requestId } : {}),
         ...headers
       })
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload))
-      log(`${entry.method} ${entry.path} → ${status}`)
+      const where = entry.taskId ? ` task ${entry.taskId}` : ''
+      log(`${entry.method} ${entry.path}${where} → ${status} (${entry.auth}) ${requestId}`)
     }
-    const gatewayError = (
-      /** @type {number} */ status,
-      /** @type {string} */ code,
-      /** @type {string} */ msg
-    ) => send(status, { error_msg: msg, error_code: code, request_id: requestId })
-    const iamError = (
-      /** @type {number} */ status,
-      /** @type {string} */ title,
-      /** @type {string} */ msg
-    ) => send(status, { error: { code: status, message: msg, title } })
+    /** @param {number} status @param {string} code @param {string} msg */
+    const gatewayError = (status, code, msg, headers = {}) =>
+      send(status, { error_msg: msg, error_code: code, request_id: requestId }, headers)
+    /** @param {number} status @param {string} title @param {string} msg */
+    const iamError = (status, title, msg) =>
+      send(status, { error: { code: status, message: msg, title } })
 
-    if (limit) {
-      const t = now()
-      bucket = Math.min(limit.burst, bucket + ((t - refilledAt) / 1000) * limit.rate)
-      refilledAt = t
-      if (bucket < 1) {
-        entry.throttled = true
-        const headers = limit.retryAfter
-          ? { 'Retry-After': limit.retryAfter === true ? '1' : String(limit.retryAfter) }
-          : {}
-        return send(
-          429,
-          {
-            error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${limit.rate},time:1 second`,
-            error_code: 'APIG.0308',
-            request_id: requestId
-          },
-          headers
-        )
-      }
-      bucket -= 1
-    }
-
-    // GitHub's OIDC token endpoint (what ACTIONS_ID_TOKEN_REQUEST_URL points at)
-    if (req.method === 'GET' && url.pathname === '/oidc/token') {
+    // GitHub's OIDC token endpoint (what ACTIONS_ID_TOKEN_REQUEST_URL points at): not Huawei's quota
+    if (url.pathname === '/oidc/token') {
+      if (req.method !== 'GET') return send(405, { message: 'Method Not Allowed' })
       if (req.headers.authorization !== `Bearer ${oidcRequestToken}`)
-        return send(401, { message: 'bad request token' })
-      return send(200, {
-        value: issueJwt(url.searchParams.get('audience') ?? 'https://github.com/octo', now())
-      })
+        return send(401, { message: 'Bad credentials: the request token is missing or wrong' })
+      const aud = url.searchParams.get('audience') || 'https://github.com/octo'
+      return send(200, { count: 1, value: issueJwt(aud) })
+    }
+
+    if (!take()) {
+      entry.throttled = true
+      const retry = limit?.retryAfter
+      return gatewayError(
+        429,
+        'APIG.0308',
+        `The throttling threshold has been reached: policy user over ratelimit,limit:${limit?.rate},time:1 second`,
+        retry ? { 'Retry-After': retry === true ? '1' : String(retry) } : {}
+      )
     }
 
     // IAM: exchange a GitHub OIDC token (unsigned)
-    if (req.method === 'POST' && url.pathname === '/v3.0/OS-AUTH/id-token/tokens') {
-      if (req.headers['x-idp-id'] !== idpId)
-        return iamError(
-          404,
-          'Not Found',
-          `The identity provider ${req.headers['x-idp-id']} could not be found.`
-        )
+    if (url.pathname === '/v3.0/OS-AUTH/id-token/tokens') {
+      if (req.method !== 'POST') return iamError(405, 'Method Not Allowed', 'Use POST.')
+      const idp = req.headers['x-idp-id']
+      if (!idp) return iamError(400, 'Bad Request', 'The X-Idp-Id header is missing.')
+      if (idp !== idpId)
+        return iamError(404, 'Not Found', `The identity provider ${idp} could not be found.`)
+      /** @type {any} */
       let parsed
       try {
-        parsed = JSON.parse(body.toString())
+        parsed = JSON.parse(body.toString('utf8'))
       } catch {
-        return iamError(400, 'Bad Request', 'The request body is not JSON.')
+        return iamError(400, 'Bad Request', 'The request body is not valid JSON.')
       }
       const claims = readJwt(parsed?.auth?.id_token?.id)
-      if (!claims) return iamError(401, 'Unauthorized', 'The id_token is invalid.')
-      if (options.audience && claims.aud !== options.audience)
-        return iamError(401, 'Unauthorized', `The aud ${claims.aud} does not match the client_id.`)
-      const scope = parsed?.auth?.scope?.project ?? {}
-      const matches = projects.filter(p => (scope.id ? p.id === scope.id : p.name === scope.name))
-      if (matches.length !== 1)
+      if (!claims) return iamError(401, 'Unauthorized', 'The id_token is invalid: bad signature.')
+      if (claims['iss'] !== ISSUER)
+        return iamError(401, 'Unauthorized', `The id_token issuer ${claims['iss']} is not trusted.`)
+      if (Number(claims['exp']) * 1000 < now())
+        return iamError(401, 'Unauthorized', 'The id_token has expired.')
+      if (options.audience !== undefined && claims['aud'] !== options.audience)
+        return iamError(
+          401,
+          'Unauthorized',
+          `The id_token audience ${claims['aud']} does not match the identity provider's client_id.`
+        )
+      const scope = parsed?.auth?.scope?.project
+      if (!scope || (typeof scope.id !== 'string' && typeof scope.name !== 'string'))
+        return iamError(400, 'Bad Request', 'auth.scope.project needs an id or a name.')
+      const matches = projects.filter(p =>
+        typeof scope.id === 'string' ? p.id === scope.id : p.name === scope.name
+      )
+      const label = typeof scope.id === 'string' ? `id ${scope.id}` : `name ${scope.name}`
+      if (matches.length === 0)
+        return iamError(404, 'Not Found', `The project with ${label} could not be found.`)
+      if (matches.length > 1)
         return iamError(
           400,
           'Bad Request',
-          `Project ${scope.id ?? scope.name} ${matches.length ? 'is ambiguous' : 'could not be found'}.`
+          `The project ${label} matches ${matches.length} projects.`
         )
-      const token = `MII${randomBytes(24).toString('hex')}`
+      const project = /** @type {{id: string, name: string}} */ (matches[0])
+      const token = `MIIfake${randomBytes(24).toString('hex')}`
       tokens.add(token)
-      entry.auth = 'none'
       return send(
         201,
         {
           token: {
             expires_at: new Date(now() + 86_400_000).toISOString(),
+            issued_at: new Date(now()).toISOString(),
             methods: ['token'],
-            project: { ...matches[0], domain: { id: 'd1', name: 'octo' } },
-            issued_at: new Date(now()).toISOString()
+            project: { id: project.id, name: project.name, domain: { id: 'd0', name: 'octo' } },
+            user: {
+              id: 'u0',
+              name: `${idpId}:${claims['sub']}`,
+              domain: { id: 'd0', name: 'octo' },
+              'OS-FEDERATION': { identity_provider: { id: idpId }, protocol: { id: 'oidc' } }
+            },
+            roles: [],
+            catalog: []
           }
         },
         { 'X-Subject-Token': token }
       )
     }
 
-    // everything else is authenticated: AK/SK signature or an IAM token
+    // everything else is authenticated: an IAM token or an AK/SK signature
     const token = req.headers['x-auth-token']
-    if (typeof token === 'string') {
-      if (!tokens.has(token)) return gatewayError(401, 'APIGW.0307', 'The token must be updated.')
+    if (token !== undefined) {
+      if (typeof token !== 'string' || !tokens.has(token))
+        return gatewayError(401, 'APIGW.0307', 'The token must be updated.')
       entry.auth = 'token'
-    } else if (req.headers.authorization) {
-      const problem = checkSignature(req, body, credentials, now())
+    } else if (req.headers.authorization !== undefined) {
+      const problem = signatureProblem(req, body, credentials, now())
       if (problem)
         return gatewayError(
           401,
@@ -445,13 +549,27 @@ export async function startFakeApi(options = {}) {
       )
     }
 
-    if (req.method === 'GET' && url.pathname === '/v3/projects') {
+    if (url.pathname === '/v3/projects') {
+      if (req.method !== 'GET') return iamError(405, 'Method Not Allowed', 'Use GET.')
       const name = url.searchParams.get('name')
       return send(200, {
         projects: projects
-          .filter(p => !name || p.name === name)
-          .map(p => ({ ...p, enabled: true, domain_id: 'd1' })),
-        links: { self: `${url.pathname}${url.search}` }
+          .filter(p => name === null || p.name === name)
+          .map(p => ({
+            id: p.id,
+            name: p.name,
+            description: '',
+            domain_id: 'd0',
+            parent_id: 'd0',
+            enabled: true,
+            is_domain: false,
+            links: { self: `https://iam.example.invalid/v3/projects/${p.id}` }
+          })),
+        links: {
+          self: `https://iam.example.invalid${url.pathname}${url.search}`,
+          next: null,
+          previous: null
+        }
       })
     }
 
@@ -459,15 +577,23 @@ export async function startFakeApi(options = {}) {
       /^\/api\/v3\/projects\/([^/]+)\/clusters\/([^/]+)\/operation\/upgrade\/tasks(?:\/([^/]+))?$/.exec(
         url.pathname
       )
-    if (req.method === 'GET' && m) {
-      const [, projectId, clusterId, taskId] = m
+    if (m) {
+      const [, projectId = '', clusterId = '', taskId] = m.map(x =>
+        x === undefined ? x : decode(x)
+      )
       entry.clusterId = clusterId
-      entry.taskId = taskId
-      const list = tasks[`${projectId}/${clusterId}`]
-      const notFound = (/** @type {string} */ what) =>
+      if (taskId !== undefined) entry.taskId = taskId
+      if (req.method !== 'GET')
+        return gatewayError(405, 'APIGW.0101', `${req.method} is not allowed on ${url.pathname}`)
+      const list = Object.prototype.hasOwnProperty.call(tasks, `${projectId}/${clusterId}`)
+        ? tasks[`${projectId}/${clusterId}`]
+        : undefined
+      /** @param {string} what */
+      const notFound = what =>
         send(404, {
           kind: 'Status',
           apiVersion: 'v1',
+          metadata: {},
           status: 'Failure',
           code: 404,
           errorCode: 'CCE.01404001',
@@ -478,98 +604,170 @@ export async function startFakeApi(options = {}) {
           reason: 'NotFound'
         })
       if (!list) return notFound(`Cluster ${clusterId}`)
-      if (!taskId) {
-        // scrambled: the API documents no order
-        const items = list
-          .map(view)
-          .sort(
-            (a, b) =>
-              (a.metadata.uid.length % 3) - (b.metadata.uid.length % 3) ||
-              (a.metadata.uid < b.metadata.uid ? 1 : -1)
-          )
+      if (taskId === undefined) {
+        const items = scramble(list).map(t => view(t, false))
         return send(200, { apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {}, items })
       }
       const task = list.find(t => t.uid === taskId)
       if (!task) return notFound(`Upgrade task ${taskId}`)
-      const s = state.get(task) ?? { polls: 0, advanced: 0 }
-      state.set(task, s)
-      s.polls++
-      const fault = task.faults?.find(f => f.poll === s.polls)
+      const s = stateOf(task)
+      s.gets++
+      if (!s.started) Object.assign(s, { started: true, enteredAt: now() })
+      const fault = task.faults?.find(f => f.poll === s.gets)
       if (fault) return applyFault(fault, req, res, send, entry)
-      const answer = view(task)
-      s.advanced++
-      return send(200, answer)
+      return send(200, view(task, true))
     }
-    return send(404, { message: `no route for ${req.method} ${url.pathname}` })
-  })
+    return gatewayError(
+      404,
+      'APIGW.0101',
+      `The API does not exist or has not been published in the environment: ${req.method} ${url.pathname}`
+    )
+  }
 
-  /** @param {Fault} fault @param {any} req @param {import('node:http').ServerResponse} res @param {(s: number, p: unknown, h?: Record<string,string>) => void} send @param {RequestLog} entry */
+  /**
+   * @param {Fault} fault
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {(s: number, p: unknown, h?: Record<string, string>) => void} send
+   * @param {RequestLog} entry
+   */
   function applyFault(fault, req, res, send, entry) {
     switch (fault.kind) {
       case 'status':
         return send(
           fault.status ?? 500,
-          fault.body ?? { error_code: 'APIGW.0101', error_msg: 'fault injected' },
-          fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
+          fault.body ?? {
+            error_code: 'APIGW.0101',
+            error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
+            request_id: entry.requestId
+          },
+          fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {}
         )
       case 'reset':
         entry.status = -1
+        log(`${entry.method} ${entry.path} → connection reset (fault)`)
         return req.socket.destroy()
       case 'badjson':
         return send(200, '{"kind":"Upgr')
       case 'html':
         entry.status = 200
-        res.writeHead(200, { 'Content-Type': 'text/html' })
-        return res.end('<html><body>Gateway maintenance</body></html>')
+        res.writeHead(200, { 'Content-Type': 'text/html', 'X-Request-Id': entry.requestId })
+        return res.end('<!DOCTYPE html><html><body><h1>Gateway maintenance</h1></body></html>')
       case 'redirect':
         return send(302, '', { Location: fault.location ?? 'https://elsewhere.example.com/' })
       case 'hang':
         entry.status = -2
+        log(`${entry.method} ${entry.path} → hangs (fault)`)
         return undefined
       default:
-        throw new Error(`unknown fault ${fault.kind}`)
+        throw new Error(`unknown fault kind ${/** @type {any} */ (fault).kind}`)
     }
   }
 
+  const server = createServer((req, res) => {
+    handle(req, res).catch(err => {
+      log(`internal error: ${err instanceof Error ? err.message : String(err)}`)
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify({ error_msg: 'fake API internal error', error_code: 'FAKE.0500' }))
+      } else res.destroy()
+    })
+  })
+  server.keepAliveTimeout = 30_000
   server.on('connection', s => {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
-  await new Promise(resolve =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
-  )
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => resolve(undefined))
+  })
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port
+  let closing = /** @type {Promise<void> | undefined} */ (undefined)
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
-    port: address.port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
     requests,
-    /** @param {(r: RequestLog) => boolean} [filter] */
-    count: (filter = () => true) => requests.filter(filter).length,
-    close: () =>
-      new Promise(resolve => {
+    /**
+     * How many logged requests match: a predicate, or fields that must all be equal.
+     * @param {RequestFilter} [filter]
+     */
+    count(filter) {
+      if (filter === undefined) return requests.length
+      if (typeof filter === 'function') return requests.filter(filter).length
+      const want = Object.entries(filter)
+      return requests.filter(r =>
+        want.every(([k, v]) => r[/** @type {keyof RequestLog} */ (k)] === v)
+      ).length
+    },
+    /** Replaces the clock (ms) used for timelines, date checks, tokens and the rate limit. @param {() => number} fn */
+    setClock(fn) {
+      now = fn
+    },
+    /** Stops listening and drops every connection, hanging ones included. @returns {Promise<void>} */
+    close() {
+      closing ??= new Promise(resolve => {
+        server.close(() => resolve())
         for (const s of sockets) s.destroy()
-        server.close(() => resolve(undefined))
       })
+      return closing
+    }
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/**
+ * A stable order that is not creation order (the API documents none).
+ * @template T @param {T[]} list @returns {T[]}
+ */
+function scramble(list) {
+  if (list.length < 2) return [...list]
+  const half = Math.ceil(list.length / 2)
+  // middle first, then alternate from both ends: never sorted, never reversed for 3+ items
+  const out = []
+  const rest = [...list.slice(half), ...list.slice(0, half).reverse()]
+  for (let i = 0; i < rest.length; i++)
+    out.push(i % 2 ? rest[rest.length - 1 - (i >> 1)] : rest[i >> 1])
+  return /** @type {T[]} */ (out)
+}
+
+/** @returns {boolean} */
+function isMain() {
+  try {
+    const self = realpathSync(fileURLToPath(import.meta.url))
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === self
+  } catch {
+    return false
+  }
+}
+
+if (isMain()) {
   const arg = (/** @type {string} */ name, /** @type {string} */ fallback) => {
     const i = process.argv.indexOf(`--${name}`)
-    return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback
+    return i > 1 ? (process.argv[i + 1] ?? fallback) : fallback
   }
   const scenario = arg('scenario', 'success')
-  if (!(scenario in scenarios)) {
-    console.error(`unknown scenario ${scenario}: ${Object.keys(scenarios).join(', ')}`)
+  const port = Number(arg('port', '0'))
+  const maxSeconds = Number(arg('max-seconds', '600'))
+  if (!Object.prototype.hasOwnProperty.call(scenarios, scenario)) {
+    console.error(`unknown scenario ${scenario}: use ${Object.keys(scenarios).join(' or ')}`)
+    process.exit(2)
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxSeconds > 0)) {
+    console.error(
+      'usage: fake-api.mjs [--scenario success|failed] [--port N] [--max-seconds N] [--verbose]'
+    )
     process.exit(2)
   }
   const api = await startFakeApi({
-    ...scenarios[/** @type {'success'|'failed'} */ (scenario)],
-    port: Number(arg('port', '0'))
+    ...scenarios[/** @type {keyof typeof scenarios} */ (scenario)],
+    port,
+    ...(process.argv.includes('--verbose')
+      ? { log: (/** @type {string} */ line) => process.stderr.write(`${line}\n`) }
+      : {})
   })
-  console.log(`FAKE_API_URL=${api.url}`)
+  process.stdout.write(`FAKE_API_URL=${api.url}\n`)
   const stop = () => api.close().then(() => process.exit(0))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  setTimeout(stop, Number(arg('max-seconds', '600')) * 1000).unref()
+  setTimeout(stop, maxSeconds * 1000).unref()
 }
