@@ -46,6 +46,8 @@ export interface Call<T> {
   decode: (json: unknown, headers: IncomingHttpHeaders) => T | undefined
   /** The message for a status that retrying cannot fix (400, 401, 403, 404, …). */
   explain: (status: number, details: ErrorDetails) => string
+  /** An earlier deadline for this call alone (a best-effort read that must not hold up a verdict). */
+  deadline?: number
 }
 
 export interface Reply<T> {
@@ -89,12 +91,18 @@ export class Api {
     }
   }
 
+  /** The poll interval to use now (the configured one; see pacing after throttling). */
+  pollIntervalMs(): number {
+    return this.o.intervalMs
+  }
+
   async call<T>(call: Call<T>): Promise<Reply<T>> {
     const { clock, log, signal } = this.o
     let lastProblem: string | undefined
+    const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity)
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new CancelledError()
-      const remaining = this.o.deadline - clock.now()
+      const remaining = deadline - clock.now()
       if (remaining <= 0) throw new DeadlineError(lastProblem)
 
       const outcome = await this.attempt(call, remaining)
@@ -108,7 +116,7 @@ export class Api {
         outcome.status === 429
       )
       const delay = Math.max(backoff, outcome.retryAfterMs ?? 0)
-      const left = this.o.deadline - clock.now()
+      const left = deadline - clock.now()
       if (left <= 0) throw new DeadlineError(lastProblem)
       log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`)
       await clock.sleep(Math.min(delay, left), signal)

@@ -1,73 +1,154 @@
-import { Api, FatalApiError, Reply } from './api.js'
+import { Api, Call, FatalApiError, Reply } from './api.js'
 import { ErrorDetails, describeDetails } from './api-error.js'
 import type { Authorizer } from './auth.js'
+import { ClusterStatus, decodeCluster } from './cluster.js'
+import type { ClusterType } from './config.js'
 import { joinUrl } from './endpoints.js'
+import { PreCheck, decodePreCheck } from './precheck.js'
 import { UpgradeTask, decodeTask, decodeTaskList } from './task.js'
+import { Workflow, decodeWorkflow, decodeWorkflowList } from './workflow.js'
 
 const ACCESS_HINT =
   'Check that the credentials are valid for this account, that the runner clock is right (signatures more than 15 minutes off are refused), that the identity may read CCE clusters in this project (e.g. the CCE ReadOnlyAccess policy), and that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
 
-/** The two CCE calls the gate makes (ShowUpgradeClusterTask, ListUpgradeClusterTasks). */
+export interface CceTarget {
+  endpoint: URL
+  projectId: string
+  clusterId: string
+  clusterType: ClusterType
+}
+
+/** ShowCluster's answer: the cluster's state, or a 403 (the identity may not read it: cce:cluster:get). */
+export type ClusterRead =
+  { kind: 'read'; status: ClusterStatus } | { kind: 'forbidden'; message: string }
+
+/** The CCE calls the gate makes, for one cluster; `/api/v3/…` or, for Autopilot clusters, `/autopilot/v3/…`. */
 export class CceClient {
   constructor(
     private readonly api: Api,
-    private readonly endpoint: URL,
-    private readonly projectId: string,
+    private readonly t: CceTarget,
     private readonly auth: Authorizer
   ) {}
 
-  private tasksUrl(clusterId: string, taskId?: string): URL {
-    const path = `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/tasks`
-    return joinUrl(this.endpoint, taskId ? `${path}/${taskId}` : path)
-  }
-
-  /** Where a person resumes a paused upgrade (POST). */
-  resumeUrl(clusterId: string): string {
+  private url(path = ''): URL {
+    const prefix = this.t.clusterType === 'autopilot' ? '/autopilot/v3' : '/api/v3'
     return joinUrl(
-      this.endpoint,
-      `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/continue`
-    ).href
+      this.t.endpoint,
+      `${prefix}/projects/${this.t.projectId}/clusters/${this.t.clusterId}${path}`
+    )
   }
 
-  async getTask(clusterId: string, taskId: string): Promise<Reply<UpgradeTask>> {
+  private get cluster(): string {
+    return `${this.t.clusterType === 'autopilot' ? 'Autopilot cluster' : 'cluster'} ${this.t.clusterId}`
+  }
+
+  private get(
+    path: string,
+    what: string
+  ): Pick<Call<never>, 'method' | 'url' | 'auth' | 'explain'> {
+    return {
+      method: 'GET',
+      url: this.url(path),
+      auth: this.auth,
+      explain: (status, d) => this.explain(status, d, what)
+    }
+  }
+
+  async getTask(taskId: string): Promise<Reply<UpgradeTask>> {
     try {
       return await this.api.call({
-        method: 'GET',
-        url: this.tasksUrl(clusterId, taskId),
-        auth: this.auth,
-        decode: decodeTask,
-        explain: (status, d) =>
-          this.explain(status, d, `upgrade task ${taskId} of cluster ${clusterId}`)
+        ...this.get(
+          `/operation/upgrade/tasks/${taskId}`,
+          `upgrade task ${taskId} of ${this.cluster}`
+        ),
+        decode: decodeTask
       })
     } catch (e) {
       if (e instanceof FatalApiError && e.status === 404)
-        throw await this.explainMissingTask(clusterId, taskId, e)
+        throw await this.explainMissingTask(taskId, e)
       throw e
     }
   }
 
-  async listTasks(clusterId: string): Promise<Reply<UpgradeTask[]>> {
+  /** A workflow step's upgrade task, for its progress: a 404 only means there is no detail (yet). */
+  async findTask(taskId: string): Promise<Reply<UpgradeTask> | undefined> {
+    try {
+      return await this.api.call({
+        ...this.get(
+          `/operation/upgrade/tasks/${taskId}`,
+          `upgrade task ${taskId} of ${this.cluster}`
+        ),
+        decode: decodeTask
+      })
+    } catch (e) {
+      if (e instanceof FatalApiError && e.status === 404) return undefined
+      throw e
+    }
+  }
+
+  async listTasks(): Promise<Reply<UpgradeTask[]>> {
     return this.api.call({
-      method: 'GET',
-      url: this.tasksUrl(clusterId),
-      auth: this.auth,
-      decode: decodeTaskList,
+      ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
+      decode: decodeTaskList
+    })
+  }
+
+  async listWorkflows(): Promise<Reply<Workflow[]>> {
+    return this.api.call({
+      ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
+      decode: decodeWorkflowList
+    })
+  }
+
+  async getWorkflow(workflowId: string): Promise<Reply<Workflow>> {
+    const what = `upgrade workflow ${workflowId} of ${this.cluster}`
+    return this.api.call({
+      ...this.get(`/operation/upgradeworkflows/${workflowId}`, what),
       explain: (status, d) =>
         status === 404
-          ? `Cluster ${clusterId} was not found in project ${this.projectId}: ${describeDetails(d)}. Check cluster-id and that region/project-id are the cluster's.`
-          : this.explain(status, d, `the upgrade tasks of cluster ${clusterId}`)
+          ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
+          : this.explain(status, d, what),
+      decode: decodeWorkflow
+    })
+  }
+
+  /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
+  async getCluster(): Promise<Reply<ClusterRead>> {
+    try {
+      return await this.api.call({
+        ...this.get('', this.cluster),
+        decode: json => {
+          const status = decodeCluster(json)
+          return status && { kind: 'read' as const, status }
+        }
+      })
+    } catch (e) {
+      if (e instanceof FatalApiError && e.status === 403)
+        return { value: { kind: 'forbidden', message: describeDetails(e.details) } }
+      throw e
+    }
+  }
+
+  /** ShowPreCheck, bounded by `deadline`: the pre-check's items explain a failure, they never hold it up. */
+  async getPreCheck(taskId: string, deadline: number): Promise<Reply<PreCheck>> {
+    return this.api.call({
+      ...this.get(
+        `/operation/precheck/tasks/${taskId}`,
+        `pre-check task ${taskId} of ${this.cluster}`
+      ),
+      decode: decodePreCheck,
+      deadline
     })
   }
 
   /** A 404 does not say whether the cluster or the task is missing: the task list does. */
   private async explainMissingTask(
-    clusterId: string,
     taskId: string,
     original: FatalApiError
   ): Promise<FatalApiError> {
     let known: UpgradeTask[]
     try {
-      known = (await this.listTasks(clusterId)).value
+      known = (await this.listTasks()).value
     } catch (e) {
       return e instanceof FatalApiError && e.status === 404 ? e : original
     }
@@ -78,10 +159,16 @@ export class CceClient {
       ? `; its upgrade tasks: ${ids.join(', ')}`
       : '; the cluster has no upgrade task'
     return new FatalApiError(
-      `Upgrade task ${taskId} was not found on cluster ${clusterId}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the newest task.`,
+      `Upgrade task ${taskId} was not found on ${this.cluster}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the cluster's current upgrade.`,
       404,
       original.details
     )
+  }
+
+  private autopilotHint(): string {
+    return this.t.clusterType === 'cce'
+      ? ' (an Autopilot cluster needs cluster-type: autopilot)'
+      : ' (cluster-type is autopilot: for a CCE standard or Turbo cluster leave it at cce)'
   }
 
   private explain(status: number, d: ErrorDetails, what: string): string {
@@ -89,7 +176,8 @@ export class CceClient {
     if (status === 401 || status === 403) {
       return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT}`
     }
-    if (status === 404) return `CCE did not find ${what} (HTTP 404 ${detail}).`
-    return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id and project-id.`
+    if (status === 404)
+      return `CCE did not find ${what} (HTTP 404 ${detail}). Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`
+    return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`
   }
 }

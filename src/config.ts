@@ -2,6 +2,9 @@
 
 export type OnPause = 'wait' | 'fail' | 'succeed'
 
+/** Which API family the cluster is served by: `/api/v3/…` or `/autopilot/v3/…` (same host). */
+export type ClusterType = 'cce' | 'autopilot'
+
 export type Credential =
   | { kind: 'token'; token: string; source: string }
   | {
@@ -13,21 +16,34 @@ export type Credential =
     }
   | { kind: 'oidc'; identityProvider: string; audience?: string; source: string }
 
+/** Which upgrade the gate waits on. */
+export type WaitTarget =
+  | { kind: 'task'; taskId: string }
+  | { kind: 'workflow'; workflowId: string }
+  /** The cluster's current upgrade: its newest workflow or upgrade task (see choose.ts). */
+  | { kind: 'current' }
+
+/** Where the project ID comes from: given (input or environment), or looked up (IAM, or the OIDC token's scope). */
+export type ProjectRef =
+  { kind: 'given'; id: string; source: string } | { kind: 'by-region'; region: string }
+
 export interface Config {
   clusterId: string
-  /** Empty: wait on the cluster's newest upgrade task. */
-  taskId?: string
+  clusterType: ClusterType
+  target: WaitTarget
   region?: string
-  /** Empty: looked up from the region through IAM (or the OIDC token's scope). */
-  projectId?: string
-  /** Where region and project ID came from, for the log (never a secret). */
+  /** Where the region came from, for the log (never a secret). */
   regionSource?: string
-  projectSource?: string
+  project: ProjectRef
   cceEndpoint: URL
   iamEndpoint: URL
   timeoutMs: number
+  /** Whether `timeout` was a bare number (seconds), so that a timeout message can say so. */
+  timeoutBareNumber: boolean
   intervalMs: number
   onPause: OnPause
+  /** The upgrade waited on must have started at most this long before the step began (or start during it). */
+  maxAgeMs?: number
   credential: Credential
 }
 

@@ -1,4 +1,12 @@
-import { Config, Credential, InputError, OnPause } from './config.js'
+import {
+  ClusterType,
+  Config,
+  Credential,
+  InputError,
+  OnPause,
+  ProjectRef,
+  WaitTarget
+} from './config.js'
 import { formatDuration, parseDuration } from './duration.js'
 import {
   KNOWN_REGIONS,
@@ -15,6 +23,7 @@ export type Env = Record<string, string | undefined>
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
 const MIN_INTERVAL_MS = 1000
 const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
+const CLUSTER_TYPES: readonly ClusterType[] = ['cce', 'autopilot']
 
 /** Environment credential sets, in order of precedence (cce-api.md §8). */
 const ENV_KEY_SETS = [
@@ -38,7 +47,11 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   for (const name of SECRET_ENV) secrets.add(fromEnv(name))
 
   const clusterId = requireId('input cluster-id', input('cluster-id'))
-  const taskId = optionalId('input task-id', input('task-id'))
+  const target = targetFrom(
+    optionalId('input task-id', input('task-id')),
+    optionalId('input workflow-id', input('workflow-id'))
+  )
+  const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES)
 
   const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv)
   if (regionText && !REGION_PATTERN.test(regionText)) {
@@ -56,23 +69,31 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   )
   const projectId = optionalId(projectSource, projectText)
 
-  const cceEndpoint = endpointFrom('endpoint', input('endpoint'))
-  if (!cceEndpoint && !region) {
+  const cceEndpoint =
+    endpointFrom('endpoint', input('endpoint')) ?? (region && defaultCceEndpoint(region))
+  if (!cceEndpoint) {
     throw new InputError(
       'Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1'
     )
   }
-  const iamEndpoint = endpointFrom(
-    'iam-endpoint',
-    input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT')
-  )
+  const iamEndpoint =
+    endpointFrom(
+      'iam-endpoint',
+      input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT')
+    ) ?? defaultIamEndpoint(region)
 
-  const timeoutMs = durationFrom('timeout', input('timeout') || '60m', 1)
+  const timeoutText = input('timeout') || '60m'
+  const timeoutMs = durationFrom('timeout', timeoutText, 1)
   const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS)
-  const onPause = onPauseFrom(input('on-pause') || 'wait')
+  const maxAgeText = input('max-age')
+  const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined
+  const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE)
   const credential = credentialFrom(input, fromEnv)
 
-  if (!projectId && !region) {
+  let project: ProjectRef
+  if (projectId) project = { kind: 'given', id: projectId, source: projectSource }
+  else if (region) project = { kind: 'by-region', region }
+  else {
     throw new InputError(
       'Input project-id is empty and there is no region to look it up by: set project-id, or region (the project named after the region is used)'
     )
@@ -80,18 +101,33 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
 
   return {
     clusterId,
-    taskId,
+    clusterType,
+    target,
     region,
-    projectId,
     regionSource: region ? regionSource : undefined,
-    projectSource: projectId ? projectSource : undefined,
-    cceEndpoint: cceEndpoint ?? defaultCceEndpoint(region as string),
-    iamEndpoint: iamEndpoint ?? defaultIamEndpoint(region),
+    project,
+    cceEndpoint,
+    iamEndpoint,
     timeoutMs,
+    timeoutBareNumber: BARE_NUMBER.test(timeoutText),
     intervalMs,
+    maxAgeMs,
     onPause,
     credential
   }
+}
+
+const BARE_NUMBER = /^\d+(\.\d+)?$/
+
+function targetFrom(taskId: string | undefined, workflowId: string | undefined): WaitTarget {
+  if (taskId && workflowId) {
+    throw new InputError(
+      "Inputs task-id and workflow-id are both set: give at most one (task-id waits on one upgrade task, workflow-id on one upgrade workflow; neither waits on the cluster's current upgrade)"
+    )
+  }
+  if (taskId) return { kind: 'task', taskId }
+  if (workflowId) return { kind: 'workflow', workflowId }
+  return { kind: 'current' }
 }
 
 /** The input's value, else the first environment variable set; with where it came from, for messages. */
@@ -156,10 +192,14 @@ function durationFrom(name: string, value: string, minimumMs: number): number {
   return ms
 }
 
-function onPauseFrom(value: string): OnPause {
-  const v = value.toLowerCase() as OnPause
-  if (!ON_PAUSE.includes(v)) {
-    throw new InputError(`Input on-pause is "${value}": accepted values are wait, fail and succeed`)
+function choiceFrom<T extends string>(name: string, value: string, accepted: readonly T[]): T {
+  const v = accepted.find(a => a === value.toLowerCase())
+  if (v === undefined) {
+    const list =
+      accepted.length === 2
+        ? accepted.join(' or ')
+        : `${accepted.slice(0, -1).join(', ')} and ${accepted.at(-1)}`
+    throw new InputError(`Input ${name} is "${value}": accepted values are ${list}`)
   }
   return v
 }
@@ -240,13 +280,14 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
         `Environment variable ${present} is set but ${missing} is empty: set both, or neither`
       )
     }
-    const envToken = 'token' in set ? fromEnv(set.token) : ''
+    const tokenName = 'token' in set ? set.token : undefined
+    const envToken = tokenName ? fromEnv(tokenName) : ''
     return {
       kind: 'aksk',
       accessKeyId: envAk,
       secretAccessKey: envSk,
       securityToken: envToken || undefined,
-      source: `environment ${set.ak}/${set.sk}${envToken ? `/${(set as { token: string }).token}` : ''}`
+      source: `environment ${set.ak}/${set.sk}${envToken ? `/${tokenName}` : ''}`
     }
   }
 

@@ -1,17 +1,18 @@
-import { Api, DeadlineError, FatalApiError, Logger } from './api.js'
-import { Authorizer, akskAuthorizer, tokenAuthorizer } from './auth.js'
+import { Api, Logger } from './api.js'
 import { CceClient } from './cce.js'
-import { CancelledError, Clock, systemClock } from './clock.js'
-import { Config, InputError } from './config.js'
-import { newestTask } from './discover.js'
+import { Clock, systemClock } from './clock.js'
+import { Config, InputError, WaitTarget } from './config.js'
 import { formatDuration } from './duration.js'
-import { IamClient } from './iam.js'
 import { Env, GetInput, readConfig } from './inputs.js'
-import { ProgressLog, versions } from './progress.js'
+import { login } from './login.js'
+import { stateKey } from './observation.js'
+import { UpgradeObserver } from './observer.js'
+import { ProgressLog } from './progress.js'
 import { Target, endReport } from './report.js'
 import { Secrets } from './secrets.js'
 import { Send, createTransport } from './transport.js'
-import { WaitResult, stopOf, waitForTask } from './waiter.js'
+import { Policy } from './verdict.js'
+import { WaitResult, stopOf, waitForUpgrade } from './waiter.js'
 
 /** Everything the action reads from or writes to the runner; @actions/core in production, a recorder in tests. */
 export interface ActionIo {
@@ -43,7 +44,15 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
     info: m => io.info(secrets.redact(m)),
     warning: m => io.warning(secrets.redact(m))
   }
+  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
   const startedAt = clock.now()
+  const ended = (stop: ReturnType<typeof stopOf>): WaitResult => ({
+    ...stop,
+    polls: 0,
+    startedAt,
+    endedAt: clock.now(),
+    timeline: []
+  })
 
   let config: Config
   try {
@@ -52,16 +61,19 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
   } catch (e) {
     if (!(e instanceof InputError)) throw e
     const clusterId = io.getInput('cluster-id').trim() || '(not set)'
-    return finish(io, log, secrets, result('error', startedAt, clock, e.message), {
+    return finish(io, log, secrets, ended({ end: 'error', problem: e.message }), {
       clusterId,
+      target: { kind: 'current' },
       timeoutMs: 0
     })
   }
 
   const target: Target = {
     clusterId: config.clusterId,
-    taskId: config.taskId,
-    timeoutMs: config.timeoutMs
+    target: config.target,
+    timeoutMs: config.timeoutMs,
+    timeoutBareNumber: config.timeoutBareNumber,
+    maxAgeMs: config.maxAgeMs
   }
   const transport = opts.send
     ? { send: opts.send, close: () => undefined }
@@ -78,44 +90,77 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
   log.info(`Credentials: ${config.credential.source}`)
   if (config.regionSource) log.debug(`Region ${config.region} from ${config.regionSource}`)
   log.debug(
-    `CCE endpoint ${config.cceEndpoint.href}, IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}`
+    `CCE endpoint ${config.cceEndpoint.href} (${config.clusterType}), IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}${config.maxAgeMs === undefined ? '' : `, max-age ${formatDuration(config.maxAgeMs)}`}`
   )
 
+  const progress = new ProgressLog(log, clock, {
+    clusterId: config.clusterId,
+    startedAt,
+    deadline,
+    maxAgeMs: config.maxAgeMs
+  })
   let outcome: WaitResult
   try {
-    const { auth, projectId } = await login(config, api, io, secrets, log)
-    const cce = new CceClient(api, config.cceEndpoint, projectId, auth)
-    const taskId = config.taskId ?? (await discoverTask(cce, config.clusterId, clock, log))
-    target.taskId = taskId
-    log.info(
-      `Waiting for upgrade task ${taskId} of cluster ${config.clusterId} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
-    )
-    outcome = await waitForTask({
-      poll: () => cce.getTask(config.clusterId, taskId),
-      clock,
-      intervalMs: config.intervalMs,
-      deadline,
-      onPause: config.onPause,
-      signal: opts.signal,
-      hooks: new ProgressLog(log, clock, cce.resumeUrl(config.clusterId), deadline)
+    const { auth, projectId } = await login(config, {
+      api,
+      secrets,
+      log,
+      getIDToken: audience => io.getIDToken(audience)
     })
-    outcome.startedAt = startedAt
+    const cce = new CceClient(
+      api,
+      {
+        endpoint: config.cceEndpoint,
+        projectId,
+        clusterId: config.clusterId,
+        clusterType: config.clusterType
+      },
+      auth
+    )
+    const policy: Policy = {
+      onPause: config.onPause,
+      waitForNewUpgrade: config.maxAgeMs !== undefined
+    }
+    const notBefore = config.maxAgeMs === undefined ? undefined : startedAt - config.maxAgeMs
+    const observer = new UpgradeObserver(
+      cce,
+      config.target,
+      clock,
+      policy,
+      e => progress.event(e),
+      notBefore
+    )
+    log.info(
+      `Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+    )
+    outcome = await waitForUpgrade({
+      observe: () => observer.observe(),
+      stateKey,
+      clock,
+      intervalMs: () => api.pollIntervalMs(),
+      startedAt,
+      deadline,
+      policy,
+      signal: opts.signal,
+      hooks: progress
+    })
   } catch (e) {
-    const stop = stopOf(e)
-    outcome = result(stop.end, startedAt, clock, stop.problem)
+    outcome = ended(stopOf(e))
   } finally {
     transport.close()
   }
-  return finish(io, log, secrets, outcome, target)
+  return finish(io, log, secrets, outcome, target, progress.warnings)
 }
 
-function result(
-  end: WaitResult['end'],
-  startedAt: number,
-  clock: Clock,
-  problem?: string
-): WaitResult {
-  return { end, passed: false, polls: 0, startedAt, endedAt: clock.now(), timeline: [], problem }
+function describeTarget(t: WaitTarget, clusterId: string): string {
+  switch (t.kind) {
+    case 'task':
+      return `upgrade task ${t.taskId} of cluster ${clusterId}, then the cluster to be Available`
+    case 'workflow':
+      return `upgrade workflow ${t.workflowId} of cluster ${clusterId}, then the cluster to be Available`
+    case 'current':
+      return `the current upgrade of cluster ${clusterId} (its newest upgrade workflow or task), then the cluster to be Available`
+  }
 }
 
 async function finish(
@@ -123,9 +168,10 @@ async function finish(
   log: Logger,
   secrets: Secrets,
   outcome: WaitResult,
-  target: Target
+  target: Target,
+  warnings: string[] = []
 ): Promise<void> {
-  const report = endReport(outcome, target)
+  const report = endReport(outcome, target, warnings)
   for (const [name, value] of Object.entries(report.outputs))
     io.setOutput(name, secrets.redact(value))
   try {
@@ -145,76 +191,4 @@ function requireOidcEnvironment(env: Env): void {
       'Input identity-provider asks for GitHub OIDC login, but this job cannot request an ID token: add `permissions: id-token: write` to the job (or workflow). Pull requests from forks never get one.'
     )
   }
-}
-
-async function login(
-  config: Config,
-  api: Api,
-  io: ActionIo,
-  secrets: Secrets,
-  log: Logger
-): Promise<{ auth: Authorizer; projectId: string }> {
-  const iam = new IamClient(api, config.iamEndpoint)
-  const cred = config.credential
-  let auth: Authorizer
-  let projectId = config.projectId
-  if (cred.kind === 'oidc') {
-    let idToken: string
-    try {
-      idToken = await api.bounded(io.getIDToken(cred.audience))
-    } catch (e) {
-      if (e instanceof DeadlineError || e instanceof CancelledError) throw e
-      throw new FatalApiError(
-        `Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`
-      )
-    }
-    secrets.add(idToken)
-    const scoped = await iam.exchangeIdToken(idToken, cred.identityProvider, {
-      projectId,
-      region: config.region
-    })
-    secrets.add(scoped.token)
-    log.info(
-      `Logged in to IAM with the GitHub OIDC token (identity provider ${cred.identityProvider}${scoped.expiresAt ? `, token valid until ${scoped.expiresAt}` : ''})`
-    )
-    auth = tokenAuthorizer(scoped.token)
-    if (!projectId) {
-      if (!scoped.project)
-        throw new FatalApiError('IAM returned a token without a project scope: set project-id.')
-      projectId = scoped.project.id
-      log.info(`Project ${scoped.project.name}: ${projectId} (from the token's scope)`)
-    }
-  } else {
-    auth = cred.kind === 'token' ? tokenAuthorizer(cred.token) : akskAuthorizer(cred)
-  }
-  if (!projectId) {
-    projectId = await iam.projectIdFor(config.region as string, auth)
-    log.info(`Project ${config.region}: ${projectId} (looked up in IAM)`)
-  } else if (config.projectSource) {
-    log.debug(`Project ID from ${config.projectSource}`)
-  }
-  return { auth, projectId }
-}
-
-async function discoverTask(
-  cce: CceClient,
-  clusterId: string,
-  clock: Clock,
-  log: Logger
-): Promise<string> {
-  const { value: tasks } = await cce.listTasks(clusterId)
-  const newest = newestTask(tasks)
-  if (!newest) {
-    throw new FatalApiError(
-      `Cluster ${clusterId} has no upgrade task: start the upgrade first (console or POST …/clusters/${clusterId}/operation/upgrade), or give task-id.`
-    )
-  }
-  const age =
-    newest.createdAt === undefined
-      ? 'created at an unreadable time'
-      : `created ${formatDuration(Math.max(0, clock.now() - newest.createdAt))} ago`
-  log.info(
-    `No task-id given: waiting on the newest of ${tasks.length} upgrade task(s), ${newest.task.uid} (${versions(newest.task)}, ${newest.task.phase}, ${age})`
-  )
-  return newest.task.uid
 }

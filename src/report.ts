@@ -1,11 +1,19 @@
+import type { WaitTarget } from './config.js'
 import { formatDuration, formatElapsed } from './duration.js'
-import { percent, versions } from './progress.js'
-import type { WaitResult } from './waiter.js'
+import { Observation, Upgrade, taskOf, workflowOf } from './observation.js'
+import { PreCheckItem, describeItem } from './precheck.js'
+import { percent, upgradeVersions } from './progress.js'
+import type { Failure } from './verdict.js'
+import { WaitResult, passed } from './waiter.js'
+import type { Workflow } from './workflow.js'
 
 export interface Target {
   clusterId: string
-  taskId?: string
+  target: WaitTarget
   timeoutMs: number
+  /** `timeout` was a bare number, read as seconds: a timeout message says so. */
+  timeoutBareNumber?: boolean
+  maxAgeMs?: number
 }
 
 export interface EndReport {
@@ -16,6 +24,9 @@ export interface EndReport {
   summary: string
 }
 
+/** How many blocking pre-check items the one-line message names; the summary lists them all. */
+const ITEMS_IN_MESSAGE = 3
+
 const RESULT_TEXT: Record<WaitResult['end'], string> = {
   success: '✅ Success',
   failed: '❌ Failed',
@@ -25,83 +36,225 @@ const RESULT_TEXT: Record<WaitResult['end'], string> = {
   error: '❌ Error'
 }
 
-export function endReport(r: WaitResult, t: Target): EndReport {
+/** What to do after each step of a workflow failed, and what it means for the cluster. */
+const STEP_CONSEQUENCE: Record<string, string> = {
+  PreCheck: 'The upgrade did not start; the cluster is unchanged.',
+  Snapshot:
+    'The upgrade did not start (the cluster backup before it failed); the cluster is unchanged.',
+  Cluster: 'The cluster may be partly upgraded: do not deploy onto it.',
+  PostCheck:
+    'The cluster was upgraded but failed its post-upgrade check: do not deploy onto it until the check passes.',
+  Rollback:
+    'The rollback failed: the cluster may be in an inconsistent state; do not deploy onto it.'
+}
+
+export function endReport(r: WaitResult, t: Target, warnings: string[] = []): EndReport {
   return {
-    passed: r.passed,
+    passed: passed(r),
     message: endMessage(r, t),
     outputs: outputsOf(r, t),
-    summary: summaryOf(r, t)
+    summary: summaryOf(r, t, warnings)
   }
 }
 
-function lastSeen(r: WaitResult): string {
-  const task = r.last?.task
-  return task ? `last phase ${task.phase}, progress ${percent(task.progress)}` : 'no poll succeeded'
+function subjectOf(u: Upgrade | undefined, t: Target): string {
+  const w = u && workflowOf(u)
+  if (w) return `upgrade workflow ${w.uid} of cluster ${t.clusterId}`
+  const task = u && taskOf(u)
+  if (task) return `upgrade task ${task.uid} of cluster ${t.clusterId}`
+  switch (t.target.kind) {
+    case 'task':
+      return `upgrade task ${t.target.taskId} of cluster ${t.clusterId}`
+    case 'workflow':
+      return `upgrade workflow ${t.target.workflowId} of cluster ${t.clusterId}`
+    case 'current':
+      return `current upgrade of cluster ${t.clusterId}`
+  }
+}
+
+/** What the last observation showed, for timeout and cancellation messages. */
+function lastSeen(last: Observation | undefined, t: Target): string {
+  if (!last) return 'no poll succeeded'
+  const u = last.upgrade
+  const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : ''
+  switch (u.kind) {
+    case 'none':
+      return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
+    case 'task':
+      return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`
+    case 'workflow': {
+      const step = u.workflow.steps.find(s => s.status !== 'Success')
+      const parts = [`last seen: workflow ${u.workflow.phase}`]
+      if (step) parts.push(`step ${step.type} ${step.status}`)
+      if (u.task) parts.push(`task ${u.task.phase} at ${percent(u.task.progress)}`)
+      return parts.join(', ') + cluster
+    }
+  }
+}
+
+function requestIdText(last: Observation | undefined): string {
+  return last?.requestId ? `; request ID of the last response: ${last.requestId}` : ''
+}
+
+function failureMessage(f: Failure, last: Observation, t: Target): string {
+  const u = last.upgrade
+  const subject = subjectOf(u, t)
+  const task = taskOf(u)
+  const vs = upgradeVersions(u)
+  const rid = requestIdText(last)
+  switch (f.kind) {
+    case 'task-failed':
+      return `The ${subject} Failed at ${percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`
+    case 'step-failed': {
+      const at = f.step === 'Cluster' && task ? ` at ${percent(task.progress)}` : ''
+      const consequence = STEP_CONSEQUENCE[f.step] ?? 'Do not deploy onto the cluster.'
+      const items = f.step === 'PreCheck' ? ` ${preCheckText(f.blocking, last)}` : ''
+      const next =
+        f.step === 'PreCheck'
+          ? 'Fix what blocks the upgrade (CCE console → cluster → Upgrade → pre-check), start the upgrade again, then re-run this job.'
+          : 'See the workflow in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.'
+      return `Step ${f.step} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`
+    }
+    case 'workflow-cancelled':
+      return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`
+    case 'paused':
+      return `The ${subject} is paused at ${percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`
+    case 'cluster-broken': {
+      const c = f.cluster
+      const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no reason given'
+      return `The ${subject} ended, but cluster ${t.clusterId} is ${c.phase} (${why})${rid}. Do not deploy onto it: see the cluster in the CCE console and give Huawei support the request ID; re-run this job once the cluster is Available.`
+    }
+    case 'rolled-back':
+      return `The ${subject} succeeded, but cluster ${t.clusterId} then rolled back: it is ${f.cluster.phase} on its old version${rid}. The upgrade did not take: do not deploy what needs the new version; start the upgrade again, then re-run this job.`
+    case 'no-upgrade':
+      return noUpgradeMessage(t)
+  }
+}
+
+function noUpgradeMessage(t: Target): string {
+  return `Cluster ${t.clusterId} has no upgrade workflow and no upgrade task: start the upgrade first (CCE console → cluster → Upgrade, or the upgrade API), or give workflow-id or task-id. To have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`
+}
+
+function preCheckText(blocking: PreCheckItem[] | undefined, last: Observation): string {
+  if (blocking === undefined) {
+    const why = last.precheck.kind === 'unavailable' ? `: ${last.precheck.why}` : ''
+    return `Its items could not be read${why}.`
+  }
+  if (blocking.length === 0) {
+    const message = last.precheck.kind === 'read' ? last.precheck.precheck.message : ''
+    return `It reported no item of kind Exception or level Fatal${message ? `; its message: ${message}` : ''}.`
+  }
+  const shown = blocking.slice(0, ITEMS_IN_MESSAGE).map(describeItem).join('; ')
+  const more =
+    blocking.length > ITEMS_IN_MESSAGE
+      ? `; and ${blocking.length - ITEMS_IN_MESSAGE} more (all in the job summary)`
+      : ''
+  return `${blocking.length} item(s) block the upgrade: ${shown}${more}.`
+}
+
+function timeoutText(t: Target): string {
+  return `${formatDuration(t.timeoutMs)}${t.timeoutBareNumber ? ' (timeout is a bare number, read as seconds)' : ''}`
 }
 
 function endMessage(r: WaitResult, t: Target): string {
-  const task = r.last?.task
-  const taskId = task?.uid || t.taskId || '(unknown)'
-  const subject = `upgrade task ${taskId} of cluster ${t.clusterId}`
+  const subject = subjectOf(r.last?.upgrade, t)
   const took = formatElapsed(r.endedAt - r.startedAt)
-  const requestId = r.last?.requestId
-    ? `; request ID of the last response: ${r.last.requestId}`
-    : ''
   switch (r.end) {
-    case 'success':
-      return `The ${subject} succeeded (${versions(task!)}, ${percent(task!.progress)}) after ${took} of waiting: the cluster is upgraded.`
+    case 'success': {
+      const u = r.last.upgrade
+      const task = taskOf(u)
+      const progress = task ? `, ${percent(task.progress)}` : ''
+      const cluster = r.clusterChecked
+        ? `cluster ${t.clusterId} is Available`
+        : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`
+      return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`
+    }
     case 'failed':
-      return `The ${subject} Failed at ${percent(task!.progress)} (${versions(task!)})${requestId}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`
+      return failureMessage(r.failure, r.last, t)
     case 'paused':
       return r.passed
-        ? `The ${subject} is paused at ${percent(task!.progress)} (${versions(task!)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
-        : `The ${subject} is paused at ${percent(task!.progress)} (${versions(task!)}) and on-pause is fail. A person must resume it (Continue in the CCE console, or POST …/clusters/${t.clusterId}/operation/upgrade/continue); then re-run this job.`
+        ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
+        : failureMessage({ kind: 'paused' }, r.last, t)
     case 'timeout':
-      return `Timed out after ${formatDuration(t.timeoutMs)} waiting for the ${subject}: ${lastSeen(r)}${r.problem ? `; last error: ${r.problem}` : ''}${requestId}. The upgrade may still be running: re-run this job to wait again, or raise the timeout input.`
+      return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade may still be running: re-run this job to wait again, or raise the timeout input.`
     case 'cancelled':
-      return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r)}. The upgrade itself goes on; nothing was deployed.`
+      return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`
     case 'error':
+      if (r.failure?.kind === 'no-upgrade') return noUpgradeMessage(t)
       return r.problem ?? `Stopped waiting for the ${subject}.`
   }
 }
 
+function failedStepOf(r: WaitResult): string {
+  if (r.end !== 'failed') return ''
+  if (r.failure.kind === 'step-failed') return r.failure.step
+  if (r.failure.kind === 'task-failed' && workflowOf(r.last.upgrade)) return 'Cluster'
+  return ''
+}
+
+/** Every output in every end state; a value not known is written empty. */
 function outputsOf(r: WaitResult, t: Target): Record<string, string> {
-  const out: Record<string, string> = { result: r.end }
-  const taskId = r.last?.task.uid || t.taskId
-  if (taskId) out['taskId'] = taskId
-  const task = r.last?.task
-  if (task) {
-    Object.assign(out, {
-      phase: task.phase,
-      progress: task.progress,
-      version: task.version,
-      targetVersion: task.targetVersion,
-      completionTime: task.completionTime
-    })
+  const u = r.last?.upgrade
+  const task = u && taskOf(u)
+  const w = u && workflowOf(u)
+  return {
+    result: r.end,
+    taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+    phase: task?.phase ?? '',
+    progress: task?.progress ?? '',
+    version: task?.version || w?.clusterVersion || '',
+    targetVersion: task?.targetVersion || w?.targetVersion || '',
+    completionTime: task?.completionTime ?? '',
+    workflowId: w?.uid || (t.target.kind === 'workflow' ? t.target.workflowId : ''),
+    workflowPhase: w?.phase ?? '',
+    failedStep: failedStepOf(r),
+    clusterPhase: r.last?.cluster.kind === 'read' ? r.last.cluster.status.phase : ''
   }
-  return out
 }
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
-function summaryOf(r: WaitResult, t: Target): string {
-  const task = r.last?.task
-  const rows: [string, string][] = [
-    ['Cluster', `\`${t.clusterId}\``],
-    ['Task', `\`${task?.uid || t.taskId || 'unknown'}\``],
-    ['Versions', task ? versions(task) : 'unknown'],
-    ['Result', `${RESULT_TEXT[r.end]}${r.passed ? '' : ' (step failed)'}`],
-    ['Phase', task?.phase ?? 'unknown'],
-    ['Progress', task ? percent(task.progress) : 'unknown'],
-    ['Waited', formatElapsed(r.endedAt - r.startedAt)],
-    ['Polls', String(r.polls)]
+function table(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map(row => `| ${row.map(cell).join(' | ')} |`),
+    ''
   ]
-  if (task?.completionTime && (task.phase === 'Success' || task.phase === 'Failed')) {
+}
+
+function stepsTable(w: Workflow): string[] {
+  return [
+    `### Upgrade workflow \`${w.uid}\``,
+    '',
+    ...table(
+      ['Step', 'Status', 'Started', 'Ended', 'Task'],
+      w.steps.map(s => [s.type, s.status, s.startedAt || '—', s.endedAt || '—', s.taskId || '—'])
+    )
+  ]
+}
+
+function summaryOf(r: WaitResult, t: Target, warnings: string[]): string {
+  const o = outputsOf(r, t)
+  const rows: [string, string][] = [['Cluster', `\`${t.clusterId}\``]]
+  if (o['workflowId']) rows.push(['Workflow', `\`${o['workflowId']}\``])
+  rows.push(['Task', o['taskId'] ? `\`${o['taskId']}\`` : '—'])
+  rows.push(['Versions', r.last ? upgradeVersions(r.last.upgrade) : 'unknown'])
+  rows.push(['Result', `${RESULT_TEXT[r.end]}${passed(r) ? '' : ' (step failed)'}`])
+  if (o['workflowPhase']) rows.push(['Workflow phase', o['workflowPhase']])
+  if (o['failedStep']) rows.push(['Failed step', o['failedStep']])
+  rows.push(['Task phase', o['phase'] || '—'])
+  rows.push(['Progress', o['progress'] ? percent(o['progress']) : '—'])
+  rows.push(['Cluster phase', o['clusterPhase'] || 'not read'])
+  rows.push(['Waited', formatElapsed(r.endedAt - r.startedAt)])
+  rows.push(['Polls', String(r.polls)])
+  const task = r.last && taskOf(r.last.upgrade)
+  if (task?.completionTime && (task.phase === 'Success' || task.phase === 'Failed'))
     rows.push(['Completed', task.completionTime])
-  }
   if (r.last?.requestId) rows.push(['Last request ID', `\`${r.last.requestId}\``])
+
   const lines = [
     '## CCE upgrade gate',
     '',
@@ -112,14 +265,32 @@ function summaryOf(r: WaitResult, t: Target): string {
     `> ${cell(endMessage(r, t))}`,
     ''
   ]
-  if (r.timeline.length) {
-    lines.push('### Timeline', '', '| Elapsed | Phase | Progress |', '| --- | --- | --- |')
-    for (const o of r.timeline) {
-      lines.push(
-        `| ${formatElapsed(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`
+  if (warnings.length) lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '')
+  const w = r.last && workflowOf(r.last.upgrade)
+  if (w?.steps.length) lines.push(...stepsTable(w))
+  if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
+    lines.push(
+      '### Pre-check items that block the upgrade',
+      '',
+      ...table(
+        ['Item', 'Node', 'Kind', 'Level', 'Message'],
+        r.failure.blocking.map(i => [i.name, i.node ?? '—', i.kind, i.level, i.message])
       )
-    }
-    lines.push('')
+    )
+  }
+  if (r.timeline.length) {
+    lines.push(
+      '### Timeline',
+      '',
+      ...table(
+        ['Elapsed', 'What was seen'],
+        r.timeline.map(obs => [formatElapsed(obs.at - r.startedAt), describe(obs, t)])
+      )
+    )
   }
   return lines.join('\n')
+}
+
+function describe(obs: Observation, t: Target): string {
+  return lastSeen(obs, t).replace(/^last (seen: |phase )/, '')
 }

@@ -1,4 +1,5 @@
-/** The upgrade task as the API reports it (cce-api.md §1), and how each phase ends the wait. */
+/** The upgrade task as the API reports it (cce-api.md §1). */
+import { isObj, obj, str } from './json.js'
 
 export interface UpgradeTask {
   uid: string
@@ -12,14 +13,6 @@ export interface UpgradeTask {
 }
 
 export const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'] as const
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? v.toFixed(2) : ''
-}
-
-function obj(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
-}
 
 /** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
 export function decodeTask(json: unknown): UpgradeTask | undefined {
@@ -42,8 +35,8 @@ export function decodeTask(json: unknown): UpgradeTask | undefined {
 
 /** The list answer; a list with an item that is not a task is "not the expected JSON". */
 export function decodeTaskList(json: unknown): UpgradeTask[] | undefined {
-  if (!json || typeof json !== 'object') return undefined
-  const items = obj(json)['items'] ?? []
+  if (!isObj(json)) return undefined
+  const items = json['items'] ?? []
   if (!Array.isArray(items)) return undefined
   const tasks = items.map(decodeTask)
   return tasks.every((t): t is UpgradeTask => t !== undefined) ? tasks : undefined

@@ -1,56 +1,54 @@
-import { DeadlineError, FatalApiError, Reply } from './api.js'
+import { DeadlineError, FatalApiError } from './api.js'
 import { CancelledError, Clock } from './clock.js'
-import type { OnPause } from './config.js'
-import { KNOWN_PHASES, UpgradeTask } from './task.js'
-
-export type Decision = 'wait' | 'succeed' | 'fail'
-
-/** The gate's one rule: only Success lets the pipeline go on (and Pause, when the user asked for that). */
-export function decide(phase: string, onPause: OnPause): Decision {
-  if (phase === 'Success') return 'succeed'
-  if (phase === 'Failed') return 'fail'
-  if (phase === 'Pause')
-    return onPause === 'wait' ? 'wait' : onPause === 'succeed' ? 'succeed' : 'fail'
-  return 'wait'
-}
+import type { Observation } from './observation.js'
+import { Failure, Policy, Verdict, judge } from './verdict.js'
 
 export type EndState = 'success' | 'failed' | 'paused' | 'timeout' | 'cancelled' | 'error'
 
-export interface Observation {
-  at: number
-  task: UpgradeTask
-  requestId?: string
-}
-
-export interface WaitResult {
-  end: EndState
-  /** Whether the step passes: only success, or a Pause with on-pause: succeed. */
-  passed: boolean
-  last?: Observation
+interface WaitCommon {
   polls: number
   startedAt: number
   endedAt: number
-  /** One entry per change of phase. */
+  /** The observations at which something other than progress changed. */
   timeline: Observation[]
-  /** For error and timeout: what went wrong. */
-  problem?: string
+  last?: Observation
+}
+
+export type WaitResult = WaitCommon &
+  (
+    | { end: 'success'; last: Observation; clusterChecked: boolean }
+    /** A Pause ends the wait only with on-pause fail (`passed` false) or succeed (`passed` true). */
+    | { end: 'paused'; last: Observation; passed: boolean }
+    | { end: 'failed'; last: Observation; failure: Failure }
+    | { end: 'timeout'; problem?: string }
+    | { end: 'cancelled' }
+    /** `failure` when the verdict itself was an error (no upgrade to wait on). */
+    | { end: 'error'; problem?: string; failure?: Failure }
+  )
+
+/** Whether the step passes: only success, or a Pause with on-pause: succeed. */
+export function passed(r: WaitResult): boolean {
+  return r.end === 'success' || (r.end === 'paused' && r.passed)
 }
 
 export interface WaitHooks {
-  /** Every successful poll; `changed` when phase or progress differ from the previous poll. */
-  observed(obs: Observation, changed: boolean): void
+  /** Every observation, with its verdict and the observation before it. */
+  observed(obs: Observation, verdict: Verdict, previous: Observation | undefined): void
   /** Called at most every HEARTBEAT_MS while sleeping between polls. */
   idle(): void
-  unknownPhase(phase: string, task: UpgradeTask): void
-  pausedWaiting(task: UpgradeTask): void
 }
 
 export interface WaitOptions {
-  poll: () => Promise<Reply<UpgradeTask>>
+  observe: () => Promise<Observation>
+  /** What changing state an observation shows (for the timeline); progress alone is not a change. */
+  stateKey: (obs: Observation) => string
   clock: Clock
-  intervalMs: number
+  /** The interval before the next poll, asked before each sleep (it widens under throttling). */
+  intervalMs: () => number
+  /** The run's start (epoch ms), for the elapsed time in the result. */
+  startedAt: number
   deadline: number
-  onPause: OnPause
+  policy: Policy
   signal?: AbortSignal
   hooks: WaitHooks
 }
@@ -59,59 +57,52 @@ export const HEARTBEAT_MS = 60_000
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2
 
-export async function waitForTask(o: WaitOptions): Promise<WaitResult> {
+export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
   const { clock } = o
-  const startedAt = clock.now()
   const timeline: Observation[] = []
-  const warnedPhases = new Set<string>()
   let last: Observation | undefined
   let polls = 0
-
-  const finish = (end: EndState, passed: boolean, problem?: string): WaitResult => ({
-    end,
-    passed,
-    last,
+  const common = (): WaitCommon => ({
     polls,
-    startedAt,
+    startedAt: o.startedAt,
     endedAt: clock.now(),
     timeline,
-    problem
+    last
   })
 
   try {
     for (;;) {
-      if (clock.now() >= o.deadline) return finish('timeout', false)
-      const reply = await o.poll()
+      if (clock.now() >= o.deadline) return { ...common(), end: 'timeout' }
+      const obs = await o.observe()
       polls++
-      const obs: Observation = { at: clock.now(), task: reply.value, requestId: reply.requestId }
       const previous = last
       last = obs
-      const { phase, progress } = obs.task
-      if (previous?.task.phase !== phase) timeline.push(obs)
-      o.hooks.observed(obs, previous?.task.phase !== phase || previous.task.progress !== progress)
-
-      if (!(KNOWN_PHASES as readonly string[]).includes(phase) && !warnedPhases.has(phase)) {
-        warnedPhases.add(phase)
-        o.hooks.unknownPhase(phase, obs.task)
+      if (!previous || o.stateKey(previous) !== o.stateKey(obs)) timeline.push(obs)
+      const verdict = judge(obs, o.policy)
+      o.hooks.observed(obs, verdict, previous)
+      if (verdict.kind === 'pass') {
+        return verdict.paused
+          ? { ...common(), end: 'paused', last: obs, passed: true }
+          : { ...common(), end: 'success', last: obs, clusterChecked: verdict.clusterChecked }
       }
-      const decision = decide(phase, o.onPause)
-      if (decision !== 'wait') {
-        const end: EndState =
-          phase === 'Pause' ? 'paused' : decision === 'succeed' ? 'success' : 'failed'
-        return finish(end, decision === 'succeed')
+      if (verdict.kind === 'fail') {
+        const failure = verdict.failure
+        if (failure.kind === 'paused')
+          return { ...common(), end: 'paused', last: obs, passed: false }
+        if (failure.kind === 'no-upgrade') return { ...common(), end: 'error', failure }
+        return { ...common(), end: 'failed', last: obs, failure }
       }
-      if (phase === 'Pause' && previous?.task.phase !== 'Pause') o.hooks.pausedWaiting(obs.task)
-
       await sleepUntilNextPoll(o)
     }
   } catch (e) {
-    const stop = stopOf(e)
-    return finish(stop.end, false, stop.problem)
+    return { ...common(), ...stopOf(e) }
   }
 }
 
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
-export function stopOf(e: unknown): { end: EndState; problem?: string } {
+export function stopOf(
+  e: unknown
+): { end: 'cancelled' } | { end: 'timeout'; problem?: string } | { end: 'error'; problem: string } {
   if (e instanceof CancelledError) return { end: 'cancelled' }
   if (e instanceof DeadlineError) return { end: 'timeout', problem: e.lastProblem }
   if (e instanceof FatalApiError) return { end: 'error', problem: e.message }
@@ -120,7 +111,7 @@ export function stopOf(e: unknown): { end: EndState; problem?: string } {
 
 async function sleepUntilNextPoll(o: WaitOptions): Promise<void> {
   const { clock } = o
-  const wake = Math.min(o.deadline, clock.now() + o.intervalMs * (1 - JITTER * clock.random()))
+  const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()))
   for (;;) {
     const left = wake - clock.now()
     if (left <= 0) return

@@ -1,0 +1,67 @@
+/**
+ * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
+ * workflow or upgrade task, "newest" by instant.
+ *
+ * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself).
+ * - Otherwise an upgrade task created after the newest workflow ended, and not one of its steps, was started
+ *   through the API outside any workflow: that task.
+ * - Otherwise the newest workflow, else the newest task, else nothing.
+ * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
+ */
+import { parseGoTime } from './go-time.js'
+import type { Started, Upgrade } from './observation.js'
+import type { UpgradeTask } from './task.js'
+import { Workflow, isActive } from './workflow.js'
+
+export type Choice = Exclude<Upgrade, { kind: 'none' }> | { kind: 'none'; newest?: Started }
+
+/** The newest item by a timestamp read as an instant; unreadable timestamps rank oldest. */
+export function newestBy<T>(items: T[], stamp: (item: T) => string): T | undefined {
+  let best: T | undefined
+  let bestAt = -Infinity
+  for (const item of items) {
+    const at = parseGoTime(stamp(item)) ?? -Infinity
+    if (best === undefined || at > bestAt) [best, bestAt] = [item, at]
+  }
+  return best
+}
+
+/** When a workflow ended: its last step's end or its last update (only meaningful once it is not active). */
+export function workflowEndedAt(w: Workflow): number | undefined {
+  const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
+    .map(parseGoTime)
+    .filter((t): t is number => t !== undefined)
+  return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp)
+}
+
+export function startedOf(u: Exclude<Upgrade, { kind: 'none' }>): Started {
+  return u.kind === 'workflow'
+    ? { what: `upgrade workflow ${u.workflow.uid}`, at: parseGoTime(u.workflow.creationTimestamp) }
+    : { what: `upgrade task ${u.task.uid}`, at: parseGoTime(u.task.creationTimestamp) }
+}
+
+export function chooseUpgrade(
+  workflows: Workflow[],
+  tasks: UpgradeTask[],
+  notBefore?: number
+): Choice {
+  const w = newestBy(workflows, x => x.creationTimestamp)
+  const t = newestBy(tasks, x => x.creationTimestamp)
+  let choice: Exclude<Upgrade, { kind: 'none' }> | undefined
+  if (w && isActive(w)) choice = { kind: 'workflow', workflow: w }
+  else if (t && (!w || standalone(t, w, workflows))) choice = { kind: 'task', task: t }
+  else if (w) choice = { kind: 'workflow', workflow: w }
+  if (!choice) return { kind: 'none' }
+  const started = startedOf(choice)
+  if (notBefore !== undefined && !(started.at !== undefined && started.at >= notBefore))
+    return { kind: 'none', newest: started }
+  return choice
+}
+
+/** A task that belongs to no workflow and was created after the newest one ended. */
+function standalone(t: UpgradeTask, newest: Workflow, all: Workflow[]): boolean {
+  if (all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid))) return false
+  const created = parseGoTime(t.creationTimestamp)
+  const ended = workflowEndedAt(newest)
+  return created !== undefined && ended !== undefined && created > ended
+}

@@ -1,0 +1,156 @@
+/**
+ * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
+ * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed;
+ * the pre-check only when it failed. Which upgrade is followed is chosen once (choose.ts) and then kept.
+ */
+import { DeadlineError } from './api.js'
+import type { CceClient } from './cce.js'
+import { Choice, chooseUpgrade } from './choose.js'
+import type { Clock } from './clock.js'
+import type { WaitTarget } from './config.js'
+import { ClusterView, Observation, PreCheckView, Upgrade } from './observation.js'
+import type { UpgradeTask } from './task.js'
+import { Policy, judgeUpgrade, nextRead } from './verdict.js'
+import { Workflow, stepOf } from './workflow.js'
+
+/** What the observer tells the log about, besides the observations themselves. */
+export type ObserverEvent =
+  | { kind: 'chosen'; choice: Choice; workflows: number; tasks: number }
+  | { kind: 'cluster-forbidden'; message: string }
+  | { kind: 'no-task-detail'; taskId: string }
+  | { kind: 'precheck-unavailable'; why: string }
+
+type Followed = WaitTarget | { kind: 'none' }
+
+/** Step statuses during which the Cluster step's task is read for its progress. */
+const STEP_RUNNING = ['Init', 'Queuing', 'Running']
+const TASK_ENDED = ['Success', 'Failed']
+/** How long the failed pre-check's items may be looked for before the failure is reported without them. */
+const PRECHECK_READ_MS = 60_000
+
+export class UpgradeObserver {
+  private followed: Followed
+  /** The upgrade part, once it passed: later polls only read the cluster again. */
+  private passed?: Upgrade
+  private clusterTask?: UpgradeTask
+  private warnedNoDetail = new Set<string>()
+  private sawRollback = false
+
+  constructor(
+    private readonly cce: CceClient,
+    target: WaitTarget,
+    private readonly clock: Clock,
+    private readonly policy: Policy,
+    private readonly onEvent: (e: ObserverEvent) => void,
+    /** With max-age: the earliest start an upgrade may have. */
+    private readonly notBefore?: number
+  ) {
+    this.followed = target
+  }
+
+  async observe(): Promise<Observation> {
+    let requestId: string | undefined
+    const track = <T>(r: { value: T; requestId?: string }): T => {
+      requestId = r.requestId ?? requestId
+      return r.value
+    }
+    const upgrade = this.passed ?? (await this.readUpgrade(track))
+    let cluster: ClusterView = { kind: 'unread' }
+    let precheck: PreCheckView = { kind: 'unread' }
+    for (;;) {
+      const obs: Observation = { at: this.clock.now(), upgrade, cluster, precheck, requestId }
+      const need = nextRead(obs, this.policy)
+      if (need === 'cluster') cluster = await this.readCluster(track)
+      else if (need === 'precheck') precheck = await this.readPreCheck(upgrade, track)
+      else {
+        if (judgeUpgrade(upgrade, this.policy).kind === 'pass' && cluster.kind === 'read')
+          this.passed = upgrade
+        return obs
+      }
+    }
+  }
+
+  private async readUpgrade(track: Track): Promise<Upgrade> {
+    const f = this.followed
+    switch (f.kind) {
+      case 'task':
+        return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) }
+      case 'workflow':
+        return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track)
+      case 'current':
+      case 'none':
+        return this.discover(track)
+    }
+  }
+
+  private async discover(track: Track): Promise<Upgrade> {
+    const workflows = track(await this.cce.listWorkflows())
+    const tasks = track(await this.cce.listTasks())
+    const choice = chooseUpgrade(workflows, tasks, this.notBefore)
+    // the first look is always reported; while nothing qualifies, only a change of the newest candidate is
+    if (this.followed.kind === 'current' || choice.kind !== 'none')
+      this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length })
+    switch (choice.kind) {
+      case 'none':
+        this.followed = { kind: 'none' }
+        return choice
+      case 'task':
+        this.followed = { kind: 'task', taskId: choice.task.uid }
+        return choice
+      case 'workflow':
+        this.followed = { kind: 'workflow', workflowId: choice.workflow.uid }
+        return this.withClusterTask(choice.workflow, track)
+    }
+  }
+
+  /** The workflow with its Cluster step's task: read while the step runs, and once more when it has ended. */
+  private async withClusterTask(workflow: Workflow, track: Track): Promise<Upgrade> {
+    const step = stepOf(workflow, 'Cluster')
+    const id = step?.taskId
+    if (!step || !id) return { kind: 'workflow', workflow }
+    const known = this.clusterTask?.uid === id ? this.clusterTask : undefined
+    const stale =
+      !known || (!STEP_RUNNING.includes(step.status) && !TASK_ENDED.includes(known.phase))
+    if (STEP_RUNNING.includes(step.status) || stale) {
+      const reply = await this.cce.findTask(id)
+      if (reply) this.clusterTask = track(reply)
+      else if (!this.warnedNoDetail.has(id)) {
+        this.warnedNoDetail.add(id)
+        this.onEvent({ kind: 'no-task-detail', taskId: id })
+      }
+    }
+    const task = this.clusterTask?.uid === id ? this.clusterTask : undefined
+    return task ? { kind: 'workflow', workflow, task } : { kind: 'workflow', workflow }
+  }
+
+  private async readCluster(track: Track): Promise<ClusterView> {
+    const read = track(await this.cce.getCluster())
+    if (read.kind === 'read') {
+      this.sawRollback ||= read.status.phase === 'RollingBack'
+      return { ...read, rolledBack: this.sawRollback }
+    }
+    this.onEvent({ kind: 'cluster-forbidden', message: read.message })
+    return { kind: 'forbidden' }
+  }
+
+  private async readPreCheck(upgrade: Upgrade, track: Track): Promise<PreCheckView> {
+    const id =
+      upgrade.kind === 'workflow' ? stepOf(upgrade.workflow, 'PreCheck')?.taskId : undefined
+    if (!id) return { kind: 'unavailable', why: 'the PreCheck step names no task' }
+    try {
+      const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS))
+      return { kind: 'read', precheck }
+    } catch (e) {
+      // a failure is reported as it is; only cancellation stops it from being reported at all
+      if (!(e instanceof Error) || e.name === 'CancelledError') throw e
+      const why =
+        e instanceof DeadlineError
+          ? `no answer within ${PRECHECK_READ_MS / 1000}s${e.lastProblem ? ` (${e.lastProblem})` : ''}`
+          : e.message
+      this.onEvent({ kind: 'precheck-unavailable', why })
+      return { kind: 'unavailable', why }
+    }
+  }
+}
+
+type Track = <T>(r: { value: T; requestId?: string }) => T

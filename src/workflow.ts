@@ -1,0 +1,86 @@
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
+import { isObj, listOf, obj, str } from './json.js'
+
+export interface WorkflowStep {
+  /** PreCheck, Snapshot, Cluster, PostCheck, Rollback, or a type added later. */
+  type: string
+  /** The step's task (for Cluster, the upgrade task; for PreCheck, the pre-check task); may be empty. */
+  taskId: string
+  /** Init, Queuing, Running, Success, Failed. */
+  status: string
+  startedAt: string
+  endedAt: string
+}
+
+export interface Workflow {
+  uid: string
+  creationTimestamp: string
+  updateTimestamp: string
+  clusterVersion: string
+  targetVersion: string
+  /** Init, Running, Pending (a step failed), Success, Cancel. */
+  phase: string
+  steps: WorkflowStep[]
+}
+
+export const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'] as const
+export const ACTIVE_WORKFLOW_PHASES: readonly string[] = ['Init', 'Running']
+/** The order the steps run in, for showing steps the API lists in another order. */
+const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback']
+
+export function isActive(w: Workflow): boolean {
+  return ACTIVE_WORKFLOW_PHASES.includes(w.phase)
+}
+
+/** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
+export function decodeWorkflow(json: unknown): Workflow | undefined {
+  const root = obj(json)
+  const metadata = obj(root['metadata'])
+  const spec = obj(root['spec'])
+  const status = obj(root['status'])
+  const uid = str(metadata['uid'])
+  const phase = str(status['phase'])
+  if (!uid || !phase) return undefined
+  const steps = listOf(status['pointStatuses'])
+    .map(p => {
+      const s = obj(p)
+      return {
+        type: str(s['taskType']),
+        taskId: str(s['taskID']),
+        status: str(s['status']),
+        startedAt: str(s['startTimeStamp']),
+        endedAt: str(s['endTimeStamp'])
+      }
+    })
+    .filter(s => s.type)
+  const rank = (t: string): number => {
+    const i = STEP_ORDER.indexOf(t)
+    return i < 0 ? STEP_ORDER.length : i
+  }
+  steps.sort((a, b) => rank(a.type) - rank(b.type))
+  return {
+    uid,
+    creationTimestamp: str(metadata['creationTimestamp']),
+    updateTimestamp: str(metadata['updateTimestamp']),
+    clusterVersion: str(spec['clusterVersion']),
+    targetVersion: str(spec['targetVersion']),
+    phase,
+    steps
+  }
+}
+
+/**
+ * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
+ * is not a workflow makes the answer "not the expected JSON".
+ */
+export function decodeWorkflowList(json: unknown): Workflow[] | undefined {
+  if (!isObj(json)) return undefined
+  const raw = json['items']
+  if (raw !== undefined && raw !== null && typeof raw !== 'object') return undefined
+  const workflows = listOf(raw).map(decodeWorkflow)
+  return workflows.every((w): w is Workflow => w !== undefined) ? workflows : undefined
+}
+
+export function stepOf(w: Workflow, type: string): WorkflowStep | undefined {
+  return w.steps.find(s => s.type === type)
+}
