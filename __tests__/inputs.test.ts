@@ -47,10 +47,16 @@ describe('readConfig', () => {
     const c = read().call()
     expect(c).toMatchObject({
       clusterId: 'c0ffee00-4e1f-9a6b',
-      taskId: 'task_1',
+      clusterType: 'cce',
+      target: { kind: 'task', taskId: 'task_1' },
       region: 'ap-southeast-1',
-      projectId: '0605767b5e00d5762fc1c00d8d1f0e37',
+      project: {
+        kind: 'given',
+        id: '0605767b5e00d5762fc1c00d8d1f0e37',
+        source: 'input project-id'
+      },
       timeoutMs: 3_600_000,
+      timeoutBareNumber: false,
       intervalMs: 15_000,
       onPause: 'wait',
       credential: { kind: 'aksk', accessKeyId: 'AK1', secretAccessKey: 'SK1' }
@@ -76,7 +82,40 @@ describe('readConfig', () => {
     expect(c.timeoutMs).toBe(3_600_000)
     expect(c.intervalMs).toBe(15_000)
     expect(c.onPause).toBe('wait')
-    expect(c.taskId).toBeUndefined()
+    expect(c.target).toEqual({ kind: 'current' })
+    expect(c.maxAgeMs).toBeUndefined()
+    expect(c.clusterType).toBe('cce')
+  })
+
+  it('reads workflow-id, max-age and cluster-type', () => {
+    const c = read({
+      'task-id': '',
+      'workflow-id': 'wf_1',
+      'max-age': '2h',
+      'cluster-type': 'Autopilot',
+      timeout: '90'
+    }).call()
+    expect(c.target).toEqual({ kind: 'workflow', workflowId: 'wf_1' })
+    expect(c.maxAgeMs).toBe(7_200_000)
+    expect(c.clusterType).toBe('autopilot')
+    expect(c.timeoutMs).toBe(90_000)
+    expect(c.timeoutBareNumber).toBe(true)
+  })
+
+  it('refuses task-id with workflow-id, a bad workflow-id, max-age or cluster-type', () => {
+    expect(errorOf({ 'workflow-id': 'wf_1' })).toBe(
+      "Inputs task-id and workflow-id are both set: give at most one (task-id waits on one upgrade task, workflow-id on one upgrade workflow; neither waits on the cluster's current upgrade)"
+    )
+    expect(errorOf({ 'task-id': '', 'workflow-id': 'wf/1' })).toMatch(
+      /^Input workflow-id is not a valid ID: only letters, digits/
+    )
+    expect(errorOf({ 'max-age': 'two hours' })).toBe(
+      'Input max-age is "two hours": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)'
+    )
+    expect(errorOf({ 'max-age': '500ms' })).toBe('Input max-age is 500ms: it must be at least 1s')
+    expect(errorOf({ 'cluster-type': 'turbo' })).toBe(
+      'Input cluster-type is "turbo": accepted values are cce or autopilot'
+    )
   })
 
   it('masks every secret before validating anything', () => {
@@ -296,21 +335,27 @@ describe('readConfig', () => {
     expect(c).toMatchObject({
       region: 'cn-north-4',
       regionSource: 'environment variable HUAWEI_CLOUD_REGION',
-      projectId: 'p2',
-      projectSource: 'environment variable HUAWEICLOUD_SDK_PROJECT_ID'
+      project: {
+        kind: 'given',
+        id: 'p2',
+        source: 'environment variable HUAWEICLOUD_SDK_PROJECT_ID'
+      }
     })
     const d = read(
       { 'project-id': '' },
       { HUAWEI_CLOUD_PROJECT_ID: 'p1', HUAWEICLOUD_SDK_PROJECT_ID: 'p2' }
     ).call()
-    expect(d.projectId).toBe('p1')
+    expect(d.project).toMatchObject({ kind: 'given', id: 'p1' })
     expect(errorOf({ 'project-id': '' }, { HUAWEI_CLOUD_PROJECT_ID: 'a/b' })).toMatch(
       /^Environment variable HUAWEI_CLOUD_PROJECT_ID is not a valid ID/
     )
     expect(errorOf({ region: '' }, { HUAWEI_CLOUD_REGION: 'Frankfurt' })).toMatch(
       /^Environment variable HUAWEI_CLOUD_REGION is "Frankfurt"/
     )
-    expect(read({ 'project-id': '' }).call().projectId).toBeUndefined()
+    expect(read({ 'project-id': '' }).call().project).toEqual({
+      kind: 'by-region',
+      region: 'ap-southeast-1'
+    })
   })
 
   it('takes the IAM endpoint from HUAWEICLOUD_SDK_IAM_ENDPOINT', () => {

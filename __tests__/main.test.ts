@@ -41,6 +41,16 @@ function router(...routes: Route[]) {
   return { send, requests }
 }
 
+/** Defaults after the test's own routes: the cluster is Available and has no upgrade workflow. */
+const clusterAvailable: Route = req =>
+  /\/clusters\/cluster-1$/.test(req.url.pathname)
+    ? { body: JSON.stringify({ kind: 'Cluster', status: { phase: 'Available' } }) }
+    : undefined
+const noWorkflows: Route = req =>
+  req.url.pathname.endsWith('/operation/upgradeworkflows')
+    ? { body: '{"kind":"List","apiVersion":"v3","items":[]}' }
+    : undefined
+
 function taskTimeline(...steps: [string, string][]): Route {
   let i = 0
   return req => {
@@ -57,7 +67,7 @@ async function go(
   idToken?: () => Promise<string>
 ) {
   const { io, rec, everything } = recordingIo({ ...inputs, ...overrides }, env, idToken)
-  const r = router(...routes)
+  const r = router(...routes, clusterAvailable, noWorkflows)
   const clock = new FakeClock()
   await run(io, { send: r.send, clock })
   return { rec, everything, requests: r.requests, clock }
@@ -69,7 +79,8 @@ describe('run', () => {
       taskTimeline(['Init', '0.00'], ['Running', '50.00'], ['Success', '100.00'])
     ])
     expect(rec.failed).toEqual([])
-    expect(requests).toHaveLength(3)
+    expect(requests).toHaveLength(4)
+    expect(requests[3]?.url.pathname).toBe('/api/v3/projects/proj-1/clusters/cluster-1')
     expect(requests[0]?.url.href).toBe(
       'https://cce.ap-southeast-1.myhuaweicloud.com/api/v3/projects/proj-1/clusters/cluster-1/operation/upgrade/tasks/task-1'
     )
@@ -82,7 +93,10 @@ describe('run', () => {
       progress: '100.00',
       taskId: 'task-1',
       version: 'v1.28.3-r4',
-      targetVersion: 'v1.29.5-r0'
+      targetVersion: 'v1.29.5-r0',
+      clusterPhase: 'Available',
+      workflowId: '',
+      failedStep: ''
     })
     expect(rec.summary).toContain('| Result | ✅ Success |')
     expect(rec.lines).toContain('Credentials: inputs access-key-id/secret-access-key')
@@ -106,7 +120,9 @@ describe('run', () => {
     const { rec, requests } = await go({ interval: '100ms' }, [taskTimeline(['Success', '100.00'])])
     expect(requests).toHaveLength(0)
     expect(rec.failed).toEqual(['Input interval is 100ms: it must be at least 1s'])
-    expect(rec.outputs).toEqual({ result: 'error' })
+    expect(rec.outputs['result']).toBe('error')
+    expect(Object.keys(rec.outputs)).toHaveLength(11)
+    expect(Object.entries(rec.outputs).filter(([k, v]) => k !== 'result' && v)).toEqual([])
     expect(rec.summary).toContain('Input interval is 100ms')
     const noCluster = await go({ 'cluster-id': '' }, [])
     expect(noCluster.rec.summary).toContain('`(not set)`')
@@ -150,7 +166,7 @@ describe('run', () => {
     })
     const cluster = await go({}, [notFound])
     expect(cluster.rec.failed[0]).toMatch(
-      /^Cluster cluster-1 was not found in project proj-1: CCE.01404001: Resource not found/
+      /^Cluster cluster-1 was not found in project proj-1: CCE.01404001: Resource not found .*\(an Autopilot cluster needs cluster-type: autopilot\)\.$/
     )
 
     const list: Route = req =>
@@ -180,7 +196,7 @@ describe('run', () => {
       () => ({ status: 400, body: JSON.stringify({ message: 'bad id', reason: 'BadRequest' }) })
     ])
     expect(rec.failed[0]).toBe(
-      'CCE refused the request for upgrade task task-1 of cluster cluster-1 (HTTP 400 BadRequest: bad id (request ID rid-1)). Check cluster-id, task-id and project-id.'
+      'CCE refused the request for upgrade task task-1 of cluster cluster-1 (HTTP 400 BadRequest: bad id (request ID rid-1)). Check cluster-id, task-id, workflow-id and project-id.'
     )
   })
 
@@ -269,17 +285,24 @@ describe('run', () => {
         ? { body: JSON.stringify(t('newest', '2026-11-24 13:30:00.5 +0800 CST')) }
         : undefined
     const { rec, requests } = await go({ 'task-id': '' }, [list, task])
-    expect(requests[1]?.url.pathname).toMatch(/\/tasks\/newest$/)
-    expect(rec.lines.find(l => l.startsWith('No task-id given'))).toMatch(
-      /waiting on the newest of 4 upgrade task\(s\), newest \(v1.28.3-r4 → v1.29.5-r0, Running, created /
+    expect(requests.map(r => r.url.pathname.split('/clusters/cluster-1')[1])).toEqual([
+      '/operation/upgradeworkflows',
+      '/operation/upgrade/tasks',
+      '/operation/upgrade/tasks/newest',
+      ''
+    ])
+    expect(rec.lines.find(l => l.startsWith('Waiting on upgrade task'))).toMatch(
+      /^Waiting on upgrade task newest \(v1.28.3-r4 → v1.29.5-r0, Running, started .*\): the cluster's current upgrade among 0 upgrade workflow\(s\) and 4 upgrade task\(s\)\.$/
     )
     expect(rec.outputs['taskId']).toBe('newest')
   })
 
   it('fails clearly when the cluster has no upgrade task', async () => {
     const { rec } = await go({ 'task-id': '' }, [() => ({ body: '{"kind":"List","items":[]}' })])
-    expect(rec.failed[0]).toMatch(/^Cluster cluster-1 has no upgrade task: start the upgrade first/)
-    expect(rec.outputs).toEqual({ result: 'error' })
+    expect(rec.failed[0]).toMatch(
+      /^Cluster cluster-1 has no upgrade workflow and no upgrade task: start the upgrade first/
+    )
+    expect(rec.outputs).toMatchObject({ result: 'error', taskId: '', workflowId: '' })
   })
 
   describe('OIDC', () => {

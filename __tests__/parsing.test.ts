@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { describeDetails, parseErrorBody } from '../src/api-error.js'
 import { backoffDelay, parseRetryAfter } from '../src/backoff.js'
-import { newestTask } from '../src/discover.js'
+import { newestBy } from '../src/choose.js'
 import { joinUrl } from '../src/endpoints.js'
 import { Secrets } from '../src/secrets.js'
 import { decodeTask, decodeTaskList } from '../src/task.js'
@@ -137,7 +137,7 @@ describe('decodeTask', () => {
   })
 })
 
-describe('newestTask', () => {
+describe('newestBy', () => {
   const t = (uid: string, creationTimestamp: string) => ({
     uid,
     creationTimestamp,
@@ -148,16 +148,16 @@ describe('newestTask', () => {
     completionTime: ''
   })
   it('compares as instants, unreadable ones rank oldest', () => {
-    expect(newestTask([])).toBeUndefined()
-    expect(newestTask([t('bad', 'x')])?.task.uid).toBe('bad')
-    const picked = newestTask([
+    const newest = (items: ReturnType<typeof t>[]) => newestBy(items, x => x.creationTimestamp)
+    expect(newest([])).toBeUndefined()
+    expect(newest([t('bad', 'x')])?.uid).toBe('bad')
+    const picked = newest([
       t('bad', 'x'),
       t('a', '2026-01-01 10:00:00 +0800 CST'),
       t('b', '2026-01-01 03:00:00 +0000 UTC'),
       t('bad2', '')
     ])
-    expect(picked?.task.uid).toBe('b')
-    expect(picked?.createdAt).toBe(Date.UTC(2026, 0, 1, 3))
+    expect(picked?.uid).toBe('b')
   })
 })
 

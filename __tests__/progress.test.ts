@@ -1,56 +1,65 @@
 import { describe, expect, it } from '@jest/globals'
-import { EtaEstimator, ProgressLog, percent, versions } from '../src/progress.js'
-import { UpgradeTask } from '../src/task.js'
+import { EtaEstimator, ProgressLog, formatAge, percent, versions } from '../src/progress.js'
+import type { Verdict } from '../src/verdict.js'
 import { FakeClock } from './support/fake-clock.js'
+import { obs, onTask, onWorkflow, task, workflow } from './support/observations.js'
 import { recordingLog } from './support/scripted-send.js'
 
-function task(phase: string, progress: string, extra: Partial<UpgradeTask> = {}): UpgradeTask {
-  return {
-    uid: 'task-1',
-    version: 'v1.28.3-r4',
-    targetVersion: 'v1.29.5-r0',
-    phase,
-    progress,
-    creationTimestamp: '',
-    completionTime: '',
-    ...extra
-  }
+const WAIT: Verdict = { kind: 'wait', why: { kind: 'upgrading' } }
+const H = 3_600_000
+
+function progressLog(o: { maxAgeMs?: number; deadline?: number } = {}) {
+  const clock = new FakeClock(0)
+  const log = recordingLog()
+  const p = new ProgressLog(log, clock, {
+    clusterId: 'c-1',
+    startedAt: 0,
+    deadline: o.deadline ?? 3_600_000,
+    maxAgeMs: o.maxAgeMs
+  })
+  return { clock, log, p }
 }
 
 describe('progress lines', () => {
-  it('formats versions and percent with fallbacks', () => {
+  it('formats versions, percent and ages with fallbacks', () => {
     expect(versions(task('Init', '0.00'))).toBe('v1.28.3-r4 → v1.29.5-r0')
     expect(versions(task('Init', '0.00', { version: '', targetVersion: '' }))).toBe('? → ?')
     expect(percent('')).toBe('progress unknown')
+    expect(formatAge(90 * 86_400_000)).toBe('90d')
+    expect(formatAge(26 * H)).toBe('26h')
+    expect(formatAge(125_000)).toBe('2m5s')
   })
 
   it('estimates the time left from progress since Running started', () => {
     const eta = new EtaEstimator()
     const at = (s: number) => s * 1000
-    expect(eta.update({ at: at(0), task: task('Queuing', '0.00') })).toBeUndefined()
-    expect(eta.update({ at: at(0), task: task('Running', '10.00') })).toBeUndefined()
-    expect(eta.update({ at: at(60), task: task('Running', '20.00') })).toBe(480_000)
-    expect(eta.update({ at: at(60), task: task('Running', 'n/a') })).toBeUndefined()
-    expect(eta.update({ at: at(120), task: task('Running', '5.00') })).toBeUndefined()
-    expect(eta.update({ at: at(120), task: task('Running', '100.00') })).toBeUndefined()
+    expect(eta.update(at(0), task('Queuing', '0.00'))).toBeUndefined()
+    expect(eta.update(at(0), task('Running', '10.00'))).toBeUndefined()
+    expect(eta.update(at(60), task('Running', '20.00'))).toBe(480_000)
+    expect(eta.update(at(60), task('Running', 'n/a'))).toBeUndefined()
+    expect(eta.update(at(120), task('Running', '5.00'))).toBeUndefined()
+    expect(eta.update(at(120), task('Running', '100.00'))).toBeUndefined()
+    expect(eta.update(at(120), undefined)).toBeUndefined()
   })
 
-  it('logs one line per change and a heartbeat every minute otherwise', () => {
-    const clock = new FakeClock(0)
-    const log = recordingLog()
-    const p = new ProgressLog(log, clock, 'https://cce/continue', 3_600_000)
-    p.observed({ at: 0, task: task('Running', '10.00') }, true)
+  it('logs one line per change of a task and a heartbeat every minute otherwise', () => {
+    const { clock, log, p } = progressLog()
+    const seen = (progress: string) => onTask(task('Running', progress), { at: clock.now() })
+    let previous = seen('10.00')
+    p.observed(previous, WAIT, undefined)
     clock.advance(15_000)
-    p.observed({ at: clock.now(), task: task('Running', '10.00') }, false)
+    const same = seen('10.00')
+    p.observed(same, WAIT, previous)
     p.idle()
     clock.advance(15_000)
-    p.observed({ at: clock.now(), task: task('Running', '20.00') }, true)
+    previous = seen('20.00')
+    p.observed(previous, WAIT, same)
     clock.advance(60_000)
     p.idle()
     clock.advance(20_000)
     p.idle()
     clock.advance(370_000)
-    p.observed({ at: clock.now(), task: task('Running', '45.00') }, true)
+    p.observed(seen('45.00'), WAIT, previous)
     expect(log.of('info')).toEqual([
       'Running 10.00% · v1.28.3-r4 → v1.29.5-r0 · 0s elapsed',
       'Running 20.00% · v1.28.3-r4 → v1.29.5-r0 · 30s elapsed · ETA ~4m',
@@ -60,40 +69,203 @@ describe('progress lines', () => {
   })
 
   it('logs an unchanged poll when the last line is a minute old', () => {
-    const clock = new FakeClock(0)
-    const log = recordingLog()
-    const p = new ProgressLog(log, clock, 'u', 1)
-    p.observed({ at: 0, task: task('Queuing', '0.00') }, true)
+    const { clock, log, p } = progressLog()
+    const first = onTask(task('Queuing'), { at: 0 })
+    p.observed(first, WAIT, undefined)
     clock.advance(60_000)
-    p.observed({ at: 60_000, task: task('Queuing', '0.00') }, false)
+    p.observed(onTask(task('Queuing'), { at: 60_000 }), WAIT, first)
     expect(log.of('info')).toHaveLength(2)
     p.idle()
     expect(log.of('info')).toHaveLength(2)
   })
 
   it('shows <1m when the end is near', () => {
-    const clock = new FakeClock(0)
-    const log = recordingLog()
-    const p = new ProgressLog(log, clock, 'u', 1)
-    p.observed({ at: 0, task: task('Running', '10.00') }, true)
-    p.observed({ at: 60_000, task: task('Running', '95.00') }, true)
+    const { log, p } = progressLog()
+    const first = onTask(task('Running', '10.00'), { at: 0 })
+    p.observed(first, WAIT, undefined)
+    p.observed(onTask(task('Running', '95.00'), { at: 60_000 }), WAIT, first)
     expect(log.of('info')[1]).toMatch(/ETA ~<1m$/)
   })
 
-  it('warns about Pause with how to resume, and about unknown phases', () => {
-    const clock = new FakeClock(0)
-    const log = recordingLog()
-    const p = new ProgressLog(
-      log,
-      clock,
-      'https://cce.example.com/api/v3/projects/p/clusters/c/operation/upgrade/continue',
-      600_000
+  it('logs each workflow step as it changes, with the Cluster task’s progress', () => {
+    const { clock, log, p } = progressLog()
+    const t = (progress: string) => task('Running', progress, { uid: 'up-1' })
+    const script = [
+      onWorkflow(
+        workflow('Running', [
+          ['PreCheck', 'Running'],
+          ['Cluster', 'Init'],
+          ['PostCheck', 'Init']
+        ])
+      ),
+      onWorkflow(
+        workflow('Running', [
+          ['PreCheck', 'Success'],
+          ['Cluster', 'Running', 'up-1'],
+          ['PostCheck', 'Init']
+        ]),
+        t('40.00')
+      ),
+      onWorkflow(
+        workflow('Running', [
+          ['PreCheck', 'Success'],
+          ['Cluster', 'Running', 'up-1'],
+          ['PostCheck', 'Init']
+        ]),
+        t('40.00')
+      ),
+      onWorkflow(
+        workflow('Running', [
+          ['PreCheck', 'Success'],
+          ['Cluster', 'Running', 'up-1'],
+          ['PostCheck', 'Init']
+        ]),
+        t('80.00')
+      ),
+      obs(
+        {
+          kind: 'workflow',
+          workflow: workflow('Success', [
+            ['PreCheck', 'Success'],
+            ['Cluster', 'Success', 'up-1'],
+            ['PostCheck', 'Success']
+          ]),
+          task: task('Success', '100.00', { uid: 'up-1' })
+        },
+        { cluster: 'Upgrading' }
+      )
+    ]
+    let previous: (typeof script)[number] | undefined
+    for (const o of script) {
+      p.observed({ ...o, at: clock.now() }, WAIT, previous)
+      previous = o
+      clock.advance(10_000)
+    }
+    expect(log.of('info').map(l => l.split(' · ')[0])).toEqual([
+      'Upgrade workflow wf-1: Running',
+      'PreCheck Running',
+      'Cluster Init',
+      'PostCheck Init',
+      'PreCheck Success',
+      'Cluster Running 40.00%',
+      'Cluster Running 80.00%',
+      'Upgrade workflow wf-1: Success',
+      'Cluster Success',
+      'PostCheck Success',
+      'Cluster c-1 is Upgrading'
+    ])
+    expect(log.of('info')[5]).toBe('Cluster Running 40.00% · v1.28.3-r4 → v1.29.5-r0 · 10s elapsed')
+  })
+
+  it('warns once each about pause (pointing at the console, not /continue), unknown phases and a pending post-check', () => {
+    const { log, p } = progressLog({ deadline: 600_000 })
+    const paused: Verdict = { kind: 'wait', why: { kind: 'paused' } }
+    p.observed(onTask(task('Pause', '30.00')), paused, undefined)
+    p.observed(onTask(task('Pause', '30.00')), paused, undefined)
+    p.observed(onTask(task('Verifying', '30.00')), WAIT, undefined)
+    p.observed(onWorkflow(workflow('Suspended', [['PreCheck', 'Skipped']])), WAIT, undefined)
+    const postCheck: Verdict = { kind: 'wait', why: { kind: 'post-check-pending' } }
+    const w = workflow('Running', [
+      ['Cluster', 'Success'],
+      ['PostCheck', 'Init']
+    ])
+    p.observed(onWorkflow(w), postCheck, undefined)
+    p.observed(onWorkflow(w), postCheck, undefined)
+    p.observed(onTask(task('Success'), { cluster: 'Hibernation' }), WAIT, undefined)
+    const warnings = log.of('warning')
+    expect(warnings).toEqual(p.warnings)
+    expect(warnings).toHaveLength(6)
+    expect(warnings[0]).toBe(
+      'Upgrade task task-1 is paused at 30.00% (v1.28.3-r4 → v1.29.5-r0): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, 10m left.'
     )
-    p.pausedWaiting(task('Pause', '30.00'))
-    p.unknownPhase('RollingBack', task('RollingBack', '30.00'))
+    expect(warnings.join('\n')).not.toMatch(/continue/i)
+    expect(warnings[1]).toMatch(/phase "Verifying", which this action does not know/)
+    expect(warnings[2]).toMatch(/workflow wf-1 reports phase "Suspended"/)
+    expect(warnings[3]).toMatch(/Step PreCheck of upgrade workflow wf-1 reports status "Skipped"/)
+    expect(warnings[4]).toMatch(/waits for its post-check\. Start it in the CCE console/)
+    expect(warnings[5]).toMatch(/Cluster c-1 is Hibernation, not Available/)
+  })
+})
+
+describe('observer events', () => {
+  const old = '2026-08-31 12:00:00 +0000 UTC'
+  const t0 = Date.UTC(2026, 10, 29, 12)
+
+  function at(t: number) {
+    const clock = new FakeClock(t)
+    const log = recordingLog()
+    return { log, clock }
+  }
+
+  it('names the upgrade chosen, and warns when it ended more than 24 h before the step', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, { clusterId: 'c-1', startedAt: t0, deadline: t0 + H })
+    const oldTask = task('Success', '100.00', {
+      uid: 'old-1',
+      creationTimestamp: old,
+      completionTime: old
+    })
+    p.event({ kind: 'chosen', choice: { kind: 'task', task: oldTask }, workflows: 0, tasks: 3 })
+    expect(log.of('info')).toEqual([
+      "Waiting on upgrade task old-1 (v1.28.3-r4 → v1.29.5-r0, Success, started 90d before this step): the cluster's current upgrade among 0 upgrade workflow(s) and 3 upgrade task(s)."
+    ])
     expect(log.of('warning')).toEqual([
-      'Upgrade task task-1 is paused at 30.00% (v1.28.3-r4 → v1.29.5-r0): a person must resume it — Continue in the CCE console, or POST https://cce.example.com/api/v3/projects/p/clusters/c/operation/upgrade/continue. Still waiting (on-pause: wait); the pause counts toward the timeout, 10m left.',
-      'Upgrade task task-1 reports phase "RollingBack", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.'
+      'The upgrade task old-1 ended 90d before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.'
+    ])
+    expect(p.warnings).toHaveLength(1)
+  })
+
+  it('does not warn about a recent or a running upgrade', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, { clusterId: 'c-1', startedAt: t0, deadline: t0 + H })
+    const w = workflow('Running', [['PreCheck', 'Running']], { creationTimestamp: old })
+    p.event({ kind: 'chosen', choice: { kind: 'workflow', workflow: w }, workflows: 1, tasks: 0 })
+    expect(log.of('warning')).toEqual([])
+    expect(log.of('info')[0]).toMatch(
+      /^Waiting on upgrade workflow wf-1 \(v1\.28 → v1\.29, Running, started 90d before this step\)/
+    )
+  })
+
+  it('with max-age, says that no upgrade started in the window yet, naming the newest', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, {
+      clusterId: 'c-1',
+      startedAt: t0,
+      deadline: t0 + H,
+      maxAgeMs: 2 * H
+    })
+    p.event({
+      kind: 'chosen',
+      choice: { kind: 'none', newest: { what: 'upgrade task old-1', at: t0 - 3 * H } },
+      workflows: 0,
+      tasks: 1
+    })
+    expect(log.of('info')).toEqual([
+      'No upgrade started in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'
+    ])
+    p.observed(
+      obs({ kind: 'none', newest: { what: 'upgrade task old-1', at: t0 - 3 * H } }),
+      { kind: 'wait', why: { kind: 'no-upgrade-yet' } },
+      undefined
+    )
+    expect(log.of('info')[1]).toMatch(
+      /^No upgrade started in the last 2h yet \(the newest, upgrade task old-1/
+    )
+  })
+
+  it('warns about a 403 on the cluster naming cce:cluster:get, and about pre-check items it cannot read', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, { clusterId: 'c-1', startedAt: t0, deadline: t0 + H })
+    p.event({ kind: 'cluster-forbidden', message: 'CCE.01403001: Forbidden (request ID r9)' })
+    p.event({ kind: 'cluster-forbidden', message: 'again' })
+    p.event({ kind: 'precheck-unavailable', why: 'HTTP 500' })
+    p.event({ kind: 'no-task-detail', taskId: 'up-1' })
+    expect(log.of('warning')).toEqual([
+      'This identity may not read cluster c-1 (HTTP 403 CCE.01403001: Forbidden (request ID r9)): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.',
+      "The failed pre-check's items could not be read: HTTP 500. See them in the CCE console (cluster → Upgrade → pre-check)."
+    ])
+    expect(log.of('info')).toEqual([
+      'Upgrade task up-1 of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.'
     ])
   })
 })

@@ -1,57 +1,75 @@
 import { describe, expect, it } from '@jest/globals'
-import { endReport, Target } from '../src/report.js'
-import { UpgradeTask } from '../src/task.js'
+import type { Observation } from '../src/observation.js'
+import { Target, endReport } from '../src/report.js'
+import type { PreCheckItem } from '../src/precheck.js'
 import { WaitResult } from '../src/waiter.js'
+import { obs, onTask, onWorkflow, task, workflow } from './support/observations.js'
 
 const t0 = Date.UTC(2026, 10, 24, 12)
-function task(phase: string, progress: string): UpgradeTask {
-  return {
-    uid: 'task-9',
-    version: 'v1.28.3-r4',
-    targetVersion: 'v1.29.5-r0',
-    phase,
-    progress,
-    creationTimestamp: '',
-    completionTime: phase === 'Success' || phase === 'Failed' ? '2026-11-24 20:14:00 +0800 CST' : ''
-  }
+const DONE = '2026-11-24 20:14:00 +0800 CST'
+
+function taskSeen(phase: string, progress: string, cluster?: string): Observation {
+  return onTask(
+    task(phase, progress, {
+      uid: 'task-9',
+      completionTime: phase === 'Success' || phase === 'Failed' ? DONE : ''
+    }),
+    { at: t0 + 610_000, requestId: 'rid-last', cluster }
+  )
 }
-function result(
-  end: WaitResult['end'],
-  phase?: string,
-  progress = '0.00',
-  extra: Partial<WaitResult> = {}
+
+const common = { polls: 12, startedAt: t0, endedAt: t0 + 610_000 }
+function ended(
+  last: Observation | undefined,
+  rest: Partial<WaitResult> & Pick<WaitResult, 'end'>
 ): WaitResult {
-  const last = phase
-    ? { at: t0 + 610_000, task: task(phase, progress), requestId: 'rid-last' }
-    : undefined
-  return {
-    end,
-    passed: end === 'success',
-    last,
-    polls: 12,
-    startedAt: t0,
-    endedAt: t0 + 610_000,
-    timeline: last ? [{ at: t0, task: task('Init', '0.00') }, last] : [],
-    ...extra
-  }
+  const timeline = last ? [onTask(task('Init', '0.00', { uid: 'task-9' }), { at: t0 }), last] : []
+  return { ...common, timeline, last, ...rest } as WaitResult
 }
+
 const target: Target = {
   clusterId: 'cluster-1',
-  taskId: 'task-9',
+  target: { kind: 'task', taskId: 'task-9' },
   timeoutMs: 3_600_000
+}
+const current: Target = { ...target, target: { kind: 'current' } }
+
+function item(name: string, node?: string): PreCheckItem {
+  return {
+    name,
+    kind: 'Exception',
+    level: 'Fatal',
+    message: `${name} is wrong`,
+    phase: 'Failed',
+    scope: node ? 'node' : 'cluster',
+    ...(node ? { node } : {})
+  }
 }
 
 describe('endReport', () => {
-  it('success passes and says what happened', () => {
-    const r = endReport(result('success', 'Success', '100.00'), target)
+  it('success passes and says what happened, the cluster included', () => {
+    const r = endReport(
+      ended(taskSeen('Success', '100.00', 'Available'), { end: 'success', clusterChecked: true }),
+      target
+    )
     expect(r.passed).toBe(true)
     expect(r.message).toBe(
-      'The upgrade task task-9 of cluster cluster-1 succeeded (v1.28.3-r4 → v1.29.5-r0, 100.00%) after 10m10s of waiting: the cluster is upgraded.'
+      'The upgrade task task-9 of cluster cluster-1 succeeded (v1.28.3-r4 → v1.29.5-r0, 100.00%) and cluster cluster-1 is Available, after 10m10s of waiting: the cluster is upgraded.'
+    )
+    const blind = endReport(
+      ended(taskSeen('Success', '100.00', 'forbidden'), { end: 'success', clusterChecked: false }),
+      target
+    )
+    expect(blind.message).toContain(
+      "cluster cluster-1's own state could not be read (HTTP 403: grant cce:cluster:get)"
     )
   })
 
   it('failed names task, cluster, versions, progress and request ID, and what to do', () => {
-    const r = endReport(result('failed', 'Failed', '62.50'), target)
+    const r = endReport(
+      ended(taskSeen('Failed', '62.50'), { end: 'failed', failure: { kind: 'task-failed' } }),
+      target
+    )
     expect(r.passed).toBe(false)
     expect(r.message).toContain(
       'upgrade task task-9 of cluster cluster-1 Failed at 62.50% (v1.28.3-r4 → v1.29.5-r0); request ID of the last response: rid-last'
@@ -59,76 +77,273 @@ describe('endReport', () => {
     expect(r.message).toContain('do not deploy')
   })
 
-  it('timeout says how long, the last phase and progress, and the last error', () => {
+  it('a failed pre-check names its blocking items: the first three in the message, all in the summary', () => {
+    const w = workflow('Pending', [
+      ['PreCheck', 'Failed', 'pc-1'],
+      ['Cluster', 'Init'],
+      ['PostCheck', 'Init']
+    ])
+    const blocking = [
+      item('NodeDiskSpace', 'node-a'),
+      item('AddonVersion'),
+      item('ApiDeprecated'),
+      item('PodSecurity', 'node-b')
+    ]
     const r = endReport(
-      result('timeout', 'Running', '45.00', { problem: 'HTTP 503 APIG.0308' }),
+      ended(onWorkflow(w, undefined, { at: t0 + 60_000, requestId: 'rid-pc' }), {
+        end: 'failed',
+        failure: { kind: 'step-failed', step: 'PreCheck', blocking }
+      }),
+      current
+    )
+    expect(r.message).toBe(
+      'Step PreCheck of the upgrade workflow wf-1 of cluster cluster-1 failed (v1.28 → v1.29); request ID of the last response: rid-pc. 4 item(s) block the upgrade: NodeDiskSpace on node node-a: NodeDiskSpace is wrong; AddonVersion: AddonVersion is wrong; ApiDeprecated: ApiDeprecated is wrong; and 1 more (all in the job summary). The upgrade did not start; the cluster is unchanged. Fix what blocks the upgrade (CCE console → cluster → Upgrade → pre-check), start the upgrade again, then re-run this job.'
+    )
+    expect(r.outputs).toMatchObject({
+      result: 'failed',
+      workflowId: 'wf-1',
+      workflowPhase: 'Pending',
+      failedStep: 'PreCheck',
+      phase: '',
+      taskId: '',
+      version: 'v1.28',
+      targetVersion: 'v1.29',
+      clusterPhase: ''
+    })
+    expect(r.summary).toContain('### Pre-check items that block the upgrade')
+    expect(r.summary).toContain(
+      '| PodSecurity | node-b | Exception | Fatal | PodSecurity is wrong |'
+    )
+    expect(r.summary).toContain(
+      '| NodeDiskSpace | node-a | Exception | Fatal | NodeDiskSpace is wrong |'
+    )
+    expect(r.summary).toContain('| PreCheck | Failed | — | — | pc-1 |')
+  })
+
+  it('a failed pre-check whose items could not be read says so', () => {
+    const w = workflow('Pending', [['PreCheck', 'Failed', 'pc-1']])
+    const last = onWorkflow(w, undefined, { precheck: { kind: 'unavailable', why: 'HTTP 500' } })
+    const r = endReport(
+      ended(last, { end: 'failed', failure: { kind: 'step-failed', step: 'PreCheck' } }),
+      current
+    )
+    expect(r.message).toContain('Its items could not be read: HTTP 500.')
+  })
+
+  it('a failed Cluster step reports the task’s progress; cancelled and broken clusters say what to do', () => {
+    const w = workflow('Pending', [
+      ['PreCheck', 'Success'],
+      ['Cluster', 'Failed', 'up-1']
+    ])
+    const cluster = endReport(
+      ended(onWorkflow(w, task('Failed', '40.00', { uid: 'up-1' })), {
+        end: 'failed',
+        failure: { kind: 'step-failed', step: 'Cluster' }
+      }),
+      current
+    )
+    expect(cluster.message).toMatch(
+      /^Step Cluster of the upgrade workflow wf-1 of cluster cluster-1 failed at 40.00% \(v1.28.3-r4 → v1.29.5-r0\)\. The cluster may be partly upgraded: do not deploy onto it\./
+    )
+    expect(cluster.outputs).toMatchObject({
+      failedStep: 'Cluster',
+      phase: 'Failed',
+      progress: '40.00',
+      taskId: 'up-1'
+    })
+
+    const cancelled = endReport(
+      ended(onWorkflow(workflow('Cancel', [['PreCheck', 'Success']])), {
+        end: 'failed',
+        failure: { kind: 'workflow-cancelled' }
+      }),
+      current
+    )
+    expect(cancelled.message).toMatch(
+      /^The upgrade workflow wf-1 of cluster cluster-1 was cancelled/
+    )
+    expect(cancelled.outputs).toMatchObject({ workflowPhase: 'Cancel', failedStep: '' })
+
+    const status = {
+      phase: 'RollbackFailed',
+      reason: 'RollbackError',
+      message: 'etcd restore failed'
+    }
+    const broken = endReport(
+      ended(taskSeen('Success', '100.00', 'RollbackFailed'), {
+        end: 'failed',
+        failure: { kind: 'cluster-broken', cluster: status }
+      }),
+      target
+    )
+    expect(broken.message).toContain(
+      'cluster cluster-1 is RollbackFailed (RollbackError: etcd restore failed)'
+    )
+    expect(broken.outputs).toMatchObject({ clusterPhase: 'RollbackFailed', phase: 'Success' })
+  })
+
+  it('timeout says how long, the last state and the last error; a bare-number timeout says it means seconds', () => {
+    const r = endReport(
+      ended(taskSeen('Running', '45.00'), { end: 'timeout', problem: 'HTTP 503 APIG.0308' }),
       target
     )
     expect(r.message).toMatch(
       /^Timed out after 1h waiting for the upgrade task task-9 of cluster cluster-1: last phase Running, progress 45.00%; last error: HTTP 503 APIG.0308/
     )
-    expect(endReport(result('timeout'), target).message).toContain('no poll succeeded')
+    expect(endReport(ended(undefined, { end: 'timeout' }), target).message).toContain(
+      'no poll succeeded'
+    )
+    const bare = endReport(ended(undefined, { end: 'timeout' }), {
+      ...target,
+      timeoutMs: 90_000,
+      timeoutBareNumber: true
+    })
+    expect(bare.message).toMatch(
+      /^Timed out after 1m30s \(timeout is a bare number, read as seconds\)/
+    )
+    const none = endReport(ended(obs({ kind: 'none' }), { end: 'timeout' }), {
+      ...current,
+      maxAgeMs: 7_200_000
+    })
+    expect(none.message).toMatch(
+      /waiting for the current upgrade of cluster cluster-1: no upgrade started in the last 2h/
+    )
   })
 
-  it('pause: fail tells a person to resume, succeed passes with a caveat', () => {
-    expect(endReport(result('paused', 'Pause', '30.00'), target).message).toMatch(
-      /paused at 30.00% .* on-pause is fail. A person must resume it .*operation\/upgrade\/continue/
+  it('pause: fail tells a person to resume in the console, succeed passes with a caveat', () => {
+    const paused = endReport(
+      ended(taskSeen('Pause', '30.00'), { end: 'paused', passed: false }),
+      target
     )
-    const ok = endReport(result('paused', 'Pause', '30.00', { passed: true }), target)
+    expect(paused.message).toMatch(
+      /paused at 30.00% .* on-pause is fail. A person must resume it in the CCE console/
+    )
+    expect(paused.message).not.toMatch(/continue/)
+    const ok = endReport(ended(taskSeen('Pause', '30.00'), { end: 'paused', passed: true }), target)
     expect(ok.passed).toBe(true)
     expect(ok.message).toMatch(/on-pause: succeed lets the pipeline go on/)
   })
 
   it('cancelled and error', () => {
-    expect(endReport(result('cancelled', 'Running', '12.50'), target).message).toMatch(
-      /^Cancelled after 10m10s while waiting .*last phase Running, progress 12.50%/
+    expect(
+      endReport(ended(taskSeen('Running', '12.50'), { end: 'cancelled' }), target).message
+    ).toMatch(/^Cancelled after 10m10s while waiting .*last phase Running, progress 12.50%/)
+    expect(
+      endReport(ended(undefined, { end: 'error', problem: 'CCE refused access' }), target).message
+    ).toBe('CCE refused access')
+    expect(endReport(ended(undefined, { end: 'error' }), target).message).toBe(
+      'Stopped waiting for the upgrade task task-9 of cluster cluster-1.'
     )
     expect(
-      endReport(result('error', undefined, '', { problem: 'CCE refused access' }), target).message
-    ).toBe('CCE refused access')
-    expect(endReport(result('error'), target).message).toBe(
-      'Stopped waiting for the upgrade task task-9 of cluster cluster-1.'
+      endReport(
+        ended(obs({ kind: 'none' }), { end: 'error', failure: { kind: 'no-upgrade' } }),
+        current
+      ).message
+    ).toMatch(
+      /^Cluster cluster-1 has no upgrade workflow and no upgrade task: start the upgrade first .* set max-age/
     )
   })
 
-  it('writes every output once a poll succeeded, and result/taskId always', () => {
-    expect(endReport(result('failed', 'Failed', '62.50'), target).outputs).toEqual({
+  it('writes every output in every end state, empty when not known', () => {
+    expect(
+      endReport(
+        ended(taskSeen('Failed', '62.50'), { end: 'failed', failure: { kind: 'task-failed' } }),
+        target
+      ).outputs
+    ).toEqual({
       result: 'failed',
       taskId: 'task-9',
       phase: 'Failed',
       progress: '62.50',
       version: 'v1.28.3-r4',
       targetVersion: 'v1.29.5-r0',
-      completionTime: '2026-11-24 20:14:00 +0800 CST'
+      completionTime: DONE,
+      workflowId: '',
+      workflowPhase: '',
+      failedStep: '',
+      clusterPhase: ''
     })
-    expect(endReport(result('timeout'), target).outputs).toEqual({
+    const empty = {
+      taskId: '',
+      phase: '',
+      progress: '',
+      version: '',
+      targetVersion: '',
+      completionTime: '',
+      workflowId: '',
+      workflowPhase: '',
+      failedStep: '',
+      clusterPhase: ''
+    }
+    expect(endReport(ended(undefined, { end: 'timeout' }), target).outputs).toEqual({
+      ...empty,
       result: 'timeout',
       taskId: 'task-9'
     })
-    expect(endReport(result('error'), { ...target, taskId: undefined }).outputs).toEqual({
-      result: 'error'
-    })
+    expect(
+      endReport(ended(undefined, { end: 'error' }), {
+        ...target,
+        target: { kind: 'workflow', workflowId: 'wf-9' }
+      }).outputs
+    ).toEqual({ ...empty, result: 'error', workflowId: 'wf-9' })
   })
 
-  it('summarises in a table with the timeline', () => {
-    const s = endReport(result('failed', 'Failed', '62.50'), target).summary
+  it('summarises in a table with warnings, the workflow’s steps and the timeline', () => {
+    const s = endReport(
+      ended(taskSeen('Failed', '62.50'), { end: 'failed', failure: { kind: 'task-failed' } }),
+      target,
+      ['The upgrade task task-9 ended 90d before this step: …']
+    ).summary
     expect(s).toContain('| Cluster | `cluster-1` |')
     expect(s).toContain('| Task | `task-9` |')
     expect(s).toContain('| Versions | v1.28.3-r4 → v1.29.5-r0 |')
     expect(s).toContain('| Result | ❌ Failed (step failed) |')
     expect(s).toContain('| Progress | 62.50% |')
+    expect(s).toContain('| Cluster phase | not read |')
     expect(s).toContain('| Waited | 10m10s |')
     expect(s).toContain('| Polls | 12 |')
     expect(s).toContain('| Last request ID | `rid-last` |')
-    expect(s).toContain('| Completed | 2026-11-24 20:14:00 +0800 CST |')
+    expect(s).toContain(`| Completed | ${DONE} |`)
+    expect(s).toContain('### Warnings\n\n- The upgrade task task-9 ended 90d before this step: …')
     expect(s).toContain('### Timeline')
-    expect(s).toContain('| 0s | Init | 0.00% |')
-    expect(s).toContain('| 10m10s | Failed | 62.50% |')
-    const empty = endReport(result('error', undefined, '', { problem: 'bad | input\nline' }), {
-      ...target,
-      taskId: undefined
-    }).summary
-    expect(empty).toContain('| Task | `unknown` |')
+    expect(s).toContain('| 0s | Init, progress 0.00% |')
+    expect(s).toContain('| 10m10s | Failed, progress 62.50% |')
+
+    const w = workflow('Success', [
+      [
+        'PreCheck',
+        'Success',
+        'pc-1',
+        '2026-11-24 20:00:00 +0800 CST',
+        '2026-11-24 20:01:00 +0800 CST'
+      ],
+      [
+        'Cluster',
+        'Success',
+        'up-1',
+        '2026-11-24 20:01:00 +0800 CST',
+        '2026-11-24 20:10:00 +0800 CST'
+      ]
+    ])
+    const ws = endReport(
+      ended(onWorkflow(w, task('Success', '100.00', { uid: 'up-1' }), { cluster: 'Available' }), {
+        end: 'success',
+        clusterChecked: true
+      }),
+      current
+    ).summary
+    expect(ws).toContain('### Upgrade workflow `wf-1`')
+    expect(ws).toContain(
+      '| PreCheck | Success | 2026-11-24 20:00:00 +0800 CST | 2026-11-24 20:01:00 +0800 CST | pc-1 |'
+    )
+    expect(ws).toContain('| Workflow phase | Success |')
+    expect(ws).toContain('| Cluster phase | Available |')
+
+    const empty = endReport(
+      ended(undefined, { end: 'error', problem: 'bad | input\nline' }),
+      current
+    ).summary
+    expect(empty).toContain('| Task | — |')
     expect(empty).toContain('> bad \\| input line')
     expect(empty).not.toContain('Timeline')
   })

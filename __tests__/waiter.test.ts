@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { DeadlineError, FatalApiError, Reply } from '../src/api.js'
+import { DeadlineError, FatalApiError } from '../src/api.js'
 import { CancelledError } from '../src/clock.js'
 import type { OnPause } from '../src/config.js'
+import { ClusterView, Observation, stateKey } from '../src/observation.js'
 import { UpgradeTask } from '../src/task.js'
-import { HEARTBEAT_MS, Observation, WaitHooks, decide, stopOf, waitForTask } from '../src/waiter.js'
+import { HEARTBEAT_MS, WaitHooks, passed, stopOf, waitForUpgrade } from '../src/waiter.js'
 import { FakeClock } from './support/fake-clock.js'
 
 function task(phase: string, progress = '0.00'): UpgradeTask {
@@ -18,192 +19,219 @@ function task(phase: string, progress = '0.00'): UpgradeTask {
   }
 }
 
-type Script = (UpgradeTask | Error)[]
-
-function recorder() {
-  const events: string[] = []
-  const hooks: WaitHooks = {
-    observed: (o: Observation, changed: boolean) =>
-      void events.push(`observed ${o.task.phase} ${o.task.progress}${changed ? ' changed' : ''}`),
-    idle: () => void events.push('idle'),
-    unknownPhase: phase => void events.push(`unknown ${phase}`),
-    pausedWaiting: () => void events.push('paused-waiting')
+/** A scripted observation: the task, and the cluster as the observer would have read it. */
+function seen(phase: string, progress = '0.00', cluster?: string): Omit<Observation, 'at'> {
+  const view: ClusterView = cluster
+    ? { kind: 'read', status: { phase: cluster, reason: '', message: '' }, rolledBack: false }
+    : { kind: 'unread' }
+  return {
+    upgrade: { kind: 'task', task: task(phase, progress) },
+    cluster: view,
+    precheck: { kind: 'unread' }
   }
-  return { events, hooks }
 }
+
+type Script = (Omit<Observation, 'at'> | Error)[]
+
+/** More observations than any of these tests needs: a loop that never sleeps fails here instead of spinning. */
+const RUNAWAY = 10_000
 
 async function wait(
   script: Script,
   o: {
     onPause?: OnPause
-    intervalMs?: number
+    intervalMs?: number | (() => number)
     timeoutMs?: number
     clock?: FakeClock
     signal?: AbortSignal
   } = {}
 ) {
   const clock = o.clock ?? new FakeClock()
-  const { events, hooks } = recorder()
+  const events: string[] = []
+  const hooks: WaitHooks = {
+    observed: (obs, verdict) => void events.push(`observed ${stateKey(obs)} ${verdict.kind}`),
+    idle: () => void events.push('idle')
+  }
   let polls = 0
   const pollTimes: number[] = []
-  const poll = async (): Promise<Reply<UpgradeTask>> => {
+  const observe = async (): Promise<Observation> => {
+    if (polls >= RUNAWAY) throw new Error(`runaway loop: ${polls} observations without an end`)
     pollTimes.push(clock.now())
     const step = script[Math.min(polls++, script.length - 1)]!
     if (step instanceof Error) throw step
-    return { value: step, requestId: `r${polls}` }
+    return { ...step, at: clock.now(), requestId: `r${polls}` }
   }
-  const result = await waitForTask({
-    poll,
+  const interval = o.intervalMs ?? 15_000
+  const startedAt = clock.now()
+  const result = await waitForUpgrade({
+    observe,
+    stateKey,
     clock,
-    intervalMs: o.intervalMs ?? 15_000,
-    deadline: clock.now() + (o.timeoutMs ?? 3_600_000),
-    onPause: o.onPause ?? 'wait',
+    intervalMs: typeof interval === 'number' ? () => interval : interval,
+    startedAt,
+    deadline: startedAt + (o.timeoutMs ?? 3_600_000),
+    policy: { onPause: o.onPause ?? 'wait', waitForNewUpgrade: false },
     signal: o.signal,
     hooks
   })
   return { result, events, clock, pollTimes }
 }
 
-describe('decide', () => {
-  it.each([
-    ['Success', 'wait', 'succeed'],
-    ['Failed', 'succeed', 'fail'],
-    ['Init', 'fail', 'wait'],
-    ['Queuing', 'fail', 'wait'],
-    ['Running', 'succeed', 'wait'],
-    ['Pause', 'wait', 'wait'],
-    ['Pause', 'fail', 'fail'],
-    ['Pause', 'succeed', 'succeed'],
-    ['RollingBack', 'succeed', 'wait'],
-    ['success', 'wait', 'wait'],
-    ['', 'wait', 'wait']
-  ] as const)('%s with on-pause %s → %s', (phase, onPause, expected) => {
-    expect(decide(phase, onPause)).toBe(expected)
-  })
-})
-
-describe('waitForTask', () => {
-  it('polls at once, then every interval, and passes on Success', async () => {
+describe('waitForUpgrade', () => {
+  it('polls at once, then every interval, and passes once the cluster is Available', async () => {
     const { result, pollTimes } = await wait([
-      task('Init'),
-      task('Queuing'),
-      task('Running', '50.00'),
-      task('Success', '100.00')
+      seen('Init'),
+      seen('Queuing'),
+      seen('Running', '50.00'),
+      seen('Success', '100.00', 'Upgrading'),
+      seen('Success', '100.00', 'Available')
     ])
-    expect(result).toMatchObject({ end: 'success', passed: true, polls: 4 })
-    expect(result.last?.requestId).toBe('r4')
+    expect(result).toMatchObject({ end: 'success', polls: 5, clusterChecked: true })
+    expect(passed(result)).toBe(true)
+    expect(result.last?.requestId).toBe('r5')
     expect(pollTimes[0]).toBe(result.startedAt)
     for (let i = 1; i < pollTimes.length; i++) {
       const gap = pollTimes[i]! - pollTimes[i - 1]!
       expect(gap).toBeLessThanOrEqual(15_000)
       expect(gap).toBeGreaterThanOrEqual(12_000)
     }
-    expect(result.timeline.map(o => o.task.phase)).toEqual([
-      'Init',
-      'Queuing',
-      'Running',
-      'Success'
+    expect(result.timeline.map(stateKey)).toEqual([
+      'task|t1|Init|unread',
+      'task|t1|Queuing|unread',
+      'task|t1|Running|unread',
+      'task|t1|Success|Upgrading',
+      'task|t1|Success|Available'
     ])
   })
 
+  it('asks for the interval before every sleep (it widens under throttling)', async () => {
+    const asked: number[] = []
+    const intervals = [10_000, 40_000, 20_000]
+    const { pollTimes } = await wait(
+      [seen('Running'), seen('Running'), seen('Running'), seen('Success', '100.00', 'Available')],
+      {
+        intervalMs: () => {
+          const next = intervals[asked.length] ?? 10_000
+          asked.push(next)
+          return next
+        }
+      }
+    )
+    expect(asked).toHaveLength(3)
+    const gaps = pollTimes.slice(1).map((t, i) => t - pollTimes[i]!)
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeLessThanOrEqual(intervals[i]!)
+      expect(gap).toBeGreaterThanOrEqual(intervals[i]! * 0.8)
+    })
+  })
+
   it('spreads polls with jitter: two gates started together do not stay in lock-step', async () => {
-    const a = await wait([task('Running'), task('Running'), task('Running'), task('Success')], {
-      clock: new FakeClock(0, 1)
-    })
-    const b = await wait([task('Running'), task('Running'), task('Running'), task('Success')], {
-      clock: new FakeClock(0, 2)
-    })
+    const script = [
+      seen('Running'),
+      seen('Running'),
+      seen('Running'),
+      seen('Success', '', 'Available')
+    ]
+    const a = await wait(script, { clock: new FakeClock(0, 1) })
+    const b = await wait(script, { clock: new FakeClock(0, 2) })
     expect(a.pollTimes.slice(1)).not.toEqual(b.pollTimes.slice(1))
   })
 
   it('fails on Failed and keeps the last observation', async () => {
-    const { result } = await wait([task('Running', '40.00'), task('Failed', '62.50')])
-    expect(result).toMatchObject({ end: 'failed', passed: false, polls: 2 })
-    expect(result.last?.task.progress).toBe('62.50')
+    const { result } = await wait([seen('Running', '40.00'), seen('Failed', '62.50')])
+    expect(result).toMatchObject({ end: 'failed', polls: 2, failure: { kind: 'task-failed' } })
+    expect(passed(result)).toBe(false)
+    expect(result.last?.upgrade).toMatchObject({ task: { progress: '62.50' } })
+  })
+
+  it('fails when the cluster is broken after the upgrade', async () => {
+    const { result } = await wait([seen('Success', '100.00', 'RollbackFailed')])
+    expect(result).toMatchObject({ end: 'failed', failure: { kind: 'cluster-broken' } })
   })
 
   it.each([
     ['wait', 'success', true],
     ['fail', 'paused', false],
     ['succeed', 'paused', true]
-  ] as const)('on-pause %s ends a Pause as %s', async (onPause, end, passed) => {
-    const { result, events } = await wait(
+  ] as const)('on-pause %s ends a Pause as %s', async (onPause, end, pass) => {
+    const { result } = await wait(
       [
-        task('Running', '30.00'),
-        task('Pause', '30.00'),
-        task('Pause', '30.00'),
-        task('Success', '100.00')
+        seen('Running', '30.00'),
+        seen('Pause', '30.00'),
+        seen('Pause', '30.00'),
+        seen('Success', '100.00', 'Available')
       ],
       { onPause }
     )
     expect(result.end).toBe(end)
-    expect(result.passed).toBe(passed)
-    expect(events.filter(e => e === 'paused-waiting')).toHaveLength(onPause === 'wait' ? 1 : 0)
+    expect(passed(result)).toBe(pass)
+    expect(result.polls).toBe(onPause === 'wait' ? 4 : 2)
   })
 
-  it('warns once per episode of Pause while waiting', async () => {
+  it('ends as error when there is no upgrade to wait on (without max-age)', async () => {
+    const { result } = await wait([
+      { upgrade: { kind: 'none' }, cluster: { kind: 'unread' }, precheck: { kind: 'unread' } }
+    ])
+    expect(result).toMatchObject({ end: 'error', failure: { kind: 'no-upgrade' }, polls: 1 })
+  })
+
+  it('reports every observation with its verdict', async () => {
     const { events } = await wait([
-      task('Pause'),
-      task('Pause'),
-      task('Running'),
-      task('Pause'),
-      task('Success')
+      seen('Running', '10.00'),
+      seen('Success', '100.00', 'Upgrading'),
+      seen('Success', '100.00', 'Available')
     ])
-    expect(events.filter(e => e === 'paused-waiting')).toHaveLength(2)
-  })
-
-  it('keeps waiting through an unknown phase and warns once', async () => {
-    const { result, events } = await wait([
-      task('RollingBack'),
-      task('RollingBack'),
-      task('Success', '100.00')
-    ])
-    expect(result.end).toBe('success')
-    expect(events.filter(e => e.startsWith('unknown'))).toEqual(['unknown RollingBack'])
-  })
-
-  it('marks changed observations: phase or progress', async () => {
-    const { events } = await wait([
-      task('Running', '10.00'),
-      task('Running', '10.00'),
-      task('Running', '20.00'),
-      task('Success', '100.00')
-    ])
-    expect(events.filter(e => e.startsWith('observed'))).toEqual([
-      'observed Running 10.00 changed',
-      'observed Running 10.00',
-      'observed Running 20.00 changed',
-      'observed Success 100.00 changed'
+    expect(events).toEqual([
+      'observed task|t1|Running|unread wait',
+      'observed task|t1|Success|Upgrading wait',
+      'observed task|t1|Success|Available pass'
     ])
   })
 
   it('times out at the deadline without a poll after it', async () => {
-    const { result, pollTimes, clock } = await wait([task('Running', '45.00')], {
+    const { result, pollTimes, clock } = await wait([seen('Running', '45.00')], {
       timeoutMs: 60_000,
       intervalMs: 15_000
     })
     expect(result.end).toBe('timeout')
-    expect(result.passed).toBe(false)
+    expect(passed(result)).toBe(false)
     expect(clock.now() - result.startedAt).toBe(60_000)
     expect(Math.max(...pollTimes)).toBeLessThan(result.startedAt + 60_000)
-    expect(result.last?.task.progress).toBe('45.00')
+    expect(result.last?.upgrade).toMatchObject({ task: { progress: '45.00' } })
+  })
+
+  it('counts the wait from the run’s start, not from its own', async () => {
+    const clock = new FakeClock()
+    const runStart = clock.now() - 7_000
+    const result = await waitForUpgrade({
+      observe: async () => ({ ...seen('Success', '', 'Available'), at: clock.now() }),
+      stateKey,
+      clock,
+      intervalMs: () => 15_000,
+      startedAt: runStart,
+      deadline: runStart + 60_000,
+      policy: { onPause: 'wait', waitForNewUpgrade: false },
+      hooks: { observed: () => undefined, idle: () => undefined }
+    })
+    expect(result.startedAt).toBe(runStart)
+    expect(result.endedAt - result.startedAt).toBe(7_000)
   })
 
   it('gives a heartbeat (idle) at least every minute during a long interval', async () => {
-    const { events, clock } = await wait([task('Running'), task('Success')], {
+    const { events, clock } = await wait([seen('Running'), seen('Success', '', 'Available')], {
       intervalMs: 5 * 60_000
     })
     expect(events.filter(e => e === 'idle').length).toBeGreaterThanOrEqual(3)
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(HEARTBEAT_MS)
   })
 
-  it('maps errors from the poll to end states', async () => {
+  it('maps errors from the observation to end states', async () => {
     expect((await wait([new DeadlineError('HTTP 503')])).result).toMatchObject({
       end: 'timeout',
       problem: 'HTTP 503',
       polls: 0
     })
-    expect((await wait([task('Running'), new FatalApiError('gone', 404)])).result).toMatchObject({
+    expect((await wait([seen('Running'), new FatalApiError('gone', 404)])).result).toMatchObject({
       end: 'error',
       problem: 'gone',
       polls: 1
@@ -212,12 +240,32 @@ describe('waitForTask', () => {
     await expect(wait([new TypeError('bug')])).rejects.toThrow(TypeError)
   })
 
-  it('ends as cancelled when aborted while sleeping', async () => {
+  it('ends as cancelled when aborted while sleeping, without another poll', async () => {
     const controller = new AbortController()
     const clock = new FakeClock()
     clock.onSleep = () => controller.abort()
-    const { result } = await wait([task('Running', '10.00')], { clock, signal: controller.signal })
-    expect(result).toMatchObject({ end: 'cancelled', passed: false, polls: 1 })
+    const { result, pollTimes } = await wait([seen('Running', '10.00')], {
+      clock,
+      signal: controller.signal
+    })
+    expect(result).toMatchObject({ end: 'cancelled', polls: 1 })
+    expect(pollTimes).toHaveLength(1)
+  })
+
+  it('ends as cancelled when aborted during a heartbeat-split sleep of a long interval', async () => {
+    const controller = new AbortController()
+    const clock = new FakeClock()
+    let sleeps = 0
+    clock.onSleep = () => {
+      if (++sleeps === 2) controller.abort()
+    }
+    const { result } = await wait([seen('Running')], {
+      clock,
+      signal: controller.signal,
+      intervalMs: 10 * 60_000
+    })
+    expect(result).toMatchObject({ end: 'cancelled', polls: 1 })
+    expect(sleeps).toBe(2)
   })
 
   it('stopOf rethrows unknown errors', () => {

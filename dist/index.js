@@ -31944,13 +31944,18 @@ class Api {
             stop.abort();
         }
     }
+    /** The poll interval to use now (the configured one; see pacing after throttling). */
+    pollIntervalMs() {
+        return this.o.intervalMs;
+    }
     async call(call) {
         const { clock, log, signal } = this.o;
         let lastProblem;
+        const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity);
         for (let attempt = 1;; attempt++) {
             if (signal?.aborted)
                 throw new CancelledError();
-            const remaining = this.o.deadline - clock.now();
+            const remaining = deadline - clock.now();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
             const outcome = await this.attempt(call, remaining);
@@ -31959,7 +31964,7 @@ class Api {
             lastProblem = outcome.problem;
             const backoff = backoffDelay(attempt, this.o.intervalMs, clock.random(), outcome.status === 429);
             const delay = Math.max(backoff, outcome.retryAfterMs ?? 0);
-            const left = this.o.deadline - clock.now();
+            const left = deadline - clock.now();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
             log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
@@ -32032,6 +32037,658 @@ function configProblem(url, e) {
         default:
             return `${url.host}: ${e.message}`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+/** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
+function obj(v) {
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+function isObj(v) {
+    return Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+}
+/** A string field; a number is shown with two decimals (progress is sometimes a number). */
+function str(v) {
+    return typeof v === 'string' ? v : typeof v === 'number' ? v.toFixed(2) : '';
+}
+/** A list field; one object where a list was expected is read as a list of one (SDKs disagree). */
+function listOf(v) {
+    if (Array.isArray(v))
+        return v;
+    return isObj(v) ? [v] : [];
+}
+
+;// CONCATENATED MODULE: ./src/cluster.ts
+/** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
+
+function decodeCluster(json) {
+    const status = obj(obj(json)['status']);
+    const phase = str(status['phase']);
+    if (!phase)
+        return undefined;
+    return { phase, reason: str(status['reason']), message: str(status['message']) };
+}
+const SETTLING = ['Upgrading', 'RollingBack'];
+/** Deploying onto these cannot be right; Deleting is added to the documented abnormal phases for the same reason. */
+const BROKEN = ['RollbackFailed', 'Unavailable', 'Error', 'Deleting'];
+/** Documented phases that are neither: the cluster is busy with something else (or asleep); the gate keeps waiting. */
+const OTHER_KNOWN_PHASES = [
+    'Creating',
+    'ScalingUp',
+    'ScalingDown',
+    'Resizing',
+    'Hibernating',
+    'Hibernation',
+    'Awaking',
+    'Empty'
+];
+function healthOf(phase) {
+    if (phase === 'Available')
+        return 'ready';
+    if (SETTLING.includes(phase))
+        return 'settling';
+    if (BROKEN.includes(phase))
+        return 'broken';
+    return 'other';
+}
+
+;// CONCATENATED MODULE: ./src/endpoints.ts
+/** Default service endpoints per region (see cce-api.md §2) and the rules an endpoint override must follow. */
+const KNOWN_REGIONS = new Set([
+    'cn-north-1',
+    'cn-north-2',
+    'cn-north-4',
+    'cn-north-9',
+    'cn-north-11',
+    'cn-north-12',
+    'cn-south-1',
+    'cn-south-2',
+    'cn-south-4',
+    'cn-east-2',
+    'cn-east-3',
+    'cn-east-4',
+    'cn-east-5',
+    'cn-southwest-2',
+    'ap-southeast-1',
+    'ap-southeast-2',
+    'ap-southeast-3',
+    'ap-southeast-4',
+    'ap-southeast-5',
+    'af-south-1',
+    'af-north-1',
+    'sa-brazil-1',
+    'la-south-2',
+    'la-north-2',
+    'na-mexico-1',
+    'ru-northwest-2',
+    'ru-moscow-1',
+    'tr-west-1',
+    'ae-ad-1',
+    'me-east-1',
+    'my-kualalumpur-1',
+    'eu-west-0',
+    'eu-west-101'
+]);
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
+const EU_SOVEREIGN = new Set(['eu-west-101']);
+function domainFor(region) {
+    return EU_SOVEREIGN.has(region) ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
+}
+function defaultCceEndpoint(region) {
+    return new URL(`https://cce.${region}.${domainFor(region)}`);
+}
+function defaultIamEndpoint(region) {
+    return new URL(region ? `https://iam.${region}.${domainFor(region)}` : 'https://iam.myhuaweicloud.com');
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+    return m !== null && m.slice(1).every(part => Number(part) <= 255);
+}
+/** Parses an endpoint override; returns an error text naming what is accepted, or the URL. */
+function parseEndpoint(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return 'is not a URL';
+    }
+    if (url.username || url.password)
+        return 'must not contain credentials';
+    if (url.search || url.hash)
+        return 'must not have a query or fragment';
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return url;
+    if (url.protocol === 'http:')
+        return 'must use https:// (plain http:// is accepted only for a loopback host)';
+    return 'must use https://';
+}
+/** Joins a base URL (which may carry a path prefix, e.g. behind a proxy) with an API path. */
+function joinUrl(base, path, query) {
+    const url = new URL(base.href.replace(/\/+$/, '') + path);
+    // encodeURIComponent, not URLSearchParams: a space must travel as %20, the form the signature covers
+    const pairs = Object.entries(query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+    if (pairs.length)
+        url.search = pairs.join('&');
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/precheck.ts
+/** The pre-check task (ShowPreCheck, cce-api.md §10): read when a workflow's PreCheck step failed. */
+
+function itemsOf(v, scope, node) {
+    return listOf(obj(v)['itemsStatus']).map(i => {
+        const item = obj(i);
+        return {
+            name: str(item['name']),
+            kind: str(item['kind']),
+            level: str(item['level']),
+            message: str(item['message']),
+            phase: str(item['phase']),
+            scope,
+            ...(node ? { node } : {})
+        };
+    });
+}
+function decodePreCheck(json) {
+    const root = obj(json);
+    const status = obj(root['status']);
+    const phase = str(status['phase']);
+    if (!phase)
+        return undefined;
+    const nodes = listOf(obj(status['nodeCheckStatus'])['nodeStageStatus']).flatMap(n => {
+        const info = obj(obj(n)['nodeInfo']);
+        return itemsOf(n, 'node', str(info['name']) || str(info['uid']) || undefined);
+    });
+    return {
+        uid: str(obj(root['metadata'])['uid']),
+        phase,
+        message: str(status['message']),
+        items: [
+            ...itemsOf(status['clusterCheckStatus'], 'cluster'),
+            ...itemsOf(status['addonCheckStatus'], 'addon'),
+            ...nodes
+        ]
+    };
+}
+/**
+ * The items that block the upgrade: kind Exception (must be fixed) or level Fatal; Risk items may be skipped.
+ * An item whose own phase says it passed blocks nothing, whatever its kind.
+ */
+function blockingItems(p) {
+    return p.items.filter(i => (i.kind === 'Exception' || i.level === 'Fatal') && i.phase !== 'Success');
+}
+function describeItem(i) {
+    const where = i.node ? ` on node ${i.node}` : '';
+    return `${i.name || '(unnamed check)'}${where}: ${i.message || 'no message'}`;
+}
+
+;// CONCATENATED MODULE: ./src/task.ts
+/** The upgrade task as the API reports it (cce-api.md §1). */
+
+const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
+/** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
+function decodeTask(json) {
+    const root = obj(json);
+    const metadata = obj(root['metadata']);
+    const spec = obj(root['spec']);
+    const status = obj(root['status']);
+    const phase = str(status['phase']);
+    if (!phase)
+        return undefined;
+    return {
+        uid: str(metadata['uid']),
+        version: str(spec['version']),
+        targetVersion: str(spec['targetVersion']),
+        phase,
+        progress: str(status['progress']),
+        creationTimestamp: str(metadata['creationTimestamp']),
+        completionTime: str(status['completionTime'])
+    };
+}
+/** The list answer; a list with an item that is not a task is "not the expected JSON". */
+function decodeTaskList(json) {
+    if (!isObj(json))
+        return undefined;
+    const items = json['items'] ?? [];
+    if (!Array.isArray(items))
+        return undefined;
+    const tasks = items.map(decodeTask);
+    return tasks.every((t) => t !== undefined) ? tasks : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/workflow.ts
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
+
+const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
+const ACTIVE_WORKFLOW_PHASES = ['Init', 'Running'];
+/** The order the steps run in, for showing steps the API lists in another order. */
+const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback'];
+function isActive(w) {
+    return ACTIVE_WORKFLOW_PHASES.includes(w.phase);
+}
+/** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
+function decodeWorkflow(json) {
+    const root = obj(json);
+    const metadata = obj(root['metadata']);
+    const spec = obj(root['spec']);
+    const status = obj(root['status']);
+    const uid = str(metadata['uid']);
+    const phase = str(status['phase']);
+    if (!uid || !phase)
+        return undefined;
+    const steps = listOf(status['pointStatuses'])
+        .map(p => {
+        const s = obj(p);
+        return {
+            type: str(s['taskType']),
+            taskId: str(s['taskID']),
+            status: str(s['status']),
+            startedAt: str(s['startTimeStamp']),
+            endedAt: str(s['endTimeStamp'])
+        };
+    })
+        .filter(s => s.type);
+    const rank = (t) => {
+        const i = STEP_ORDER.indexOf(t);
+        return i < 0 ? STEP_ORDER.length : i;
+    };
+    steps.sort((a, b) => rank(a.type) - rank(b.type));
+    return {
+        uid,
+        creationTimestamp: str(metadata['creationTimestamp']),
+        updateTimestamp: str(metadata['updateTimestamp']),
+        clusterVersion: str(spec['clusterVersion']),
+        targetVersion: str(spec['targetVersion']),
+        phase,
+        steps
+    };
+}
+/**
+ * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
+ * is not a workflow makes the answer "not the expected JSON".
+ */
+function decodeWorkflowList(json) {
+    if (!isObj(json))
+        return undefined;
+    const raw = json['items'];
+    if (raw !== undefined && raw !== null && typeof raw !== 'object')
+        return undefined;
+    const workflows = listOf(raw).map(decodeWorkflow);
+    return workflows.every((w) => w !== undefined) ? workflows : undefined;
+}
+function stepOf(w, type) {
+    return w.steps.find(s => s.type === type);
+}
+
+;// CONCATENATED MODULE: ./src/cce.ts
+
+
+
+
+
+
+
+const ACCESS_HINT = 'Check that the credentials are valid for this account, that the runner clock is right (signatures more than 15 minutes off are refused), that the identity may read CCE clusters in this project (e.g. the CCE ReadOnlyAccess policy), and that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.';
+/** The CCE calls the gate makes, for one cluster; `/api/v3/…` or, for Autopilot clusters, `/autopilot/v3/…`. */
+class CceClient {
+    api;
+    t;
+    auth;
+    constructor(api, t, auth) {
+        this.api = api;
+        this.t = t;
+        this.auth = auth;
+    }
+    url(path = '') {
+        const prefix = this.t.clusterType === 'autopilot' ? '/autopilot/v3' : '/api/v3';
+        return joinUrl(this.t.endpoint, `${prefix}/projects/${this.t.projectId}/clusters/${this.t.clusterId}${path}`);
+    }
+    get cluster() {
+        return `${this.t.clusterType === 'autopilot' ? 'Autopilot cluster' : 'cluster'} ${this.t.clusterId}`;
+    }
+    get(path, what) {
+        return {
+            method: 'GET',
+            url: this.url(path),
+            auth: this.auth,
+            explain: (status, d) => this.explain(status, d, what)
+        };
+    }
+    async getTask(taskId) {
+        try {
+            return await this.api.call({
+                ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
+                decode: decodeTask
+            });
+        }
+        catch (e) {
+            if (e instanceof FatalApiError && e.status === 404)
+                throw await this.explainMissingTask(taskId, e);
+            throw e;
+        }
+    }
+    /** A workflow step's upgrade task, for its progress: a 404 only means there is no detail (yet). */
+    async findTask(taskId) {
+        try {
+            return await this.api.call({
+                ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
+                decode: decodeTask
+            });
+        }
+        catch (e) {
+            if (e instanceof FatalApiError && e.status === 404)
+                return undefined;
+            throw e;
+        }
+    }
+    async listTasks() {
+        return this.api.call({
+            ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
+            decode: decodeTaskList
+        });
+    }
+    async listWorkflows() {
+        return this.api.call({
+            ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
+            decode: decodeWorkflowList
+        });
+    }
+    async getWorkflow(workflowId) {
+        const what = `upgrade workflow ${workflowId} of ${this.cluster}`;
+        return this.api.call({
+            ...this.get(`/operation/upgradeworkflows/${workflowId}`, what),
+            explain: (status, d) => status === 404
+                ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
+                : this.explain(status, d, what),
+            decode: decodeWorkflow
+        });
+    }
+    /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
+    async getCluster() {
+        try {
+            return await this.api.call({
+                ...this.get('', this.cluster),
+                decode: json => {
+                    const status = decodeCluster(json);
+                    return status && { kind: 'read', status };
+                }
+            });
+        }
+        catch (e) {
+            if (e instanceof FatalApiError && e.status === 403)
+                return { value: { kind: 'forbidden', message: describeDetails(e.details) } };
+            throw e;
+        }
+    }
+    /** ShowPreCheck, bounded by `deadline`: the pre-check's items explain a failure, they never hold it up. */
+    async getPreCheck(taskId, deadline) {
+        return this.api.call({
+            ...this.get(`/operation/precheck/tasks/${taskId}`, `pre-check task ${taskId} of ${this.cluster}`),
+            decode: decodePreCheck,
+            deadline
+        });
+    }
+    /** A 404 does not say whether the cluster or the task is missing: the task list does. */
+    async explainMissingTask(taskId, original) {
+        let known;
+        try {
+            known = (await this.listTasks()).value;
+        }
+        catch (e) {
+            return e instanceof FatalApiError && e.status === 404 ? e : original;
+        }
+        const ids = known
+            .map(t => `${t.uid} (${t.version} → ${t.targetVersion}, ${t.phase})`)
+            .slice(0, 5);
+        const list = ids.length
+            ? `; its upgrade tasks: ${ids.join(', ')}`
+            : '; the cluster has no upgrade task';
+        return new FatalApiError(`Upgrade task ${taskId} was not found on ${this.cluster}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the cluster's current upgrade.`, 404, original.details);
+    }
+    autopilotHint() {
+        return this.t.clusterType === 'cce'
+            ? ' (an Autopilot cluster needs cluster-type: autopilot)'
+            : ' (cluster-type is autopilot: for a CCE standard or Turbo cluster leave it at cce)';
+    }
+    explain(status, d, what) {
+        const detail = describeDetails(d);
+        if (status === 401 || status === 403) {
+            return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT}`;
+        }
+        if (status === 404)
+            return `CCE did not find ${what} (HTTP 404 ${detail}). Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`;
+        return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+/** The typed configuration the rest of the action works from; produced only by inputs.ts. */
+/** A problem with the inputs: reported as one `::error::` line, before any request. */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const MIN_INTERVAL_MS = 1000;
+const ON_PAUSE = ['wait', 'fail', 'succeed'];
+const CLUSTER_TYPES = ['cce', 'autopilot'];
+/** Environment credential sets, in order of precedence (cce-api.md §8). */
+const ENV_KEY_SETS = [
+    { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
+    { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },
+    { ak: 'CLOUD_SDK_AK', sk: 'CLOUD_SDK_SK' }
+];
+const SECRET_ENV = ENV_KEY_SETS.flatMap(s => ('token' in s ? [s.sk, s.token] : [s.sk]));
+const REGION_ENV = ['HUAWEI_CLOUD_REGION'];
+const PROJECT_ENV = ['HUAWEI_CLOUD_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'];
+/**
+ * Reads and validates every input into a Config. Secrets are masked before anything else is looked at,
+ * so that no later error message or debug line can print one in the clear.
+ */
+function readConfig(getInput, env, secrets) {
+    const input = (name) => getInput(name).trim();
+    const fromEnv = (name) => (env[name] ?? '').trim();
+    for (const name of ['secret-access-key', 'security-token', 'auth-token'])
+        secrets.add(input(name));
+    for (const name of SECRET_ENV)
+        secrets.add(fromEnv(name));
+    const clusterId = requireId('input cluster-id', input('cluster-id'));
+    const target = targetFrom(optionalId('input task-id', input('task-id')), optionalId('input workflow-id', input('workflow-id')));
+    const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES);
+    const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv);
+    if (regionText && !REGION_PATTERN.test(regionText)) {
+        throw new InputError(`${capitalized(regionSource)} is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`);
+    }
+    const region = regionText || undefined;
+    const [projectText, projectSource] = firstOf(input('project-id'), 'project-id', PROJECT_ENV, fromEnv);
+    const projectId = optionalId(projectSource, projectText);
+    const cceEndpoint = endpointFrom('endpoint', input('endpoint')) ?? (region && defaultCceEndpoint(region));
+    if (!cceEndpoint) {
+        throw new InputError('Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1');
+    }
+    const iamEndpoint = endpointFrom('iam-endpoint', input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT')) ?? defaultIamEndpoint(region);
+    const timeoutText = input('timeout') || '60m';
+    const timeoutMs = durationFrom('timeout', timeoutText, 1);
+    const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS);
+    const maxAgeText = input('max-age');
+    const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined;
+    const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE);
+    const credential = credentialFrom(input, fromEnv);
+    let project;
+    if (projectId)
+        project = { kind: 'given', id: projectId, source: projectSource };
+    else if (region)
+        project = { kind: 'by-region', region };
+    else {
+        throw new InputError('Input project-id is empty and there is no region to look it up by: set project-id, or region (the project named after the region is used)');
+    }
+    return {
+        clusterId,
+        clusterType,
+        target,
+        region,
+        regionSource: region ? regionSource : undefined,
+        project,
+        cceEndpoint,
+        iamEndpoint,
+        timeoutMs,
+        timeoutBareNumber: BARE_NUMBER.test(timeoutText),
+        intervalMs,
+        maxAgeMs,
+        onPause,
+        credential
+    };
+}
+const BARE_NUMBER = /^\d+(\.\d+)?$/;
+function targetFrom(taskId, workflowId) {
+    if (taskId && workflowId) {
+        throw new InputError("Inputs task-id and workflow-id are both set: give at most one (task-id waits on one upgrade task, workflow-id on one upgrade workflow; neither waits on the cluster's current upgrade)");
+    }
+    if (taskId)
+        return { kind: 'task', taskId };
+    if (workflowId)
+        return { kind: 'workflow', workflowId };
+    return { kind: 'current' };
+}
+/** The input's value, else the first environment variable set; with where it came from, for messages. */
+function firstOf(value, inputName, envNames, fromEnv) {
+    if (value)
+        return [value, `input ${inputName}`];
+    for (const name of envNames)
+        if (fromEnv(name))
+            return [fromEnv(name), `environment variable ${name}`];
+    return ['', `input ${inputName}`];
+}
+function capitalized(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function requireId(source, value) {
+    if (!value)
+        throw new InputError(`${capitalized(source)} is required: the ID as shown in the CCE console`);
+    return checkId(source, value);
+}
+function optionalId(source, value) {
+    return value ? checkId(source, value) : undefined;
+}
+function checkId(source, value) {
+    if (!ID_PATTERN.test(value)) {
+        throw new InputError(`${capitalized(source)} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`);
+    }
+    return value;
+}
+function endpointFrom(name, value) {
+    if (!value)
+        return undefined;
+    const parsed = parseEndpoint(value);
+    if (typeof parsed === 'string') {
+        throw new InputError(`Input ${name} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`);
+    }
+    return parsed;
+}
+function durationFrom(name, value, minimumMs) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        throw new InputError(`Input ${name} is "${value}": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)`);
+    }
+    if (ms < minimumMs) {
+        throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`);
+    }
+    return ms;
+}
+function choiceFrom(name, value, accepted) {
+    const v = accepted.find(a => a === value.toLowerCase());
+    if (v === undefined) {
+        const list = accepted.length === 2
+            ? accepted.join(' or ')
+            : `${accepted.slice(0, -1).join(', ')} and ${accepted.at(-1)}`;
+        throw new InputError(`Input ${name} is "${value}": accepted values are ${list}`);
+    }
+    return v;
+}
+/**
+ * Precedence: the explicit inputs (auth-token, access-key-id/secret-access-key, identity-provider), of which at
+ * most one may be given; then the environment variable sets in ENV_KEY_SETS order.
+ */
+function credentialFrom(input, fromEnv) {
+    const explicit = [];
+    const named = [];
+    const token = input('auth-token');
+    if (token) {
+        explicit.push({ kind: 'token', token, source: 'input auth-token' });
+        named.push('auth-token');
+    }
+    const ak = input('access-key-id');
+    const sk = input('secret-access-key');
+    const securityToken = input('security-token');
+    if (ak || sk) {
+        if (!ak)
+            throw new InputError('Input secret-access-key is set but access-key-id is empty: give both, or neither');
+        if (!sk)
+            throw new InputError('Input access-key-id is set but secret-access-key is empty: give both, or neither');
+        explicit.push({
+            kind: 'aksk',
+            accessKeyId: ak,
+            secretAccessKey: sk,
+            securityToken: securityToken || undefined,
+            source: securityToken
+                ? 'inputs access-key-id/secret-access-key/security-token'
+                : 'inputs access-key-id/secret-access-key'
+        });
+        named.push('access-key-id/secret-access-key');
+    }
+    else if (securityToken) {
+        throw new InputError('Input security-token is set without access-key-id and secret-access-key: it is only used with temporary AK/SK');
+    }
+    const idp = input('identity-provider');
+    const audience = input('audience');
+    if (idp) {
+        checkId('input identity-provider', idp);
+        explicit.push({
+            kind: 'oidc',
+            identityProvider: idp,
+            audience: audience || undefined,
+            source: 'input identity-provider (GitHub OIDC)'
+        });
+        named.push('identity-provider');
+    }
+    else if (audience) {
+        throw new InputError('Input audience is set without identity-provider: it is only used for OIDC login');
+    }
+    if (explicit.length > 1) {
+        throw new InputError(`Inputs ${named.join(' and ')} are both set: give exactly one credential method (auth-token, access-key-id/secret-access-key, or identity-provider)`);
+    }
+    if (explicit[0])
+        return explicit[0];
+    for (const set of ENV_KEY_SETS) {
+        const envAk = fromEnv(set.ak);
+        const envSk = fromEnv(set.sk);
+        if (!envAk && !envSk)
+            continue;
+        if (!envAk || !envSk) {
+            const [present, missing] = envAk ? [set.ak, set.sk] : [set.sk, set.ak];
+            throw new InputError(`Environment variable ${present} is set but ${missing} is empty: set both, or neither`);
+        }
+        const tokenName = 'token' in set ? set.token : undefined;
+        const envToken = tokenName ? fromEnv(tokenName) : '';
+        return {
+            kind: 'aksk',
+            accessKeyId: envAk,
+            secretAccessKey: envSk,
+            securityToken: envToken || undefined,
+            source: `environment ${set.ak}/${set.sk}${envToken ? `/${tokenName}` : ''}`
+        };
+    }
+    throw new InputError('No credentials: set identity-provider (GitHub OIDC, no stored key), access-key-id and secret-access-key, or auth-token — or the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -32136,263 +32793,6 @@ function tokenAuthorizer(token) {
 /** For the OIDC token exchange: the ID token travels in the body. */
 const noAuth = { headersFor: () => ({}) };
 
-;// CONCATENATED MODULE: ./src/endpoints.ts
-/** Default service endpoints per region (see cce-api.md §2) and the rules an endpoint override must follow. */
-const KNOWN_REGIONS = new Set([
-    'cn-north-1',
-    'cn-north-2',
-    'cn-north-4',
-    'cn-north-9',
-    'cn-north-11',
-    'cn-north-12',
-    'cn-south-1',
-    'cn-south-2',
-    'cn-south-4',
-    'cn-east-2',
-    'cn-east-3',
-    'cn-east-4',
-    'cn-east-5',
-    'cn-southwest-2',
-    'ap-southeast-1',
-    'ap-southeast-2',
-    'ap-southeast-3',
-    'ap-southeast-4',
-    'ap-southeast-5',
-    'af-south-1',
-    'af-north-1',
-    'sa-brazil-1',
-    'la-south-2',
-    'la-north-2',
-    'na-mexico-1',
-    'ru-northwest-2',
-    'ru-moscow-1',
-    'tr-west-1',
-    'ae-ad-1',
-    'me-east-1',
-    'my-kualalumpur-1',
-    'eu-west-0',
-    'eu-west-101'
-]);
-const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
-const EU_SOVEREIGN = new Set(['eu-west-101']);
-function domainFor(region) {
-    return EU_SOVEREIGN.has(region) ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
-}
-function defaultCceEndpoint(region) {
-    return new URL(`https://cce.${region}.${domainFor(region)}`);
-}
-function defaultIamEndpoint(region) {
-    return new URL(region ? `https://iam.${region}.${domainFor(region)}` : 'https://iam.myhuaweicloud.com');
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-    return m !== null && m.slice(1).every(part => Number(part) <= 255);
-}
-/** Parses an endpoint override; returns an error text naming what is accepted, or the URL. */
-function parseEndpoint(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return 'is not a URL';
-    }
-    if (url.username || url.password)
-        return 'must not contain credentials';
-    if (url.search || url.hash)
-        return 'must not have a query or fragment';
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-        return url;
-    if (url.protocol === 'http:')
-        return 'must use https:// (plain http:// is accepted only for a loopback host)';
-    return 'must use https://';
-}
-/** Joins a base URL (which may carry a path prefix, e.g. behind a proxy) with an API path. */
-function joinUrl(base, path, query) {
-    const url = new URL(base.href.replace(/\/+$/, '') + path);
-    // encodeURIComponent, not URLSearchParams: a space must travel as %20, the form the signature covers
-    const pairs = Object.entries(query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
-    if (pairs.length)
-        url.search = pairs.join('&');
-    return url;
-}
-
-;// CONCATENATED MODULE: ./src/task.ts
-/** The upgrade task as the API reports it (cce-api.md §1), and how each phase ends the wait. */
-const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
-function str(v) {
-    return typeof v === 'string' ? v : typeof v === 'number' ? v.toFixed(2) : '';
-}
-function obj(v) {
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
-}
-/** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
-function decodeTask(json) {
-    const root = obj(json);
-    const metadata = obj(root['metadata']);
-    const spec = obj(root['spec']);
-    const status = obj(root['status']);
-    const phase = str(status['phase']);
-    if (!phase)
-        return undefined;
-    return {
-        uid: str(metadata['uid']),
-        version: str(spec['version']),
-        targetVersion: str(spec['targetVersion']),
-        phase,
-        progress: str(status['progress']),
-        creationTimestamp: str(metadata['creationTimestamp']),
-        completionTime: str(status['completionTime'])
-    };
-}
-/** The list answer; a list with an item that is not a task is "not the expected JSON". */
-function decodeTaskList(json) {
-    if (!json || typeof json !== 'object')
-        return undefined;
-    const items = obj(json)['items'] ?? [];
-    if (!Array.isArray(items))
-        return undefined;
-    const tasks = items.map(decodeTask);
-    return tasks.every((t) => t !== undefined) ? tasks : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/cce.ts
-
-
-
-
-const ACCESS_HINT = 'Check that the credentials are valid for this account, that the runner clock is right (signatures more than 15 minutes off are refused), that the identity may read CCE clusters in this project (e.g. the CCE ReadOnlyAccess policy), and that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.';
-/** The two CCE calls the gate makes (ShowUpgradeClusterTask, ListUpgradeClusterTasks). */
-class CceClient {
-    api;
-    endpoint;
-    projectId;
-    auth;
-    constructor(api, endpoint, projectId, auth) {
-        this.api = api;
-        this.endpoint = endpoint;
-        this.projectId = projectId;
-        this.auth = auth;
-    }
-    tasksUrl(clusterId, taskId) {
-        const path = `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/tasks`;
-        return joinUrl(this.endpoint, taskId ? `${path}/${taskId}` : path);
-    }
-    /** Where a person resumes a paused upgrade (POST). */
-    resumeUrl(clusterId) {
-        return joinUrl(this.endpoint, `/api/v3/projects/${this.projectId}/clusters/${clusterId}/operation/upgrade/continue`).href;
-    }
-    async getTask(clusterId, taskId) {
-        try {
-            return await this.api.call({
-                method: 'GET',
-                url: this.tasksUrl(clusterId, taskId),
-                auth: this.auth,
-                decode: decodeTask,
-                explain: (status, d) => this.explain(status, d, `upgrade task ${taskId} of cluster ${clusterId}`)
-            });
-        }
-        catch (e) {
-            if (e instanceof FatalApiError && e.status === 404)
-                throw await this.explainMissingTask(clusterId, taskId, e);
-            throw e;
-        }
-    }
-    async listTasks(clusterId) {
-        return this.api.call({
-            method: 'GET',
-            url: this.tasksUrl(clusterId),
-            auth: this.auth,
-            decode: decodeTaskList,
-            explain: (status, d) => status === 404
-                ? `Cluster ${clusterId} was not found in project ${this.projectId}: ${describeDetails(d)}. Check cluster-id and that region/project-id are the cluster's.`
-                : this.explain(status, d, `the upgrade tasks of cluster ${clusterId}`)
-        });
-    }
-    /** A 404 does not say whether the cluster or the task is missing: the task list does. */
-    async explainMissingTask(clusterId, taskId, original) {
-        let known;
-        try {
-            known = (await this.listTasks(clusterId)).value;
-        }
-        catch (e) {
-            return e instanceof FatalApiError && e.status === 404 ? e : original;
-        }
-        const ids = known
-            .map(t => `${t.uid} (${t.version} → ${t.targetVersion}, ${t.phase})`)
-            .slice(0, 5);
-        const list = ids.length
-            ? `; its upgrade tasks: ${ids.join(', ')}`
-            : '; the cluster has no upgrade task';
-        return new FatalApiError(`Upgrade task ${taskId} was not found on cluster ${clusterId}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the newest task.`, 404, original.details);
-    }
-    explain(status, d, what) {
-        const detail = describeDetails(d);
-        if (status === 401 || status === 403) {
-            return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT}`;
-        }
-        if (status === 404)
-            return `CCE did not find ${what} (HTTP 404 ${detail}).`;
-        return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id and project-id.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/** The typed configuration the rest of the action works from; produced only by inputs.ts. */
-/** A problem with the inputs: reported as one `::error::` line, before any request. */
-class InputError extends Error {
-    name = 'InputError';
-}
-
-;// CONCATENATED MODULE: ./src/go-time.ts
-/**
- * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
- * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
- * Returns epoch ms, so that timestamps with different offsets compare as instants.
- */
-const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
-const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
-function parseGoTime(text) {
-    const t = text.trim();
-    const match = GO.exec(t) ?? RFC3339.exec(t);
-    if (!match)
-        return undefined;
-    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
-    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
-    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
-        return undefined;
-    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    // a day past the month's end would roll over into the next month: reject it instead
-    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
-        return undefined;
-    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
-    const offset = (offH * 60 + offM) * 60_000;
-    return date.getTime() - (sign === '-' ? -offset : offset);
-}
-
-;// CONCATENATED MODULE: ./src/discover.ts
-
-/**
- * The newest task by creationTimestamp compared as an instant (timestamps carry any UTC offset, so text order
- * is wrong). Tasks whose timestamp cannot be read rank oldest.
- */
-function newestTask(tasks) {
-    let best;
-    for (const task of tasks) {
-        const createdAt = parseGoTime(task.creationTimestamp);
-        if (!best || (createdAt ?? -Infinity) > (best.createdAt ?? -Infinity))
-            best = { task, createdAt };
-    }
-    return best;
-}
-
 ;// CONCATENATED MODULE: ./src/iam.ts
 
 
@@ -32473,260 +32873,483 @@ class IamClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/login.ts
+/** From the configured credential to what signs CCE calls, and the project ID the paths need. */
 
 
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-const MIN_INTERVAL_MS = 1000;
-const ON_PAUSE = ['wait', 'fail', 'succeed'];
-/** Environment credential sets, in order of precedence (cce-api.md §8). */
-const ENV_KEY_SETS = [
-    { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
-    { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },
-    { ak: 'CLOUD_SDK_AK', sk: 'CLOUD_SDK_SK' }
-];
-const SECRET_ENV = ENV_KEY_SETS.flatMap(s => ('token' in s ? [s.sk, s.token] : [s.sk]));
-const REGION_ENV = ['HUAWEI_CLOUD_REGION'];
-const PROJECT_ENV = ['HUAWEI_CLOUD_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'];
+
+async function login(config, deps) {
+    const iam = new IamClient(deps.api, config.iamEndpoint);
+    const cred = config.credential;
+    switch (cred.kind) {
+        case 'token':
+            return withProject(tokenAuthorizer(cred.token), config.project, iam, deps.log);
+        case 'aksk':
+            return withProject(akskAuthorizer(cred), config.project, iam, deps.log);
+        case 'oidc':
+            return oidcLogin(cred, config.project, iam, deps);
+    }
+}
+/** The project ID as given, or the project named after the region, looked up in IAM. */
+async function withProject(auth, project, iam, log) {
+    if (project.kind === 'given') {
+        log.debug(`Project ID from ${project.source}`);
+        return { auth, projectId: project.id };
+    }
+    const projectId = await iam.projectIdFor(project.region, auth);
+    log.info(`Project ${project.region}: ${projectId} (looked up in IAM)`);
+    return { auth, projectId };
+}
+/** Keyless: the job's GitHub OIDC token, exchanged at IAM for a token scoped to the project. */
+async function oidcLogin(cred, project, iam, deps) {
+    let idToken;
+    try {
+        idToken = await deps.api.bounded(deps.getIDToken(cred.audience));
+    }
+    catch (e) {
+        if (e instanceof DeadlineError || e instanceof CancelledError)
+            throw e;
+        throw new FatalApiError(`Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`);
+    }
+    deps.secrets.add(idToken);
+    const scoped = await iam.exchangeIdToken(idToken, cred.identityProvider, project.kind === 'given' ? { projectId: project.id } : { region: project.region });
+    deps.secrets.add(scoped.token);
+    deps.log.info(`Logged in to IAM with the GitHub OIDC token (identity provider ${cred.identityProvider}${scoped.expiresAt ? `, token valid until ${scoped.expiresAt}` : ''})`);
+    const auth = tokenAuthorizer(scoped.token);
+    if (project.kind === 'given') {
+        deps.log.debug(`Project ID from ${project.source}`);
+        return { auth, projectId: project.id };
+    }
+    if (!scoped.project)
+        throw new FatalApiError('IAM returned a token without a project scope: set project-id.');
+    deps.log.info(`Project ${scoped.project.name}: ${scoped.project.id} (from the token's scope)`);
+    return { auth, projectId: scoped.project.id };
+}
+
+;// CONCATENATED MODULE: ./src/observation.ts
+/** The upgrade task an observation shows, if any: the task waited on, or the workflow's Cluster task. */
+function taskOf(u) {
+    return u.kind === 'none' ? undefined : u.task;
+}
+function workflowOf(u) {
+    return u.kind === 'workflow' ? u.workflow : undefined;
+}
+/** The observation's state without progress: what the timeline records a change of. */
+function stateKey(obs) {
+    const u = obs.upgrade;
+    const parts = [u.kind];
+    if (u.kind === 'none')
+        parts.push(u.newest?.what ?? '');
+    if (u.kind === 'task')
+        parts.push(u.task.uid, u.task.phase);
+    if (u.kind === 'workflow')
+        parts.push(u.workflow.uid, u.workflow.phase, ...u.workflow.steps.map(s => `${s.type}:${s.status}`), u.task?.phase ?? '');
+    parts.push(obs.cluster.kind === 'read' ? obs.cluster.status.phase : obs.cluster.kind);
+    return parts.join('|');
+}
+
+;// CONCATENATED MODULE: ./src/go-time.ts
 /**
- * Reads and validates every input into a Config. Secrets are masked before anything else is looked at,
- * so that no later error message or debug line can print one in the clear.
+ * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
+ * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
+ * Returns epoch ms, so that timestamps with different offsets compare as instants.
  */
-function readConfig(getInput, env, secrets) {
-    const input = (name) => getInput(name).trim();
-    const fromEnv = (name) => (env[name] ?? '').trim();
-    for (const name of ['secret-access-key', 'security-token', 'auth-token'])
-        secrets.add(input(name));
-    for (const name of SECRET_ENV)
-        secrets.add(fromEnv(name));
-    const clusterId = requireId('input cluster-id', input('cluster-id'));
-    const taskId = optionalId('input task-id', input('task-id'));
-    const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv);
-    if (regionText && !REGION_PATTERN.test(regionText)) {
-        throw new InputError(`${capitalized(regionSource)} is "${regionText}": expected a region name such as ap-southeast-1 (known: ${[...KNOWN_REGIONS].slice(0, 4).join(', ')}, …)`);
-    }
-    const region = regionText || undefined;
-    const [projectText, projectSource] = firstOf(input('project-id'), 'project-id', PROJECT_ENV, fromEnv);
-    const projectId = optionalId(projectSource, projectText);
-    const cceEndpoint = endpointFrom('endpoint', input('endpoint'));
-    if (!cceEndpoint && !region) {
-        throw new InputError('Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1');
-    }
-    const iamEndpoint = endpointFrom('iam-endpoint', input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT'));
-    const timeoutMs = durationFrom('timeout', input('timeout') || '60m', 1);
-    const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS);
-    const onPause = onPauseFrom(input('on-pause') || 'wait');
-    const credential = credentialFrom(input, fromEnv);
-    if (!projectId && !region) {
-        throw new InputError('Input project-id is empty and there is no region to look it up by: set project-id, or region (the project named after the region is used)');
-    }
-    return {
-        clusterId,
-        taskId,
-        region,
-        projectId,
-        regionSource: region ? regionSource : undefined,
-        projectSource: projectId ? projectSource : undefined,
-        cceEndpoint: cceEndpoint ?? defaultCceEndpoint(region),
-        iamEndpoint: iamEndpoint ?? defaultIamEndpoint(region),
-        timeoutMs,
-        intervalMs,
-        onPause,
-        credential
-    };
-}
-/** The input's value, else the first environment variable set; with where it came from, for messages. */
-function firstOf(value, inputName, envNames, fromEnv) {
-    if (value)
-        return [value, `input ${inputName}`];
-    for (const name of envNames)
-        if (fromEnv(name))
-            return [fromEnv(name), `environment variable ${name}`];
-    return ['', `input ${inputName}`];
-}
-function capitalized(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-function requireId(source, value) {
-    if (!value)
-        throw new InputError(`${capitalized(source)} is required: the ID as shown in the CCE console`);
-    return checkId(source, value);
-}
-function optionalId(source, value) {
-    return value ? checkId(source, value) : undefined;
-}
-function checkId(source, value) {
-    if (!ID_PATTERN.test(value)) {
-        throw new InputError(`${capitalized(source)} is not a valid ID: only letters, digits, "-" and "_" are accepted (1 to 128 characters)`);
-    }
-    return value;
-}
-function endpointFrom(name, value) {
-    if (!value)
+const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
+function parseGoTime(text) {
+    const t = text.trim();
+    const match = GO.exec(t) ?? RFC3339.exec(t);
+    if (!match)
         return undefined;
-    const parsed = parseEndpoint(value);
-    if (typeof parsed === 'string') {
-        throw new InputError(`Input ${name} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`);
-    }
-    return parsed;
+    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
+    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
+    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
+        return undefined;
+    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    // a day past the month's end would roll over into the next month: reject it instead
+    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+        return undefined;
+    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+    const offset = (offH * 60 + offM) * 60_000;
+    return date.getTime() - (sign === '-' ? -offset : offset);
 }
-function durationFrom(name, value, minimumMs) {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        throw new InputError(`Input ${name} is "${value}": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)`);
-    }
-    if (ms < minimumMs) {
-        throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`);
-    }
-    return ms;
-}
-function onPauseFrom(value) {
-    const v = value.toLowerCase();
-    if (!ON_PAUSE.includes(v)) {
-        throw new InputError(`Input on-pause is "${value}": accepted values are wait, fail and succeed`);
-    }
-    return v;
-}
+
+;// CONCATENATED MODULE: ./src/choose.ts
 /**
- * Precedence: the explicit inputs (auth-token, access-key-id/secret-access-key, identity-provider), of which at
- * most one may be given; then the environment variable sets in ENV_KEY_SETS order.
+ * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
+ * workflow or upgrade task, "newest" by instant.
+ *
+ * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself).
+ * - Otherwise an upgrade task created after the newest workflow ended, and not one of its steps, was started
+ *   through the API outside any workflow: that task.
+ * - Otherwise the newest workflow, else the newest task, else nothing.
+ * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  */
-function credentialFrom(input, fromEnv) {
-    const explicit = [];
-    const named = [];
-    const token = input('auth-token');
-    if (token) {
-        explicit.push({ kind: 'token', token, source: 'input auth-token' });
-        named.push('auth-token');
+
+
+/** The newest item by a timestamp read as an instant; unreadable timestamps rank oldest. */
+function newestBy(items, stamp) {
+    let best;
+    let bestAt = -Infinity;
+    for (const item of items) {
+        const at = parseGoTime(stamp(item)) ?? -Infinity;
+        if (best === undefined || at > bestAt)
+            [best, bestAt] = [item, at];
     }
-    const ak = input('access-key-id');
-    const sk = input('secret-access-key');
-    const securityToken = input('security-token');
-    if (ak || sk) {
-        if (!ak)
-            throw new InputError('Input secret-access-key is set but access-key-id is empty: give both, or neither');
-        if (!sk)
-            throw new InputError('Input access-key-id is set but secret-access-key is empty: give both, or neither');
-        explicit.push({
-            kind: 'aksk',
-            accessKeyId: ak,
-            secretAccessKey: sk,
-            securityToken: securityToken || undefined,
-            source: securityToken
-                ? 'inputs access-key-id/secret-access-key/security-token'
-                : 'inputs access-key-id/secret-access-key'
-        });
-        named.push('access-key-id/secret-access-key');
+    return best;
+}
+/** When a workflow ended: its last step's end or its last update (only meaningful once it is not active). */
+function workflowEndedAt(w) {
+    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
+        .map(parseGoTime)
+        .filter((t) => t !== undefined);
+    return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
+}
+function startedOf(u) {
+    return u.kind === 'workflow'
+        ? { what: `upgrade workflow ${u.workflow.uid}`, at: parseGoTime(u.workflow.creationTimestamp) }
+        : { what: `upgrade task ${u.task.uid}`, at: parseGoTime(u.task.creationTimestamp) };
+}
+function chooseUpgrade(workflows, tasks, notBefore) {
+    const w = newestBy(workflows, x => x.creationTimestamp);
+    const t = newestBy(tasks, x => x.creationTimestamp);
+    let choice;
+    if (w && isActive(w))
+        choice = { kind: 'workflow', workflow: w };
+    else if (t && (!w || standalone(t, w, workflows)))
+        choice = { kind: 'task', task: t };
+    else if (w)
+        choice = { kind: 'workflow', workflow: w };
+    if (!choice)
+        return { kind: 'none' };
+    const started = startedOf(choice);
+    if (notBefore !== undefined && !(started.at !== undefined && started.at >= notBefore))
+        return { kind: 'none', newest: started };
+    return choice;
+}
+/** A task that belongs to no workflow and was created after the newest one ended. */
+function standalone(t, newest, all) {
+    if (all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid)))
+        return false;
+    const created = parseGoTime(t.creationTimestamp);
+    const ended = workflowEndedAt(newest);
+    return created !== undefined && ended !== undefined && created > ended;
+}
+
+;// CONCATENATED MODULE: ./src/verdict.ts
+/**
+ * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
+ * fail and why" out. Nothing here does I/O or reads a clock.
+ */
+
+
+
+const wait = (why) => ({ kind: 'wait', why });
+const fail = (failure) => ({ kind: 'fail', failure });
+function onPause(policy) {
+    switch (policy.onPause) {
+        case 'wait':
+            return wait({ kind: 'paused' });
+        case 'fail':
+            return fail({ kind: 'paused' });
+        case 'succeed':
+            return { kind: 'pass', paused: true, clusterChecked: false };
     }
-    else if (securityToken) {
-        throw new InputError('Input security-token is set without access-key-id and secret-access-key: it is only used with temporary AK/SK');
+}
+function taskVerdict(task, policy) {
+    switch (task.phase) {
+        case 'Success':
+            return { kind: 'pass', paused: false, clusterChecked: false };
+        case 'Failed':
+            return fail({ kind: 'task-failed' });
+        case 'Pause':
+            return onPause(policy);
+        default:
+            // Init, Queuing, Running, and any phase the API may add later
+            return wait({ kind: 'upgrading' });
     }
-    const idp = input('identity-provider');
-    const audience = input('audience');
-    if (idp) {
-        checkId('input identity-provider', idp);
-        explicit.push({
-            kind: 'oidc',
-            identityProvider: idp,
-            audience: audience || undefined,
-            source: 'input identity-provider (GitHub OIDC)'
-        });
-        named.push('identity-provider');
+}
+/** The step that failed: the first one reported Failed, else the first that did not succeed. */
+function failedStepOf(w) {
+    const step = w.steps.find(s => s.status === 'Failed') ?? w.steps.find(s => s.status !== 'Success');
+    return step?.type || 'unknown';
+}
+function workflowVerdict(w, task, policy) {
+    switch (w.phase) {
+        case 'Success':
+            return { kind: 'pass', paused: false, clusterChecked: false };
+        case 'Pending':
+            return fail({ kind: 'step-failed', step: failedStepOf(w) });
+        case 'Cancel':
+            return fail({ kind: 'workflow-cancelled' });
     }
-    else if (audience) {
-        throw new InputError('Input audience is set without identity-provider: it is only used for OIDC login');
+    // Init, Running, or a phase added later: the upgrade goes on, unless its task already says otherwise
+    if (task?.phase === 'Failed')
+        return fail({ kind: 'step-failed', step: 'Cluster' });
+    if (task?.phase === 'Pause')
+        return onPause(policy);
+    const cluster = stepOf(w, 'Cluster');
+    const postCheck = stepOf(w, 'PostCheck');
+    if (cluster?.status === 'Success' && postCheck && postCheck.status === 'Init')
+        return wait({ kind: 'post-check-pending' });
+    return wait({ kind: 'upgrading' });
+}
+/** The verdict from the upgrade alone (workflow or task), before the cluster's own state is looked at. */
+function judgeUpgrade(u, policy) {
+    switch (u.kind) {
+        case 'none':
+            return policy.waitForNewUpgrade
+                ? wait({ kind: 'no-upgrade-yet' })
+                : fail({ kind: 'no-upgrade' });
+        case 'task':
+            return taskVerdict(u.task, policy);
+        case 'workflow':
+            return workflowVerdict(u.workflow, u.task, policy);
     }
-    if (explicit.length > 1) {
-        throw new InputError(`Inputs ${named.join(' and ')} are both set: give exactly one credential method (auth-token, access-key-id/secret-access-key, or identity-provider)`);
+}
+/** The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read). */
+function judge(obs, policy) {
+    const v = judgeUpgrade(obs.upgrade, policy);
+    if (v.kind === 'fail') {
+        const f = v.failure;
+        if (f.kind === 'step-failed' && f.step === 'PreCheck' && obs.precheck.kind === 'read')
+            return fail({ ...f, blocking: blockingItems(obs.precheck.precheck) });
+        return v;
     }
-    if (explicit[0])
-        return explicit[0];
-    for (const set of ENV_KEY_SETS) {
-        const envAk = fromEnv(set.ak);
-        const envSk = fromEnv(set.sk);
-        if (!envAk && !envSk)
-            continue;
-        if (!envAk || !envSk) {
-            const [present, missing] = envAk ? [set.ak, set.sk] : [set.sk, set.ak];
-            throw new InputError(`Environment variable ${present} is set but ${missing} is empty: set both, or neither`);
+    if (v.kind === 'wait' || v.paused)
+        return v;
+    switch (obs.cluster.kind) {
+        case 'unread':
+            return wait({ kind: 'cluster-unread' });
+        case 'forbidden':
+            return v;
+        case 'read': {
+            const status = obs.cluster.status;
+            switch (healthOf(status.phase)) {
+                case 'ready':
+                    return obs.cluster.rolledBack
+                        ? fail({ kind: 'rolled-back', cluster: status })
+                        : { kind: 'pass', paused: false, clusterChecked: true };
+                case 'broken':
+                    return fail({ kind: 'cluster-broken', cluster: status });
+                default:
+                    return wait({ kind: 'cluster-settling', phase: status.phase });
+            }
         }
-        const envToken = 'token' in set ? fromEnv(set.token) : '';
-        return {
-            kind: 'aksk',
-            accessKeyId: envAk,
-            secretAccessKey: envSk,
-            securityToken: envToken || undefined,
-            source: `environment ${set.ak}/${set.sk}${envToken ? `/${set.token}` : ''}`
-        };
     }
-    throw new InputError('No credentials: set identity-provider (GitHub OIDC, no stored key), access-key-id and secret-access-key, or auth-token — or the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
+}
+/** What else an observation needs before its verdict is final: the cluster's state, or the failed pre-check. */
+function nextRead(obs, policy) {
+    const v = judgeUpgrade(obs.upgrade, policy);
+    if (v.kind === 'pass' && !v.paused && obs.cluster.kind === 'unread')
+        return 'cluster';
+    if (v.kind === 'fail' &&
+        v.failure.kind === 'step-failed' &&
+        v.failure.step === 'PreCheck' &&
+        obs.precheck.kind === 'unread' &&
+        obs.upgrade.kind === 'workflow' &&
+        stepOf(obs.upgrade.workflow, 'PreCheck')?.taskId)
+        return 'precheck';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/observer.ts
+/**
+ * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
+ * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed;
+ * the pre-check only when it failed. Which upgrade is followed is chosen once (choose.ts) and then kept.
+ */
+
+
+
+
+/** Step statuses during which the Cluster step's task is read for its progress. */
+const STEP_RUNNING = ['Init', 'Queuing', 'Running'];
+const TASK_ENDED = ['Success', 'Failed'];
+/** How long the failed pre-check's items may be looked for before the failure is reported without them. */
+const PRECHECK_READ_MS = 60_000;
+class UpgradeObserver {
+    cce;
+    clock;
+    policy;
+    onEvent;
+    notBefore;
+    followed;
+    /** The upgrade part, once it passed: later polls only read the cluster again. */
+    passed;
+    clusterTask;
+    warnedNoDetail = new Set();
+    sawRollback = false;
+    constructor(cce, target, clock, policy, onEvent, 
+    /** With max-age: the earliest start an upgrade may have. */
+    notBefore) {
+        this.cce = cce;
+        this.clock = clock;
+        this.policy = policy;
+        this.onEvent = onEvent;
+        this.notBefore = notBefore;
+        this.followed = target;
+    }
+    async observe() {
+        let requestId;
+        const track = (r) => {
+            requestId = r.requestId ?? requestId;
+            return r.value;
+        };
+        const upgrade = this.passed ?? (await this.readUpgrade(track));
+        let cluster = { kind: 'unread' };
+        let precheck = { kind: 'unread' };
+        for (;;) {
+            const obs = { at: this.clock.now(), upgrade, cluster, precheck, requestId };
+            const need = nextRead(obs, this.policy);
+            if (need === 'cluster')
+                cluster = await this.readCluster(track);
+            else if (need === 'precheck')
+                precheck = await this.readPreCheck(upgrade, track);
+            else {
+                if (judgeUpgrade(upgrade, this.policy).kind === 'pass' && cluster.kind === 'read')
+                    this.passed = upgrade;
+                return obs;
+            }
+        }
+    }
+    async readUpgrade(track) {
+        const f = this.followed;
+        switch (f.kind) {
+            case 'task':
+                return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) };
+            case 'workflow':
+                return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track);
+            case 'current':
+            case 'none':
+                return this.discover(track);
+        }
+    }
+    async discover(track) {
+        const workflows = track(await this.cce.listWorkflows());
+        const tasks = track(await this.cce.listTasks());
+        const choice = chooseUpgrade(workflows, tasks, this.notBefore);
+        // the first look is always reported; while nothing qualifies, only a change of the newest candidate is
+        if (this.followed.kind === 'current' || choice.kind !== 'none')
+            this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length });
+        switch (choice.kind) {
+            case 'none':
+                this.followed = { kind: 'none' };
+                return choice;
+            case 'task':
+                this.followed = { kind: 'task', taskId: choice.task.uid };
+                return choice;
+            case 'workflow':
+                this.followed = { kind: 'workflow', workflowId: choice.workflow.uid };
+                return this.withClusterTask(choice.workflow, track);
+        }
+    }
+    /** The workflow with its Cluster step's task: read while the step runs, and once more when it has ended. */
+    async withClusterTask(workflow, track) {
+        const step = stepOf(workflow, 'Cluster');
+        const id = step?.taskId;
+        if (!step || !id)
+            return { kind: 'workflow', workflow };
+        const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
+        const stale = !known || (!STEP_RUNNING.includes(step.status) && !TASK_ENDED.includes(known.phase));
+        if (STEP_RUNNING.includes(step.status) || stale) {
+            const reply = await this.cce.findTask(id);
+            if (reply)
+                this.clusterTask = track(reply);
+            else if (!this.warnedNoDetail.has(id)) {
+                this.warnedNoDetail.add(id);
+                this.onEvent({ kind: 'no-task-detail', taskId: id });
+            }
+        }
+        const task = this.clusterTask?.uid === id ? this.clusterTask : undefined;
+        return task ? { kind: 'workflow', workflow, task } : { kind: 'workflow', workflow };
+    }
+    async readCluster(track) {
+        const read = track(await this.cce.getCluster());
+        if (read.kind === 'read') {
+            this.sawRollback ||= read.status.phase === 'RollingBack';
+            return { ...read, rolledBack: this.sawRollback };
+        }
+        this.onEvent({ kind: 'cluster-forbidden', message: read.message });
+        return { kind: 'forbidden' };
+    }
+    async readPreCheck(upgrade, track) {
+        const id = upgrade.kind === 'workflow' ? stepOf(upgrade.workflow, 'PreCheck')?.taskId : undefined;
+        if (!id)
+            return { kind: 'unavailable', why: 'the PreCheck step names no task' };
+        try {
+            const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS));
+            return { kind: 'read', precheck };
+        }
+        catch (e) {
+            // a failure is reported as it is; only cancellation stops it from being reported at all
+            if (!(e instanceof Error) || e.name === 'CancelledError')
+                throw e;
+            const why = e instanceof DeadlineError
+                ? `no answer within ${PRECHECK_READ_MS / 1000}s${e.lastProblem ? ` (${e.lastProblem})` : ''}`
+                : e.message;
+            this.onEvent({ kind: 'precheck-unavailable', why });
+            return { kind: 'unavailable', why };
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/waiter.ts
 
 
 
-/** The gate's one rule: only Success lets the pipeline go on (and Pause, when the user asked for that). */
-function decide(phase, onPause) {
-    if (phase === 'Success')
-        return 'succeed';
-    if (phase === 'Failed')
-        return 'fail';
-    if (phase === 'Pause')
-        return onPause === 'wait' ? 'wait' : onPause === 'succeed' ? 'succeed' : 'fail';
-    return 'wait';
+/** Whether the step passes: only success, or a Pause with on-pause: succeed. */
+function passed(r) {
+    return r.end === 'success' || (r.end === 'paused' && r.passed);
 }
 const HEARTBEAT_MS = 60_000;
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2;
-async function waitForTask(o) {
+async function waitForUpgrade(o) {
     const { clock } = o;
-    const startedAt = clock.now();
     const timeline = [];
-    const warnedPhases = new Set();
     let last;
     let polls = 0;
-    const finish = (end, passed, problem) => ({
-        end,
-        passed,
-        last,
+    const common = () => ({
         polls,
-        startedAt,
+        startedAt: o.startedAt,
         endedAt: clock.now(),
         timeline,
-        problem
+        last
     });
     try {
         for (;;) {
             if (clock.now() >= o.deadline)
-                return finish('timeout', false);
-            const reply = await o.poll();
+                return { ...common(), end: 'timeout' };
+            const obs = await o.observe();
             polls++;
-            const obs = { at: clock.now(), task: reply.value, requestId: reply.requestId };
             const previous = last;
             last = obs;
-            const { phase, progress } = obs.task;
-            if (previous?.task.phase !== phase)
+            if (!previous || o.stateKey(previous) !== o.stateKey(obs))
                 timeline.push(obs);
-            o.hooks.observed(obs, previous?.task.phase !== phase || previous.task.progress !== progress);
-            if (!KNOWN_PHASES.includes(phase) && !warnedPhases.has(phase)) {
-                warnedPhases.add(phase);
-                o.hooks.unknownPhase(phase, obs.task);
+            const verdict = judge(obs, o.policy);
+            o.hooks.observed(obs, verdict, previous);
+            if (verdict.kind === 'pass') {
+                return verdict.paused
+                    ? { ...common(), end: 'paused', last: obs, passed: true }
+                    : { ...common(), end: 'success', last: obs, clusterChecked: verdict.clusterChecked };
             }
-            const decision = decide(phase, o.onPause);
-            if (decision !== 'wait') {
-                const end = phase === 'Pause' ? 'paused' : decision === 'succeed' ? 'success' : 'failed';
-                return finish(end, decision === 'succeed');
+            if (verdict.kind === 'fail') {
+                const failure = verdict.failure;
+                if (failure.kind === 'paused')
+                    return { ...common(), end: 'paused', last: obs, passed: false };
+                if (failure.kind === 'no-upgrade')
+                    return { ...common(), end: 'error', failure };
+                return { ...common(), end: 'failed', last: obs, failure };
             }
-            if (phase === 'Pause' && previous?.task.phase !== 'Pause')
-                o.hooks.pausedWaiting(obs.task);
             await sleepUntilNextPoll(o);
         }
     }
     catch (e) {
-        const stop = stopOf(e);
-        return finish(stop.end, false, stop.problem);
+        return { ...common(), ...stopOf(e) };
     }
 }
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
@@ -32741,7 +33364,7 @@ function stopOf(e) {
 }
 async function sleepUntilNextPoll(o) {
     const { clock } = o;
-    const wake = Math.min(o.deadline, clock.now() + o.intervalMs * (1 - JITTER * clock.random()));
+    const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()));
     for (;;) {
         const left = wake - clock.now();
         if (left <= 0)
@@ -32755,80 +33378,244 @@ async function sleepUntilNextPoll(o) {
 ;// CONCATENATED MODULE: ./src/progress.ts
 
 
-function versions(task) {
-    return `${task.version || '?'} → ${task.targetVersion || '?'}`;
+
+
+
+
+
+
+const STEP_STATUSES = ['Init', 'Queuing', 'Running', 'Success', 'Failed'];
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+const OLD_UPGRADE_MS = 24 * 3_600_000;
+function versions(v) {
+    return `${v.version || '?'} → ${v.targetVersion || '?'}`;
+}
+function upgradeVersions(u) {
+    switch (u.kind) {
+        case 'none':
+            return '? → ?';
+        case 'task':
+            return versions(u.task);
+        case 'workflow':
+            return versions(u.task ?? { version: u.workflow.clusterVersion, targetVersion: u.workflow.targetVersion });
+    }
 }
 function percent(progress) {
     return progress ? `${progress}%` : 'progress unknown';
 }
+/** "3d", "5h20m", "45s": an age for people. */
+function formatAge(ms) {
+    const days = Math.floor(ms / 86_400_000);
+    return days >= 2 ? `${days}d` : formatElapsed(ms);
+}
 /** Estimates the time left from the progress made since the first poll that saw the task Running. */
 class EtaEstimator {
     origin;
-    update(obs) {
-        const p = Number.parseFloat(obs.task.progress);
-        if (obs.task.phase !== 'Running' || !Number.isFinite(p))
+    update(at, task) {
+        const p = Number.parseFloat(task?.progress ?? '');
+        if (task?.phase !== 'Running' || !Number.isFinite(p))
             return undefined;
         if (!this.origin || p < this.origin.progress)
-            this.origin = { at: obs.at, progress: p };
+            this.origin = { at, progress: p };
         const done = p - this.origin.progress;
         if (done <= 0 || p >= 100)
             return undefined;
-        return ((obs.at - this.origin.at) / done) * (100 - p);
+        return ((at - this.origin.at) / done) * (100 - p);
     }
 }
 /**
- * The log a person reads while the step waits: one line per change, a heartbeat at least every minute when
- * nothing changes, and warnings for the states that need a person.
+ * The log a person reads while the step waits: a line per change (each workflow step, the task's progress, the
+ * cluster's phase), a heartbeat at least every minute when nothing changes, and one warning for each state that
+ * needs a person. Every warning is also kept for the job summary.
  */
 class ProgressLog {
     log;
     clock;
-    resumeUrl;
-    deadline;
+    o;
     eta = new EtaEstimator();
     lastLineAt = -Infinity;
     lastLine = '';
-    startedAt;
-    constructor(log, clock, resumeUrl, deadline) {
+    warned = new Set();
+    /** The warnings given, for the job summary. */
+    warnings = [];
+    constructor(log, clock, o) {
         this.log = log;
         this.clock = clock;
-        this.resumeUrl = resumeUrl;
-        this.deadline = deadline;
-        this.startedAt = clock.now();
+        this.o = o;
     }
-    observed(obs, changed) {
-        const eta = this.eta.update(obs);
-        const parts = [
-            `${obs.task.phase} ${percent(obs.task.progress)}`,
-            versions(obs.task),
-            `${formatElapsed(obs.at - this.startedAt)} elapsed`
-        ];
+    observed(obs, verdict, previous) {
+        const lines = this.changes(obs, previous);
+        this.warnAbout(obs, verdict);
+        const eta = this.eta.update(obs.at, taskOf(obs.upgrade));
+        const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`];
         if (eta !== undefined)
-            parts.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
-        this.lastLine = parts.join(' · ');
-        if (changed || this.clock.now() - this.lastLineAt >= HEARTBEAT_MS)
-            this.emit(this.lastLine);
+            tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
+        const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`;
+        if (lines.length) {
+            for (const line of lines)
+                this.emit(`${line} · ${summary}`);
+        }
+        else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+            this.emit(`${this.headline(obs)} · ${summary}`);
+        }
+        this.lastLine = `${this.headline(obs)} · ${summary}`;
     }
     idle() {
         if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
-            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.startedAt)} so far)`);
+            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`);
         }
     }
-    unknownPhase(phase, task) {
-        this.log.warning(`Upgrade task ${task.uid} reports phase "${phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`);
+    event(e) {
+        switch (e.kind) {
+            case 'chosen':
+                return this.chosen(e.choice, e.workflows, e.tasks);
+            case 'cluster-forbidden':
+                return this.warnOnce('cluster-forbidden', `This identity may not read cluster ${this.o.clusterId} (HTTP 403 ${e.message}): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.`);
+            case 'no-task-detail':
+                return this.log.info(`Upgrade task ${e.taskId} of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.`);
+            case 'precheck-unavailable':
+                return this.warnOnce('precheck-unavailable', `The failed pre-check's items could not be read: ${e.why}. See them in the CCE console (cluster → Upgrade → pre-check).`);
+        }
     }
-    pausedWaiting(task) {
-        this.log.warning(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it — Continue in the CCE console, or POST ${this.resumeUrl}. Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.deadline - this.clock.now()))} left.`);
+    /** What the observation shows, in a few words: the current workflow step, or the task's phase. */
+    headline(obs) {
+        const u = obs.upgrade;
+        if (u.kind === 'none')
+            return this.noneYet(u.newest);
+        if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
+            return `Cluster ${obs.cluster.status.phase}`;
+        if (u.kind === 'task')
+            return `${u.task.phase} ${percent(u.task.progress)}`;
+        const step = u.workflow.steps.find(s => s.status !== 'Success') ?? u.workflow.steps.at(-1) ?? undefined;
+        if (!step)
+            return `Workflow ${u.workflow.phase}`;
+        return stepLine(step.type, step.status, u.task);
+    }
+    /** One line per thing that changed since the previous observation. */
+    changes(obs, previous) {
+        const u = obs.upgrade;
+        const p = previous?.upgrade;
+        const lines = [];
+        if (u.kind === 'none') {
+            if (p?.kind !== 'none' || p.newest?.what !== u.newest?.what)
+                lines.push(this.noneYet(u.newest));
+        }
+        else if (u.kind === 'task') {
+            const before = p?.kind === 'task' ? p.task : undefined;
+            if (before?.phase !== u.task.phase || before.progress !== u.task.progress)
+                lines.push(`${u.task.phase} ${percent(u.task.progress)}`);
+        }
+        else {
+            const w = u.workflow;
+            const before = workflowOf(p ?? { kind: 'none' });
+            const beforeTask = p ? taskOf(p) : undefined;
+            if (before?.uid !== w.uid || before.phase !== w.phase)
+                lines.push(`Upgrade workflow ${w.uid}: ${w.phase}`);
+            for (const step of w.steps) {
+                const old = before?.uid === w.uid ? before.steps.find(s => s.type === step.type) : undefined;
+                const progressed = step.type === 'Cluster' &&
+                    u.task !== undefined &&
+                    (beforeTask?.phase !== u.task.phase || beforeTask.progress !== u.task.progress);
+                if (old?.status !== step.status || progressed)
+                    lines.push(stepLine(step.type, step.status, step.type === 'Cluster' ? u.task : undefined));
+            }
+        }
+        if (obs.cluster.kind === 'read') {
+            const phase = obs.cluster.status.phase;
+            const old = previous?.cluster.kind === 'read' ? previous.cluster.status.phase : undefined;
+            if (old !== phase)
+                lines.push(clusterLine(this.o.clusterId, obs.cluster.status));
+        }
+        return lines;
+    }
+    warnAbout(obs, verdict) {
+        const u = obs.upgrade;
+        const task = taskOf(u);
+        if (task && !KNOWN_PHASES.includes(task.phase))
+            this.warnOnce(`task-phase ${task.phase}`, `Upgrade task ${task.uid} reports phase "${task.phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`);
+        const w = workflowOf(u);
+        if (w && !WORKFLOW_PHASES.includes(w.phase))
+            this.warnOnce(`workflow-phase ${w.phase}`, `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`);
+        for (const s of w?.steps ?? [])
+            if (!STEP_STATUSES.includes(s.status))
+                this.warnOnce(`step-status ${s.status}`, `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting.`);
+        if (obs.cluster.kind === 'read') {
+            const phase = obs.cluster.status.phase;
+            if (healthOf(phase) === 'other')
+                this.warnOnce(`cluster-phase ${phase}`, `Cluster ${this.o.clusterId} is ${phase}${OTHER_KNOWN_PHASES.includes(phase) ? '' : ' (a phase this action does not know)'}, not Available: the gate waits until it is Available. If it stays ${phase}, see the cluster in the CCE console.`);
+        }
+        if (verdict.kind !== 'wait')
+            return;
+        if (verdict.why.kind === 'paused' && task)
+            this.warnOnce(`pause ${task.uid}`, `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+        if (verdict.why.kind === 'post-check-pending' && w)
+            this.warnOnce(`post-check ${w.uid}`, `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check. Start it in the CCE console (cluster → Upgrade page); the gate passes once the workflow succeeds and the cluster is Available.`);
+    }
+    chosen(choice, workflows, tasks) {
+        const found = `${workflows} upgrade workflow(s) and ${tasks} upgrade task(s)`;
+        if (choice.kind === 'none') {
+            if (this.o.maxAgeMs === undefined)
+                return; // the verdict (no upgrade) says what to do
+            this.log.info(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`);
+            return;
+        }
+        const started = startedOf(choice);
+        const age = started.at === undefined
+            ? 'at an unreadable time'
+            : `${formatAge(Math.max(0, this.o.startedAt - started.at))} before this step`;
+        const state = choice.kind === 'workflow' ? choice.workflow.phase : choice.task.phase;
+        this.log.info(`Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${age}): the cluster's current upgrade among ${found}.`);
+        const ended = endedAt(choice);
+        if (this.o.maxAgeMs === undefined &&
+            ended !== undefined &&
+            this.o.startedAt - ended > OLD_UPGRADE_MS)
+            this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.o.startedAt - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
+    }
+    noneYet(newest) {
+        const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
+        const seen = newest
+            ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`})`
+            : '';
+        return `No upgrade started${window} yet${seen}`;
+    }
+    warnOnce(key, message) {
+        if (this.warned.has(key))
+            return;
+        this.warned.add(key);
+        this.warnings.push(message);
+        this.log.warning(message);
     }
     emit(line) {
         this.lastLineAt = this.clock.now();
         this.log.info(line);
     }
 }
+function stepLine(type, status, task) {
+    return task && type === 'Cluster' && status === 'Running'
+        ? `${type} ${status} ${percent(task.progress)}`
+        : `${type} ${status}`;
+}
+function clusterLine(clusterId, s) {
+    const why = [s.reason, s.message].filter(Boolean).join(': ');
+    return `Cluster ${clusterId} is ${s.phase}${why ? ` (${why})` : ''}`;
+}
+/** When the chosen upgrade ended, if it has. */
+function endedAt(c) {
+    if (c.kind === 'workflow')
+        return isActive(c.workflow) ? undefined : workflowEndedAt(c.workflow);
+    return c.task.phase === 'Success' || c.task.phase === 'Failed'
+        ? parseGoTime(c.task.completionTime)
+        : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
+
+
+
+/** How many blocking pre-check items the one-line message names; the summary lists them all. */
+const ITEMS_IN_MESSAGE = 3;
 const RESULT_TEXT = {
     success: '✅ Success',
     failed: '❌ Failed',
@@ -32837,78 +33624,211 @@ const RESULT_TEXT = {
     cancelled: '🚫 Cancelled',
     error: '❌ Error'
 };
-function endReport(r, t) {
+/** What to do after each step of a workflow failed, and what it means for the cluster. */
+const STEP_CONSEQUENCE = {
+    PreCheck: 'The upgrade did not start; the cluster is unchanged.',
+    Snapshot: 'The upgrade did not start (the cluster backup before it failed); the cluster is unchanged.',
+    Cluster: 'The cluster may be partly upgraded: do not deploy onto it.',
+    PostCheck: 'The cluster was upgraded but failed its post-upgrade check: do not deploy onto it until the check passes.',
+    Rollback: 'The rollback failed: the cluster may be in an inconsistent state; do not deploy onto it.'
+};
+function endReport(r, t, warnings = []) {
     return {
-        passed: r.passed,
+        passed: passed(r),
         message: endMessage(r, t),
         outputs: outputsOf(r, t),
-        summary: summaryOf(r, t)
+        summary: summaryOf(r, t, warnings)
     };
 }
-function lastSeen(r) {
-    const task = r.last?.task;
-    return task ? `last phase ${task.phase}, progress ${percent(task.progress)}` : 'no poll succeeded';
+function subjectOf(u, t) {
+    const w = u && workflowOf(u);
+    if (w)
+        return `upgrade workflow ${w.uid} of cluster ${t.clusterId}`;
+    const task = u && taskOf(u);
+    if (task)
+        return `upgrade task ${task.uid} of cluster ${t.clusterId}`;
+    switch (t.target.kind) {
+        case 'task':
+            return `upgrade task ${t.target.taskId} of cluster ${t.clusterId}`;
+        case 'workflow':
+            return `upgrade workflow ${t.target.workflowId} of cluster ${t.clusterId}`;
+        case 'current':
+            return `current upgrade of cluster ${t.clusterId}`;
+    }
+}
+/** What the last observation showed, for timeout and cancellation messages. */
+function lastSeen(last, t) {
+    if (!last)
+        return 'no poll succeeded';
+    const u = last.upgrade;
+    const parts = [];
+    if (u.kind === 'none')
+        parts.push(`no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`);
+    if (u.kind === 'workflow') {
+        parts.push(`workflow ${u.workflow.phase}`);
+        const step = u.workflow.steps.find(s => s.status !== 'Success');
+        if (step)
+            parts.push(`step ${step.type} ${step.status}`);
+    }
+    const task = taskOf(u);
+    if (task)
+        parts.push(`task ${task.phase} at ${percent(task.progress)}`);
+    if (last.cluster.kind === 'read')
+        parts.push(`cluster ${last.cluster.status.phase}`);
+    return `last seen: ${parts.join(', ')}`;
+}
+function requestIdText(last) {
+    return last?.requestId ? `; request ID of the last response: ${last.requestId}` : '';
+}
+function failureMessage(f, last, t) {
+    const u = last.upgrade;
+    const subject = subjectOf(u, t);
+    const task = taskOf(u);
+    const vs = upgradeVersions(u);
+    const rid = requestIdText(last);
+    switch (f.kind) {
+        case 'task-failed':
+            return `The ${subject} Failed at ${percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
+        case 'step-failed': {
+            const at = f.step === 'Cluster' && task ? ` at ${percent(task.progress)}` : '';
+            const consequence = STEP_CONSEQUENCE[f.step] ?? 'Do not deploy onto the cluster.';
+            const items = f.step === 'PreCheck' ? ` ${preCheckText(f.blocking, last)}` : '';
+            const next = f.step === 'PreCheck'
+                ? 'Fix what blocks the upgrade (CCE console → cluster → Upgrade → pre-check), start the upgrade again, then re-run this job.'
+                : 'See the workflow in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.';
+            return `Step ${f.step} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`;
+        }
+        case 'workflow-cancelled':
+            return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
+        case 'paused':
+            return `The ${subject} is paused at ${percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
+        case 'cluster-broken': {
+            const c = f.cluster;
+            const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no reason given';
+            return `The ${subject} ended, but cluster ${t.clusterId} is ${c.phase} (${why})${rid}. Do not deploy onto it: see the cluster in the CCE console and give Huawei support the request ID; re-run this job once the cluster is Available.`;
+        }
+        case 'rolled-back':
+            return `The ${subject} succeeded, but cluster ${t.clusterId} then rolled back: it is ${f.cluster.phase} on its old version${rid}. The upgrade did not take: do not deploy what needs the new version; start the upgrade again, then re-run this job.`;
+        case 'no-upgrade':
+            return noUpgradeMessage(t);
+    }
+}
+function noUpgradeMessage(t) {
+    return `Cluster ${t.clusterId} has no upgrade workflow and no upgrade task: start the upgrade first (CCE console → cluster → Upgrade, or the upgrade API), or give workflow-id or task-id. To have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`;
+}
+function preCheckText(blocking, last) {
+    if (blocking === undefined) {
+        const why = last.precheck.kind === 'unavailable' ? `: ${last.precheck.why}` : '';
+        return `Its items could not be read${why}.`;
+    }
+    if (blocking.length === 0) {
+        const message = last.precheck.kind === 'read' ? last.precheck.precheck.message : '';
+        return `It reported no item of kind Exception or level Fatal${message ? `; its message: ${message}` : ''}.`;
+    }
+    const shown = blocking.slice(0, ITEMS_IN_MESSAGE).map(describeItem).join('; ');
+    const more = blocking.length > ITEMS_IN_MESSAGE
+        ? `; and ${blocking.length - ITEMS_IN_MESSAGE} more (all in the job summary)`
+        : '';
+    return `${blocking.length} item(s) block the upgrade: ${shown}${more}.`;
+}
+function timeoutText(t) {
+    return `${formatDuration(t.timeoutMs)}${t.timeoutBareNumber ? ' (timeout is a bare number, read as seconds)' : ''}`;
 }
 function endMessage(r, t) {
-    const task = r.last?.task;
-    const taskId = task?.uid || t.taskId || '(unknown)';
-    const subject = `upgrade task ${taskId} of cluster ${t.clusterId}`;
+    const subject = subjectOf(r.last?.upgrade, t);
     const took = formatElapsed(r.endedAt - r.startedAt);
-    const requestId = r.last?.requestId
-        ? `; request ID of the last response: ${r.last.requestId}`
-        : '';
     switch (r.end) {
-        case 'success':
-            return `The ${subject} succeeded (${versions(task)}, ${percent(task.progress)}) after ${took} of waiting: the cluster is upgraded.`;
+        case 'success': {
+            const u = r.last.upgrade;
+            const task = taskOf(u);
+            const progress = task ? `, ${percent(task.progress)}` : '';
+            const cluster = r.clusterChecked
+                ? `cluster ${t.clusterId} is Available`
+                : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
+            return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`;
+        }
         case 'failed':
-            return `The ${subject} Failed at ${percent(task.progress)} (${versions(task)})${requestId}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
+            return failureMessage(r.failure, r.last, t);
         case 'paused':
             return r.passed
-                ? `The ${subject} is paused at ${percent(task.progress)} (${versions(task)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
-                : `The ${subject} is paused at ${percent(task.progress)} (${versions(task)}) and on-pause is fail. A person must resume it (Continue in the CCE console, or POST …/clusters/${t.clusterId}/operation/upgrade/continue); then re-run this job.`;
+                ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
+                : failureMessage({ kind: 'paused' }, r.last, t);
         case 'timeout':
-            return `Timed out after ${formatDuration(t.timeoutMs)} waiting for the ${subject}: ${lastSeen(r)}${r.problem ? `; last error: ${r.problem}` : ''}${requestId}. The upgrade may still be running: re-run this job to wait again, or raise the timeout input.`;
+            return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade may still be running: re-run this job to wait again, or raise the timeout input.`;
         case 'cancelled':
-            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r)}. The upgrade itself goes on; nothing was deployed.`;
+            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
         case 'error':
+            if (r.failure?.kind === 'no-upgrade')
+                return noUpgradeMessage(t);
             return r.problem ?? `Stopped waiting for the ${subject}.`;
     }
 }
+function report_failedStepOf(r) {
+    if (r.end !== 'failed')
+        return '';
+    if (r.failure.kind === 'step-failed')
+        return r.failure.step;
+    if (r.failure.kind === 'task-failed' && workflowOf(r.last.upgrade))
+        return 'Cluster';
+    return '';
+}
+/** Every output in every end state; a value not known is written empty. */
 function outputsOf(r, t) {
-    const out = { result: r.end };
-    const taskId = r.last?.task.uid || t.taskId;
-    if (taskId)
-        out['taskId'] = taskId;
-    const task = r.last?.task;
-    if (task) {
-        Object.assign(out, {
-            phase: task.phase,
-            progress: task.progress,
-            version: task.version,
-            targetVersion: task.targetVersion,
-            completionTime: task.completionTime
-        });
-    }
-    return out;
+    const u = r.last?.upgrade;
+    const task = u && taskOf(u);
+    const w = u && workflowOf(u);
+    return {
+        result: r.end,
+        taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+        phase: task?.phase ?? '',
+        progress: task?.progress ?? '',
+        version: task?.version || w?.clusterVersion || '',
+        targetVersion: task?.targetVersion || w?.targetVersion || '',
+        completionTime: task?.completionTime ?? '',
+        workflowId: w?.uid || (t.target.kind === 'workflow' ? t.target.workflowId : ''),
+        workflowPhase: w?.phase ?? '',
+        failedStep: report_failedStepOf(r),
+        clusterPhase: r.last?.cluster.kind === 'read' ? r.last.cluster.status.phase : ''
+    };
 }
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
-function summaryOf(r, t) {
-    const task = r.last?.task;
-    const rows = [
-        ['Cluster', `\`${t.clusterId}\``],
-        ['Task', `\`${task?.uid || t.taskId || 'unknown'}\``],
-        ['Versions', task ? versions(task) : 'unknown'],
-        ['Result', `${RESULT_TEXT[r.end]}${r.passed ? '' : ' (step failed)'}`],
-        ['Phase', task?.phase ?? 'unknown'],
-        ['Progress', task ? percent(task.progress) : 'unknown'],
-        ['Waited', formatElapsed(r.endedAt - r.startedAt)],
-        ['Polls', String(r.polls)]
+function table(header, rows) {
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`),
+        ''
     ];
-    if (task?.completionTime && (task.phase === 'Success' || task.phase === 'Failed')) {
+}
+function stepsTable(w) {
+    return [
+        `### Upgrade workflow \`${w.uid}\``,
+        '',
+        ...table(['Step', 'Status', 'Started', 'Ended', 'Task'], w.steps.map(s => [s.type, s.status, s.startedAt || '—', s.endedAt || '—', s.taskId || '—']))
+    ];
+}
+function summaryOf(r, t, warnings) {
+    const o = outputsOf(r, t);
+    const rows = [['Cluster', `\`${t.clusterId}\``]];
+    if (o['workflowId'])
+        rows.push(['Workflow', `\`${o['workflowId']}\``]);
+    rows.push(['Task', o['taskId'] ? `\`${o['taskId']}\`` : '—']);
+    rows.push(['Versions', r.last ? upgradeVersions(r.last.upgrade) : 'unknown']);
+    rows.push(['Result', `${RESULT_TEXT[r.end]}${passed(r) ? '' : ' (step failed)'}`]);
+    if (o['workflowPhase'])
+        rows.push(['Workflow phase', o['workflowPhase']]);
+    if (o['failedStep'])
+        rows.push(['Failed step', o['failedStep']]);
+    rows.push(['Task phase', o['phase'] || '—']);
+    rows.push(['Progress', o['progress'] ? percent(o['progress']) : '—']);
+    rows.push(['Cluster phase', o['clusterPhase'] || 'not read']);
+    rows.push(['Waited', formatElapsed(r.endedAt - r.startedAt)]);
+    rows.push(['Polls', String(r.polls)]);
+    const task = r.last && taskOf(r.last.upgrade);
+    if (task?.completionTime && (task.phase === 'Success' || task.phase === 'Failed'))
         rows.push(['Completed', task.completionTime]);
-    }
     if (r.last?.requestId)
         rows.push(['Last request ID', `\`${r.last.requestId}\``]);
     const lines = [
@@ -32921,14 +33841,21 @@ function summaryOf(r, t) {
         `> ${cell(endMessage(r, t))}`,
         ''
     ];
+    if (warnings.length)
+        lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '');
+    const w = r.last && workflowOf(r.last.upgrade);
+    if (w?.steps.length)
+        lines.push(...stepsTable(w));
+    if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
+        lines.push('### Pre-check items that block the upgrade', '', ...table(['Item', 'Node', 'Kind', 'Level', 'Message'], r.failure.blocking.map(i => [i.name, i.node ?? '—', i.kind, i.level, i.message])));
+    }
     if (r.timeline.length) {
-        lines.push('### Timeline', '', '| Elapsed | Phase | Progress |', '| --- | --- | --- |');
-        for (const o of r.timeline) {
-            lines.push(`| ${formatElapsed(o.at - r.startedAt)} | ${cell(o.task.phase)} | ${cell(percent(o.task.progress))} |`);
-        }
-        lines.push('');
+        lines.push('### Timeline', '', ...table(['Elapsed', 'What was seen'], r.timeline.map(obs => [formatElapsed(obs.at - r.startedAt), describe(obs, t)])));
     }
     return lines.join('\n');
+}
+function describe(obs, t) {
+    return lastSeen(obs, t).replace(/^last seen: /, '');
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -32982,7 +33909,15 @@ async function run(io, opts = {}) {
         info: m => io.info(secrets.redact(m)),
         warning: m => io.warning(secrets.redact(m))
     };
+    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
     const startedAt = clock.now();
+    const ended = (stop) => ({
+        ...stop,
+        polls: 0,
+        startedAt,
+        endedAt: clock.now(),
+        timeline: []
+    });
     let config;
     try {
         config = readConfig(io.getInput, io.env, secrets);
@@ -32993,15 +33928,18 @@ async function run(io, opts = {}) {
         if (!(e instanceof InputError))
             throw e;
         const clusterId = io.getInput('cluster-id').trim() || '(not set)';
-        return finish(io, log, secrets, result('error', startedAt, clock, e.message), {
+        return finish(io, log, secrets, ended({ end: 'error', problem: e.message }), {
             clusterId,
+            target: { kind: 'current' },
             timeoutMs: 0
         });
     }
     const target = {
         clusterId: config.clusterId,
-        taskId: config.taskId,
-        timeoutMs: config.timeoutMs
+        target: config.target,
+        timeoutMs: config.timeoutMs,
+        timeoutBareNumber: config.timeoutBareNumber,
+        maxAgeMs: config.maxAgeMs
     };
     const transport = opts.send
         ? { send: opts.send, close: () => undefined }
@@ -33018,39 +33956,66 @@ async function run(io, opts = {}) {
     log.info(`Credentials: ${config.credential.source}`);
     if (config.regionSource)
         log.debug(`Region ${config.region} from ${config.regionSource}`);
-    log.debug(`CCE endpoint ${config.cceEndpoint.href}, IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}`);
+    log.debug(`CCE endpoint ${config.cceEndpoint.href} (${config.clusterType}), IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}${config.maxAgeMs === undefined ? '' : `, max-age ${formatDuration(config.maxAgeMs)}`}`);
+    const progress = new ProgressLog(log, clock, {
+        clusterId: config.clusterId,
+        startedAt,
+        deadline,
+        maxAgeMs: config.maxAgeMs
+    });
     let outcome;
     try {
-        const { auth, projectId } = await login(config, api, io, secrets, log);
-        const cce = new CceClient(api, config.cceEndpoint, projectId, auth);
-        const taskId = config.taskId ?? (await discoverTask(cce, config.clusterId, clock, log));
-        target.taskId = taskId;
-        log.info(`Waiting for upgrade task ${taskId} of cluster ${config.clusterId} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
-        outcome = await waitForTask({
-            poll: () => cce.getTask(config.clusterId, taskId),
-            clock,
-            intervalMs: config.intervalMs,
-            deadline,
-            onPause: config.onPause,
-            signal: opts.signal,
-            hooks: new ProgressLog(log, clock, cce.resumeUrl(config.clusterId), deadline)
+        const { auth, projectId } = await login(config, {
+            api,
+            secrets,
+            log,
+            getIDToken: audience => io.getIDToken(audience)
         });
-        outcome.startedAt = startedAt;
+        const cce = new CceClient(api, {
+            endpoint: config.cceEndpoint,
+            projectId,
+            clusterId: config.clusterId,
+            clusterType: config.clusterType
+        }, auth);
+        const policy = {
+            onPause: config.onPause,
+            waitForNewUpgrade: config.maxAgeMs !== undefined
+        };
+        const notBefore = config.maxAgeMs === undefined ? undefined : startedAt - config.maxAgeMs;
+        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), notBefore);
+        log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
+        outcome = await waitForUpgrade({
+            observe: () => observer.observe(),
+            stateKey: stateKey,
+            clock,
+            intervalMs: () => api.pollIntervalMs(),
+            startedAt,
+            deadline,
+            policy,
+            signal: opts.signal,
+            hooks: progress
+        });
     }
     catch (e) {
-        const stop = stopOf(e);
-        outcome = result(stop.end, startedAt, clock, stop.problem);
+        outcome = ended(stopOf(e));
     }
     finally {
         transport.close();
     }
-    return finish(io, log, secrets, outcome, target);
+    return finish(io, log, secrets, outcome, target, progress.warnings);
 }
-function result(end, startedAt, clock, problem) {
-    return { end, passed: false, polls: 0, startedAt, endedAt: clock.now(), timeline: [], problem };
+function describeTarget(t, clusterId) {
+    switch (t.kind) {
+        case 'task':
+            return `upgrade task ${t.taskId} of cluster ${clusterId}, then the cluster to be Available`;
+        case 'workflow':
+            return `upgrade workflow ${t.workflowId} of cluster ${clusterId}, then the cluster to be Available`;
+        case 'current':
+            return `the current upgrade of cluster ${clusterId} (its newest upgrade workflow or task), then the cluster to be Available`;
+    }
 }
-async function finish(io, log, secrets, outcome, target) {
-    const report = endReport(outcome, target);
+async function finish(io, log, secrets, outcome, target, warnings = []) {
+    const report = endReport(outcome, target, warnings);
     for (const [name, value] of Object.entries(report.outputs))
         io.setOutput(name, secrets.redact(value));
     try {
@@ -33071,60 +34036,6 @@ function requireOidcEnvironment(env) {
     if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
         throw new InputError('Input identity-provider asks for GitHub OIDC login, but this job cannot request an ID token: add `permissions: id-token: write` to the job (or workflow). Pull requests from forks never get one.');
     }
-}
-async function login(config, api, io, secrets, log) {
-    const iam = new IamClient(api, config.iamEndpoint);
-    const cred = config.credential;
-    let auth;
-    let projectId = config.projectId;
-    if (cred.kind === 'oidc') {
-        let idToken;
-        try {
-            idToken = await api.bounded(io.getIDToken(cred.audience));
-        }
-        catch (e) {
-            if (e instanceof DeadlineError || e instanceof CancelledError)
-                throw e;
-            throw new FatalApiError(`Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`);
-        }
-        secrets.add(idToken);
-        const scoped = await iam.exchangeIdToken(idToken, cred.identityProvider, {
-            projectId,
-            region: config.region
-        });
-        secrets.add(scoped.token);
-        log.info(`Logged in to IAM with the GitHub OIDC token (identity provider ${cred.identityProvider}${scoped.expiresAt ? `, token valid until ${scoped.expiresAt}` : ''})`);
-        auth = tokenAuthorizer(scoped.token);
-        if (!projectId) {
-            if (!scoped.project)
-                throw new FatalApiError('IAM returned a token without a project scope: set project-id.');
-            projectId = scoped.project.id;
-            log.info(`Project ${scoped.project.name}: ${projectId} (from the token's scope)`);
-        }
-    }
-    else {
-        auth = cred.kind === 'token' ? tokenAuthorizer(cred.token) : akskAuthorizer(cred);
-    }
-    if (!projectId) {
-        projectId = await iam.projectIdFor(config.region, auth);
-        log.info(`Project ${config.region}: ${projectId} (looked up in IAM)`);
-    }
-    else if (config.projectSource) {
-        log.debug(`Project ID from ${config.projectSource}`);
-    }
-    return { auth, projectId };
-}
-async function discoverTask(cce, clusterId, clock, log) {
-    const { value: tasks } = await cce.listTasks(clusterId);
-    const newest = newestTask(tasks);
-    if (!newest) {
-        throw new FatalApiError(`Cluster ${clusterId} has no upgrade task: start the upgrade first (console or POST …/clusters/${clusterId}/operation/upgrade), or give task-id.`);
-    }
-    const age = newest.createdAt === undefined
-        ? 'created at an unreadable time'
-        : `created ${formatDuration(Math.max(0, clock.now() - newest.createdAt))} ago`;
-    log.info(`No task-id given: waiting on the newest of ${tasks.length} upgrade task(s), ${newest.task.uid} (${versions(newest.task)}, ${newest.task.phase}, ${age})`);
-    return newest.task.uid;
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -89,6 +89,7 @@ export class CceClient {
   async listTasks(): Promise<Reply<UpgradeTask[]>> {
     return this.api.call({
       ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
+      explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
       decode: decodeTaskList
     })
   }
@@ -96,6 +97,7 @@ export class CceClient {
   async listWorkflows(): Promise<Reply<Workflow[]>> {
     return this.api.call({
       ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
+      explain: this.clusterLevel(`the upgrade workflows of ${this.cluster}`),
       decode: decodeWorkflowList
     })
   }
@@ -117,6 +119,7 @@ export class CceClient {
     try {
       return await this.api.call({
         ...this.get('', this.cluster),
+        explain: this.clusterLevel(this.cluster),
         decode: json => {
           const status = decodeCluster(json)
           return status && { kind: 'read' as const, status }
@@ -165,6 +168,14 @@ export class CceClient {
     )
   }
 
+  /** For calls on the cluster itself, where a 404 can only mean the cluster is not there. */
+  private clusterLevel(what: string): Call<never>['explain'] {
+    return (status, d) =>
+      status === 404
+        ? `Cluster ${this.t.clusterId} was not found in project ${this.t.projectId}: ${describeDetails(d)}. Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`
+        : this.explain(status, d, what)
+  }
+
   private autopilotHint(): string {
     return this.t.clusterType === 'cce'
       ? ' (an Autopilot cluster needs cluster-type: autopilot)'
@@ -176,8 +187,7 @@ export class CceClient {
     if (status === 401 || status === 403) {
       return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT}`
     }
-    if (status === 404)
-      return `CCE did not find ${what} (HTTP 404 ${detail}). Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`
+    if (status === 404) return `CCE did not find ${what} (HTTP 404 ${detail}).`
     return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`
   }
 }

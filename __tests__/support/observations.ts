@@ -1,0 +1,79 @@
+import type { ClusterView, Observation, PreCheckView, Upgrade } from '../../src/observation.js'
+import type { UpgradeTask } from '../../src/task.js'
+import type { Workflow, WorkflowStep } from '../../src/workflow.js'
+
+/** Builders of the values the gate's logic works on, for unit tests. */
+
+export function task(
+  phase: string,
+  progress = '0.00',
+  extra: Partial<UpgradeTask> = {}
+): UpgradeTask {
+  return {
+    uid: 'task-1',
+    version: 'v1.28.3-r4',
+    targetVersion: 'v1.29.5-r0',
+    phase,
+    progress,
+    creationTimestamp: '',
+    completionTime: '',
+    ...extra
+  }
+}
+
+/** Steps as [type, status, taskId?, startedAt?, endedAt?]. */
+export type StepSpec = [string, string, string?, string?, string?]
+
+export function workflow(
+  phase: string,
+  steps: StepSpec[],
+  extra: Partial<Workflow> = {}
+): Workflow {
+  return {
+    uid: 'wf-1',
+    creationTimestamp: '',
+    updateTimestamp: '',
+    clusterVersion: 'v1.28',
+    targetVersion: 'v1.29',
+    phase,
+    steps: steps.map(([type, status, taskId = '', startedAt = '', endedAt = '']): WorkflowStep => ({
+      type,
+      status,
+      taskId,
+      startedAt,
+      endedAt
+    })),
+    ...extra
+  }
+}
+
+export function clusterView(phase?: string, reason = '', message = ''): ClusterView {
+  if (phase === undefined) return { kind: 'unread' }
+  if (phase === 'forbidden') return { kind: 'forbidden' }
+  return { kind: 'read', status: { phase, reason, message }, rolledBack: false }
+}
+
+export function obs(
+  upgrade: Upgrade,
+  o: { at?: number; cluster?: string; precheck?: PreCheckView; requestId?: string } = {}
+): Observation {
+  return {
+    at: o.at ?? 0,
+    upgrade,
+    cluster: clusterView(o.cluster),
+    precheck: o.precheck ?? { kind: 'unread' },
+    requestId: o.requestId
+  }
+}
+
+export function onTask(t: UpgradeTask, o: Parameters<typeof obs>[1] = {}): Observation {
+  return obs({ kind: 'task', task: t }, o)
+}
+
+export function onWorkflow(
+  w: Workflow,
+  t?: UpgradeTask,
+  o: Parameters<typeof obs>[1] = {}
+): Observation {
+  return obs(t ? { kind: 'workflow', workflow: w, task: t } : { kind: 'workflow', workflow: w }, o)
+}
