@@ -305,6 +305,94 @@ describe('run', () => {
     expect(rec.outputs).toMatchObject({ result: 'error', taskId: '', workflowId: '' })
   })
 
+  describe('workflows and the cluster', () => {
+    const wf = (phase: string, cluster: string, taskPhase?: string) => ({
+      kind: 'WorkFlowTask',
+      metadata: { uid: 'wf-7', creationTimestamp: '2026-11-24 12:00:00 +0000 UTC' },
+      spec: { clusterVersion: 'v1.28', targetVersion: 'v1.29' },
+      status: {
+        phase,
+        pointStatuses: [
+          { taskType: 'PreCheck', taskID: 'pc-7', status: 'Success' },
+          { taskType: 'Cluster', taskID: 'task-1', status: cluster },
+          { taskType: 'PostCheck', status: taskPhase === 'Success' ? 'Success' : 'Init' }
+        ]
+      }
+    })
+    const workflowTimeline = (...steps: [string, string][]): Route => {
+      let i = 0
+      return req => {
+        if (!req.url.pathname.endsWith('/operation/upgradeworkflows/wf-7')) return undefined
+        const [phase, cluster] = steps[Math.min(i++, steps.length - 1)]!
+        return { body: JSON.stringify(wf(phase, cluster)) }
+      }
+    }
+
+    it('waits on workflow-id: the workflow each poll, its Cluster task only while that step runs', async () => {
+      const { rec, requests } = await go({ 'task-id': '', 'workflow-id': 'wf-7' }, [
+        workflowTimeline(['Running', 'Running'], ['Running', 'Running'], ['Success', 'Success']),
+        taskTimeline(['Running', '40.00'], ['Running', '80.00'], ['Success', '100.00'])
+      ])
+      expect(rec.failed).toEqual([])
+      expect(requests.map(r => r.url.pathname.split('/clusters/cluster-1')[1])).toEqual([
+        '/operation/upgradeworkflows/wf-7',
+        '/operation/upgrade/tasks/task-1',
+        '/operation/upgradeworkflows/wf-7',
+        '/operation/upgrade/tasks/task-1',
+        '/operation/upgradeworkflows/wf-7',
+        '/operation/upgrade/tasks/task-1',
+        ''
+      ])
+      expect(rec.outputs).toMatchObject({
+        result: 'success',
+        workflowId: 'wf-7',
+        workflowPhase: 'Success',
+        taskId: 'task-1',
+        phase: 'Success',
+        clusterPhase: 'Available'
+      })
+      expect(rec.lines).toContain(
+        'Waiting for upgrade workflow wf-7 of cluster cluster-1, then the cluster to be Available (timeout 10m, polling every 15s)'
+      )
+    })
+
+    it('uses the /autopilot/v3 paths for cluster-type autopilot', async () => {
+      const { rec, requests } = await go({ 'cluster-type': 'autopilot' }, [
+        taskTimeline(['Success', '100.00'])
+      ])
+      expect(rec.failed).toEqual([])
+      expect(requests.map(r => r.url.pathname)).toEqual([
+        '/autopilot/v3/projects/proj-1/clusters/cluster-1/operation/upgrade/tasks/task-1',
+        '/autopilot/v3/projects/proj-1/clusters/cluster-1'
+      ])
+    })
+
+    it('warns once on a 403 from ShowCluster and passes on the task alone', async () => {
+      const forbidden: Route = req =>
+        /\/clusters\/cluster-1$/.test(req.url.pathname)
+          ? {
+              status: 403,
+              body: JSON.stringify({ errorCode: 'CCE.01403001', errorMessage: 'Forbidden' })
+            }
+          : undefined
+      const { rec } = await go({}, [forbidden, taskTimeline(['Success', '100.00'])])
+      expect(rec.failed).toEqual([])
+      expect(rec.lines.filter(l => l.startsWith('::warning::'))).toEqual([
+        expect.stringMatching(
+          /may not read cluster cluster-1 \(HTTP 403 CCE.01403001: Forbidden .*cce:cluster:get/
+        )
+      ])
+      expect(rec.outputs).toMatchObject({ result: 'success', clusterPhase: '' })
+      expect(rec.summary).toContain('### Warnings')
+    })
+
+    it('ignores max-age when an ID names the upgrade', async () => {
+      const { rec } = await go({ 'max-age': '2h' }, [taskTimeline(['Success', '100.00'])])
+      expect(rec.failed).toEqual([])
+      expect(rec.lines).toContain('max-age is ignored: task-id names the upgrade to wait on.')
+    })
+  })
+
   describe('OIDC', () => {
     const oidc = {
       'access-key-id': '',

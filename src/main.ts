@@ -119,9 +119,14 @@ export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
     )
     const policy: Policy = {
       onPause: config.onPause,
-      waitForNewUpgrade: config.maxAgeMs !== undefined
+      waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
     }
-    const notBefore = config.maxAgeMs === undefined ? undefined : startedAt - config.maxAgeMs
+    // an ID names its upgrade: max-age only narrows the search for the current one
+    const discovering = config.target.kind === 'current'
+    if (config.maxAgeMs !== undefined && !discovering)
+      log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`)
+    const notBefore =
+      config.maxAgeMs === undefined || !discovering ? undefined : startedAt - config.maxAgeMs
     const observer = new UpgradeObserver(
       cce,
       config.target,
