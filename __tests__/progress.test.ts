@@ -243,13 +243,18 @@ describe('observer events', () => {
     expect(log.of('info')).toEqual([
       'No upgrade started in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'
     ])
+    const none = { kind: 'wait', why: { kind: 'no-upgrade-yet' } } as const
+    const first = obs({ kind: 'none', newest: { what: 'upgrade task old-1', at: t0 - 3 * H } })
+    p.observed(first, none, undefined)
+    p.observed(first, none, first)
+    expect(log.of('info')).toHaveLength(1)
     p.observed(
-      obs({ kind: 'none', newest: { what: 'upgrade task old-1', at: t0 - 3 * H } }),
-      { kind: 'wait', why: { kind: 'no-upgrade-yet' } },
-      undefined
+      obs({ kind: 'none', newest: { what: 'upgrade task new-2', at: t0 - 4 * H } }),
+      none,
+      first
     )
     expect(log.of('info')[1]).toMatch(
-      /^No upgrade started in the last 2h yet \(the newest, upgrade task old-1/
+      /^No upgrade started in the last 2h yet \(the newest, upgrade task new-2, started 4h before this step\)/
     )
   })
 

@@ -116,7 +116,7 @@ export class ProgressLog implements WaitHooks {
           `This identity may not read cluster ${this.o.clusterId} (HTTP 403 ${e.message}): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.`
         )
       case 'no-task-detail':
-        return this.log.info(
+        return this.emit(
           `Upgrade task ${e.taskId} of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.`
         )
       case 'precheck-unavailable':
@@ -146,7 +146,8 @@ export class ProgressLog implements WaitHooks {
     const p = previous?.upgrade
     const lines: string[] = []
     if (u.kind === 'none') {
-      if (p?.kind !== 'none' || p.newest?.what !== u.newest?.what)
+      // the first look was reported when the observer chose (nothing); later, only a new newest one is news
+      if (p && (p.kind !== 'none' || p.newest?.what !== u.newest?.what))
         lines.push(this.noneYet(u.newest))
     } else if (u.kind === 'task') {
       const before = p?.kind === 'task' ? p.task : undefined
@@ -221,7 +222,7 @@ export class ProgressLog implements WaitHooks {
     const found = `${workflows} upgrade workflow(s) and ${tasks} upgrade task(s)`
     if (choice.kind === 'none') {
       if (this.o.maxAgeMs === undefined) return // the verdict (no upgrade) says what to do
-      this.log.info(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`)
+      this.emit(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`)
       return
     }
     const started = startedOf(choice)
@@ -230,7 +231,7 @@ export class ProgressLog implements WaitHooks {
         ? 'at an unreadable time'
         : `${formatAge(Math.max(0, this.o.startedAt - started.at))} before this step`
     const state = choice.kind === 'workflow' ? choice.workflow.phase : choice.task.phase
-    this.log.info(
+    this.emit(
       `Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${age}): the cluster's current upgrade among ${found}.`
     )
     const ended = endedAt(choice)
