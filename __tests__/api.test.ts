@@ -99,15 +99,39 @@ describe('Api.call', () => {
     })
   })
 
-  it('waits at least 1-2 s after a 429 as Huawei advises', async () => {
-    const { api, call, clock } = setup([{ status: 429 }, ok])
+  it('after a 429, waits a random part of 1.5 widened intervals, never less than Huawei advises', async () => {
+    const { api, call, clock } = setup([{ status: 429 }, ok], { intervalMs: 5000 })
     await api.call(call)
-    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1000)
-    expect(clock.sleeps[0]).toBeLessThanOrEqual(2000)
+    // the interval widens to 15 s: the retry lands in the last three quarters of 22.5 s
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(5625)
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(22_500)
+    const short = setup([{ status: 429 }, ok], { intervalMs: 200 })
+    await short.api.call(short.call)
+    expect(short.clock.sleeps[0]).toBeGreaterThanOrEqual(500)
+    expect(short.clock.sleeps[0]).toBeLessThanOrEqual(2000)
+  })
+
+  it('spreads the retries of gates refused together instead of retrying them in lock-step', async () => {
+    const delays: number[] = []
+    for (let seed = 1; seed <= 40; seed++) {
+      const clock = new FakeClock(undefined, seed)
+      const api = new Api({
+        send: scriptedSend([{ status: 429 }, ok]),
+        clock,
+        log: recordingLog(),
+        intervalMs: 5000,
+        deadline: clock.now() + 600_000
+      })
+      await api.call(setup([]).call)
+      delays.push(clock.sleeps[0]!)
+    }
+    // 40 gates refused at once come back over more than 10 s, no two within the same 10 ms
+    expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(10_000)
+    expect(new Set(delays.map(d => Math.floor(d / 10))).size).toBeGreaterThan(36)
   })
 
   it('honours Retry-After in seconds and as an HTTP date, even beyond the interval', async () => {
-    const { api, call, clock } = setup([{ status: 429, headers: { 'retry-after': '30' } }, ok], {
+    const { api, call, clock } = setup([{ status: 503, headers: { 'retry-after': '30' } }, ok], {
       intervalMs: 5000
     })
     await api.call(call)
@@ -126,6 +150,12 @@ describe('Api.call', () => {
     await s.api.call(s.call)
     expect(s.clock.sleeps[0]).toBeGreaterThanOrEqual(19_000)
     expect(s.clock.sleeps[0]).toBeLessThanOrEqual(20_000)
+
+    // throttled: never before Retry-After, spread after it
+    const t = setup([{ status: 429, headers: { 'retry-after': '30' } }, ok], { intervalMs: 5000 })
+    await t.api.call(t.call)
+    expect(t.clock.sleeps[0]).toBeGreaterThanOrEqual(30_000)
+    expect(t.clock.sleeps[0]).toBeLessThanOrEqual(52_500)
   })
 
   it('never sleeps past the deadline and reports the last problem', async () => {
