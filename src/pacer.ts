@@ -13,9 +13,9 @@ const RECOVERY = 0.1
 /** Widening never adds more than this to the configured interval (a 10-minute interval does not become 30). */
 const MAX_EXTRA_MS = 60_000
 /** A refused request is retried within 1.5 widened intervals … */
-const RETRY_WINDOW = 1.5
+const RETRY_WINDOW = 1.25
 /** … but not sooner than a quarter of that window (full jitter would send a few straight back into the limit). */
-const RETRY_FLOOR = 0.25
+const RETRY_FLOOR = 0.4
 /** Huawei advises waiting 2–5 s after a throttling answer (APIG.0308). */
 const MIN_RETRY_WINDOW_MS = 2000
 const MAX_RETRY_WINDOW_MS = 60_000
