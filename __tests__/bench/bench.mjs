@@ -3,7 +3,7 @@
 // finds the task already succeeded, side by side with a minimal client on Huawei's official Node SDK bundled the
 // same way; polling efficiency on a time-compressed 30-minute upgrade; and a fleet of 100 gates against one
 // account's rate limit. A benchmark, not a test: it reports. `npm run bench -- fleet` runs only the named parts
-// (startup, polling, fleet).
+// (startup, polling, fleet); BENCH_DUMP=file.json keeps the fleet's request log for a closer look.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
