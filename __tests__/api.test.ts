@@ -99,15 +99,39 @@ describe('Api.call', () => {
     })
   })
 
-  it('waits at least 1-2 s after a 429 as Huawei advises', async () => {
-    const { api, call, clock } = setup([{ status: 429 }, ok])
+  it('after a 429, waits a random part of 1.25 widened intervals, never less than Huawei advises', async () => {
+    const { api, call, clock } = setup([{ status: 429 }, ok], { intervalMs: 5000 })
     await api.call(call)
-    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(1000)
-    expect(clock.sleeps[0]).toBeLessThanOrEqual(2000)
+    // the interval widens to 15 s: the retry lands in the last 60 % of 18.75 s
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(7500)
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(18_750)
+    const short = setup([{ status: 429 }, ok], { intervalMs: 200 })
+    await short.api.call(short.call)
+    expect(short.clock.sleeps[0]).toBeGreaterThanOrEqual(800)
+    expect(short.clock.sleeps[0]).toBeLessThanOrEqual(2000)
+  })
+
+  it('spreads the retries of gates refused together instead of retrying them in lock-step', async () => {
+    const delays: number[] = []
+    for (let seed = 1; seed <= 40; seed++) {
+      const clock = new FakeClock(undefined, seed)
+      const api = new Api({
+        send: scriptedSend([{ status: 429 }, ok]),
+        clock,
+        log: recordingLog(),
+        intervalMs: 5000,
+        deadline: clock.now() + 600_000
+      })
+      await api.call(setup([]).call)
+      delays.push(clock.sleeps[0]!)
+    }
+    // 40 gates refused at once come back over more than 10 s, no two within the same 10 ms
+    expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(10_000)
+    expect(new Set(delays.map(d => Math.floor(d / 10))).size).toBeGreaterThan(36)
   })
 
   it('honours Retry-After in seconds and as an HTTP date, even beyond the interval', async () => {
-    const { api, call, clock } = setup([{ status: 429, headers: { 'retry-after': '30' } }, ok], {
+    const { api, call, clock } = setup([{ status: 503, headers: { 'retry-after': '30' } }, ok], {
       intervalMs: 5000
     })
     await api.call(call)
@@ -126,6 +150,12 @@ describe('Api.call', () => {
     await s.api.call(s.call)
     expect(s.clock.sleeps[0]).toBeGreaterThanOrEqual(19_000)
     expect(s.clock.sleeps[0]).toBeLessThanOrEqual(20_000)
+
+    // throttled: never before Retry-After, spread after it
+    const t = setup([{ status: 429, headers: { 'retry-after': '30' } }, ok], { intervalMs: 5000 })
+    await t.api.call(t.call)
+    expect(t.clock.sleeps[0]).toBeGreaterThanOrEqual(30_000)
+    expect(t.clock.sleeps[0]).toBeLessThanOrEqual(48_750)
   })
 
   it('never sleeps past the deadline and reports the last problem', async () => {
@@ -232,6 +262,99 @@ describe('Api.call', () => {
     expect(seen).toHaveLength(2)
     expect(seen[1]! - seen[0]!).toBeGreaterThan(0)
     expect(send.requests).toHaveLength(0)
+  })
+})
+
+describe('Api.call, answers that are not the expected JSON', () => {
+  const html = {
+    status: 200,
+    headers: { 'content-type': 'text/html', 'x-request-id': 'rid-h' },
+    body: '<!DOCTYPE html>\n<html><body><h1>Sign in to the corporate proxy</h1></body></html>'
+  }
+
+  it('retries one or two, then fails saying what came back and what to check', async () => {
+    const twice = setup([html, html, ok])
+    await expect(twice.api.call(twice.call)).resolves.toMatchObject({ value: { phase: 'Running' } })
+
+    const { api, call, send } = setup([html])
+    const err = await api.call(call).catch(e => e)
+    expect(err).toBeInstanceOf(FatalApiError)
+    expect(send.requests).toHaveLength(3)
+    expect(err.message).toBe(
+      'cce.example.com answered 3 times in a row with something that is not the expected JSON: the last was HTTP 200, text/html, body starting "<!DOCTYPE html> <html><body><h1>Sign in to the corporate proxy</h1></body></html"… (request ID rid-h). Check the endpoint input (it must be the API\'s address, not a console or portal page) and any proxy between the runner and Huawei Cloud.'
+    )
+  })
+
+  it('counts only answers in a row', async () => {
+    const { api, call, send } = setup([html, html, { status: 503 }, html, html, ok])
+    await expect(api.call(call)).resolves.toMatchObject({ value: { phase: 'Running' } })
+    expect(send.requests).toHaveLength(6)
+    const empty = setup([{ status: 200, body: '', headers: {} }])
+    await expect(empty.api.call(empty.call)).rejects.toThrow(
+      /the last was HTTP 200, no content-type, an empty body \(request ID none\)/
+    )
+  })
+})
+
+describe('Api.pollIntervalMs', () => {
+  it('widens after a 429 and narrows again as answers come back', async () => {
+    const { api, call } = setup([{ status: 429 }, ok], { intervalMs: 5000 })
+    expect(api.pollIntervalMs()).toBe(5000)
+    await api.call(call)
+    const widened = api.pollIntervalMs()
+    expect(widened).toBeGreaterThan(5000)
+    for (let i = 0; i < 10; i++) await api.call(call)
+    expect(api.pollIntervalMs()).toBe(5000)
+  })
+})
+
+/** A clock whose sleeps end only when the signal aborts: a wait that ignores cancellation never ends. */
+class StuckClock extends FakeClock {
+  override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms)
+    return new Promise((_, reject) => {
+      if (signal?.aborted) return reject(new CancelledError())
+      signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true })
+    })
+  }
+}
+
+describe('Api.call, cancelled while waiting to retry', () => {
+  it.each([
+    ['a 60 s Retry-After', { status: 503, headers: { 'retry-after': '60' } }, 60_000],
+    [
+      'a throttled wait with Retry-After',
+      { status: 429, headers: { 'retry-after': '60' } },
+      60_000
+    ],
+    ['a widened throttled wait', { status: 429 }, 2000]
+  ])('ends at once with CancelledError during %s', async (_name, step, atLeast) => {
+    const controller = new AbortController()
+    const clock = new StuckClock()
+    const send = scriptedSend([step as Step, ok])
+    const api = new Api({
+      send,
+      clock,
+      log: recordingLog(),
+      intervalMs: 5000,
+      deadline: clock.now() + 3_600_000,
+      signal: controller.signal
+    })
+    const result = api.call(setup([]).call).then(
+      () => 'answered',
+      (e: unknown) => e
+    )
+    for (let i = 0; i < 100 && clock.sleeps.length === 0; i++)
+      await new Promise(resolve => setImmediate(resolve))
+    expect(clock.sleeps).toHaveLength(1)
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(atLeast)
+    controller.abort()
+    const settled = await Promise.race([
+      result,
+      new Promise(resolve => setTimeout(resolve, 2000, 'still waiting'))
+    ])
+    expect(settled).toBeInstanceOf(CancelledError)
+    expect(send.requests).toHaveLength(1)
   })
 })
 

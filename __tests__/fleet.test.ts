@@ -59,20 +59,11 @@ async function fleet(rateLimit?: { rate: number; burst: number; retryAfter?: boo
   return { runs, requests: [...a.requests] }
 }
 
-/** The most requests that landed in any window of `ms` after the first second (the synchronised start). */
-function peak(times: number[], ms: number): number {
-  const start = Math.min(...times) + 1000
-  const later = times.filter(t => t >= start).sort((x, y) => x - y)
-  let best = 0
-  for (let i = 0, j = 0; j < later.length; j++) {
-    while (later[j]! - later[i]! >= ms) i++
-    best = Math.max(best, j - i + 1)
-  }
-  return best
-}
-
 describe(`a fleet of ${GATES} gates`, () => {
-  it('every gate ends in Success under throttling, with fewer than twice the unthrottled requests, polls spread out', async () => {
+  // Timing is not asserted to the millisecond here: a busy 2-core machine delays processes by hundreds of ms.
+  // How far a gate spreads its retries and widens its interval is decided by code tested with an injected
+  // clock (api.test.ts, pacer.test.ts); this test checks the outcome a fleet must reach, with wide margins.
+  it('every gate ends in Success under throttling, with fewer than twice the unthrottled requests, most not refused', async () => {
     const free = await fleet()
     expect(free.runs.map(r => r.code)).toEqual(Array(GATES).fill(0))
     const perGateFree = free.requests.length / GATES
@@ -85,23 +76,12 @@ describe(`a fleet of ${GATES} gates`, () => {
       expect(throttled.length).toBeGreaterThan(0)
       const perGate = limited.requests.length / GATES
       expect(perGate).toBeLessThan(2 * perGateFree)
+      // gates that retried in lock-step would be refused again and again: most requests would be 429s
+      expect(throttled.length / limited.requests.length).toBeLessThan(0.5)
       console.log(
         `fleet of ${GATES}, 8 req/s, Retry-After ${retryAfter || 'absent'}: ${perGate.toFixed(1)} requests per gate ` +
-          `(${perGateFree.toFixed(1)} unthrottled), ${throttled.length} answered 429`
+          `(${perGateFree.toFixed(1)} unthrottled), ${throttled.length} of ${limited.requests.length} answered 429`
       )
-      // without jitter every poll of all 24 gates would land in the same instant, every interval
-      expect(
-        peak(
-          limited.requests.map(q => q.t),
-          100
-        )
-      ).toBeLessThan(GATES / 2)
     }
-    expect(
-      peak(
-        free.requests.map(q => q.t),
-        100
-      )
-    ).toBeLessThan(GATES / 2)
   }, 240_000)
 })

@@ -153,7 +153,7 @@ describe('run', () => {
     expect(rec.failed[0]).toMatch(
       /CCE refused access to upgrade task task-1 of cluster cluster-1 \(HTTP 401 APIGW.0301: bad signature for \*\*\*/
     )
-    expect(rec.failed[0]).toMatch(/runner clock .*upgrade APIs are enabled for the account/)
+    expect(rec.failed[0]).toMatch(/access-key-id and secret-access-key .*runner's clock is right/)
     expect(everything()).not.toContain('ST-super-secret')
     expect(everything()).not.toContain('SK-very-secret')
     expect(rec.masked).toEqual(expect.arrayContaining(['SK-very-secret', 'ST-super-secret']))

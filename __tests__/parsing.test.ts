@@ -85,7 +85,6 @@ describe('backoff', () => {
     expect(backoffDelay(3, 15_000, 1)).toBe(4000)
     expect(backoffDelay(10, 15_000, 1)).toBe(15_000)
     expect(backoffDelay(10, 15_000, 0)).toBe(7500)
-    expect(backoffDelay(1, 15_000, 1, true)).toBe(2000)
     expect(backoffDelay(0, 500, 1)).toBe(500)
   })
 

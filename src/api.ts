@@ -4,6 +4,8 @@ import type { Authorizer } from './auth.js'
 import { backoffDelay, parseRetryAfter } from './backoff.js'
 import { CancelledError, Clock } from './clock.js'
 import { formatDuration } from './duration.js'
+import { Pacer } from './pacer.js'
+import { ClockCorrection, describeSkew, isExpiredSignature, serverTimeOf } from './skew.js'
 import { HttpResponse, Send, TransportError } from './transport.js'
 
 export interface Logger {
@@ -35,6 +37,8 @@ export class DeadlineError extends Error {
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
 const MAX_REQUEST_TIMEOUT_MS = 30_000
 const MIN_REQUEST_TIMEOUT_MS = 10_000
+/** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
+const MAX_UNDECODABLE = 3
 
 export interface Call<T> {
   method: 'GET' | 'POST'
@@ -42,7 +46,7 @@ export interface Call<T> {
   headers?: Record<string, string>
   body?: string
   auth: Authorizer
-  /** Turns a 2xx body into a value; undefined means "not what we expected" (retried as transient). */
+  /** Turns a 2xx body into a value; undefined means "not what we expected" (retried, a few times). */
   decode: (json: unknown, headers: IncomingHttpHeaders) => T | undefined
   /** The message for a status that retrying cannot fix (400, 401, 403, 404, …). */
   explain: (status: number, details: ErrorDetails) => string
@@ -65,12 +69,31 @@ export interface ApiOptions {
   signal?: AbortSignal
 }
 
+/** What one attempt came to. */
+type Outcome<T> =
+  | { kind: 'answer'; reply: Reply<T> }
+  | { kind: 'transient'; problem: string; status?: number; retryAfterMs?: number }
+  | { kind: 'undecodable'; problem: string; received: string }
+  | { kind: 'expired'; signedAt: number; serverTime?: number; details: ErrorDetails }
+
 /**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
- * the expected JSON) are retried with backoff until the deadline; everything else ends at once.
+ * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
+ * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
+ * every later signature uses.
  */
 export class Api {
-  constructor(private readonly o: ApiOptions) {}
+  private readonly pacer: Pacer
+  private readonly correction = new ClockCorrection()
+
+  constructor(private readonly o: ApiOptions) {
+    this.pacer = new Pacer(o.intervalMs)
+  }
+
+  /** The poll interval to use now: the configured one when healthy, wider after throttling. */
+  pollIntervalMs(): number {
+    return this.pacer.pollIntervalMs()
+  }
 
   /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
   async bounded<T>(work: Promise<T>): Promise<T> {
@@ -91,31 +114,49 @@ export class Api {
     }
   }
 
-  /** The poll interval to use now (the configured one; see pacing after throttling). */
-  pollIntervalMs(): number {
-    return this.o.intervalMs
-  }
-
   async call<T>(call: Call<T>): Promise<Reply<T>> {
     const { clock, log, signal } = this.o
     let lastProblem: string | undefined
     const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity)
-    for (let attempt = 1; ; attempt++) {
+    let undecodable = 0
+    let corrected = false
+    for (let attempt = 1; ;) {
       if (signal?.aborted) throw new CancelledError()
       const remaining = deadline - clock.now()
       if (remaining <= 0) throw new DeadlineError(lastProblem)
 
       const outcome = await this.attempt(call, remaining)
-      if ('value' in outcome) return outcome
+      if (outcome.kind === 'answer') {
+        this.pacer.answered()
+        return outcome.reply
+      }
+      if (outcome.kind === 'expired') {
+        // re-signed at once with the API's time; not a transient retry, and only once per call
+        if (corrected || outcome.serverTime === undefined) throw this.expired(call, outcome)
+        this.correctClock(outcome.signedAt, outcome.serverTime)
+        corrected = true
+        continue
+      }
       lastProblem = outcome.problem
+      undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0
+      if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
+        throw new FatalApiError(
+          `${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`
+        )
+      }
 
-      const backoff = backoffDelay(
-        attempt,
-        this.o.intervalMs,
-        clock.random(),
-        outcome.status === 429
-      )
-      const delay = Math.max(backoff, outcome.retryAfterMs ?? 0)
+      let delay: number
+      if (outcome.kind === 'transient' && outcome.status === 429) {
+        this.pacer.refused()
+        delay = this.pacer.retryDelayMs(clock.random(), outcome.retryAfterMs)
+      } else {
+        const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined
+        delay = Math.max(
+          backoffDelay(attempt, this.o.intervalMs, clock.random()),
+          retryAfterMs ?? 0
+        )
+      }
+      attempt++
       const left = deadline - clock.now()
       if (left <= 0) throw new DeadlineError(lastProblem)
       log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`)
@@ -123,10 +164,30 @@ export class Api {
     }
   }
 
-  private async attempt<T>(
+  private correctClock(signedAt: number, serverTime: number): void {
+    const first = !this.correction.measured
+    const before = this.correction.offsetMs
+    const offset = this.correction.measure(signedAt, serverTime, this.o.clock.now())
+    // a later measurement that agrees with the first is not news
+    if (first || Math.abs(offset - before) >= 1000) {
+      this.o.log.warning(
+        `This runner's clock is ${describeSkew(offset)} the API's; correcting (signing with the API's time from now on)`
+      )
+    }
+  }
+
+  private expired<T>(
     call: Call<T>,
-    remaining: number
-  ): Promise<Reply<T> | { problem: string; status?: number; retryAfterMs?: number }> {
+    outcome: Extract<Outcome<T>, { kind: 'expired' }>
+  ): FatalApiError {
+    const why = call.explain(401, outcome.details)
+    const skew = this.correction.measured
+      ? ` The request was re-signed for this runner's clock being ${describeSkew(this.correction.offsetMs)} the API's and was refused again: set the runner's clock right (NTP).`
+      : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP)."
+    return new FatalApiError(why + skew, 401, outcome.details)
+  }
+
+  private async attempt<T>(call: Call<T>, remaining: number): Promise<Outcome<T>> {
     const { clock, log, signal } = this.o
     const timeoutMs = Math.min(
       remaining,
@@ -138,29 +199,32 @@ export class Api {
       headers: { ...call.headers },
       body: call.body
     }
-    const headers = { ...base.headers, ...call.auth.headersFor(base, new Date(clock.now())) }
+    const signedAt = clock.now()
+    const signingTime = this.correction.signingTime(signedAt)
+    const headers = { ...base.headers, ...call.auth.headersFor(base, signingTime) }
     log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`)
 
     let res: HttpResponse
-    const started = clock.now()
     try {
       res = await this.o.send({ ...base, headers, timeoutMs, signal })
     } catch (e) {
       if (!(e instanceof TransportError)) throw e
       if (e.kind === 'aborted') throw new CancelledError()
       if (!e.transient) throw new FatalApiError(configProblem(call.url, e))
-      return { problem: `${call.method} ${call.url.host}: ${e.message}` }
+      return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` }
     }
     const requestId = requestIdOf(res.headers)
     log.debug(
-      `→ HTTP ${res.status} in ${clock.now() - started} ms, request ID ${requestId ?? 'none'}`
+      `→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`
     )
 
     if (res.status >= 200 && res.status < 300) {
       const value = decodeJson(res, call.decode)
-      if (value !== undefined) return { value, requestId }
+      if (value !== undefined) return { kind: 'answer', reply: { value, requestId } }
       return {
-        problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`
+        kind: 'undecodable',
+        problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
+        received: describeReceived(res, requestId)
       }
     }
     if (res.status >= 300 && res.status < 400) {
@@ -170,8 +234,12 @@ export class Api {
       )
     }
     const details = parseErrorBody(res.body, res.headers)
+    if (isExpiredSignature(res.status, details)) {
+      return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details }
+    }
     if (TRANSIENT_STATUS.has(res.status)) {
       return {
+        kind: 'transient',
         problem: `HTTP ${res.status} ${describeDetails(details)}`,
         status: res.status,
         retryAfterMs: parseRetryAfter(res.headers['retry-after'], clock.now())
@@ -187,6 +255,16 @@ function decodeJson<T>(res: HttpResponse, decode: Call<T>['decode']): T | undefi
   } catch {
     return undefined
   }
+}
+
+/** What came back instead of the expected JSON, for the message that ends the step. */
+function describeReceived(res: HttpResponse, requestId: string | undefined): string {
+  const type = res.headers['content-type'] ?? 'no content-type'
+  const snippet = res.body.replace(/\s+/g, ' ').trim().slice(0, 80)
+  const body = snippet
+    ? `body starting ${JSON.stringify(snippet)}${res.body.length > 80 ? '…' : ''}`
+    : 'an empty body'
+  return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`
 }
 
 function configProblem(url: URL, e: TransportError): string {

@@ -1,11 +1,5 @@
+import type { OutgoingRequest } from './request.js'
 import { AkSk, signRequest } from './signer.js'
-
-export interface OutgoingRequest {
-  method: string
-  url: URL
-  headers: Record<string, string>
-  body?: string
-}
 
 /** Adds the authentication headers to one request (called again for every retry: signatures carry a date). */
 export interface Authorizer {

@@ -1,17 +1,12 @@
-/** Retry delays: exponential with jitter, capped by the poll interval so an end is never noticed late. */
+/**
+ * Retry delays for transient failures other than throttling (the Pacer spaces those): exponential with jitter,
+ * capped by the poll interval so an end is never noticed late.
+ */
 
 const BASE_MS = 1000
-/** Huawei advises waiting 2–5 s after a throttling answer (APIG.0308). */
-const THROTTLED_BASE_MS = 2000
 
-export function backoffDelay(
-  attempt: number,
-  intervalMs: number,
-  random: number,
-  throttled = false
-): number {
-  const base = throttled ? THROTTLED_BASE_MS : BASE_MS
-  const ceiling = Math.min(intervalMs, base * 2 ** Math.max(0, attempt - 1))
+export function backoffDelay(attempt: number, intervalMs: number, random: number): number {
+  const ceiling = Math.min(intervalMs, BASE_MS * 2 ** Math.max(0, attempt - 1))
   // "equal jitter": half fixed, half random, so gates started together drift apart but never retry at once
   return Math.round(ceiling / 2 + (random * ceiling) / 2)
 }

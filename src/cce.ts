@@ -8,8 +8,10 @@ import { PreCheck, decodePreCheck } from './precheck.js'
 import { UpgradeTask, decodeTask, decodeTaskList } from './task.js'
 import { Workflow, decodeWorkflow, decodeWorkflowList } from './workflow.js'
 
-const ACCESS_HINT =
-  'Check that the credentials are valid for this account, that the runner clock is right (signatures more than 15 minutes off are refused), that the identity may read CCE clusters in this project (e.g. the CCE ReadOnlyAccess policy), and that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
+const ACCESS_HINT = {
+  401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
+  403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
+}
 
 export interface CceTarget {
   endpoint: URL
@@ -185,7 +187,7 @@ export class CceClient {
   private explain(status: number, d: ErrorDetails, what: string): string {
     const detail = describeDetails(d)
     if (status === 401 || status === 403) {
-      return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT}`
+      return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT[status]}`
     }
     if (status === 404) return `CCE did not find ${what} (HTTP 404 ${detail}).`
     return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`

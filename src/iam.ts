@@ -27,6 +27,10 @@ function project(v: unknown): Project | undefined {
     : undefined
 }
 
+/** What a 401 means for a signed or token call: the key or token, or a clock far off. */
+const UNAUTHENTICATED =
+  "IAM did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right and current, and that the runner's clock is right (signatures more than 15 minutes off are refused)."
+
 /** IAM calls: the project named after a region (KeystoneListProjects) and the OIDC token exchange. */
 export class IamClient {
   constructor(
@@ -46,9 +50,13 @@ export class IamClient {
         const decoded = list.map(project)
         return decoded.every(p => p !== undefined) ? (decoded as Project[]) : undefined
       },
-      explain: (status, d) =>
-        `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}). ` +
-        'Set project-id to skip the lookup, or allow the identity to list projects (iam:projects:list).'
+      explain: (status, d) => {
+        const refused = `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}).`
+        if (status === 401) return `${refused} ${UNAUTHENTICATED}`
+        if (status === 403)
+          return `${refused} The identity may not list projects: grant it iam:projects:list, or set project-id to skip the lookup.`
+        return `${refused} Set project-id to skip the lookup.`
+      }
     })
     const matching = projects.filter(p => p.name === region)
     if (matching.length === 1 && matching[0]) return matching[0].id
@@ -88,11 +96,22 @@ export class IamClient {
           expiresAt: typeof expires === 'string' ? expires : undefined
         }
       },
-      explain: (status, d) =>
-        `IAM refused the GitHub OIDC token (HTTP ${status} ${describeDetails(d)}). Check: identity-provider is the ID of an ` +
-        'OpenID Connect identity provider with programmatic access whose idp_url is https://token.actions.githubusercontent.com; ' +
-        "its client_id equals the audience input (or the action's default audience); its mapping rules admit this repository's " +
-        `workflows (the token's sub claim); and the mapped user group has CCE permissions in ${scope.projectId ? `project ${scope.projectId}` : `region ${scope.region}`}.`
+      explain: (status, d) => {
+        const where = scope.projectId ? `project ${scope.projectId}` : `region ${scope.region}`
+        const refused = `IAM refused the GitHub OIDC token (HTTP ${status} ${describeDetails(d)}).`
+        if (status === 403)
+          return (
+            `${refused} The identity provider's users may not have a token for ${where}: check that identity-provider has ` +
+            'programmatic access and that its mapping rules put this repository into a user group with CCE read permissions ' +
+            `(e.g. CCE ReadOnlyAccess) in ${where}.`
+          )
+        return (
+          `${refused} Check: identity-provider is the ID of an OpenID Connect identity provider with programmatic access whose ` +
+          "idp_url is https://token.actions.githubusercontent.com; its client_id equals the audience input (or the action's " +
+          "default audience); its mapping rules admit this repository's workflows (the token's sub claim); and the mapped " +
+          `user group has CCE permissions in ${where}.`
+        )
+      }
     })
     return value
   }

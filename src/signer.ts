@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto'
+import type { OutgoingRequest } from './request.js'
 
 /** Huawei Cloud API request signing, SDK-HMAC-SHA256 (cce-api.md §4). */
 
@@ -9,13 +10,6 @@ export interface AkSk {
   accessKeyId: string
   secretAccessKey: string
   securityToken?: string
-}
-
-export interface RequestToSign {
-  method: string
-  url: URL
-  headers: Record<string, string>
-  body?: string
 }
 
 const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex')
@@ -105,7 +99,7 @@ export function signature(secretAccessKey: string, toSign: string): string {
  * Authorization. Signs those and every header in req.headers; each is sent with exactly the value signed.
  * Throws when req.headers already holds one of the headers added here.
  */
-export function signRequest(req: RequestToSign, cred: AkSk, now: Date): Record<string, string> {
+export function signRequest(req: OutgoingRequest, cred: AkSk, now: Date): Record<string, string> {
   const added: Record<string, string> = { Host: req.url.host, 'X-Sdk-Date': formatSdkDate(now) }
   if (cred.securityToken) added['X-Security-Token'] = cred.securityToken
   const all = { ...req.headers, ...added }

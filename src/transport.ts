@@ -1,14 +1,12 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { HttpClient } from '@actions/http-client'
+import type { OutgoingRequest } from './request.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
-export interface HttpRequest {
+export interface HttpRequest extends OutgoingRequest {
   method: 'GET' | 'POST'
-  url: URL
-  headers: Record<string, string>
-  body?: string
   timeoutMs: number
   signal?: AbortSignal
 }

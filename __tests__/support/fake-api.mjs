@@ -242,8 +242,13 @@ function signatureProblem(req, body, creds, now) {
   if (!date) return 'X-Sdk-Date is not YYYYMMDDTHHMMSSZ'
   const [, y, mo, d, h, mi, s] = date.map(Number)
   const at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
-  if (!(Math.abs(at - now) <= MAX_SKEW_MS))
-    return 'the request has expired: X-Sdk-Date is more than 15 minutes from the server time'
+  if (!(Math.abs(at - now) <= MAX_SKEW_MS)) {
+    const serverTime = new Date(now)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '')
+    return `signature expired, signature time:${date[0]},server time:${serverTime}`
+  }
   if (cred.securityToken !== undefined) {
     if (req.headers['x-security-token'] === undefined)
       return 'temporary credentials need X-Security-Token'
@@ -424,6 +429,7 @@ export async function startFakeApi(options = {}) {
     const send = (status, payload, headers = {}) => {
       entry.status = status
       res.writeHead(status, {
+        Date: new Date(now()).toUTCString(),
         'Content-Type': 'application/json',
         'X-Request-Id': requestId,
         ...(iam ? { 'X-IAM-Trace-Id': requestId } : {}),
@@ -651,7 +657,11 @@ export async function startFakeApi(options = {}) {
         return send(200, '{"kind":"Upgr')
       case 'html':
         entry.status = 200
-        res.writeHead(200, { 'Content-Type': 'text/html', 'X-Request-Id': entry.requestId })
+        res.writeHead(200, {
+          Date: new Date(now()).toUTCString(),
+          'Content-Type': 'text/html',
+          'X-Request-Id': entry.requestId
+        })
         return res.end('<!DOCTYPE html><html><body><h1>Gateway maintenance</h1></body></html>')
       case 'redirect':
         return send(302, '', { Location: fault.location ?? 'https://elsewhere.example.com/' })
@@ -668,7 +678,10 @@ export async function startFakeApi(options = {}) {
     handle(req, res).catch(err => {
       log(`internal error: ${err instanceof Error ? err.message : String(err)}`)
       if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'application/json' })
+        res.writeHead(500, {
+          Date: new Date(now()).toUTCString(),
+          'Content-Type': 'application/json'
+        })
         res.end(JSON.stringify({ error_msg: 'fake API internal error', error_code: 'FAKE.0500' }))
       } else res.destroy()
     })
