@@ -24,7 +24,12 @@ function refusedWith(status: number) {
     lookup: () => new IamClient(api, url).projectIdFor('ap-southeast-1', auth),
     exchange: () =>
       new IamClient(api, url).exchangeIdToken('jwt', 'github', { region: 'ap-southeast-1' }),
-    cce: () => new CceClient(api, url, 'p1', auth).listTasks('c1')
+    cce: () =>
+      new CceClient(
+        api,
+        { endpoint: url, projectId: 'p1', clusterId: 'c1', clusterType: 'cce' },
+        auth
+      ).listTasks()
   }
 }
 

@@ -220,8 +220,12 @@ describe('clock skew against the fake API', () => {
     try {
       const projectId = await new IamClient(api, url).projectIdFor(DEMO.region, auth)
       expect(projectId).toBe(DEMO.projectId)
-      const cce = new CceClient(api, url, projectId, auth)
-      const reply = await cce.getTask(DEMO.clusterId, DEMO.taskId)
+      const cce = new CceClient(
+        api,
+        { endpoint: url, projectId, clusterId: DEMO.clusterId, clusterType: 'cce' },
+        auth
+      )
+      const reply = await cce.getTask(DEMO.taskId)
       expect(reply.value.phase).toBe('Success')
     } finally {
       transport.close()
