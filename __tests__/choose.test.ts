@@ -65,14 +65,17 @@ describe('chooseUpgrade', () => {
     }
   })
 
-  it('waits on an active workflow even when a task outside it is newer', () => {
-    const w = workflow('Running', 'PreCheck:Running Cluster:Init', {
-      created: at('10:00'),
-      updated: at('10:01')
-    })
-    const t = task('Success', { uid: 'api-task', created: at('10:30') })
-    expect(chooseUpgrade([w], [t])).toMatchObject({ kind: 'workflow', workflow: { uid: 'wf-1' } })
-  })
+  it.each(['Init', 'Running'])(
+    'waits on an active workflow (%s) even when a task outside it is newer',
+    phase => {
+      const w = workflow(phase, 'PreCheck:Running Cluster:Init', {
+        created: at('10:00'),
+        updated: at('10:01')
+      })
+      const t = task('Success', { uid: 'api-task', created: at('10:30') })
+      expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+    }
+  )
 
   it('the pre-check race: a running pre-check wins over the previous upgrade task Success', () => {
     const old = task('Success', { uid: 'task-old', created: at('10:00', 20) })
