@@ -221,6 +221,21 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
     expect(taskOf((await poll()).obs.upgrade)?.progress).toBe('25.00')
   })
 
+  it('looks for a missing Cluster task once after its step ended, then no more', async () => {
+    const { cce, poll, events } = setup(WF)
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running PostCheck:Init')]
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1 (404)'])
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Success PostCheck:Init')]
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1 (404)'])
+    // the post-check may wait for a person for hours: the workflow alone is read meanwhile
+    for (let i = 0; i < 3; i++) expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success')]
+    const done = await poll()
+    expect(done.calls).toEqual(['getWorkflow wf-1', 'getCluster'])
+    expect(done.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+    expect(events).toEqual([{ kind: 'no-task-detail', taskId: 'task-1' }])
+  })
+
   it('keeps the request ID of the last response', async () => {
     const { cce, poll } = setup(WF)
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running')]
