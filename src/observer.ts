@@ -34,6 +34,8 @@ export class UpgradeObserver {
   private passed?: Upgrade
   private clusterTask?: UpgradeTask
   private warnedNoDetail = new Set<string>()
+  /** Cluster tasks still not found (404) once their step had ended: not looked for again. */
+  private missingAfterStep = new Set<string>()
   private sawRollback = false
 
   constructor(
@@ -109,14 +111,17 @@ export class UpgradeObserver {
     const id = step?.taskId
     if (!step || !id) return { kind: 'workflow', workflow }
     const known = this.clusterTask?.uid === id ? this.clusterTask : undefined
-    const stale =
-      !known || (!STEP_RUNNING.includes(step.status) && !TASK_ENDED.includes(known.phase))
-    if (STEP_RUNNING.includes(step.status) || stale) {
+    const running = STEP_RUNNING.includes(step.status)
+    const stale = !known || (!running && !TASK_ENDED.includes(known.phase))
+    if (running || (stale && !this.missingAfterStep.has(id))) {
       const reply = await this.cce.findTask(id)
       if (reply) this.clusterTask = track(reply)
-      else if (!this.warnedNoDetail.has(id)) {
-        this.warnedNoDetail.add(id)
-        this.onEvent({ kind: 'no-task-detail', taskId: id })
+      else {
+        if (!running) this.missingAfterStep.add(id)
+        if (!this.warnedNoDetail.has(id)) {
+          this.warnedNoDetail.add(id)
+          this.onEvent({ kind: 'no-task-detail', taskId: id })
+        }
       }
     }
     const task = this.clusterTask?.uid === id ? this.clusterTask : undefined

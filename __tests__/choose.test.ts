@@ -1,0 +1,202 @@
+import { describe, expect, it } from '@jest/globals'
+import { chooseUpgrade, newestBy, startedOf, workflowEndedAt } from '../src/choose.js'
+import { at, ms, task, workflow } from './support/upgrade-fixtures.js'
+
+const named = (stamps: string[]) => stamps.map((stamp, i) => ({ name: `#${i}`, stamp }))
+const newestName = (stamps: string[]) => newestBy(named(stamps), x => x.stamp)?.name
+
+describe('newestBy compares instants, not text', () => {
+  it('across UTC offsets in Go time format', () => {
+    // 10:00 +0800 is 02:00 UTC; 09:00 +0000 is later although its text sorts first
+    expect(
+      newestName(['2026-11-24 10:00:00.123456 +0800 CST', '2026-11-24 09:00:00 +0000 UTC'])
+    ).toBe('#1')
+    expect(
+      newestName(['2026-11-24 09:00:00 +0000 UTC', '2026-11-24 10:00:00.123456 +0800 CST'])
+    ).toBe('#0')
+  })
+
+  it('across RFC 3339 offsets and mixed formats', () => {
+    // 03:00+01:00 = 02:00Z; 01:30-05:00 = 06:30Z; Go 14:00 +0800 = 06:00Z
+    expect(
+      newestName([
+        '2026-11-24T03:00:00+01:00',
+        '2026-11-24T01:30:00-05:00',
+        '2026-11-24 14:00:00.999 +0800 CST'
+      ])
+    ).toBe('#1')
+    expect(newestName(['2026-11-24T06:00:00.5Z', '2026-11-24 14:00:00.4 +0800 CST'])).toBe('#0')
+  })
+
+  it('ranks unreadable timestamps oldest', () => {
+    expect(
+      newestName(['not a time', '', '2020-01-01 00:00:00 +0000 UTC', '2026-13-01T00:00:00Z'])
+    ).toBe('#2')
+    expect(newestName(['2020-01-01 00:00:00 +0000 UTC', 'garbage'])).toBe('#0')
+    // all unreadable: still one of them (the first), never nothing
+    expect(newestName(['x', 'y'])).toBe('#0')
+    expect(newestName([])).toBeUndefined()
+  })
+})
+
+describe('workflowEndedAt', () => {
+  it('is the latest of its steps ends and its update', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success', { updated: at('10:20') })
+    // the steps end at 10:30 (fixture), later than the update
+    expect(workflowEndedAt(w)).toBe(ms('10:30'))
+    const later = workflow('Success', 'PreCheck:Success', { updated: at('11:45') })
+    expect(workflowEndedAt(later)).toBe(ms('11:45'))
+  })
+  it('falls back to its creation when nothing else is readable', () => {
+    const w = workflow('Cancel', 'PreCheck:Running', { created: at('09:00'), updated: '' })
+    expect(workflowEndedAt(w)).toBe(ms('09:00'))
+  })
+})
+
+describe('chooseUpgrade', () => {
+  it('waits on a workflow in Init or Running even when its own Cluster task is newer', () => {
+    for (const phase of ['Init', 'Running']) {
+      const w = workflow(phase, 'PreCheck:Success Cluster:Running=task-new', {
+        created: at('10:00'),
+        updated: at('10:05')
+      })
+      const t = task('Running', { uid: 'task-new', created: at('10:10') })
+      expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+    }
+  })
+
+  it.each(['Init', 'Running'])(
+    'waits on an active workflow (%s) even when a task outside it is newer',
+    phase => {
+      const w = workflow(phase, 'PreCheck:Running Cluster:Init', {
+        created: at('10:00'),
+        updated: at('10:01')
+      })
+      const t = task('Success', { uid: 'api-task', created: at('10:30') })
+      expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+    }
+  )
+
+  it('the pre-check race: a running pre-check wins over the previous upgrade task Success', () => {
+    const old = task('Success', { uid: 'task-old', created: at('10:00', 20) })
+    const w = workflow('Running', 'PreCheck:Running Cluster:Init', {
+      uid: 'wf-new',
+      created: at('10:00')
+    })
+    expect(chooseUpgrade([w], [old])).toMatchObject({
+      kind: 'workflow',
+      workflow: { uid: 'wf-new' }
+    })
+  })
+
+  it('takes a task created after the newest workflow ended, outside any workflow (API upgrade)', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success=task-1', {
+      created: at('10:00'),
+      updated: at('10:40')
+    })
+    const t = task('Running', { uid: 'api-task', created: at('11:00') })
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
+  })
+
+  it('keeps the newest workflow when the newest task started before it ended', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success=task-1', {
+      created: at('10:00'),
+      updated: at('10:40')
+    })
+    const t = task('Success', { uid: 'other', created: at('10:35') })
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+  })
+
+  it('never lets a workflow step task win over its workflow, whatever the timestamps say', () => {
+    // the workflow's own timestamps were not updated when its Cluster step failed: its task looks newer
+    const w = workflow('Pending', '', {
+      created: at('10:00'),
+      updated: at('10:00'),
+      pointStatuses: [
+        { taskType: 'PreCheck', taskID: 'precheck-1', status: 'Success' },
+        { taskType: 'Cluster', taskID: 'task-7', status: 'Failed' }
+      ]
+    })
+    const t = task('Failed', { uid: 'task-7', created: at('10:10') })
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+    // a step task of an older workflow does not win over the newest workflow either
+    const newer = workflow('Cancel', '', {
+      uid: 'wf-2',
+      created: at('10:05'),
+      updated: at('10:05')
+    })
+    expect(chooseUpgrade([w, newer], [t])).toEqual({ kind: 'workflow', workflow: newer })
+  })
+
+  it('keeps the workflow over a task whose creation cannot be read', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success')
+    const t = task('Running', { uid: 'api-task', created: 'yesterday' })
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+  })
+
+  it('takes the newest workflow by instant', () => {
+    const a = workflow('Success', '', { uid: 'wf-a', created: '2026-11-24 10:00:00 +0800 CST' })
+    const b = workflow('Pending', '', { uid: 'wf-b', created: '2026-11-24 03:00:00 +0000 UTC' })
+    expect(chooseUpgrade([a, b], [])).toMatchObject({ kind: 'workflow', workflow: { uid: 'wf-b' } })
+  })
+
+  it('takes the newest task when there is no workflow', () => {
+    const a = task('Success', { uid: 'a', created: '2026-11-24 10:00:00 +0800 CST' })
+    const b = task('Failed', { uid: 'b', created: '2026-11-24T03:00:00Z' })
+    const c = task('Success', { uid: 'c', created: '' })
+    expect(chooseUpgrade([], [a, b, c])).toEqual({ kind: 'task', task: b })
+  })
+
+  it('finds nothing when there is nothing', () => {
+    expect(chooseUpgrade([], [])).toEqual({ kind: 'none' })
+    expect(chooseUpgrade([], [], ms('10:00'))).toEqual({ kind: 'none' })
+  })
+
+  describe('with notBefore (max-age)', () => {
+    it('finds nothing when the upgrade started earlier, and says which upgrade that was', () => {
+      const w = workflow('Success', 'Cluster:Success', { uid: 'wf-old', created: at('10:00') })
+      expect(chooseUpgrade([w], [], ms('10:01'))).toEqual({
+        kind: 'none',
+        newest: { what: 'upgrade workflow wf-old', at: ms('10:00') }
+      })
+      const t = task('Success', { uid: 'task-old', created: at('10:00') })
+      expect(chooseUpgrade([], [t], ms('10:01'))).toEqual({
+        kind: 'none',
+        newest: { what: 'upgrade task task-old', at: ms('10:00') }
+      })
+    })
+
+    it('takes an upgrade that started at or after it', () => {
+      const w = workflow('Running', 'PreCheck:Running', { created: at('10:00') })
+      expect(chooseUpgrade([w], [], ms('10:00'))).toEqual({ kind: 'workflow', workflow: w })
+      expect(chooseUpgrade([w], [], ms('09:00'))).toEqual({ kind: 'workflow', workflow: w })
+    })
+
+    it('takes the right upgrade first, then applies the age: an old active workflow is not replaced by an older task', () => {
+      const w = workflow('Running', 'PreCheck:Running', { created: at('09:00') })
+      const t = task('Success', { created: at('08:00') })
+      expect(chooseUpgrade([w], [t], ms('09:30'))).toMatchObject({
+        kind: 'none',
+        newest: { what: 'upgrade workflow wf-1' }
+      })
+    })
+
+    it('finds nothing when the start cannot be read', () => {
+      const t = task('Running', { uid: 'no-date', created: '' })
+      expect(chooseUpgrade([], [t], ms('10:00'))).toEqual({
+        kind: 'none',
+        newest: { what: 'upgrade task no-date', at: undefined }
+      })
+      // without max-age the same task is waited on
+      expect(chooseUpgrade([], [t])).toEqual({ kind: 'task', task: t })
+    })
+  })
+
+  it('startedOf names the upgrade and reads its start as an instant', () => {
+    const w = workflow('Running', '', { uid: 'wf-9', created: '2026-11-24T02:00:00.123Z' })
+    expect(startedOf({ kind: 'workflow', workflow: w })).toEqual({
+      what: 'upgrade workflow wf-9',
+      at: ms('10:00')
+    })
+  })
+})

@@ -1,0 +1,448 @@
+import { describe, expect, it } from '@jest/globals'
+import { DeadlineError, FatalApiError, Reply } from '../src/api.js'
+import type { CceClient, ClusterRead } from '../src/cce.js'
+import { CancelledError } from '../src/clock.js'
+import type { WaitTarget } from '../src/config.js'
+import { Observation, taskOf } from '../src/observation.js'
+import { ObserverEvent, UpgradeObserver } from '../src/observer.js'
+import type { PreCheck } from '../src/precheck.js'
+import type { UpgradeTask } from '../src/task.js'
+import { Policy, Verdict, judge } from '../src/verdict.js'
+import type { Workflow } from '../src/workflow.js'
+import { FakeClock } from './support/fake-clock.js'
+import { at, cluster, mixedPrecheck, ms, task, workflow } from './support/upgrade-fixtures.js'
+
+const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false }
+
+/** The CCE calls, scripted by the test through the fields below; every call is recorded by name and argument. */
+class FakeCce {
+  readonly calls: string[] = []
+  readonly precheckDeadlines: number[] = []
+  workflows: Workflow[] = []
+  tasks: UpgradeTask[] = []
+  cluster: ClusterRead = { kind: 'read', status: cluster('Available') }
+  precheck: PreCheck | Error = mixedPrecheck()
+  private n = 0
+
+  private reply<T>(call: string, value: T): Reply<T> {
+    this.calls.push(call)
+    return { value, requestId: `req-${++this.n}` }
+  }
+
+  async getTask(id: string): Promise<Reply<UpgradeTask>> {
+    const t = this.tasks.find(x => x.uid === id)
+    if (!t) throw new FatalApiError(`Upgrade task ${id} was not found`, 404)
+    return this.reply(`getTask ${id}`, t)
+  }
+
+  async findTask(id: string): Promise<Reply<UpgradeTask> | undefined> {
+    const t = this.tasks.find(x => x.uid === id)
+    if (!t) {
+      this.calls.push(`findTask ${id} (404)`)
+      return undefined
+    }
+    return this.reply(`findTask ${id}`, t)
+  }
+
+  async listTasks(): Promise<Reply<UpgradeTask[]>> {
+    return this.reply('listTasks', this.tasks)
+  }
+
+  async listWorkflows(): Promise<Reply<Workflow[]>> {
+    return this.reply('listWorkflows', this.workflows)
+  }
+
+  async getWorkflow(id: string): Promise<Reply<Workflow>> {
+    const w = this.workflows.find(x => x.uid === id)
+    if (!w) throw new FatalApiError(`CCE did not find upgrade workflow ${id}`, 404)
+    return this.reply(`getWorkflow ${id}`, w)
+  }
+
+  async getCluster(): Promise<Reply<ClusterRead>> {
+    return this.reply('getCluster', this.cluster)
+  }
+
+  async getPreCheck(id: string, deadline: number): Promise<Reply<PreCheck>> {
+    this.precheckDeadlines.push(deadline)
+    if (this.precheck instanceof Error) {
+      this.calls.push(`getPreCheck ${id} (${this.precheck.name})`)
+      throw this.precheck
+    }
+    return this.reply(`getPreCheck ${id}`, this.precheck)
+  }
+}
+
+function setup(target: WaitTarget, o: { policy?: Policy; notBefore?: number } = {}) {
+  const cce = new FakeCce()
+  const clock = new FakeClock()
+  const events: ObserverEvent[] = []
+  const policy = o.policy ?? POLICY
+  const observer = new UpgradeObserver(
+    cce as unknown as CceClient,
+    target,
+    clock,
+    policy,
+    e => void events.push(e),
+    o.notBefore
+  )
+  /** One poll: the observation, its verdict and the calls it made. */
+  const poll = async (): Promise<{ obs: Observation; verdict: Verdict; calls: string[] }> => {
+    const before = cce.calls.length
+    const obs = await observer.observe()
+    clock.advance(30_000)
+    return { obs, verdict: judge(obs, policy), calls: cce.calls.slice(before) }
+  }
+  return { cce, clock, events, observer, poll }
+}
+
+const WF: WaitTarget = { kind: 'workflow', workflowId: 'wf-1' }
+
+describe('request economy in workflow mode (at most 2 calls per poll while healthy)', () => {
+  it('follows a console upgrade through all its steps', async () => {
+    const { cce, poll, events } = setup(WF)
+    const script: {
+      steps: string
+      phase?: string
+      task?: UpgradeTask
+      cluster?: string
+      calls: string[]
+      verdict: Verdict
+      progress?: string
+    }[] = [
+      {
+        steps: 'PreCheck:Running Cluster:Init PostCheck:Init',
+        calls: ['getWorkflow wf-1'],
+        verdict: { kind: 'wait', why: { kind: 'upgrading' } }
+      },
+      {
+        steps: 'PreCheck:Success Cluster:Init PostCheck:Init',
+        calls: ['getWorkflow wf-1'],
+        verdict: { kind: 'wait', why: { kind: 'upgrading' } }
+      },
+      {
+        steps: 'PreCheck:Success Cluster:Running PostCheck:Init',
+        task: task('Running', { progress: '10.00' }),
+        calls: ['getWorkflow wf-1', 'findTask task-1'],
+        verdict: { kind: 'wait', why: { kind: 'upgrading' } },
+        progress: '10.00'
+      },
+      {
+        steps: 'PreCheck:Success Cluster:Running PostCheck:Init',
+        task: task('Running', { progress: '80.00' }),
+        calls: ['getWorkflow wf-1', 'findTask task-1'],
+        verdict: { kind: 'wait', why: { kind: 'upgrading' } },
+        progress: '80.00'
+      },
+      {
+        // the step ended while the task was last seen Running: read it once more, for its final state
+        steps: 'PreCheck:Success Cluster:Success PostCheck:Init',
+        task: task('Success'),
+        calls: ['getWorkflow wf-1', 'findTask task-1'],
+        verdict: { kind: 'wait', why: { kind: 'post-check-pending' } },
+        progress: '100.00'
+      },
+      {
+        steps: 'PreCheck:Success Cluster:Success PostCheck:Init',
+        task: task('Success'),
+        calls: ['getWorkflow wf-1'],
+        verdict: { kind: 'wait', why: { kind: 'post-check-pending' } },
+        progress: '100.00'
+      },
+      {
+        steps: 'PreCheck:Success Cluster:Success PostCheck:Running',
+        task: task('Success'),
+        calls: ['getWorkflow wf-1'],
+        verdict: { kind: 'wait', why: { kind: 'upgrading' } },
+        progress: '100.00'
+      },
+      {
+        phase: 'Success',
+        steps: 'PreCheck:Success Cluster:Success PostCheck:Success',
+        task: task('Success'),
+        cluster: 'Upgrading',
+        calls: ['getWorkflow wf-1', 'getCluster'],
+        verdict: { kind: 'wait', why: { kind: 'cluster-settling', phase: 'Upgrading' } }
+      },
+      {
+        // the upgrade has passed: only the cluster is read again
+        phase: 'Success',
+        steps: 'PreCheck:Success Cluster:Success PostCheck:Success',
+        cluster: 'Upgrading',
+        calls: ['getCluster'],
+        verdict: { kind: 'wait', why: { kind: 'cluster-settling', phase: 'Upgrading' } }
+      },
+      {
+        phase: 'Success',
+        steps: 'PreCheck:Success Cluster:Success PostCheck:Success',
+        cluster: 'Available',
+        calls: ['getCluster'],
+        verdict: { kind: 'pass', paused: false, clusterChecked: true },
+        progress: '100.00'
+      }
+    ]
+    for (const [i, s] of script.entries()) {
+      cce.workflows = [workflow(s.phase ?? 'Running', s.steps)]
+      cce.tasks = s.task ? [s.task] : []
+      if (s.cluster) cce.cluster = { kind: 'read', status: cluster(s.cluster) }
+      const { obs, verdict, calls } = await poll()
+      expect({ i, calls, verdict }).toEqual({ i, calls: s.calls, verdict: s.verdict })
+      expect(calls.length).toBeLessThanOrEqual(2)
+      if (s.progress) expect(taskOf(obs.upgrade)?.progress).toBe(s.progress)
+    }
+    expect(events).toEqual([])
+  })
+
+  it('reads an ended step task once, and not again once it is terminal', async () => {
+    const { cce, poll } = setup(WF)
+    cce.workflows = [workflow('Pending', 'PreCheck:Success Cluster:Failed PostCheck:Init')]
+    cce.tasks = [task('Failed')]
+    const first = await poll()
+    expect(first.calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
+    expect(first.verdict).toEqual({
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'Cluster' }
+    })
+    expect(taskOf(first.obs.upgrade)?.phase).toBe('Failed')
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
+  })
+
+  it('treats a 404 on the Cluster step task as no detail: no verdict, one event', async () => {
+    const { cce, poll, events } = setup(WF)
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running=task-9')]
+    for (let i = 0; i < 3; i++) {
+      const { obs, verdict, calls } = await poll()
+      expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-9 (404)'])
+      expect(obs.upgrade).toEqual({ kind: 'workflow', workflow: cce.workflows[0] })
+      expect(verdict).toEqual({ kind: 'wait', why: { kind: 'upgrading' } })
+    }
+    expect(events).toEqual([{ kind: 'no-task-detail', taskId: 'task-9' }])
+    // once the task appears, its progress is shown
+    cce.tasks = [task('Running', { uid: 'task-9', progress: '25.00' })]
+    expect(taskOf((await poll()).obs.upgrade)?.progress).toBe('25.00')
+  })
+
+  it('looks for a missing Cluster task once after its step ended, then no more', async () => {
+    const { cce, poll, events } = setup(WF)
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running PostCheck:Init')]
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1 (404)'])
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Success PostCheck:Init')]
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1 (404)'])
+    // the post-check may wait for a person for hours: the workflow alone is read meanwhile
+    for (let i = 0; i < 3; i++) expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success')]
+    const done = await poll()
+    expect(done.calls).toEqual(['getWorkflow wf-1', 'getCluster'])
+    expect(done.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+    expect(events).toEqual([{ kind: 'no-task-detail', taskId: 'task-1' }])
+  })
+
+  it('keeps the request ID of the last response', async () => {
+    const { cce, poll } = setup(WF)
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running')]
+    cce.tasks = [task('Running')]
+    expect((await poll()).obs.requestId).toBe('req-2')
+  })
+
+  it('does not read the cluster when a pause passes by on-pause: succeed', async () => {
+    const { cce, poll } = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
+    cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running')]
+    cce.tasks = [task('Pause')]
+    const { calls, verdict } = await poll()
+    expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
+    expect(verdict).toEqual({ kind: 'pass', paused: true, clusterChecked: false })
+  })
+})
+
+describe('task mode', () => {
+  it('reads the task each poll, the cluster only once it succeeded, then only the cluster', async () => {
+    const { cce, poll } = setup({ kind: 'task', taskId: 'task-1' })
+    cce.tasks = [task('Running', { progress: '50.00' })]
+    expect((await poll()).calls).toEqual(['getTask task-1'])
+    expect((await poll()).calls).toEqual(['getTask task-1'])
+    cce.tasks = [task('Success')]
+    cce.cluster = { kind: 'read', status: cluster('RollingBack', 'UpgradeFailed', 'rolling back') }
+    const settling = await poll()
+    expect(settling.calls).toEqual(['getTask task-1', 'getCluster'])
+    expect(settling.verdict).toEqual({
+      kind: 'wait',
+      why: { kind: 'cluster-settling', phase: 'RollingBack' }
+    })
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    const back = await poll()
+    expect(back.calls).toEqual(['getCluster'])
+    // Available after RollingBack is the old version: the upgrade did not hold
+    expect(back.verdict).toMatchObject({ kind: 'fail', failure: { kind: 'rolled-back' } })
+  })
+
+  it('reads no cluster for a failed task', async () => {
+    const { cce, poll } = setup({ kind: 'task', taskId: 'task-1' })
+    cce.tasks = [task('Failed')]
+    const { calls, verdict } = await poll()
+    expect(calls).toEqual(['getTask task-1'])
+    expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
+  })
+})
+
+describe('the cluster may not be read (403)', () => {
+  it('reports it as an event and lets the verdict pass on the workflow', async () => {
+    const { cce, poll, events } = setup(WF)
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success')]
+    cce.tasks = [task('Success')]
+    cce.cluster = { kind: 'forbidden', message: 'CCE.01403: no permission (request ID r-403)' }
+    const { obs, verdict, calls } = await poll()
+    expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1', 'getCluster'])
+    expect(obs.cluster).toEqual({ kind: 'forbidden' })
+    expect(verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: false })
+    expect(events).toEqual([
+      { kind: 'cluster-forbidden', message: 'CCE.01403: no permission (request ID r-403)' }
+    ])
+  })
+})
+
+describe('discovery (no task-id or workflow-id)', () => {
+  const CURRENT: WaitTarget = { kind: 'current' }
+
+  it('lists workflows and tasks once, then follows the chosen workflow by ID', async () => {
+    const { cce, poll, events } = setup(CURRENT)
+    const running = workflow('Running', 'PreCheck:Success Cluster:Running', {
+      created: at('10:00')
+    })
+    cce.workflows = [running]
+    cce.tasks = [
+      task('Success', { uid: 'task-0', created: at('10:00', 20) }),
+      task('Running', { created: at('10:10') })
+    ]
+    const first = await poll()
+    expect(first.calls).toEqual(['listWorkflows', 'listTasks', 'findTask task-1'])
+    expect(events).toEqual([
+      { kind: 'chosen', choice: { kind: 'workflow', workflow: running }, workflows: 1, tasks: 2 }
+    ])
+    expect(taskOf(first.obs.upgrade)?.uid).toBe('task-1')
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
+    expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
+    expect(events).toHaveLength(1)
+  })
+
+  it('follows a chosen task by ID', async () => {
+    const { cce, poll, events } = setup(CURRENT)
+    cce.tasks = [task('Running', { uid: 'api-task' })]
+    expect((await poll()).calls).toEqual(['listWorkflows', 'listTasks'])
+    expect(events).toMatchObject([{ kind: 'chosen', choice: { kind: 'task' }, workflows: 0 }])
+    expect((await poll()).calls).toEqual(['getTask api-task'])
+  })
+
+  it('without max-age, no upgrade at all is a verdict', async () => {
+    const { poll, events } = setup(CURRENT)
+    const { obs, verdict } = await poll()
+    expect(obs.upgrade).toEqual({ kind: 'none' })
+    expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'no-upgrade' } })
+    expect(events).toEqual([{ kind: 'chosen', choice: { kind: 'none' }, workflows: 0, tasks: 0 }])
+  })
+
+  it('with max-age, looks again each poll until an upgrade qualifies, then follows it', async () => {
+    const policy: Policy = { onPause: 'wait', waitForNewUpgrade: true }
+    const { cce, poll, events } = setup(CURRENT, { policy, notBefore: ms('18:00') })
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success', { uid: 'wf-old' })]
+    cce.tasks = [task('Success')]
+    for (let i = 0; i < 3; i++) {
+      const { obs, verdict, calls } = await poll()
+      expect(calls).toEqual(['listWorkflows', 'listTasks'])
+      expect(obs.upgrade).toEqual({
+        kind: 'none',
+        newest: { what: 'upgrade workflow wf-old', at: ms('10:00') }
+      })
+      expect(verdict).toEqual({ kind: 'wait', why: { kind: 'no-upgrade-yet' } })
+    }
+    // the first look is reported; while nothing qualifies it is not repeated
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ kind: 'chosen', choice: { kind: 'none' } })
+
+    const fresh = workflow('Running', 'PreCheck:Running Cluster:Init', {
+      uid: 'wf-new',
+      created: at('19:00')
+    })
+    cce.workflows = [fresh, ...cce.workflows]
+    const found = await poll()
+    expect(found.calls).toEqual(['listWorkflows', 'listTasks'])
+    expect(found.verdict).toEqual({ kind: 'wait', why: { kind: 'upgrading' } })
+    expect(events[1]).toMatchObject({
+      kind: 'chosen',
+      choice: { kind: 'workflow', workflow: { uid: 'wf-new' } }
+    })
+    expect((await poll()).calls).toEqual(['getWorkflow wf-new'])
+  })
+})
+
+describe('the failed pre-check', () => {
+  const failedPreCheck = (steps = 'PreCheck:Failed Cluster:Init PostCheck:Init'): Workflow =>
+    workflow('Pending', steps)
+
+  it('is read only when the PreCheck step failed, bounded by a deadline, and its blocking items reported', async () => {
+    const { cce, clock, poll } = setup(WF)
+    cce.workflows = [failedPreCheck()]
+    const now = clock.now()
+    const { calls, verdict, obs } = await poll()
+    expect(calls).toEqual(['getWorkflow wf-1', 'getPreCheck precheck-1'])
+    expect(cce.precheckDeadlines).toEqual([now + 60_000])
+    expect(obs.precheck.kind).toBe('read')
+    expect(verdict).toMatchObject({
+      kind: 'fail',
+      failure: {
+        kind: 'step-failed',
+        step: 'PreCheck',
+        blocking: [
+          { name: 'block-exception' },
+          { name: 'block-fatal-risk' },
+          { name: 'block-node-disk', node: 'node-a' }
+        ]
+      }
+    })
+  })
+
+  it('is not read for another failed step, nor when the PreCheck step names no task', async () => {
+    const other = setup(WF)
+    other.cce.workflows = [failedPreCheck('PreCheck:Success Snapshot:Failed Cluster:Init')]
+    expect((await other.poll()).calls).toEqual(['getWorkflow wf-1'])
+    const noId = setup(WF)
+    noId.cce.workflows = [failedPreCheck('PreCheck:Failed= Cluster:Init')]
+    const { calls, verdict } = await noId.poll()
+    expect(calls).toEqual(['getWorkflow wf-1'])
+    expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'step-failed', step: 'PreCheck' } })
+  })
+
+  const unavailable: [string, Error, RegExp][] = [
+    [
+      'refused',
+      new FatalApiError('CCE refused access to pre-check task precheck-1 (HTTP 403 …)', 403),
+      /^CCE refused access to pre-check task precheck-1/
+    ],
+    [
+      'not answered in time',
+      new DeadlineError('HTTP 503 from CCE'),
+      /^no answer within 60s \(HTTP 503 from CCE\)$/
+    ]
+  ]
+  it.each(unavailable)(
+    'that cannot be read (%s) is reported as an event, and the failure still is',
+    async (_, error, why) => {
+      const { cce, poll, events } = setup(WF)
+      cce.workflows = [failedPreCheck()]
+      cce.precheck = error
+      const { obs, verdict } = await poll()
+      expect(obs.precheck).toEqual({ kind: 'unavailable', why: expect.stringMatching(why) })
+      expect(events).toEqual([{ kind: 'precheck-unavailable', why: expect.stringMatching(why) }])
+      expect(verdict).toEqual({
+        kind: 'fail',
+        failure: { kind: 'step-failed', step: 'PreCheck' }
+      })
+    }
+  )
+
+  it('lets a cancellation through', async () => {
+    const { cce, observer, events } = setup(WF)
+    cce.workflows = [failedPreCheck()]
+    cce.precheck = new CancelledError()
+    await expect(observer.observe()).rejects.toBeInstanceOf(CancelledError)
+    expect(events).toEqual([])
+  })
+})

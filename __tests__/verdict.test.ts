@@ -1,0 +1,350 @@
+import { describe, expect, it } from '@jest/globals'
+import type { OnPause } from '../src/config.js'
+import {
+  ClusterView,
+  Observation,
+  PreCheckView,
+  Upgrade,
+  stateKey,
+  taskOf,
+  workflowOf
+} from '../src/observation.js'
+import type { UpgradeTask } from '../src/task.js'
+import { Policy, Verdict, failedStepOf, judge, judgeUpgrade, nextRead } from '../src/verdict.js'
+import type { Workflow } from '../src/workflow.js'
+import { cluster, mixedPrecheck, task, workflow } from './support/upgrade-fixtures.js'
+
+const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false }
+
+function wf(phase: string, steps: string, clusterTask?: UpgradeTask): Upgrade {
+  const w = workflow(phase, steps)
+  return clusterTask
+    ? { kind: 'workflow', workflow: w, task: clusterTask }
+    : { kind: 'workflow', workflow: w }
+}
+
+const byTask = (phase: string, progress?: string): Upgrade => ({
+  kind: 'task',
+  task: task(phase, { progress })
+})
+
+const read = (phase: string, reason = '', message = '', rolledBack = false): ClusterView => ({
+  kind: 'read',
+  status: cluster(phase, reason, message),
+  rolledBack
+})
+
+function obs(
+  upgrade: Upgrade,
+  cl: ClusterView = { kind: 'unread' },
+  pc?: PreCheckView
+): Observation {
+  return { at: 0, upgrade, cluster: cl, precheck: pc ?? { kind: 'unread' } }
+}
+
+const WAIT_UPGRADING: Verdict = { kind: 'wait', why: { kind: 'upgrading' } }
+const CLUSTER_UNREAD: Verdict = { kind: 'wait', why: { kind: 'cluster-unread' } }
+const PASS_CHECKED: Verdict = { kind: 'pass', paused: false, clusterChecked: true }
+
+describe('a workflow still under way waits, whatever the cluster says', () => {
+  const cases: [string, Upgrade][] = [
+    ['Init, nothing started', wf('Init', 'PreCheck:Init Cluster:Init PostCheck:Init')],
+    ['Running its pre-check', wf('Running', 'PreCheck:Running Cluster:Init PostCheck:Init')],
+    ['Running its snapshot', wf('Running', 'PreCheck:Success Snapshot:Running Cluster:Init')],
+    [
+      'Running the Cluster step, task Running',
+      wf('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', task('Running'))
+    ],
+    [
+      'Running the Cluster step, task Queuing',
+      wf('Running', 'PreCheck:Success Cluster:Queuing', task('Queuing'))
+    ],
+    [
+      'Running the Cluster step, no task detail (404)',
+      wf('Running', 'PreCheck:Success Cluster:Running PostCheck:Init')
+    ],
+    [
+      'Running with the task already Success but the step not yet ended',
+      wf('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', task('Success'))
+    ],
+    [
+      'Cluster done, post-check Running',
+      wf('Running', 'PreCheck:Success Cluster:Success PostCheck:Running')
+    ],
+    ['Cluster done, no post-check step', wf('Running', 'PreCheck:Success Cluster:Success')],
+    ['a phase added later', wf('Suspended', 'PreCheck:Success Cluster:Running', task('Running'))],
+    [
+      'a task phase added later',
+      wf('Running', 'PreCheck:Success Cluster:Running', task('Rebooting'))
+    ]
+  ]
+  it.each(cases)('%s → wait (upgrading), no further read', (_, upgrade) => {
+    for (const cl of [{ kind: 'unread' } as const, read('Available'), read('Error')]) {
+      const o = obs(upgrade, cl)
+      expect(judge(o, POLICY)).toEqual(WAIT_UPGRADING)
+      expect(nextRead(o, POLICY)).toBeUndefined()
+    }
+  })
+
+  it('takes its progress from the Cluster step task', () => {
+    const u = wf(
+      'Running',
+      'PreCheck:Success Cluster:Running',
+      task('Running', { progress: '40.00' })
+    )
+    expect(taskOf(u)?.progress).toBe('40.00')
+    expect(workflowOf(u)?.uid).toBe('wf-1')
+    expect(taskOf(wf('Running', 'PreCheck:Running Cluster:Init'))).toBeUndefined()
+  })
+
+  it('waits for a post-check a person must start once the Cluster step succeeded', () => {
+    const u = wf('Running', 'PreCheck:Success Cluster:Success PostCheck:Init', task('Success'))
+    expect(judge(obs(u, read('Available')), POLICY)).toEqual({
+      kind: 'wait',
+      why: { kind: 'post-check-pending' }
+    })
+    expect(nextRead(obs(u), POLICY)).toBeUndefined()
+  })
+})
+
+describe('a workflow that succeeded passes only once the cluster is Available', () => {
+  const done = wf(
+    'Success',
+    'PreCheck:Success Snapshot:Success Cluster:Success PostCheck:Success',
+    task('Success')
+  )
+
+  it('first needs the cluster', () => {
+    expect(judge(obs(done), POLICY)).toEqual(CLUSTER_UNREAD)
+    expect(nextRead(obs(done), POLICY)).toBe('cluster')
+  })
+
+  it('passes on Available, with the cluster checked', () => {
+    const o = obs(done, read('Available'))
+    expect(judge(o, POLICY)).toEqual(PASS_CHECKED)
+    expect(nextRead(o, POLICY)).toBeUndefined()
+  })
+
+  it.each(['Upgrading', 'RollingBack'])('keeps waiting while the cluster is %s', phase => {
+    const o = obs(done, read(phase))
+    expect(judge(o, POLICY)).toEqual({ kind: 'wait', why: { kind: 'cluster-settling', phase } })
+    // the cluster was read in this observation: nothing more to read now
+    expect(nextRead(o, POLICY)).toBeUndefined()
+  })
+
+  it.each(['Creating', 'ScalingUp', 'Hibernation', 'Awaking', 'SomethingNew'])(
+    'keeps waiting while the cluster is busy otherwise (%s)',
+    phase => {
+      expect(judge(obs(done, read(phase)), POLICY)).toEqual({
+        kind: 'wait',
+        why: { kind: 'cluster-settling', phase }
+      })
+    }
+  )
+
+  it.each(['RollbackFailed', 'Unavailable', 'Error', 'Deleting'])(
+    'fails on %s with the cluster reason and message',
+    phase => {
+      const v = judge(obs(done, read(phase, 'NodeNotReady', 'master node 2 is not ready')), POLICY)
+      expect(v).toEqual({
+        kind: 'fail',
+        failure: {
+          kind: 'cluster-broken',
+          cluster: { phase, reason: 'NodeNotReady', message: 'master node 2 is not ready' }
+        }
+      })
+    }
+  )
+
+  it('passes on the workflow alone when the cluster may not be read (403)', () => {
+    const o = obs(done, { kind: 'forbidden' })
+    expect(judge(o, POLICY)).toEqual({ kind: 'pass', paused: false, clusterChecked: false })
+    expect(nextRead(o, POLICY)).toBeUndefined()
+  })
+
+  it('fails when the cluster is Available again after it was seen RollingBack', () => {
+    const v = judge(obs(done, read('Available', '', '', true)), POLICY)
+    expect(v).toEqual({
+      kind: 'fail',
+      failure: { kind: 'rolled-back', cluster: { phase: 'Available', reason: '', message: '' } }
+    })
+  })
+})
+
+describe('a workflow with a failed step fails, naming the step', () => {
+  const cases: [string, string, string][] = [
+    ['the pre-check', 'PreCheck:Failed Cluster:Init PostCheck:Init', 'PreCheck'],
+    ['the snapshot', 'PreCheck:Success Snapshot:Failed Cluster:Init', 'Snapshot'],
+    ['the Cluster step', 'PreCheck:Success Cluster:Failed PostCheck:Init', 'Cluster'],
+    ['the post-check', 'PreCheck:Success Cluster:Success PostCheck:Failed', 'PostCheck'],
+    // a Failed step is named even when an earlier step is neither Failed nor Success
+    [
+      'the first Failed one',
+      'PreCheck:Success Snapshot:Init Cluster:Failed PostCheck:Failed',
+      'Cluster'
+    ],
+    // no step says Failed: the first that did not succeed
+    ['the first unfinished one', 'PreCheck:Success Cluster:Running PostCheck:Init', 'Cluster'],
+    ['unknown when every step succeeded', 'PreCheck:Success Cluster:Success', 'unknown'],
+    ['unknown when there are no steps', '', 'unknown']
+  ]
+  it.each(cases)('Pending: %s', (_, steps, step) => {
+    const u = wf('Pending', steps)
+    const v = judge(obs(u, read('Available')), POLICY)
+    expect(v).toEqual({ kind: 'fail', failure: { kind: 'step-failed', step } })
+    expect(failedStepOf(workflow('Pending', steps))).toBe(step)
+    if (step !== 'PreCheck') expect(nextRead(obs(u), POLICY)).toBeUndefined()
+  })
+
+  it('reads the pre-check when the PreCheck step failed and names its task', () => {
+    expect(nextRead(obs(wf('Pending', 'PreCheck:Failed Cluster:Init')), POLICY)).toBe('precheck')
+    expect(nextRead(obs(wf('Pending', 'PreCheck:Failed= Cluster:Init')), POLICY)).toBeUndefined()
+  })
+
+  it('lists the blocking items: kind Exception or level Fatal, unless the item itself passed', () => {
+    const u = wf('Pending', 'PreCheck:Failed Cluster:Init')
+    const o = obs(u, { kind: 'unread' }, { kind: 'read', precheck: mixedPrecheck() })
+    const v = judge(o, POLICY)
+    expect(v).toMatchObject({ kind: 'fail', failure: { kind: 'step-failed', step: 'PreCheck' } })
+    const blocking = v.kind === 'fail' && v.failure.kind === 'step-failed' ? v.failure.blocking : []
+    expect(blocking?.map(i => `${i.scope}:${i.name}${i.node ? `@${i.node}` : ''}`)).toEqual([
+      'cluster:block-exception',
+      'addon:block-fatal-risk',
+      'node:block-node-disk@node-a'
+    ])
+    expect(nextRead(o, POLICY)).toBeUndefined()
+  })
+
+  it('still fails, without items, when the pre-check could not be read', () => {
+    const u = wf('Pending', 'PreCheck:Failed Cluster:Init')
+    const o = obs(u, { kind: 'unread' }, { kind: 'unavailable', why: 'HTTP 500' })
+    expect(judge(o, POLICY)).toEqual({
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'PreCheck' }
+    })
+    expect(nextRead(o, POLICY)).toBeUndefined()
+  })
+
+  it('never reads the pre-check for another failed step', () => {
+    const o = obs(
+      wf('Pending', 'PreCheck:Success Cluster:Failed'),
+      { kind: 'unread' },
+      { kind: 'read', precheck: mixedPrecheck() }
+    )
+    expect(judge(o, POLICY)).toEqual({
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'Cluster' }
+    })
+  })
+
+  it('fails on the Cluster task Failed while the workflow still says Running', () => {
+    const u = wf('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', task('Failed'))
+    const o = obs(u)
+    expect(judge(o, POLICY)).toEqual({
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'Cluster' }
+    })
+    expect(nextRead(o, POLICY)).toBeUndefined()
+  })
+})
+
+describe('a cancelled workflow fails', () => {
+  it.each(['PreCheck:Success Cluster:Init', 'PreCheck:Running', ''])('Cancel (%s)', steps => {
+    const o = obs(wf('Cancel', steps), read('Available'))
+    expect(judge(o, POLICY)).toEqual({ kind: 'fail', failure: { kind: 'workflow-cancelled' } })
+    expect(nextRead(obs(wf('Cancel', steps)), POLICY)).toBeUndefined()
+  })
+})
+
+describe('a paused upgrade follows on-pause', () => {
+  const paused: [string, Upgrade][] = [
+    [
+      'workflow with its task paused',
+      wf('Running', 'PreCheck:Success Cluster:Running', task('Pause'))
+    ],
+    ['task', byTask('Pause')]
+  ]
+  const expected: [OnPause, Verdict][] = [
+    ['wait', { kind: 'wait', why: { kind: 'paused' } }],
+    ['fail', { kind: 'fail', failure: { kind: 'paused' } }],
+    ['succeed', { kind: 'pass', paused: true, clusterChecked: false }]
+  ]
+  for (const [what, u] of paused)
+    it.each(expected)(`${what}, on-pause %s`, (onPause, verdict) => {
+      const policy: Policy = { onPause, waitForNewUpgrade: false }
+      expect(judge(obs(u), policy)).toEqual(verdict)
+      // succeed passes without reading the cluster
+      expect(nextRead(obs(u), policy)).toBeUndefined()
+    })
+})
+
+describe('an upgrade task waited on by itself (no workflow)', () => {
+  it.each(['Init', 'Queuing', 'Running', 'SomethingNew'])('%s → wait', phase => {
+    expect(judge(obs(byTask(phase), read('Available')), POLICY)).toEqual(WAIT_UPGRADING)
+    expect(nextRead(obs(byTask(phase)), POLICY)).toBeUndefined()
+  })
+
+  it('Failed → fail', () => {
+    expect(judge(obs(byTask('Failed')), POLICY)).toEqual({
+      kind: 'fail',
+      failure: { kind: 'task-failed' }
+    })
+    expect(nextRead(obs(byTask('Failed')), POLICY)).toBeUndefined()
+  })
+
+  it('Success → needs the cluster, then the same cluster rules', () => {
+    const u = byTask('Success')
+    expect(judge(obs(u), POLICY)).toEqual(CLUSTER_UNREAD)
+    expect(nextRead(obs(u), POLICY)).toBe('cluster')
+    expect(judge(obs(u, read('Available')), POLICY)).toEqual(PASS_CHECKED)
+    expect(judge(obs(u, read('Upgrading')), POLICY).kind).toBe('wait')
+    expect(judge(obs(u, read('RollbackFailed', 'r', 'm')), POLICY)).toMatchObject({
+      kind: 'fail',
+      failure: { kind: 'cluster-broken' }
+    })
+    expect(judge(obs(u, { kind: 'forbidden' }), POLICY)).toEqual({
+      kind: 'pass',
+      paused: false,
+      clusterChecked: false
+    })
+  })
+})
+
+describe('no upgrade to wait on', () => {
+  const none: Upgrade[] = [
+    { kind: 'none' },
+    { kind: 'none', newest: { what: 'upgrade workflow wf-0', at: 0 } }
+  ]
+  it.each(none)('fails without max-age (%o)', u => {
+    expect(judge(obs(u), POLICY)).toEqual({ kind: 'fail', failure: { kind: 'no-upgrade' } })
+    expect(judgeUpgrade(u, POLICY).kind).toBe('fail')
+    expect(nextRead(obs(u), POLICY)).toBeUndefined()
+  })
+  it.each(none)('waits for one with max-age (%o)', u => {
+    const policy: Policy = { onPause: 'wait', waitForNewUpgrade: true }
+    expect(judge(obs(u), policy)).toEqual({ kind: 'wait', why: { kind: 'no-upgrade-yet' } })
+    expect(nextRead(obs(u), policy)).toBeUndefined()
+  })
+})
+
+describe('stateKey: what the timeline records a change of', () => {
+  const running = (progress: string, steps = 'PreCheck:Success Cluster:Running'): Observation =>
+    obs(wf('Running', steps, task('Running', { progress })))
+  it('ignores progress', () => {
+    expect(stateKey(running('10.00'))).toBe(stateKey(running('80.00')))
+  })
+  it('changes with a step, the workflow phase, the task phase and the cluster phase', () => {
+    const base = stateKey(running('10.00'))
+    const w: Workflow = workflow('Running', 'PreCheck:Success Cluster:Success')
+    expect(stateKey(running('10.00', 'PreCheck:Success Cluster:Success'))).not.toBe(base)
+    expect(stateKey(obs({ kind: 'workflow', workflow: w, task: task('Success') }))).not.toBe(
+      stateKey(obs({ kind: 'workflow', workflow: w, task: task('Running') }))
+    )
+    expect(stateKey(obs(byTask('Success'), read('Upgrading')))).not.toBe(
+      stateKey(obs(byTask('Success'), read('Available')))
+    )
+    expect(stateKey(obs({ kind: 'none', newest: { what: 'a' } }))).not.toBe(
+      stateKey(obs({ kind: 'none', newest: { what: 'b' } }))
+    )
+  })
+})
