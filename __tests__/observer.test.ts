@@ -302,7 +302,7 @@ describe('the cluster may not be read (403)', () => {
 describe('discovery (no task-id or workflow-id)', () => {
   const CURRENT: WaitTarget = { kind: 'current' }
 
-  it('lists workflows and tasks once, then follows the chosen workflow by ID', async () => {
+  it('lists workflows and tasks once (the Cluster task taken from the list), then follows the chosen workflow by ID', async () => {
     const { cce, poll, events } = setup(CURRENT)
     const running = workflow('Running', 'PreCheck:Success Cluster:Running', {
       created: at('10:00')
@@ -313,7 +313,7 @@ describe('discovery (no task-id or workflow-id)', () => {
       task('Running', { created: at('10:10') })
     ]
     const first = await poll()
-    expect(first.calls).toEqual(['listWorkflows', 'listTasks', 'findTask task-1'])
+    expect(first.calls).toEqual(['listWorkflows', 'listTasks'])
     expect(events).toEqual([
       { kind: 'chosen', choice: { kind: 'workflow', workflow: running }, workflows: 1, tasks: 2 }
     ])

@@ -89,7 +89,7 @@ export class UpgradeObserver {
     const workflows = track(await this.cce.listWorkflows())
     const tasks = track(await this.cce.listTasks())
     const choice = chooseUpgrade(workflows, tasks, this.notBefore)
-    // the first look is always reported; while nothing qualifies, only a change of the newest candidate is
+    // the first look is always reported, and the end of a search; a search that goes on is the progress log's
     if (this.followed.kind === 'current' || choice.kind !== 'none')
       this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length })
     switch (choice.kind) {
@@ -99,21 +99,28 @@ export class UpgradeObserver {
       case 'task':
         this.followed = { kind: 'task', taskId: choice.task.uid }
         return choice
-      case 'workflow':
+      case 'workflow': {
         this.followed = { kind: 'workflow', workflowId: choice.workflow.uid }
-        return this.withClusterTask(choice.workflow, track)
+        // the list just read may hold the Cluster step's task: no need to read it again
+        const id = stepOf(choice.workflow, 'Cluster')?.taskId
+        this.clusterTask = tasks.find(t => id && t.uid === id) ?? this.clusterTask
+        return this.withClusterTask(choice.workflow, track, true)
+      }
     }
   }
 
-  /** The workflow with its Cluster step's task: read while the step runs, and once more when it has ended. */
-  private async withClusterTask(workflow: Workflow, track: Track): Promise<Upgrade> {
+  /**
+   * The workflow with its Cluster step's task: read while the step runs, and once more when it has ended
+   * (`fresh`: the task as known was read in this same poll).
+   */
+  private async withClusterTask(workflow: Workflow, track: Track, fresh = false): Promise<Upgrade> {
     const step = stepOf(workflow, 'Cluster')
     const id = step?.taskId
     if (!step || !id) return { kind: 'workflow', workflow }
     const known = this.clusterTask?.uid === id ? this.clusterTask : undefined
     const running = STEP_RUNNING.includes(step.status)
     const stale = !known || (!running && !TASK_ENDED.includes(known.phase))
-    if (running || (stale && !this.missingAfterStep.has(id))) {
+    if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
       const reply = await this.cce.findTask(id)
       if (reply) this.clusterTask = track(reply)
       else {

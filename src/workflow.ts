@@ -77,7 +77,9 @@ export function decodeWorkflowList(json: unknown): Workflow[] | undefined {
   if (!isObj(json)) return undefined
   const raw = json['items']
   if (raw !== undefined && raw !== null && typeof raw !== 'object') return undefined
-  const workflows = listOf(raw).map(decodeWorkflow)
+  // an empty object is how a Go-typed single item says "none"
+  const items = isObj(raw) && Object.keys(raw).length === 0 ? [] : listOf(raw)
+  const workflows = items.map(decodeWorkflow)
   return workflows.every((w): w is Workflow => w !== undefined) ? workflows : undefined
 }
 
