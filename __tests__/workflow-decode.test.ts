@@ -120,6 +120,7 @@ describe('decodeWorkflowList', () => {
     expect(decodeWorkflowList(list(null))).toEqual([])
     expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toEqual([])
     expect(decodeWorkflowList(list([]))).toEqual([])
+    expect(decodeWorkflowList(list({}))).toEqual([])
   })
 
   it('is undefined (not the expected JSON) for an item that is not a workflow', () => {
