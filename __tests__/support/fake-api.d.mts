@@ -135,6 +135,7 @@ export interface RequestLog {
   path: string
   /** HTTP status; -1 for a reset connection, -2 for a hanging request */
   status: number
+  /** the cluster a CCE path names (also for refused and throttled requests) */
   clusterId?: string
   /** the task, workflow or pre-check ID when the path has one */
   taskId?: string

@@ -453,13 +453,14 @@ export async function startFakeApi(options = {}) {
     const body = Buffer.concat(chunks)
     const url = new URL(req.url ?? '/', 'http://fake.invalid')
     const requestId = randomBytes(16).toString('hex')
+    const route = parseRoute(url.pathname)
     /** @type {RequestLog} */
     const entry = {
       t: now(),
       method: req.method ?? '',
       path: url.pathname,
       status: 0,
-      kind: requestKind(url.pathname),
+      ...logged(url.pathname, route),
       throttled: false,
       auth: 'none',
       requestId
@@ -619,10 +620,7 @@ export async function startFakeApi(options = {}) {
       })
     }
 
-    const route = parseRoute(url.pathname)
     if (route) {
-      entry.clusterId = route.clusterId
-      if (route.id !== undefined) entry.taskId = route.id
       if (req.method !== 'GET')
         return gatewayError(405, 'APIGW.0101', `${req.method} is not allowed on ${url.pathname}`)
       const answer = cce.serve(route)
@@ -728,14 +726,20 @@ export async function startFakeApi(options = {}) {
 }
 
 /**
- * Which endpoint a request is for, so that tests can count requests per endpoint.
- * @param {string} pathname
- * @returns {RequestKind}
+ * Which endpoint a request is for, and the cluster and ID its path names, so that tests can count requests per
+ * endpoint (refused and throttled ones too).
+ * @param {string} pathname @param {import('./fake-cce.mjs').Route | undefined} route
+ * @returns {Pick<RequestLog, 'kind' | 'clusterId' | 'taskId'>}
  */
-function requestKind(pathname) {
-  if (pathname === '/oidc/token') return 'oidc'
-  if (pathname.startsWith('/v3')) return 'iam'
-  return parseRoute(pathname)?.kind ?? 'other'
+function logged(pathname, route) {
+  if (route)
+    return {
+      kind: route.kind,
+      clusterId: route.clusterId,
+      ...(route.id !== undefined ? { taskId: route.id } : {})
+    }
+  if (pathname === '/oidc/token') return { kind: 'oidc' }
+  return { kind: pathname.startsWith('/v3') ? 'iam' : 'other' }
 }
 
 /** @returns {boolean} */
