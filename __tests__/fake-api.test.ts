@@ -8,8 +8,24 @@ import { spawn } from 'node:child_process'
 import * as http from 'node:http'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { DEMO, computeSignature, goTime, scenarios, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi, FakeApiOptions, FakeTask, Step } from './support/fake-api.mjs'
+import { parseGoTime } from '../src/go-time.js'
+import {
+  DEMO,
+  computeSignature,
+  demoWorkflowCluster,
+  goTime,
+  scenarios,
+  startFakeApi
+} from './support/fake-api.mjs'
+import type {
+  FakeApi,
+  FakeApiOptions,
+  FakePreCheck,
+  FakeTask,
+  FakeWorkflow,
+  Step,
+  WorkflowState
+} from './support/fake-api.mjs'
 
 const require = createRequire(import.meta.url)
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js') as {
@@ -25,7 +41,13 @@ const C = DEMO.clusterId
 const T = DEMO.taskId
 const clusterPath = (c = C, p = P) => `/api/v3/projects/${p}/clusters/${c}/operation/upgrade/tasks`
 const taskPath = (t = T, c = C) => `${clusterPath(c)}/${t}`
+/** ShowCluster's path; the cluster's other endpoints are under it */
+const clusterBase = (c = C, prefix: 'api' | 'autopilot' = 'api') =>
+  `/${prefix}/v3/projects/${P}/clusters/${c}`
+const KEY = `${P}/${C}`
 const TOKEN = { 'X-Auth-Token': 'demo-iam-token' }
+/** 10:00:00 +0800 CST */
+const T0 = Date.UTC(2026, 10, 24, 2, 0, 0)
 
 interface Answer {
   status: number
@@ -416,6 +438,55 @@ describe('upgrade tasks', () => {
     expect(await status()).toMatchObject({ phase: 'Success', completionTime: goTime(now) })
   })
 
+  it('keeps a task’s timestamps still once shown: listed before its first poll, and polled after it ended', async () => {
+    let now = T0
+    const ended = [{ phase: 'Success', progress: '100.00' }]
+    const api = await fake({
+      now: () => now,
+      tasks: {
+        [KEY]: [
+          task('old', ended),
+          task('given', ended, { completionTime: '2026-08-26 11:00:00.5 +0800 CST' }),
+          task(T, [{ phase: 'Running', progress: '50.00', polls: 1 }, ...ended])
+        ]
+      }
+    })
+    type Shown = { metadata: { uid: string; updateTimestamp: string }; status: object }
+    const listed = async (uid: string) =>
+      ((await call(api.url, clusterPath(), TOKEN)).json().items as Shown[]).find(
+        t => t.metadata.uid === uid
+      )!
+    const polled = async (uid: string) => (await call(api.url, taskPath(uid), TOKEN)).json()
+    const stamps = (t: Shown) => [t.metadata.updateTimestamp, t.status]
+    const first = await listed('old')
+    expect(first.status).toEqual({
+      phase: 'Success',
+      progress: '100.00',
+      completionTime: goTime(T0)
+    })
+    now += 60_000
+    expect(stamps(await listed('old'))).toEqual(stamps(first))
+    now += 60_000
+    expect(stamps(await polled('old'))).toEqual(stamps(first))
+    now += 60_000
+    expect(stamps(await polled('old'))).toEqual(stamps(first))
+    // a task that ended before the test began
+    expect(stamps(await listed('given'))).toEqual([
+      '2026-08-26 11:00:00.5 +0800 CST',
+      { phase: 'Success', progress: '100.00', completionTime: '2026-08-26 11:00:00.5 +0800 CST' }
+    ])
+    // one that ends while polled
+    expect((await polled(T)).status.phase).toBe('Running')
+    now += 1000
+    const done = await polled(T)
+    expect(done.status.completionTime).toBe(goTime(now))
+    for (let i = 0; i < 3; i++) {
+      now += 30_000
+      expect(stamps(await polled(T))).toEqual(stamps(done))
+      expect(stamps(await listed(T))).toEqual(stamps(done))
+    }
+  })
+
   it('trims the signed header values', () => {
     const sig = (date: string) =>
       computeSignature({
@@ -498,6 +569,622 @@ describe('upgrade tasks', () => {
     expect(otherProject.json().errorMessage).toBe(`Cluster ${C} not found`)
     const route = await call(api.url, '/api/v3/nothing', TOKEN)
     expect([route.status, route.json().error_code]).toEqual([404, 'APIGW.0101'])
+  })
+})
+
+const WF = '5b2f9a10-wf00-11ef-8d2c-0255ac100031'
+const PC = '9c3e0000-pc00-11ef-8d2c-0255ac100031'
+
+/** A workflow state over PreCheck (its task PC) and Cluster (its task T), e.g. state('Running', 'Success', 'Running'). */
+const state = (
+  phase: string,
+  preCheck: string,
+  cluster: string,
+  timing: { polls?: number; ms?: number } = {}
+): WorkflowState => ({
+  phase,
+  steps: [
+    { taskType: 'PreCheck', taskID: PC, status: preCheck },
+    { taskType: 'Cluster', taskID: T, status: cluster }
+  ],
+  ...timing
+})
+
+const workflow = (timeline: WorkflowState[], extra: Partial<FakeWorkflow> = {}): FakeWorkflow => ({
+  uid: WF,
+  creationTimestamp: '2026-11-24 09:59:00.5 +0800 CST',
+  clusterVersion: 'v1.28',
+  targetVersion: 'v1.29',
+  timeline,
+  ...extra
+})
+
+const workflowsPath = (c = C, prefix: 'api' | 'autopilot' = 'api') =>
+  `${clusterBase(c, prefix)}/operation/upgradeworkflows`
+const workflowPath = (id = WF, c = C, prefix: 'api' | 'autopilot' = 'api') =>
+  `${workflowsPath(c, prefix)}/${id}`
+const preChecksPath = (c = C, prefix: 'api' | 'autopilot' = 'api') =>
+  `${clusterBase(c, prefix)}/operation/precheck/tasks`
+const uids = (items: { metadata: { uid: string } }[]) => items.map(i => i.metadata.uid)
+
+describe('the cluster (ShowCluster)', () => {
+  it('answers a known cluster as Available by default; plays phases by polls from its first GET', async () => {
+    const api = await fake({
+      tasks: { [KEY]: [task(T, [{ phase: 'Success', progress: '100.00' }])] },
+      clusters: {
+        [`${P}/c2`]: {
+          phases: [
+            { phase: 'Upgrading', polls: 2 },
+            { phase: 'RollbackFailed', reason: 'RollbackError', message: 'etcd restore failed' }
+          ]
+        }
+      }
+    })
+    const show = async (c: string) => (await call(api.url, clusterBase(c), TOKEN)).json()
+    expect(await show(C)).toEqual({
+      kind: 'Cluster',
+      apiVersion: 'v3',
+      metadata: { uid: C, name: expect.any(String) },
+      spec: expect.objectContaining({ type: 'VirtualMachine' }),
+      status: { phase: 'Available' }
+    })
+    // other endpoints do not count as polls of the cluster
+    for (const path of [workflowsPath('c2'), clusterPath('c2'), preChecksPath('c2')])
+      expect((await call(api.url, path, TOKEN)).json().items).toEqual([])
+    const seen = []
+    for (let i = 0; i < 4; i++) seen.push((await show('c2')).status)
+    expect(seen).toEqual([
+      { phase: 'Upgrading' },
+      { phase: 'Upgrading' },
+      { phase: 'RollbackFailed', reason: 'RollbackError', message: 'etcd restore failed' },
+      { phase: 'RollbackFailed', reason: 'RollbackError', message: 'etcd restore failed' }
+    ])
+    // a tasks-only cluster has no workflows and no pre-checks
+    expect((await call(api.url, workflowsPath(), TOKEN)).json()).toEqual({
+      kind: 'List',
+      apiVersion: 'v3',
+      items: []
+    })
+  })
+
+  it('plays phases by time from the first GET, or from the first request with phasesStart', async () => {
+    let now = T0
+    const phases = [{ phase: 'Upgrading', ms: 2000 }, { phase: 'Available' }]
+    const api = await fake({
+      now: () => now,
+      clusters: {
+        [KEY]: { phases },
+        [`${P}/early`]: { phases, phasesStart: 'first-request' }
+      }
+    })
+    const phase = async (c: string) =>
+      (await call(api.url, clusterBase(c), TOKEN)).json().status.phase
+    await call(api.url, workflowsPath(), TOKEN)
+    await call(api.url, workflowsPath('early'), TOKEN)
+    now += 5000
+    expect(await phase(C)).toBe('Upgrading')
+    expect(await phase('early')).toBe('Available')
+    now += 1999
+    expect(await phase(C)).toBe('Upgrading')
+    now += 1
+    expect(await phase(C)).toBe('Available')
+  })
+
+  it('answers 403 naming cce:cluster:get when forbidden; the other endpoints still answer', async () => {
+    const api = await fake({ clusters: { [KEY]: { forbidden: true, workflows: [] } } })
+    const res = await call(api.url, clusterBase(), TOKEN)
+    expect(res.status).toBe(403)
+    expect(res.json()).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      code: 403,
+      errorCode: 'CCE.01403001',
+      errorMessage: expect.stringContaining('cce:cluster:get'),
+      reason: 'Forbidden'
+    })
+    expect((await call(api.url, workflowsPath(), TOKEN)).status).toBe(200)
+    expect(api.count({ kind: 'cluster', status: 403 })).toBe(1)
+  })
+})
+
+describe('Autopilot clusters and unknown clusters', () => {
+  const everyPath = (c: string, prefix: 'api' | 'autopilot') => [
+    clusterBase(c, prefix),
+    `${clusterBase(c, prefix)}/operation/upgrade/tasks`,
+    `${clusterBase(c, prefix)}/operation/upgrade/tasks/${T}`,
+    workflowsPath(c, prefix),
+    workflowPath(WF, c, prefix),
+    preChecksPath(c, prefix),
+    `${preChecksPath(c, prefix)}/${PC}`
+  ]
+
+  it('serves an Autopilot cluster only under /autopilot/v3, a CCE cluster only under /api/v3', async () => {
+    const cluster = {
+      workflows: [workflow([state('Running', 'Success', 'Running')])],
+      prechecks: [{ uid: PC, phase: 'Success' }]
+    }
+    const api = await fake({
+      tasks: {
+        [`${P}/ap`]: [task(T, [{ phase: 'Running', progress: '5.00' }])],
+        [KEY]: [task(T, [{ phase: 'Running', progress: '5.00' }])]
+      },
+      clusters: { [`${P}/ap`]: { ...cluster, type: 'autopilot' }, [KEY]: cluster }
+    })
+    for (const [c, good, bad] of [
+      ['ap', 'autopilot', 'api'],
+      [C, 'api', 'autopilot']
+    ] as const) {
+      for (const path of everyPath(c, good)) {
+        // signed with the official SDK: the autopilot prefix is part of the signed path like any other
+        const res = await call(api.url, path, sdkSign(api.url, path, { at: Date.now() }))
+        expect([path, res.status]).toEqual([path, 200])
+      }
+      for (const path of everyPath(c, bad)) {
+        const res = await call(api.url, path, TOKEN)
+        expect([path, res.status, res.json().errorCode, res.json().errorMessage]).toEqual([
+          path,
+          404,
+          'CCE.01404001',
+          `Cluster ${c} not found`
+        ])
+      }
+    }
+  })
+
+  it('answers 404 on every endpoint for a cluster it does not know, and 405 for other methods', async () => {
+    const api = await fake({ clusters: { [KEY]: {} } })
+    for (const path of everyPath('gone', 'api')) {
+      const res = await call(api.url, path, TOKEN)
+      expect([res.status, res.json().errorMessage]).toEqual([404, 'Cluster gone not found'])
+    }
+    for (const [method, path] of [
+      ['DELETE', clusterBase()],
+      ['PATCH', workflowPath()],
+      ['POST', preChecksPath()]
+    ] as const) {
+      const res = await call(api.url, path, TOKEN, { method })
+      expect([res.status, res.json().error_code]).toEqual([405, 'APIGW.0101'])
+    }
+    for (const path of [workflowPath('nope'), `${preChecksPath()}/nope`]) {
+      const res = await call(api.url, path, TOKEN)
+      expect([res.status, res.json().reason]).toEqual([404, 'NotFound'])
+      expect(res.json().errorMessage).toMatch(/^(Upgrade workflow|Pre-check task) nope not found$/)
+    }
+  })
+})
+
+describe('upgrade workflows', () => {
+  it('answers a workflow by ID in the documented shape, timing its steps as they start and end', async () => {
+    let now = T0
+    const api = await fake({
+      now: () => now,
+      clusters: {
+        [KEY]: {
+          workflows: [
+            workflow([
+              state('Running', 'Running', 'Init', { polls: 1 }),
+              state('Running', 'Success', 'Running', { polls: 1 }),
+              state('Success', 'Success', 'Success')
+            ])
+          ]
+        }
+      }
+    })
+    const get = async () => (await call(api.url, workflowPath(), TOKEN)).json()
+    const line = { startPoint: { taskType: 'PreCheck' }, endPoint: { taskType: 'Cluster' } }
+    expect(await get()).toEqual({
+      kind: 'WorkFlowTask',
+      apiVersion: 'v3',
+      metadata: {
+        uid: WF,
+        name: expect.any(String),
+        creationTimestamp: '2026-11-24 09:59:00.5 +0800 CST',
+        updateTimestamp: goTime(T0)
+      },
+      spec: { clusterID: C, clusterVersion: 'v1.28', targetVersion: 'v1.29' },
+      status: {
+        phase: 'Running',
+        pointStatuses: [
+          { taskType: 'PreCheck', taskID: PC, status: 'Running', startTimeStamp: goTime(T0) },
+          { taskType: 'Cluster', taskID: T, status: 'Init' }
+        ],
+        lineStatuses: [{ ...line, critical: 'true' }]
+      }
+    })
+    now += 5000
+    const second = await get()
+    expect([second.metadata.updateTimestamp, second.status.phase]).toEqual([
+      goTime(T0 + 5000),
+      'Running'
+    ])
+    expect(second.status.pointStatuses).toEqual([
+      {
+        taskType: 'PreCheck',
+        taskID: PC,
+        status: 'Success',
+        startTimeStamp: goTime(T0),
+        endTimeStamp: goTime(T0 + 5000)
+      },
+      { taskType: 'Cluster', taskID: T, status: 'Running', startTimeStamp: goTime(T0 + 5000) }
+    ])
+    now += 5000
+    const done = await get()
+    expect(done.status.phase).toBe('Success')
+    expect(done.status.pointStatuses[1]).toEqual({
+      taskType: 'Cluster',
+      taskID: T,
+      status: 'Success',
+      startTimeStamp: goTime(T0 + 5000),
+      endTimeStamp: goTime(T0 + 10_000)
+    })
+    now += 3_600_000
+    expect(await get()).toEqual(done)
+  })
+
+  it('advances by GETs of the workflow; a list shows it without counting a poll', async () => {
+    const api = await fake({
+      clusters: {
+        [KEY]: {
+          workflows: [
+            workflow([
+              state('Running', 'Running', 'Init', { polls: 2 }),
+              state('Pending', 'Failed', 'Init')
+            ])
+          ]
+        }
+      }
+    })
+    const listed = async () =>
+      (await call(api.url, workflowsPath(), TOKEN)).json().items[0].status.phase
+    const got = async () => (await call(api.url, workflowPath(), TOKEN)).json().status.phase
+    expect([await listed(), await listed(), await listed()]).toEqual([
+      'Running',
+      'Running',
+      'Running'
+    ])
+    expect([await got(), await got(), await got(), await listed()]).toEqual([
+      'Running',
+      'Running',
+      'Pending',
+      'Pending'
+    ])
+    expect([api.count({ kind: 'workflows' }), api.count({ kind: 'workflow', taskId: WF })]).toEqual(
+      [4, 3]
+    )
+  })
+
+  it('advances by time from the first request that shows it, each state timed from the end of the last', async () => {
+    let now = T0
+    const other = workflow(
+      [state('Init', 'Init', 'Init', { ms: 1000 }), state('Cancel', 'Init', 'Init')],
+      {
+        uid: 'other'
+      }
+    )
+    const api = await fake({
+      now: () => now,
+      clusters: {
+        [KEY]: {
+          workflows: [
+            workflow([
+              state('Running', 'Running', 'Init', { ms: 2000 }),
+              state('Running', 'Success', 'Running', { ms: 3000 }),
+              state('Pending', 'Success', 'Failed')
+            ])
+          ]
+        },
+        [`${P}/c2`]: { workflows: [other] }
+      }
+    })
+    const phaseOf = async (c = C, id = WF) =>
+      (await call(api.url, workflowPath(id, c), TOKEN)).json().status
+    await call(api.url, workflowsPath(), TOKEN) // starts the clock
+    now += 1999
+    expect((await phaseOf()).phase).toBe('Running')
+    expect((await phaseOf()).pointStatuses[1].status).toBe('Init')
+    now += 1
+    expect((await phaseOf()).pointStatuses[1]).toMatchObject({
+      status: 'Running',
+      startTimeStamp: goTime(T0 + 2000)
+    })
+    now += 60_000
+    const failed = await phaseOf()
+    expect(failed.phase).toBe('Pending')
+    expect(failed.pointStatuses[1]).toMatchObject({
+      status: 'Failed',
+      endTimeStamp: goTime(T0 + 5000)
+    })
+    // a workflow nobody asked for has not started: it shows its first state now
+    expect((await phaseOf('c2', 'other')).phase).toBe('Init')
+    now += 1000
+    expect((await phaseOf('c2', 'other')).phase).toBe('Cancel')
+  })
+
+  it('lists workflows out of order; or, as the Go SDK types it, only the newest as one object', async () => {
+    const stamps = [
+      '2026-11-20 10:00:00 +0800 CST',
+      '2026-11-21 10:00:00 +0800 CST',
+      // the newest as an instant, though not as text: 11:30 +0800
+      '2026-11-22 03:30:00.25 +0000 UTC',
+      '2026-11-22 11:00:00 +0800 CST'
+    ]
+    const workflows = stamps.map((creationTimestamp, i) =>
+      workflow([state('Success', 'Success', 'Success')], { uid: `w${i}`, creationTimestamp })
+    )
+    const api = await fake({
+      clusters: {
+        [KEY]: { workflows },
+        [`${P}/obj`]: { workflows, workflowListAsObject: true },
+        [`${P}/none`]: { workflowListAsObject: true }
+      }
+    })
+    const list = (await call(api.url, workflowsPath(), TOKEN)).json()
+    expect([list.kind, list.apiVersion]).toEqual(['List', 'v3'])
+    const order = uids(list.items)
+    expect([...order].sort()).toEqual(['w0', 'w1', 'w2', 'w3'])
+    expect(order).not.toEqual(['w0', 'w1', 'w2', 'w3'])
+    expect(order).not.toEqual(['w3', 'w2', 'w1', 'w0'])
+    const one = (await call(api.url, workflowsPath('obj'), TOKEN)).json()
+    expect(Array.isArray(one.items)).toBe(false)
+    expect(one.items).toMatchObject({ kind: 'WorkFlowTask', metadata: { uid: 'w2' } })
+    expect((await call(api.url, workflowsPath('none'), TOKEN)).json()).toEqual({
+      kind: 'List',
+      apiVersion: 'v3'
+    })
+  })
+
+  it('reads the workflow and task lists live: a test may add an upgrade while the fake runs', async () => {
+    const workflows: FakeWorkflow[] = []
+    const tasks: FakeTask[] = []
+    const api = await fake({ tasks: { [KEY]: tasks }, clusters: { [KEY]: { workflows } } })
+    expect((await call(api.url, workflowsPath(), TOKEN)).json().items).toEqual([])
+    workflows.push(workflow([state('Running', 'Success', 'Running')]))
+    tasks.push(task(T, [{ phase: 'Running', progress: '30.00' }]))
+    expect(uids((await call(api.url, workflowsPath(), TOKEN)).json().items)).toEqual([WF])
+    expect(uids((await call(api.url, clusterPath(), TOKEN)).json().items)).toEqual([T])
+  })
+})
+
+describe('an upgrade task that belongs to a workflow step', () => {
+  it('is hidden until the workflow reaches its step, then follows its own timeline from its first GET', async () => {
+    const api = await fake({
+      tasks: {
+        [KEY]: [
+          task('old', [{ phase: 'Success', progress: '100.00' }]),
+          task(T, [
+            { phase: 'Running', progress: '10.00', polls: 1 },
+            { phase: 'Success', progress: '100.00' }
+          ])
+        ]
+      },
+      clusters: {
+        [KEY]: {
+          workflows: [
+            workflow([
+              state('Running', 'Running', 'Init', { polls: 1 }),
+              state('Running', 'Success', 'Running', { polls: 1 }),
+              state('Success', 'Success', 'Success')
+            ])
+          ]
+        }
+      }
+    })
+    const listed = async () => uids((await call(api.url, clusterPath(), TOKEN)).json().items)
+    const getTask = () => call(api.url, taskPath(), TOKEN)
+    const getWorkflow = () => call(api.url, workflowPath(), TOKEN)
+    expect(await listed()).toEqual(['old'])
+    const hidden = await getTask()
+    expect([hidden.status, hidden.json().errorMessage]).toEqual([
+      404,
+      `Upgrade task ${T} not found`
+    ])
+    await getWorkflow() // PreCheck Running: shown once, its one poll used
+    expect(await listed()).toEqual(['old']) // still: only a GET of the workflow moves a polls step
+    expect((await getTask()).status).toBe(404)
+    expect((await getWorkflow()).json().status.pointStatuses[1].status).toBe('Running')
+    expect((await listed()).sort()).toEqual(['old', T].sort())
+    // its first visible GET starts its clock: the 404s before did not count as polls
+    expect((await getTask()).json().status).toMatchObject({ phase: 'Running', progress: '10.00' })
+    expect((await getTask()).json().status.phase).toBe('Success')
+    await getWorkflow()
+    expect((await getTask()).status).toBe(200)
+    expect(api.count({ kind: 'task', taskId: T, status: 404 })).toBe(2)
+  })
+
+  it('appears when the workflow reaches its step by time, without a request for the workflow', async () => {
+    let now = T0
+    const api = await fake({
+      now: () => now,
+      tasks: { [KEY]: [task(T, [{ phase: 'Running', progress: '1.00' }])] },
+      clusters: {
+        [KEY]: {
+          workflows: [
+            workflow([
+              state('Running', 'Running', 'Init', { ms: 1000 }),
+              state('Running', 'Success', 'Queuing')
+            ])
+          ]
+        }
+      }
+    })
+    expect((await call(api.url, taskPath(), TOKEN)).status).toBe(404)
+    now += 60_000 // the workflow's clock has not started: nobody has been shown it
+    expect((await call(api.url, taskPath(), TOKEN)).status).toBe(404)
+    await call(api.url, workflowsPath(), TOKEN)
+    now += 999
+    expect((await call(api.url, taskPath(), TOKEN)).status).toBe(404)
+    now += 1
+    expect((await call(api.url, taskPath(), TOKEN)).status).toBe(200)
+  })
+})
+
+describe('pre-check tasks', () => {
+  const preCheck: FakePreCheck = {
+    uid: PC,
+    phase: 'Failed',
+    message: 'pre-check found 2 problems',
+    clusterItems: [
+      {
+        name: 'DeprecatedAPI',
+        kind: 'Exception',
+        group: 'LimitCheck',
+        level: 'Fatal',
+        message: 'extensions/v1beta1 Ingress in use',
+        errorCodes: ['Cluster.0001']
+      }
+    ],
+    addonItems: [{ name: 'CoreDNS', kind: 'Risk', level: 'Info', message: 'fine' }],
+    nodes: [
+      {
+        uid: 'n1',
+        name: 'node-a',
+        items: [
+          {
+            name: 'NodeDisk',
+            kind: 'Exception',
+            level: 'Warning',
+            phase: 'Success',
+            message: 'ok'
+          },
+          { name: 'NodeRuntime', kind: 'Risk', level: 'Warning', message: 'old containerd' }
+        ]
+      }
+    ]
+  }
+
+  it('answers a pre-check by ID in the Go SDK’s nesting, and lists them', async () => {
+    const api = await fake({
+      now: () => T0,
+      clusters: {
+        [KEY]: {
+          workflows: [workflow([state('Pending', 'Failed', 'Init')])],
+          prechecks: [preCheck, { uid: 'pc-running', phase: 'Running' }]
+        }
+      }
+    })
+    const res = await call(api.url, `${preChecksPath()}/${PC}`, TOKEN)
+    expect(res.json()).toEqual({
+      kind: 'PreCheckTask',
+      apiVersion: 'v3',
+      // versions and creation time from the workflow whose PreCheck step it is
+      metadata: { uid: PC, creationTimestamp: '2026-11-24 09:59:00.5 +0800 CST' },
+      spec: { clusterID: C, clusterVersion: 'v1.28', targetVersion: 'v1.29' },
+      status: {
+        phase: 'Failed',
+        message: 'pre-check found 2 problems',
+        clusterCheckStatus: {
+          phase: 'Failed',
+          itemsStatus: [
+            {
+              name: 'DeprecatedAPI',
+              kind: 'Exception',
+              group: 'LimitCheck',
+              level: 'Fatal',
+              phase: 'Failed',
+              message: 'extensions/v1beta1 Ingress in use',
+              errorCodes: ['Cluster.0001']
+            }
+          ]
+        },
+        addonCheckStatus: {
+          phase: 'Success',
+          itemsStatus: [
+            {
+              name: 'CoreDNS',
+              kind: 'Risk',
+              group: '',
+              level: 'Info',
+              phase: 'Success',
+              message: 'fine',
+              errorCodes: []
+            }
+          ]
+        },
+        nodeCheckStatus: {
+          phase: 'Failed',
+          nodeStageStatus: [
+            {
+              nodeInfo: { uid: 'n1', name: 'node-a', status: 'Active', nodeType: 'VM' },
+              itemsStatus: [
+                expect.objectContaining({ name: 'NodeDisk', phase: 'Success' }),
+                expect.objectContaining({ name: 'NodeRuntime', phase: 'Failed' })
+              ]
+            }
+          ]
+        }
+      }
+    })
+    const running = (await call(api.url, `${preChecksPath()}/pc-running`, TOKEN)).json()
+    expect(running.spec).toEqual({ clusterID: C, clusterVersion: '', targetVersion: '' })
+    expect(running.metadata.creationTimestamp).toBe(goTime(T0))
+    expect(running.status.clusterCheckStatus).toEqual({ phase: 'Running', itemsStatus: [] })
+    const list = (await call(api.url, preChecksPath(), TOKEN)).json()
+    expect([list.kind, [...uids(list.items)].sort()]).toEqual(['List', [PC, 'pc-running'].sort()])
+    expect([api.count({ kind: 'precheck', taskId: PC }), api.count({ kind: 'prechecks' })]).toEqual(
+      [1, 1]
+    )
+  })
+})
+
+describe('the request log', () => {
+  it('names the endpoint of every request, answered, refused or throttled', async () => {
+    const api = await fake({
+      now: () => T0,
+      tasks: { [KEY]: [task(T, [{ phase: 'Running', progress: '1.00' }])] },
+      clusters: {
+        [KEY]: {
+          workflows: [workflow([state('Running', 'Success', 'Running')])],
+          prechecks: [{ uid: PC, phase: 'Success' }]
+        }
+      },
+      rateLimit: { rate: 1, burst: 10 }
+    })
+    const paths = [
+      clusterBase(),
+      clusterPath(),
+      taskPath(),
+      workflowsPath(),
+      workflowPath(),
+      preChecksPath(),
+      `${preChecksPath()}/${PC}`,
+      '/v3/projects',
+      '/api/v3/nothing'
+    ]
+    for (const path of paths) await call(api.url, path, TOKEN)
+    await call(api.url, '/oidc/token?audience=x', { Authorization: 'Bearer oidc-request-token' })
+    await call(api.url, clusterBase(), {}) // 401: still a cluster request
+    await call(api.url, workflowPath(), TOKEN) // throttled
+    const kinds = api.requests.map(r => [r.kind, r.status])
+    expect(kinds).toEqual([
+      ['cluster', 200],
+      ['tasks', 200],
+      ['task', 200],
+      ['workflows', 200],
+      ['workflow', 200],
+      ['prechecks', 200],
+      ['precheck', 200],
+      ['iam', 200],
+      ['other', 404],
+      ['oidc', 200],
+      ['cluster', 401],
+      ['workflow', 429]
+    ])
+    expect(api.requests.map(r => r.taskId)).toEqual([
+      undefined,
+      undefined,
+      T,
+      undefined,
+      WF,
+      undefined,
+      PC,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      WF
+    ])
+    expect(api.count({ clusterId: C })).toBe(9)
+    expect(api.count({ kind: 'workflow' })).toBe(2)
   })
 })
 
@@ -718,10 +1405,10 @@ describe('server', () => {
     await api.close() // twice is fine
   })
 
-  it('runs from the command line with a built-in scenario', async () => {
-    expect(Object.keys(scenarios)).toEqual(['success', 'failed'])
+  /** Runs the fake's CLI with a scenario, hands `use` its URL, then stops it with SIGTERM. */
+  async function withCli(scenario: string, use: (url: string) => Promise<void>) {
     const script = fileURLToPath(new URL('./support/fake-api.mjs', import.meta.url))
-    const child = spawn(process.execPath, [script, '--scenario', 'failed', '--port', '0'], {
+    const child = spawn(process.execPath, [script, '--scenario', scenario, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'inherit']
     })
     try {
@@ -736,21 +1423,101 @@ describe('server', () => {
       })
       const m = /^FAKE_API_URL=(http:\/\/127\.0\.0\.1:\d+)\n$/.exec(line)
       expect(m).not.toBeNull()
-      const url = m![1]!
-      const path = taskPath()
-      const res = await call(url, path, sdkSign(url, path, { at: Date.now() }))
-      expect([res.status, res.json().status.phase]).toEqual([200, 'Init'])
-      const listed = await call(url, clusterPath(), sdkSign(url, clusterPath(), { at: Date.now() }))
-      expect(listed.json().items[0].spec).toEqual({
-        version: 'v1.28.3-r4',
-        targetVersion: 'v1.29.5-r0',
-        items: {}
-      })
+      await use(m![1]!)
     } finally {
       const exited = new Promise(r => child.on('exit', (code, signal) => r([code, signal])))
       child.kill('SIGTERM')
       expect(await exited).toEqual([0, null])
     }
+  }
+  const signedGet = (url: string, path: string) =>
+    call(url, path, sdkSign(url, path, { at: Date.now() }))
+
+  it('runs from the command line with a built-in scenario', async () => {
+    expect(Object.keys(scenarios)).toEqual(['success', 'failed', 'workflow'])
+    await withCli('failed', async url => {
+      const res = await signedGet(url, taskPath())
+      expect([res.status, res.json().status.phase]).toEqual([200, 'Init'])
+      const listed = await signedGet(url, clusterPath())
+      expect(listed.json().items[0].spec).toEqual({
+        version: 'v1.28.3-r4',
+        targetVersion: 'v1.29.5-r0',
+        items: {}
+      })
+    })
+  })
+
+  it('serves the workflow scenario from the command line', async () => {
+    await withCli('workflow', async url => {
+      const workflows = (await signedGet(url, `${clusterBase()}/operation/upgradeworkflows`)).json()
+      expect(workflows.items.map((w: { metadata: { uid: string } }) => w.metadata.uid)).toEqual([
+        DEMO.workflowId
+      ])
+      expect(workflows.items[0].status.pointStatuses[0]).toMatchObject({
+        taskType: 'PreCheck',
+        status: 'Running'
+      })
+      const tasks = (await signedGet(url, clusterPath())).json().items
+      expect(tasks.map((t: { metadata: { uid: string } }) => t.metadata.uid)).toEqual([
+        DEMO.oldTaskId
+      ])
+      expect((await signedGet(url, taskPath())).status).toBe(404)
+      const cluster = await signedGet(url, clusterBase())
+      expect([cluster.status, cluster.json().status.phase]).toEqual([200, 'Available'])
+    })
+  })
+
+  it('the workflow scenario passes through PreCheck, Snapshot, Cluster and PostCheck in about 14 s', async () => {
+    let now = 0
+    const api = await fake({ ...scenarios.workflow, now: () => now })
+    const json = async (path: string) => {
+      const res = await call(api.url, path, TOKEN)
+      return res.status === 200 ? res.json() : res.status
+    }
+    const seen: [string, number][] = []
+    const last = new Map<string, string>()
+    /** notes each change of what one source shows, and when */
+    const note = (source: string, shown: string) => {
+      if (last.get(source) !== shown) seen.push([`${source} ${shown}`, now])
+      last.set(source, shown)
+    }
+    let oldTask: { status: { phase: string; completionTime: string } } | undefined
+    for (now = 0; now <= 20_000; now += 250) {
+      const w = await json(workflowPath(DEMO.workflowId))
+      const running = (w.status.pointStatuses as { taskType: string; status: string }[]).filter(
+        p => p.status === 'Running'
+      )
+      note('workflow', `${w.status.phase} ${running.map(p => p.taskType).join()}`)
+      const t = await json(taskPath())
+      note('task', t === 404 ? 'hidden' : `${t.status.phase} ${t.status.progress}`)
+      note('cluster', (await json(clusterBase())).status.phase)
+      oldTask ??= await json(taskPath(DEMO.oldTaskId))
+      if (w.status.phase === 'Success') break
+    }
+    expect(seen).toEqual([
+      ['workflow Running PreCheck', 0],
+      ['task hidden', 0],
+      ['cluster Available', 0],
+      ['workflow Running Snapshot', 2000],
+      ['workflow Running Cluster', 4000],
+      ['task Running 12.50', 4000],
+      ['cluster Upgrading', 4000],
+      ['task Running 37.50', 5500],
+      ['task Running 62.50', 7500],
+      ['task Running 87.50', 9500],
+      ['task Success 100.00', 11_000],
+      ['workflow Running PostCheck', 12_000],
+      ['cluster Available', 13_000],
+      ['workflow Success ', 14_000]
+    ])
+    // last quarter's upgrade: Success 90 days ago, visible from the start
+    expect(oldTask!.status.phase).toBe('Success')
+    const days = (Date.now() - parseGoTime(oldTask!.status.completionTime)!) / 86_400_000
+    expect(Math.round(days)).toBe(90)
+    // the helper builds the same cluster for other tests, relative to a given time
+    const built = demoWorkflowCluster(T0)
+    expect(built.tasks[KEY]!.map(t => t.uid)).toEqual([DEMO.oldTaskId, DEMO.taskId])
+    expect(built.clusters[KEY]!.workflows![0]!.creationTimestamp).toBe(goTime(T0 - 1000))
   })
 
   it('scenarios end in Success after about 15 s and in Failed after about 10 s', async () => {

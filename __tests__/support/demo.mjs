@@ -1,7 +1,7 @@
 // @ts-check
-// `npm run demo [-- failed|all]`: the committed dist/index.js against the project's fake CCE API, shown the way a
-// workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the step's
-// outputs and job summary.
+// `npm run demo [-- failed|workflow|all]`: the committed dist/index.js against the project's fake CCE API, shown the
+// way a workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the step's
+// outputs and job summary. `workflow` gives no task-id: the gate finds the cluster's current upgrade itself.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,10 +9,12 @@ import { join } from 'node:path'
 import { demoInputs, scenarios, startFakeApi } from './fake-api.mjs'
 
 const which = process.argv[2] ?? 'success'
-const names = which === 'all' ? ['success', 'failed'] : [which]
+const names = which === 'all' ? ['success', 'failed', 'workflow'] : [which]
+/** Inputs that differ from demoInputs' per demo: the workflow demo leaves task-id empty (not given). */
+const extraInputs = { workflow: { 'task-id': '' } }
 for (const name of names) {
   if (!(name in scenarios)) {
-    console.error(`Unknown demo "${name}": use success, failed or all`)
+    console.error(`Unknown demo "${name}": use success, failed, workflow or all`)
     process.exit(2)
   }
 }
@@ -41,7 +43,7 @@ async function demo(name) {
   const summary = join(dir, 'summary')
   writeFileSync(output, '')
   writeFileSync(summary, '')
-  const { inputs, env: inputEnv } = demoInputs(api.url)
+  const { inputs, env: inputEnv } = demoInputs(api.url, extraInputs[name] ?? {})
   const env = {
     PATH: process.env.PATH ?? '',
     GITHUB_OUTPUT: output,
@@ -87,7 +89,7 @@ async function demo(name) {
   return code
 }
 
-const expected = { success: 0, failed: 1 }
+const expected = { success: 0, failed: 1, workflow: 0 }
 let wrong = 0
 for (const name of names) if ((await demo(name)) !== expected[name]) wrong++
 if (wrong) {

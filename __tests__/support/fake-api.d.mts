@@ -22,17 +22,125 @@ export interface FakeTask {
   targetVersion: string
   /** Go time.String() text */
   creationTimestamp: string
+  /**
+   * Go time.String() text shown as completionTime (and updateTimestamp) once the task shows Success or Failed,
+   * e.g. for a task that ended long before the test. Default: when the final step began (for a task that is
+   * ended from its first step, when the fake first showed it).
+   */
+  completionTime?: string
   timeline: Step[]
   faults?: Fault[]
 }
+export interface ClusterPhase {
+  /** Available, Upgrading, RollingBack, RollbackFailed, Unavailable, Error, … */
+  phase: string
+  reason?: string
+  message?: string
+  /** shown for this many ShowCluster GETs */
+  polls?: number
+  /** shown for this many ms after the phase began */
+  ms?: number
+}
+export interface FakeCluster {
+  /**
+   * 'autopilot': every call of this cluster is served only under /autopilot/v3/projects/…; under /api/v3 the
+   * cluster is not found (404 CCE-style). Default 'cce' (served only under /api/v3).
+   */
+  type?: 'cce' | 'autopilot'
+  /**
+   * ShowCluster timeline (GET …/clusters/{id}); default [{ phase: 'Available' }]. Starts at the first GET of the
+   * cluster (see phasesStart); steps last `polls` GETs or `ms` ms, like task steps.
+   */
+  phases?: ClusterPhase[]
+  /**
+   * When the `phases` clock starts: 'first-get' (default), the first ShowCluster; 'first-request', the first
+   * request of any endpoint of this cluster (so `ms` phases line up with a workflow's `ms` timeline).
+   */
+  phasesStart?: 'first-get' | 'first-request'
+  /** ShowCluster answers 403 (CCE-style body, errorCode CCE.01403001, message naming cce:cluster:get) */
+  forbidden?: boolean
+  /** read live: a test may push a workflow while the fake runs */
+  workflows?: FakeWorkflow[]
+  /** ListUpgradeWorkFlows answers `items` as one object (the newest workflow) instead of a list, as the Go SDK types it */
+  workflowListAsObject?: boolean
+  prechecks?: FakePreCheck[]
+}
+export interface FakeWorkflow {
+  uid: string
+  /** Go time.String() text, like tasks */
+  creationTimestamp: string
+  /** e.g. 'v1.28' */
+  clusterVersion: string
+  /** e.g. 'v1.29' */
+  targetVersion: string
+  /**
+   * Starts at the first request that shows the workflow (list or GET); a state lasts `polls` GETs of the workflow
+   * by ID or `ms` ms. An upgrade task named as a step's taskID stays hidden (not listed, 404) until a workflow
+   * stands at a state where that step's status is not Init; then it stays visible.
+   */
+  timeline: WorkflowState[]
+}
+export interface WorkflowStep {
+  /** PreCheck, Snapshot, Cluster, PostCheck, Rollback */
+  taskType: string
+  taskID?: string
+  /** Init, Queuing, Running, Success, Failed */
+  status: string
+}
+export interface WorkflowState {
+  /** Init | Running | Pending | Success | Cancel */
+  phase: string
+  /**
+   * pointStatuses in order; the fake fills in startTimeStamp (when a step is first Running, Success or Failed)
+   * and endTimeStamp (when first Success or Failed) as Go time text
+   */
+  steps: WorkflowStep[]
+  polls?: number
+  ms?: number
+}
+export interface PreCheckItem {
+  name: string
+  kind: 'Exception' | 'Risk'
+  /** default '' */
+  group?: string
+  level: 'Info' | 'Warning' | 'Fatal'
+  /** the item's own result; default 'Success' for level Info, 'Failed' otherwise */
+  phase?: string
+  message: string
+  errorCodes?: string[]
+}
+export interface FakePreCheck {
+  uid: string
+  /** Init | Running | Success | Failed | Error */
+  phase: string
+  message?: string
+  clusterItems?: PreCheckItem[]
+  addonItems?: PreCheckItem[]
+  nodes?: { uid: string; name: string; items: PreCheckItem[] }[]
+}
+export type RequestKind =
+  | 'task'
+  | 'tasks'
+  | 'workflow'
+  | 'workflows'
+  | 'precheck'
+  | 'prechecks'
+  | 'cluster'
+  | 'iam'
+  | 'oidc'
+  | 'other'
 export interface RequestLog {
   t: number
   method: string
   path: string
   /** HTTP status; -1 for a reset connection, -2 for a hanging request */
   status: number
+  /** the cluster a CCE path names (also for refused and throttled requests) */
   clusterId?: string
+  /** the task, workflow or pre-check ID when the path has one */
   taskId?: string
+  /** the endpoint: CCE ones by resource (`task` a GET by ID, `tasks` the list, …), IAM, the OIDC token, other */
+  kind: RequestKind
   throttled: boolean
   auth: 'aksk' | 'token' | 'none'
   requestId: string
@@ -48,8 +156,16 @@ export interface FakeApiOptions {
   credentials?: Record<string, Credential>
   tokens?: string[]
   projects?: { id: string; name: string }[]
-  /** keyed by `${projectId}/${clusterId}` */
+  /**
+   * keyed by `${projectId}/${clusterId}`; read live. A key here but not in `clusters` is a CCE cluster that is
+   * Available and has no workflows.
+   */
   tasks?: Record<string, FakeTask[]>
+  /**
+   * keyed like `tasks`. A key here but not in `tasks` has no upgrade tasks; a key in neither is not found
+   * (404) on every endpoint.
+   */
+  clusters?: Record<string, FakeCluster>
   idpId?: string
   audience?: string
   oidcRequestToken?: string
@@ -70,10 +186,13 @@ export declare const DEMO: {
   region: string
   clusterId: string
   taskId: string
+  oldTaskId: string
+  workflowId: string
+  preCheckId: string
   ak: string
   sk: string
 }
-export declare const scenarios: Record<'success' | 'failed', FakeApiOptions>
+export declare const scenarios: Record<'success' | 'failed' | 'workflow', FakeApiOptions>
 export declare function goTime(ms: number): string
 export declare function startFakeApi(options?: FakeApiOptions): Promise<FakeApi>
 export declare function computeSignature(r: {
@@ -85,6 +204,10 @@ export declare function computeSignature(r: {
   secret: string
 }): { canonical: string; stringToSign: string; signature: string }
 export declare function demoTasks(timeline: Step[]): Record<string, FakeTask[]>
+export declare function demoWorkflowCluster(at?: number): {
+  tasks: Record<string, FakeTask[]>
+  clusters: Record<string, FakeCluster>
+}
 export declare function demoInputs(
   url: string,
   extra?: Record<string, string>

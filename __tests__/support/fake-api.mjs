@@ -5,28 +5,34 @@
  * SDK-HMAC-SHA256 (written from the spec in cce-api.md §4, sharing nothing with src/), scripts phase timelines
  * and faults, throttles like one account's quota, and records every request (never a secret).
  *
- * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed] [--port N] [--max-seconds N] [--verbose]
- * prints one line, FAKE_API_URL=http://127.0.0.1:PORT, and serves until SIGINT/SIGTERM or --max-seconds
- * (default 600); --verbose logs each request (no secrets) to stderr.
+ * The CCE side (clusters, upgrade tasks, workflows, pre-checks and their timelines) is in fake-cce.mjs.
+ *
+ * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed|workflow] [--port N] [--max-seconds N]
+ * [--verbose] prints one line, FAKE_API_URL=http://127.0.0.1:PORT, and serves until SIGINT/SIGTERM or
+ * --max-seconds (default 600); --verbose logs each request (no secrets) to stderr.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
+
+export { goTime }
 
 /**
- * @typedef {{ phase: string, progress: string, polls?: number, ms?: number }} Step
- * @typedef {{ poll: number, kind: 'status'|'reset'|'badjson'|'hang'|'html'|'redirect', status?: number,
- *   body?: unknown, retryAfter?: string, location?: string }} Fault
- * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
- *   timeline: Step[], faults?: Fault[] }} Task
+ * @typedef {import('./fake-cce.mjs').Step} Step
+ * @typedef {import('./fake-cce.mjs').Fault} Fault
+ * @typedef {import('./fake-cce.mjs').Task} Task
+ * @typedef {import('./fake-cce.mjs').FakeCluster} FakeCluster
+ * @typedef {import('./fake-cce.mjs').RouteKind | 'iam' | 'oidc' | 'other'} RequestKind
  * @typedef {{ t: number, method: string, path: string, status: number, clusterId?: string, taskId?: string,
- *   throttled: boolean, auth: 'aksk'|'token'|'none', requestId: string }} RequestLog
+ *   kind: RequestKind, throttled: boolean, auth: 'aksk'|'token'|'none', requestId: string }} RequestLog
  * @typedef {{ secret: string, securityToken?: string }} Credential
  * @typedef {{
  *   port?: number, host?: string,
  *   credentials?: Record<string, Credential>,
  *   tokens?: string[], projects?: {id: string, name: string}[], tasks?: Record<string, Task[]>,
+ *   clusters?: Record<string, FakeCluster>,
  *   idpId?: string, audience?: string, oidcRequestToken?: string,
  *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
  *   now?: () => number, log?: (line: string) => void
@@ -39,26 +45,17 @@ export const DEMO = {
   region: 'ap-southeast-1',
   clusterId: 'c0ffee00-demo-4e1f-9a6b-000000000001',
   taskId: '4a1d7e0c-demo-11ef-8d2c-0255ac100031',
+  /** the demo cluster's previous upgrade (workflow scenario): ended in Success 90 days ago */
+  oldTaskId: '0e1d0000-demo-11ef-8d2c-0255ac100031',
+  workflowId: '5b2f9a10-demo-11ef-8d2c-0255ac100031',
+  preCheckId: '9c3e0000-demo-11ef-8d2c-0255ac100031',
   ak: 'AKDEMO0000000000',
   sk: 'demo-secret-key'
 }
 
 const ISSUER = 'https://token.actions.githubusercontent.com'
 const SUBJECT = 'repo:octo/app:ref:refs/heads/main'
-const TERMINAL = new Set(['Success', 'Failed'])
 const MAX_SKEW_MS = 15 * 60_000
-
-/**
- * Go's time.String() in China Standard Time, as CCE prints it: `2026-11-24 10:00:00.123456 +0800 CST`.
- * @param {number} ms
- */
-export function goTime(ms) {
-  const d = new Date(ms + 8 * 3600_000)
-  const p = (/** @type {number} */ n, w = 2) => String(n).padStart(w, '0')
-  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`
-  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
-  return `${date} ${time}.${p(d.getUTCMilliseconds(), 3)}123 +0800 CST`
-}
 
 /** @param {boolean} fails */
 function demoTimeline(fails) {
@@ -103,6 +100,119 @@ export function demoTasks(timeline) {
   }
 }
 
+const DAY = 86_400_000
+
+/**
+ * The demo cluster in the middle of a console upgrade (v1.28 → v1.29), as `tasks` and `clusters` options: a
+ * workflow running PreCheck (2 s) → Snapshot (2 s) → Cluster (8 s; its upgrade task, DEMO.taskId, hidden until
+ * then, rises to 100 % in 7 s from its first poll) → PostCheck (2 s) → Success, timed from the first request that
+ * shows it; the cluster Upgrading from 4 s to 13 s after the first request to it, Available before and after; and
+ * last quarter's upgrade task (DEMO.oldTaskId), Success since 90 days, which a gate that reads only the task
+ * list would take at once.
+ * @param {number} [at] when the scenario is set up (ms): the timestamps are relative to it
+ * @returns {{ tasks: Record<string, Task[]>, clusters: Record<string, FakeCluster> }}
+ */
+export function demoWorkflowCluster(at = Date.now()) {
+  const key = `${DEMO.projectId}/${DEMO.clusterId}`
+  const ids = /** @type {Record<string, string>} */ ({
+    PreCheck: DEMO.preCheckId,
+    Cluster: DEMO.taskId
+  })
+  /** @param {string} phase @param {string[]} statuses PreCheck, Snapshot, Cluster, PostCheck @param {number} [ms] */
+  const state = (phase, statuses, ms) => ({
+    phase,
+    ...(ms !== undefined ? { ms } : {}),
+    steps: ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck'].map((taskType, i) => ({
+      taskType,
+      ...(ids[taskType] !== undefined ? { taskID: ids[taskType] } : {}),
+      status: statuses[i] ?? 'Init'
+    }))
+  })
+  return {
+    tasks: {
+      [key]: [
+        {
+          uid: DEMO.oldTaskId,
+          version: 'v1.27.3-r0',
+          targetVersion: 'v1.28.3-r4',
+          creationTimestamp: goTime(at - 90 * DAY),
+          completionTime: goTime(at - 90 * DAY + 2_700_000),
+          timeline: [{ phase: 'Success', progress: '100.00' }]
+        },
+        {
+          uid: DEMO.taskId,
+          version: 'v1.28.3-r4',
+          targetVersion: 'v1.29.5-r0',
+          creationTimestamp: goTime(at),
+          timeline: [
+            { phase: 'Running', progress: '12.50', ms: 1500 },
+            { phase: 'Running', progress: '37.50', ms: 2000 },
+            { phase: 'Running', progress: '62.50', ms: 2000 },
+            { phase: 'Running', progress: '87.50', ms: 1500 },
+            { phase: 'Success', progress: '100.00' }
+          ]
+        }
+      ]
+    },
+    clusters: {
+      [key]: {
+        phasesStart: 'first-request',
+        phases: [
+          { phase: 'Available', ms: 4000 },
+          { phase: 'Upgrading', ms: 9000 },
+          { phase: 'Available' }
+        ],
+        workflows: [
+          {
+            uid: DEMO.workflowId,
+            creationTimestamp: goTime(at - 1000),
+            clusterVersion: 'v1.28',
+            targetVersion: 'v1.29',
+            timeline: [
+              state('Running', ['Running'], 2000),
+              state('Running', ['Success', 'Running'], 2000),
+              state('Running', ['Success', 'Success', 'Running'], 8000),
+              state('Running', ['Success', 'Success', 'Success', 'Running'], 2000),
+              state('Success', ['Success', 'Success', 'Success', 'Success'])
+            ]
+          }
+        ],
+        prechecks: [
+          {
+            uid: DEMO.preCheckId,
+            phase: 'Success',
+            clusterItems: [
+              {
+                name: 'DeprecatedAPI',
+                kind: 'Exception',
+                group: 'LimitCheck',
+                level: 'Info',
+                message: 'no deprecated API in use'
+              }
+            ],
+            addonItems: [],
+            nodes: [
+              {
+                uid: 'node-0001',
+                name: '192.168.0.11',
+                items: [
+                  {
+                    name: 'NodeDiskSpace',
+                    kind: 'Exception',
+                    group: 'NodeCheck',
+                    level: 'Info',
+                    message: 'enough disk space'
+                  }
+                ]
+              }
+            ]
+          }
+        ]
+      }
+    }
+  }
+}
+
 /**
  * The inputs of a step that gates the demo cluster through this fake, and the INPUT_* variables the runner
  * would set for them.
@@ -131,7 +241,10 @@ export function demoInputs(url, extra = {}) {
   return { inputs, env }
 }
 
-/** Built-in scenarios (also what the CLI serves): the demo upgrade succeeding in ≈15 s, or failing in ≈10 s. */
+/**
+ * Built-in scenarios (also what the CLI serves): the demo upgrade task succeeding in ≈15 s, or failing in ≈10 s;
+ * or the demo cluster's upgrade workflow passing through all its steps in ≈14 s (demoWorkflowCluster).
+ */
 export const scenarios = {
   success: {
     projects: [{ id: DEMO.projectId, name: DEMO.region }],
@@ -140,6 +253,10 @@ export const scenarios = {
   failed: {
     projects: [{ id: DEMO.projectId, name: DEMO.region }],
     tasks: demoTasks(demoTimeline(true))
+  },
+  workflow: {
+    projects: [{ id: DEMO.projectId, name: DEMO.region }],
+    ...demoWorkflowCluster()
   }
 }
 
@@ -153,15 +270,6 @@ const encode = s =>
     const c = String.fromCharCode(b)
     return UNRESERVED.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`
   }).join('')
-
-/** Percent-decoding that leaves a malformed escape as it is. @param {string} s */
-const decode = s => {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
-}
 
 /** @param {string | Buffer} d */
 const sha256hex = d => createHash('sha256').update(d).digest('hex')
@@ -299,78 +407,15 @@ export async function startFakeApi(options = {}) {
   const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => {})
   const jwtKey = randomBytes(32)
-  for (const [key, list] of Object.entries(tasks))
-    for (const task of list)
-      if (!task.timeline?.length) throw new Error(`task ${task.uid} of ${key} has no timeline`)
+  const cce = createCce({ tasks, clusters: options.clusters ?? {}, now: () => now() })
 
   /** @type {RequestLog[]} */
   const requests = []
-  /**
-   * Per task: GETs so far, and where its timeline stands once first polled.
-   * @type {Map<Task, { gets: number, index: number, enteredAt: number, polls: number, started: boolean }>}
-   */
-  const state = new Map()
   const limit = options.rateLimit
   let bucket = limit?.burst ?? 0
   let refilledAt = now()
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set()
-
-  /** @param {Task} task */
-  const stateOf = task => {
-    let s = state.get(task)
-    if (!s) {
-      s = { gets: 0, index: 0, enteredAt: 0, polls: 0, started: false }
-      state.set(task, s)
-    }
-    return s
-  }
-
-  /**
-   * Moves `s` along the timeline up to time `t`: a `polls` step ends after that many polls shown it, an `ms`
-   * step that long after it began; a step with neither, and the last step, stay.
-   * @param {Task} task @param {{ index: number, enteredAt: number, polls: number }} s @param {number} t
-   */
-  function advance(task, s, t) {
-    const tl = task.timeline
-    while (s.index < tl.length - 1) {
-      const step = /** @type {Step} */ (tl[s.index])
-      if (step.polls !== undefined && s.polls >= step.polls) {
-        s.enteredAt = t
-      } else if (step.polls === undefined && step.ms !== undefined && t - s.enteredAt >= step.ms) {
-        s.enteredAt += step.ms
-      } else break
-      s.index++
-      s.polls = 0
-    }
-    return /** @type {Step} */ (tl[s.index])
-  }
-
-  /**
-   * The task's body; a poll (GET of the task) starts its clock and counts towards a `polls` step.
-   * @param {Task} task @param {boolean} poll
-   */
-  function view(task, poll) {
-    const t = now()
-    const s = stateOf(task)
-    if (poll && !s.started) Object.assign(s, { started: true, enteredAt: t })
-    // a list before the first poll shows the task as it would be at that first poll, without starting it
-    const at = s.started ? s : { index: 0, enteredAt: t, polls: 0 }
-    const step = advance(task, at, t)
-    if (poll) s.polls++
-    const completion = TERMINAL.has(step.phase) ? goTime(at.enteredAt) : ''
-    return {
-      kind: 'UpgradeTask',
-      apiVersion: 'v3',
-      metadata: {
-        uid: task.uid,
-        creationTimestamp: task.creationTimestamp,
-        updateTimestamp: goTime(at.enteredAt)
-      },
-      spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
-      status: { phase: step.phase, progress: step.progress, completionTime: completion }
-    }
-  }
 
   /** Takes one token from the shared bucket; false when the quota is spent. */
   function take() {
@@ -413,12 +458,14 @@ export async function startFakeApi(options = {}) {
     const body = Buffer.concat(chunks)
     const url = new URL(req.url ?? '/', 'http://fake.invalid')
     const requestId = randomBytes(16).toString('hex')
+    const route = parseRoute(url.pathname)
     /** @type {RequestLog} */
     const entry = {
       t: now(),
       method: req.method ?? '',
       path: url.pathname,
       status: 0,
+      ...logged(url.pathname, route),
       throttled: false,
       auth: 'none',
       requestId
@@ -579,49 +626,12 @@ export async function startFakeApi(options = {}) {
       })
     }
 
-    const m =
-      /^\/api\/v3\/projects\/([^/]+)\/clusters\/([^/]+)\/operation\/upgrade\/tasks(?:\/([^/]+))?$/.exec(
-        url.pathname
-      )
-    if (m) {
-      const [, projectId = '', clusterId = '', taskId] = m.map(x =>
-        x === undefined ? x : decode(x)
-      )
-      entry.clusterId = clusterId
-      if (taskId !== undefined) entry.taskId = taskId
+    if (route) {
       if (req.method !== 'GET')
         return gatewayError(405, 'APIGW.0101', `${req.method} is not allowed on ${url.pathname}`)
-      const list = Object.prototype.hasOwnProperty.call(tasks, `${projectId}/${clusterId}`)
-        ? tasks[`${projectId}/${clusterId}`]
-        : undefined
-      /** @param {string} what */
-      const notFound = what =>
-        send(404, {
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          code: 404,
-          errorCode: 'CCE.01404001',
-          errorMessage: `${what} not found`,
-          error_code: 'CCE_CM.0003',
-          error_msg: `${what} not found`,
-          message: `${what} not found`,
-          reason: 'NotFound'
-        })
-      if (!list) return notFound(`Cluster ${clusterId}`)
-      if (taskId === undefined) {
-        const items = scramble(list).map(t => view(t, false))
-        return send(200, { apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {}, items })
-      }
-      const task = list.find(t => t.uid === taskId)
-      if (!task) return notFound(`Upgrade task ${taskId}`)
-      const s = stateOf(task)
-      s.gets++
-      if (!s.started) Object.assign(s, { started: true, enteredAt: now() })
-      const fault = task.faults?.find(f => f.poll === s.gets)
-      if (fault) return applyFault(fault, req, res, send, entry)
-      return send(200, view(task, true))
+      const answer = cce.serve(route)
+      if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry)
+      return send(answer.status, answer.body)
     }
     return gatewayError(
       404,
@@ -729,18 +739,20 @@ export async function startFakeApi(options = {}) {
 }
 
 /**
- * A stable order that is not creation order (the API documents none).
- * @template T @param {T[]} list @returns {T[]}
+ * Which endpoint a request is for, and the cluster and ID its path names, so that tests can count requests per
+ * endpoint (refused and throttled ones too).
+ * @param {string} pathname @param {import('./fake-cce.mjs').Route | undefined} route
+ * @returns {Pick<RequestLog, 'kind' | 'clusterId' | 'taskId'>}
  */
-function scramble(list) {
-  if (list.length < 2) return [...list]
-  const half = Math.ceil(list.length / 2)
-  // middle first, then alternate from both ends: never sorted, never reversed for 3+ items
-  const out = []
-  const rest = [...list.slice(half), ...list.slice(0, half).reverse()]
-  for (let i = 0; i < rest.length; i++)
-    out.push(i % 2 ? rest[rest.length - 1 - (i >> 1)] : rest[i >> 1])
-  return /** @type {T[]} */ (out)
+function logged(pathname, route) {
+  if (route)
+    return {
+      kind: route.kind,
+      clusterId: route.clusterId,
+      ...(route.id !== undefined ? { taskId: route.id } : {})
+    }
+  if (pathname === '/oidc/token') return { kind: 'oidc' }
+  return { kind: pathname.startsWith('/v3') ? 'iam' : 'other' }
 }
 
 /** @returns {boolean} */
@@ -767,7 +779,7 @@ if (isMain()) {
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxSeconds > 0)) {
     console.error(
-      'usage: fake-api.mjs [--scenario success|failed] [--port N] [--max-seconds N] [--verbose]'
+      'usage: fake-api.mjs [--scenario success|failed|workflow] [--port N] [--max-seconds N] [--verbose]'
     )
     process.exit(2)
   }

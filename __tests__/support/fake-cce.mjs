@@ -1,0 +1,549 @@
+// @ts-check
+/**
+ * The CCE side of the fake API (cce-api.md §1, §10): clusters, their upgrade tasks, upgrade workflows and pre-check
+ * tasks, each following a scripted timeline, served under /api/v3/… (CCE clusters) or /autopilot/v3/… (Autopilot
+ * clusters). State and JSON only: fake-api.mjs does the HTTP, the authentication, the rate limit and the faults.
+ *
+ * Timelines: a step lasts `polls` polls or `ms` ms (a step with neither, and the last step, stay). A task's clock
+ * starts at its first GET, a workflow's at the first request that shows it (list or GET), a cluster's at its first
+ * GET (or, with `phasesStart: 'first-request'`, at the first request of any endpoint of the cluster). Polls are GETs
+ * by ID (ShowCluster for a cluster); a list shows a timeline without counting a poll.
+ */
+
+/**
+ * @typedef {{ phase: string, progress: string, polls?: number, ms?: number }} Step
+ * @typedef {{ poll: number, kind: 'status'|'reset'|'badjson'|'hang'|'html'|'redirect', status?: number,
+ *   body?: unknown, retryAfter?: string, location?: string }} Fault
+ * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
+ *   completionTime?: string, timeline: Step[], faults?: Fault[] }} Task
+ * @typedef {{ name: string, kind: 'Exception'|'Risk', group?: string, level: 'Info'|'Warning'|'Fatal',
+ *   phase?: string, message: string, errorCodes?: string[] }} PreCheckItem
+ * @typedef {{ uid: string, phase: string, message?: string, clusterItems?: PreCheckItem[],
+ *   addonItems?: PreCheckItem[], nodes?: { uid: string, name: string, items: PreCheckItem[] }[] }} FakePreCheck
+ * @typedef {{ taskType: string, taskID?: string, status: string }} WorkflowStep
+ * @typedef {{ phase: string, steps: WorkflowStep[], polls?: number, ms?: number }} WorkflowState
+ * @typedef {{ uid: string, creationTimestamp: string, clusterVersion: string, targetVersion: string,
+ *   timeline: WorkflowState[] }} FakeWorkflow
+ * @typedef {{ phase: string, reason?: string, message?: string, polls?: number, ms?: number }} ClusterPhase
+ * @typedef {{ type?: 'cce'|'autopilot', phases?: ClusterPhase[], phasesStart?: 'first-get'|'first-request',
+ *   forbidden?: boolean, workflows?: FakeWorkflow[], workflowListAsObject?: boolean,
+ *   prechecks?: FakePreCheck[] }} FakeCluster
+ * @typedef {'cluster'|'task'|'tasks'|'workflow'|'workflows'|'precheck'|'prechecks'} RouteKind
+ * @typedef {{ prefix: 'api'|'autopilot', projectId: string, clusterId: string, kind: RouteKind, id?: string }} Route
+ * @typedef {{ status: number, body: unknown } | { fault: Fault }} Answer
+ * @typedef {{ index: number, enteredAt: number, polls: number }} Position
+ */
+
+const TERMINAL = new Set(['Success', 'Failed'])
+/** Workflow step statuses: a step has started (and has a start time) once Running, and has ended once done. */
+const STEP_STARTED = new Set(['Running', 'Success', 'Failed'])
+const DEFAULT_PHASES = /** @type {ClusterPhase[]} */ ([{ phase: 'Available' }])
+const KINDS = /** @type {const} */ ({
+  'upgrade/tasks': ['tasks', 'task'],
+  upgradeworkflows: ['workflows', 'workflow'],
+  'precheck/tasks': ['prechecks', 'precheck']
+})
+const ROUTE =
+  /^\/(api|autopilot)\/v3\/projects\/([^/]+)\/clusters\/([^/]+)(?:\/operation\/(upgrade\/tasks|upgradeworkflows|precheck\/tasks)(?:\/([^/]+))?)?$/
+
+/**
+ * Go's time.String() in China Standard Time, as CCE prints it: `2026-11-24 10:00:00.123456 +0800 CST`.
+ * @param {number} ms
+ */
+export function goTime(ms) {
+  const d = new Date(ms + 8 * 3600_000)
+  const p = (/** @type {number} */ n, w = 2) => String(n).padStart(w, '0')
+  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`
+  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+  return `${date} ${time}.${p(d.getUTCMilliseconds(), 3)}123 +0800 CST`
+}
+
+/** The instant of Go time text (ms precision); unreadable text ranks oldest. @param {string} text */
+function instantOf(text) {
+  const m =
+    /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([+-])(\d\d)(\d\d)(?: |$)/.exec(text)
+  if (!m) return -Infinity
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number)
+  const fraction = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000)
+  const offset = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000
+  return (
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) +
+    fraction -
+    offset
+  )
+}
+
+/** Percent-decoding that leaves a malformed escape as it is. @param {string} s */
+export const decode = s => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+/** @param {object} o @param {string} key */
+const has = (o, key) => Object.prototype.hasOwnProperty.call(o, key)
+
+/**
+ * The CCE endpoint a path names, or undefined when it names none.
+ * @param {string} pathname
+ * @returns {Route | undefined}
+ */
+export function parseRoute(pathname) {
+  const m = ROUTE.exec(pathname)
+  if (!m) return undefined
+  const [, prefix, projectId = '', clusterId = '', op, id] = m
+  const kind =
+    op === undefined
+      ? 'cluster'
+      : KINDS[/** @type {keyof typeof KINDS} */ (op)][id === undefined ? 0 : 1]
+  return {
+    prefix: prefix === 'autopilot' ? 'autopilot' : 'api',
+    projectId: decode(projectId),
+    clusterId: decode(clusterId),
+    kind,
+    ...(id === undefined ? {} : { id: decode(id) })
+  }
+}
+
+/**
+ * Moves `s` along `timeline` up to time `t`: a `polls` step ends after that many polls showed it (only when
+ * `byPolls`), an `ms` step that long after it began; a step with neither, and the last step, stay.
+ * @template {{ polls?: number, ms?: number }} S
+ * @param {S[]} timeline @param {Position} s @param {number} t @param {boolean} byPolls
+ * @param {(index: number, at: number) => void} [onEnter]
+ * @returns {S}
+ */
+function advance(timeline, s, t, byPolls, onEnter) {
+  while (s.index < timeline.length - 1) {
+    const step = /** @type {S} */ (timeline[s.index])
+    if (step.polls !== undefined && s.polls >= step.polls) {
+      if (!byPolls) break
+      s.enteredAt = t
+    } else if (step.polls === undefined && step.ms !== undefined && t - s.enteredAt >= step.ms) {
+      s.enteredAt += step.ms
+    } else break
+    s.index++
+    s.polls = 0
+    onEnter?.(s.index, s.enteredAt)
+  }
+  return /** @type {S} */ (timeline[s.index])
+}
+
+/**
+ * A stable order that is not creation order (the API documents none).
+ * @template T @param {T[]} list @returns {T[]}
+ */
+export function scramble(list) {
+  if (list.length < 2) return [...list]
+  const half = Math.ceil(list.length / 2)
+  // middle first, then alternate from both ends: never sorted, never reversed for 3+ items
+  const out = []
+  const rest = [...list.slice(half), ...list.slice(0, half).reverse()]
+  for (let i = 0; i < rest.length; i++)
+    out.push(i % 2 ? rest[rest.length - 1 - (i >> 1)] : rest[i >> 1])
+  return /** @type {T[]} */ (out)
+}
+
+/**
+ * A CCE error body (cce-api.md §7).
+ * @param {number} code @param {string} errorCode @param {string} message @param {string} reason
+ * @returns {Answer}
+ */
+function cceError(code, errorCode, message, reason) {
+  return {
+    status: code,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      code,
+      errorCode,
+      errorMessage: message,
+      error_code: code === 404 ? 'CCE_CM.0003' : errorCode,
+      error_msg: message,
+      message,
+      reason
+    }
+  }
+}
+
+/** @param {string} what */
+const notFound = what => cceError(404, 'CCE.01404001', `${what} not found`, 'NotFound')
+
+/** @param {unknown} body @returns {Answer} */
+const ok = body => ({ status: 200, body })
+
+/**
+ * Throws at start-up on a script the fake cannot play.
+ * @param {Record<string, Task[]>} tasks @param {Record<string, FakeCluster>} clusters
+ */
+function validate(tasks, clusters) {
+  for (const [key, list] of Object.entries(tasks))
+    for (const task of list)
+      if (!task.timeline?.length) throw new Error(`task ${task.uid} of ${key} has no timeline`)
+  for (const [key, c] of Object.entries(clusters)) {
+    if (c.type !== undefined && c.type !== 'cce' && c.type !== 'autopilot')
+      throw new Error(`cluster ${key}: type must be cce or autopilot, not ${c.type}`)
+    if (c.phases !== undefined && !c.phases.length) throw new Error(`cluster ${key} has no phases`)
+    for (const w of c.workflows ?? [])
+      if (!w.timeline?.length) throw new Error(`workflow ${w.uid} of ${key} has no timeline`)
+  }
+}
+
+/**
+ * The fake's CCE state: what each endpoint answers, as the scripted timelines stand at `now()`. The `tasks`
+ * lists and the `workflows` lists are read live: a test may push to them while the fake runs.
+ * @param {{ tasks: Record<string, Task[]>, clusters: Record<string, FakeCluster>, now: () => number }} o
+ */
+export function createCce(o) {
+  const { tasks, clusters, now } = o
+  validate(tasks, clusters)
+  const bootedAt = now()
+  /** @type {Map<Task, Position & { gets: number, started: boolean, shownAt?: number }>} */
+  const taskStates = new Map()
+  /**
+   * Per workflow: where its timeline stands, and when each step (by type and occurrence) started and ended.
+   * @type {Map<FakeWorkflow, Position & { stamps: Map<string, { start?: number, end?: number }> }>}
+   */
+  const workflowStates = new Map()
+  /** @type {Map<string, Position & { started: boolean }>} */
+  const clusterStates = new Map()
+  /** Upgrade tasks of a workflow step that have become visible (they stay so). @type {Set<Task>} */
+  const revealed = new Set()
+
+  /** @param {Task} task */
+  const taskState = task => {
+    let s = taskStates.get(task)
+    if (!s)
+      taskStates.set(task, (s = { gets: 0, index: 0, enteredAt: 0, polls: 0, started: false }))
+    return s
+  }
+
+  /**
+   * The task's body; a poll (GET of the task) starts its clock and counts towards a `polls` step.
+   * @param {Task} task @param {boolean} poll
+   */
+  function taskView(task, poll) {
+    const t = now()
+    const s = taskState(task)
+    s.shownAt ??= t
+    if (poll && !s.started) Object.assign(s, { started: true, enteredAt: t })
+    // a list before the first poll shows the task as it will be at that first poll, without starting it
+    const at = s.started ? s : { index: 0, enteredAt: t, polls: 0 }
+    const step = advance(task.timeline, at, t, true)
+    if (poll) s.polls++
+    // the first step is dated from when the task was first shown: lists and polls agree, and stay put
+    const since = goTime(at.index === 0 ? s.shownAt : at.enteredAt)
+    const ended = TERMINAL.has(step.phase)
+    const completion = ended ? (task.completionTime ?? since) : ''
+    return {
+      kind: 'UpgradeTask',
+      apiVersion: 'v3',
+      metadata: {
+        uid: task.uid,
+        creationTimestamp: task.creationTimestamp,
+        updateTimestamp: ended && task.completionTime !== undefined ? task.completionTime : since
+      },
+      spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
+      status: { phase: step.phase, progress: step.progress, completionTime: completion }
+    }
+  }
+
+  /**
+   * Records the start and end of the steps of the workflow state just entered.
+   * @param {FakeWorkflow} w @param {number} index @param {number} at
+   */
+  function enterState(w, index, at) {
+    const stamps = /** @type {NonNullable<ReturnType<typeof workflowStates.get>>} */ (
+      workflowStates.get(w)
+    ).stamps
+    for (const [key, step] of keyedSteps(/** @type {WorkflowState} */ (w.timeline[index]))) {
+      const st = stamps.get(key) ?? {}
+      if (STEP_STARTED.has(step.status)) st.start ??= at
+      if (TERMINAL.has(step.status)) st.end ??= at
+      stamps.set(key, st)
+    }
+  }
+
+  /**
+   * Where the workflow stands now; `show` starts its clock (a request shows it), `poll` also counts a poll.
+   * Without `show`, a workflow not shown yet stands at its first state, and `polls` steps do not move.
+   * @param {FakeWorkflow} w @param {{ show?: boolean, poll?: boolean }} [how]
+   */
+  function workflowAt(w, how = {}) {
+    const t = now()
+    let s = workflowStates.get(w)
+    if (!s) {
+      if (!how.show) return { state: /** @type {WorkflowState} */ (w.timeline[0]), s: undefined }
+      workflowStates.set(w, (s = { index: 0, enteredAt: t, polls: 0, stamps: new Map() }))
+      enterState(w, 0, t)
+    }
+    const state = advance(w.timeline, s, t, Boolean(how.show), (i, at) => enterState(w, i, at))
+    if (how.poll) s.polls++
+    return { state, s }
+  }
+
+  /** @param {string} clusterId @param {FakeWorkflow} w @param {boolean} poll */
+  function workflowView(clusterId, w, poll) {
+    const { state, s } = workflowAt(w, { show: true, poll })
+    const stamps = s?.stamps ?? new Map()
+    const steps = keyedSteps(state)
+    return {
+      kind: 'WorkFlowTask',
+      apiVersion: 'v3',
+      metadata: {
+        uid: w.uid,
+        name: `upgrade-${w.clusterVersion}-to-${w.targetVersion}`,
+        creationTimestamp: w.creationTimestamp,
+        updateTimestamp: goTime(s?.enteredAt ?? now())
+      },
+      spec: {
+        clusterID: clusterId,
+        clusterVersion: w.clusterVersion,
+        targetVersion: w.targetVersion
+      },
+      status: {
+        phase: state.phase,
+        pointStatuses: steps.map(([key, step]) => {
+          const st = stamps.get(key) ?? {}
+          return {
+            taskType: step.taskType,
+            ...(step.taskID !== undefined ? { taskID: step.taskID } : {}),
+            status: step.status,
+            ...(STEP_STARTED.has(step.status) && st.start !== undefined
+              ? { startTimeStamp: goTime(st.start) }
+              : {}),
+            ...(TERMINAL.has(step.status) && st.end !== undefined
+              ? { endTimeStamp: goTime(st.end) }
+              : {})
+          }
+        }),
+        lineStatuses: steps.slice(1).map(([, step], i) => ({
+          startPoint: { taskType: /** @type {[string, WorkflowStep]} */ (steps[i])[1].taskType },
+          endPoint: { taskType: step.taskType },
+          critical: 'true'
+        }))
+      }
+    }
+  }
+
+  /**
+   * An upgrade task named as the `taskID` of a workflow step stays hidden until one such workflow stands at a
+   * state where that step has begun (any status but Init): the Cluster step creates its task.
+   * @param {FakeWorkflow[]} workflows @param {Task} task
+   */
+  function visible(workflows, task) {
+    if (revealed.has(task)) return true
+    const names = (/** @type {WorkflowState} */ st) => st.steps.some(x => x.taskID === task.uid)
+    const owners = workflows.filter(w => w.timeline.some(names))
+    if (!owners.length) return true
+    const begun = owners.some(w =>
+      workflowAt(w).state.steps.some(x => x.taskID === task.uid && x.status !== 'Init')
+    )
+    if (begun) revealed.add(task)
+    return begun
+  }
+
+  /**
+   * The cluster's configuration when `route` reaches it: known (in `tasks` or `clusters`) and under its prefix.
+   * @param {Route} route
+   */
+  function clusterAt(route) {
+    const key = `${route.projectId}/${route.clusterId}`
+    if (!has(clusters, key) && !has(tasks, key)) return undefined
+    const cluster = has(clusters, key) ? /** @type {FakeCluster} */ (clusters[key]) : {}
+    const autopilot = cluster.type === 'autopilot'
+    if (autopilot !== (route.prefix === 'autopilot')) return undefined
+    return {
+      key,
+      cluster,
+      tasks: has(tasks, key) ? /** @type {Task[]} */ (tasks[key]) : [],
+      workflows: cluster.workflows ?? []
+    }
+  }
+
+  /** @param {string} key @param {FakeCluster} cluster @param {boolean} get */
+  function clusterPhase(key, cluster, get) {
+    const t = now()
+    let s = clusterStates.get(key)
+    if (!s) clusterStates.set(key, (s = { index: 0, enteredAt: t, polls: 0, started: false }))
+    if (!s.started && (get || cluster.phasesStart === 'first-request'))
+      Object.assign(s, { started: true, enteredAt: t })
+    if (!s.started) return undefined
+    const phase = advance(cluster.phases ?? DEFAULT_PHASES, s, t, true)
+    if (get) s.polls++
+    return phase
+  }
+
+  /** @param {Route} route @param {FakeCluster} cluster @param {string} key @returns {Answer} */
+  function showCluster(route, cluster, key) {
+    if (cluster.forbidden)
+      return cceError(
+        403,
+        'CCE.01403001',
+        "Policy doesn't allow cce:cluster:get to be performed.",
+        'Forbidden'
+      )
+    const p = /** @type {ClusterPhase} */ (clusterPhase(key, cluster, true))
+    const autopilot = cluster.type === 'autopilot'
+    return ok({
+      kind: 'Cluster',
+      apiVersion: 'v3',
+      metadata: { uid: route.clusterId, name: `cluster-${route.clusterId.slice(0, 8)}` },
+      spec: {
+        category: autopilot ? 'Autopilot' : 'CCE',
+        type: 'VirtualMachine',
+        flavor: autopilot ? 'cce.autopilot.cluster' : 'cce.s1.small'
+      },
+      status: {
+        phase: p.phase,
+        ...(p.reason !== undefined ? { reason: p.reason } : {}),
+        ...(p.message !== undefined ? { message: p.message } : {})
+      }
+    })
+  }
+
+  /** @param {string} clusterId @param {FakeWorkflow[]} workflows @param {FakePreCheck} pc */
+  function preCheckView(clusterId, workflows, pc) {
+    const owner = workflows.find(w =>
+      w.timeline.some(st => st.steps.some(x => x.taskID === pc.uid))
+    )
+    const running = pc.phase === 'Init' || pc.phase === 'Running'
+    /** @param {PreCheckItem} i */
+    const itemPhase = i => i.phase ?? (i.level === 'Info' ? 'Success' : 'Failed')
+    /** @param {PreCheckItem[]} items */
+    const phaseOf = items =>
+      running ? pc.phase : items.some(i => itemPhase(i) === 'Failed') ? 'Failed' : 'Success'
+    /** @param {PreCheckItem[]} items */
+    const itemsStatus = items =>
+      items.map(i => ({
+        name: i.name,
+        kind: i.kind,
+        group: i.group ?? '',
+        level: i.level,
+        phase: itemPhase(i),
+        message: i.message,
+        errorCodes: i.errorCodes ?? []
+      }))
+    const nodes = pc.nodes ?? []
+    return {
+      kind: 'PreCheckTask',
+      apiVersion: 'v3',
+      metadata: { uid: pc.uid, creationTimestamp: owner?.creationTimestamp ?? goTime(bootedAt) },
+      spec: {
+        clusterID: clusterId,
+        clusterVersion: owner?.clusterVersion ?? '',
+        targetVersion: owner?.targetVersion ?? ''
+      },
+      status: {
+        phase: pc.phase,
+        message: pc.message ?? '',
+        clusterCheckStatus: {
+          phase: phaseOf(pc.clusterItems ?? []),
+          itemsStatus: itemsStatus(pc.clusterItems ?? [])
+        },
+        addonCheckStatus: {
+          phase: phaseOf(pc.addonItems ?? []),
+          itemsStatus: itemsStatus(pc.addonItems ?? [])
+        },
+        nodeCheckStatus: {
+          phase: phaseOf(nodes.flatMap(n => n.items)),
+          nodeStageStatus: nodes.map(n => ({
+            nodeInfo: { uid: n.uid, name: n.name, status: 'Active', nodeType: 'VM' },
+            itemsStatus: itemsStatus(n.items)
+          }))
+        }
+      }
+    }
+  }
+
+  /**
+   * What a GET of `route` answers (the caller has checked the method and the credentials).
+   * @param {Route} route
+   * @returns {Answer}
+   */
+  function serve(route) {
+    const found = clusterAt(route)
+    if (!found) return notFound(`Cluster ${route.clusterId}`)
+    const { key, cluster, workflows } = found
+    const id = route.id ?? ''
+    if (route.kind !== 'cluster') clusterPhase(key, cluster, false)
+    switch (route.kind) {
+      case 'cluster':
+        return showCluster(route, cluster, key)
+      case 'tasks': {
+        const shown = found.tasks.filter(t => visible(workflows, t))
+        const items = scramble(shown).map(t => taskView(t, false))
+        return ok({ apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {}, items })
+      }
+      case 'task': {
+        const task = found.tasks.find(t => t.uid === id)
+        if (!task || !visible(workflows, task)) return notFound(`Upgrade task ${id}`)
+        const s = taskState(task)
+        s.gets++
+        if (!s.started) Object.assign(s, { started: true, enteredAt: now() })
+        const fault = task.faults?.find(f => f.poll === s.gets)
+        if (fault) return { fault }
+        return ok(taskView(task, true))
+      }
+      case 'workflows': {
+        if (!cluster.workflowListAsObject)
+          return ok({
+            kind: 'List',
+            apiVersion: 'v3',
+            items: scramble(workflows).map(w => workflowView(route.clusterId, w, false))
+          })
+        // as the Go SDK types it: `items` is one object, the newest workflow
+        let newest = /** @type {FakeWorkflow | undefined} */ (undefined)
+        for (const w of workflows)
+          if (!newest || instantOf(w.creationTimestamp) > instantOf(newest.creationTimestamp))
+            newest = w
+        return ok({
+          kind: 'List',
+          apiVersion: 'v3',
+          ...(newest ? { items: workflowView(route.clusterId, newest, false) } : {})
+        })
+      }
+      case 'workflow': {
+        const w = workflows.find(x => x.uid === id)
+        if (!w) return notFound(`Upgrade workflow ${id}`)
+        return ok(workflowView(route.clusterId, w, true))
+      }
+      case 'prechecks':
+        return ok({
+          kind: 'List',
+          apiVersion: 'v3',
+          items: scramble(cluster.prechecks ?? []).map(pc =>
+            preCheckView(route.clusterId, workflows, pc)
+          )
+        })
+      case 'precheck': {
+        const pc = (cluster.prechecks ?? []).find(x => x.uid === id)
+        if (!pc) return notFound(`Pre-check task ${id}`)
+        return ok(preCheckView(route.clusterId, workflows, pc))
+      }
+      default:
+        throw new Error(`unknown route kind ${/** @type {any} */ (route).kind}`)
+    }
+  }
+
+  return { serve }
+}
+
+/**
+ * A workflow state's steps with a key per step (its type, and which occurrence of that type it is).
+ * @param {WorkflowState} state
+ * @returns {[string, WorkflowStep][]}
+ */
+function keyedSteps(state) {
+  /** @type {Map<string, number>} */
+  const seen = new Map()
+  return state.steps.map(step => {
+    const n = seen.get(step.taskType) ?? 0
+    seen.set(step.taskType, n + 1)
+    return [`${step.taskType}#${n}`, step]
+  })
+}
