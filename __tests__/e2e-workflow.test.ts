@@ -25,10 +25,10 @@ afterEach(async () => {
 /** Last quarter's upgrade: a task that ended in Success 90 days ago. */
 const oldTask = {
   uid: OLD_TASK,
-  completionTime: goTime(Date.now() - 90 * DAY + 3_600_000),
+  completionTime: goTime(Date.now() - 90 * DAY),
   version: 'v1.27.3-r0',
   targetVersion: 'v1.28.3-r4',
-  creationTimestamp: goTime(Date.now() - 90 * DAY),
+  creationTimestamp: goTime(Date.now() - 91 * DAY),
   timeline: [{ phase: 'Success', progress: '100.00' }]
 }
 
@@ -192,7 +192,7 @@ describe('following the upgrade workflow, end to end', () => {
           ['Cluster', 'Running'],
           ['PostCheck', 'Init']
         ],
-        2
+        1
       ),
       state('Pending', [
         ['PreCheck', 'Success'],
@@ -418,7 +418,7 @@ describe('following the upgrade workflow, end to end', () => {
     const lines = infoLines(r.stdout)
     expect(lines.filter(l => l.startsWith('No upgrade started in the last 2h yet'))).toHaveLength(1)
     expect(lines.find(l => l.startsWith('No upgrade started'))).toMatch(
-      /the newest, upgrade task 0ld00000.*, started 90d before this step/
+      /the newest, upgrade task 0ld00000.*, started 91d before this step/
     )
     expect(r.outputs).toMatchObject({ result: 'success', workflowId: WF, taskId: NEW_TASK })
     expect(a.count({ kind: 'workflows' })).toBeGreaterThanOrEqual(3)

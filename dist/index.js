@@ -31672,13 +31672,13 @@ function describeDetails(d) {
 }
 
 ;// CONCATENATED MODULE: ./src/backoff.ts
-/** Retry delays: exponential with jitter, capped by the poll interval so an end is never noticed late. */
+/**
+ * Retry delays for transient failures other than throttling (the Pacer spaces those): exponential with jitter,
+ * capped by the poll interval so an end is never noticed late.
+ */
 const BASE_MS = 1000;
-/** Huawei advises waiting 2–5 s after a throttling answer (APIG.0308). */
-const THROTTLED_BASE_MS = 2000;
-function backoffDelay(attempt, intervalMs, random, throttled = false) {
-    const base = throttled ? THROTTLED_BASE_MS : BASE_MS;
-    const ceiling = Math.min(intervalMs, base * 2 ** Math.max(0, attempt - 1));
+function backoffDelay(attempt, intervalMs, random) {
+    const ceiling = Math.min(intervalMs, BASE_MS * 2 ** Math.max(0, attempt - 1));
     // "equal jitter": half fixed, half random, so gates started together drift apart but never retry at once
     return Math.round(ceiling / 2 + (random * ceiling) / 2);
 }
@@ -31767,6 +31767,117 @@ function formatDuration(ms) {
 /** Elapsed time for people: whole seconds ("0s", "6m10s"), never milliseconds. */
 function formatElapsed(ms) {
     return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+;// CONCATENATED MODULE: ./src/pacer.ts
+/**
+ * How fast one gate asks, adapted to throttling (AIMD on its request rate): a 429 cuts the rate to a third at
+ * once, each answer gives back a tenth of the configured rate. Many gates on one account's quota thus thin out
+ * after the first refusals instead of retrying in lock-step, and a lone gate is back to its interval within a
+ * few polls.
+ */
+/** A refusal cuts the rate by this factor, never below 1/MAX_SLOWDOWN of the configured rate. */
+const CUT = 3;
+const MAX_SLOWDOWN = 3;
+/** Each answered request gives back this share of the configured rate. */
+const RECOVERY = 0.1;
+/** Widening never adds more than this to the configured interval (a 10-minute interval does not become 30). */
+const MAX_EXTRA_MS = 60_000;
+/** A refused request is retried within 1.5 widened intervals … */
+const RETRY_WINDOW = 1.25;
+/** … but not sooner than a quarter of that window (full jitter would send a few straight back into the limit). */
+const RETRY_FLOOR = 0.4;
+/** Huawei advises waiting 2–5 s after a throttling answer (APIG.0308). */
+const MIN_RETRY_WINDOW_MS = 2000;
+const MAX_RETRY_WINDOW_MS = 60_000;
+class Pacer {
+    intervalMs;
+    /** The share of the configured rate used now, in [1/MAX_SLOWDOWN, 1]. */
+    share = 1;
+    constructor(intervalMs) {
+        this.intervalMs = intervalMs;
+    }
+    get throttled() {
+        return this.share < 1;
+    }
+    /** The poll interval to use now: the configured one when healthy, wider after 429s. */
+    pollIntervalMs() {
+        return Math.round(Math.min(this.intervalMs / this.share, this.intervalMs + MAX_EXTRA_MS));
+    }
+    refused() {
+        this.share = Math.max(1 / MAX_SLOWDOWN, this.share / CUT);
+    }
+    answered() {
+        this.share = Math.min(1, this.share + RECOVERY);
+    }
+    /**
+     * How long to wait before retrying a request refused with 429: a random point of a window as wide as the
+     * fleet's slowdown, after Retry-After when the API sent one. Call after `refused()`.
+     */
+    retryDelayMs(random, retryAfterMs = 0) {
+        const window = Math.min(MAX_RETRY_WINDOW_MS, Math.max(MIN_RETRY_WINDOW_MS, RETRY_WINDOW * this.pollIntervalMs()));
+        return Math.round(retryAfterMs + window * (RETRY_FLOOR + (1 - RETRY_FLOOR) * random));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/skew.ts
+
+/**
+ * The gateway refuses a signature whose X-Sdk-Date is more than 15 minutes from its own clock:
+ * 401 APIGW.0301 "… signature expired, signature time:20211217T064303Z,server time:20211217T065804Z".
+ */
+function isExpiredSignature(status, d) {
+    return status === 401 && d.code === 'APIGW.0301' && /expired/i.test(d.message ?? '');
+}
+const SDK_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/;
+function parseSdkDate(text) {
+    const m = SDK_DATE.exec(text);
+    if (!m)
+        return undefined;
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+    const at = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(at);
+    // 20211317T… would roll over into another date: not a time the gateway wrote
+    return back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60
+        ? at
+        : undefined;
+}
+/** The API's time when it refused: the "server time:" of the message, else the Date header. */
+function serverTimeOf(headers, d) {
+    const inMessage = /server time:\s*(\d{8}T\d{6}Z)/i.exec(d.message ?? '')?.[1];
+    const fromMessage = inMessage === undefined ? undefined : parseSdkDate(inMessage);
+    if (fromMessage !== undefined)
+        return fromMessage;
+    const date = headers['date'];
+    if (typeof date !== 'string' || !date.trim())
+        return undefined;
+    const at = Date.parse(date);
+    return Number.isNaN(at) ? undefined : at;
+}
+/** "20m3s ahead of" / "4m behind" the API's clock, for an offset = API time − runner time. */
+function describeSkew(offsetMs) {
+    return `${formatDuration(Math.abs(offsetMs))} ${offsetMs < 0 ? 'ahead of' : 'behind'}`;
+}
+/**
+ * How far the API's clock is from the runner's, shared by every call of one run (CCE and IAM alike): signatures
+ * carry the corrected time once a refusal has measured it.
+ */
+class ClockCorrection {
+    /** API time − runner time, in ms. */
+    offsetMs = 0;
+    measured = false;
+    /** The time to sign with, given the runner's. */
+    signingTime(runnerNow) {
+        return new Date(runnerNow + this.offsetMs);
+    }
+    /** Records what one refusal showed: the API's time when the request signed at `signedAt` arrived. */
+    measure(signedAt, serverTime, runnerNow) {
+        // the runner's clock moved on while the request travelled: credit half of that to each way
+        const runnerAtServer = signedAt + (runnerNow - signedAt) / 2;
+        this.offsetMs = Math.round(serverTime - runnerAtServer);
+        this.measured = true;
+        return this.offsetMs;
+    }
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -31892,6 +32003,8 @@ function createTransport(userAgent) {
 
 
 
+
+
 /** The call cannot succeed by retrying: the step fails at once with this message. */
 class FatalApiError extends Error {
     status;
@@ -31915,14 +32028,25 @@ class DeadlineError extends Error {
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_REQUEST_TIMEOUT_MS = 30_000;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
+/** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
+const MAX_UNDECODABLE = 3;
 /**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
- * the expected JSON) are retried with backoff until the deadline; everything else ends at once.
+ * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
+ * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
+ * every later signature uses.
  */
 class Api {
     o;
+    pacer;
+    correction = new ClockCorrection();
     constructor(o) {
         this.o = o;
+        this.pacer = new Pacer(o.intervalMs);
+    }
+    /** The poll interval to use now: the configured one when healthy, wider after throttling. */
+    pollIntervalMs() {
+        return this.pacer.pollIntervalMs();
     }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
@@ -31944,32 +32068,68 @@ class Api {
             stop.abort();
         }
     }
-    /** The poll interval to use now (the configured one; see pacing after throttling). */
-    pollIntervalMs() {
-        return this.o.intervalMs;
-    }
     async call(call) {
         const { clock, log, signal } = this.o;
         let lastProblem;
         const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity);
-        for (let attempt = 1;; attempt++) {
+        let undecodable = 0;
+        let corrected = false;
+        for (let attempt = 1;;) {
             if (signal?.aborted)
                 throw new CancelledError();
             const remaining = deadline - clock.now();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
             const outcome = await this.attempt(call, remaining);
-            if ('value' in outcome)
-                return outcome;
+            if (outcome.kind === 'answer') {
+                this.pacer.answered();
+                return outcome.reply;
+            }
+            if (outcome.kind === 'expired') {
+                // re-signed at once with the API's time; not a transient retry, and only once per call
+                if (corrected || outcome.serverTime === undefined)
+                    throw this.expired(call, outcome);
+                this.correctClock(outcome.signedAt, outcome.serverTime);
+                corrected = true;
+                continue;
+            }
             lastProblem = outcome.problem;
-            const backoff = backoffDelay(attempt, this.o.intervalMs, clock.random(), outcome.status === 429);
-            const delay = Math.max(backoff, outcome.retryAfterMs ?? 0);
+            undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
+            if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
+                throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
+            }
+            let delay;
+            if (outcome.kind === 'transient' && outcome.status === 429) {
+                this.pacer.refused();
+                delay = this.pacer.retryDelayMs(clock.random(), outcome.retryAfterMs);
+            }
+            else {
+                const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
+                delay = Math.max(backoffDelay(attempt, this.o.intervalMs, clock.random()), retryAfterMs ?? 0);
+            }
+            attempt++;
             const left = deadline - clock.now();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
             log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
             await clock.sleep(Math.min(delay, left), signal);
         }
+    }
+    correctClock(signedAt, serverTime) {
+        const first = !this.correction.measured;
+        const before = this.correction.offsetMs;
+        const offset = this.correction.measure(signedAt, serverTime, this.o.clock.now());
+        // a later measurement that agrees with the first is not news
+        if (first || Math.abs(offset - before) >= 1000) {
+            this.o.log.warning(`This runner's clock is ${describeSkew(offset)} the API's; correcting (signing with the API's time from now on)`);
+        }
+    }
+    expired(call, outcome) {
+        const why = call.explain(401, outcome.details);
+        const skew = this.correction.measured
+            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.correction.offsetMs)} the API's and was refused again: set the runner's clock right (NTP).`
+            : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
+        return new FatalApiError(why + skew, 401, outcome.details);
     }
     async attempt(call, remaining) {
         const { clock, log, signal } = this.o;
@@ -31980,10 +32140,11 @@ class Api {
             headers: { ...call.headers },
             body: call.body
         };
-        const headers = { ...base.headers, ...call.auth.headersFor(base, new Date(clock.now())) };
+        const signedAt = clock.now();
+        const signingTime = this.correction.signingTime(signedAt);
+        const headers = { ...base.headers, ...call.auth.headersFor(base, signingTime) };
         log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`);
         let res;
-        const started = clock.now();
         try {
             res = await this.o.send({ ...base, headers, timeoutMs, signal });
         }
@@ -31994,24 +32155,30 @@ class Api {
                 throw new CancelledError();
             if (!e.transient)
                 throw new FatalApiError(configProblem(call.url, e));
-            return { problem: `${call.method} ${call.url.host}: ${e.message}` };
+            return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
         }
         const requestId = requestIdOf(res.headers);
-        log.debug(`→ HTTP ${res.status} in ${clock.now() - started} ms, request ID ${requestId ?? 'none'}`);
+        log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
             const value = decodeJson(res, call.decode);
             if (value !== undefined)
-                return { value, requestId };
+                return { kind: 'answer', reply: { value, requestId } };
             return {
-                problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`
+                kind: 'undecodable',
+                problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
+                received: describeReceived(res, requestId)
             };
         }
         if (res.status >= 300 && res.status < 400) {
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
         const details = parseErrorBody(res.body, res.headers);
+        if (isExpiredSignature(res.status, details)) {
+            return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details };
+        }
         if (TRANSIENT_STATUS.has(res.status)) {
             return {
+                kind: 'transient',
                 problem: `HTTP ${res.status} ${describeDetails(details)}`,
                 status: res.status,
                 retryAfterMs: parseRetryAfter(res.headers['retry-after'], clock.now())
@@ -32027,6 +32194,15 @@ function decodeJson(res, decode) {
     catch {
         return undefined;
     }
+}
+/** What came back instead of the expected JSON, for the message that ends the step. */
+function describeReceived(res, requestId) {
+    const type = res.headers['content-type'] ?? 'no content-type';
+    const snippet = res.body.replace(/\s+/g, ' ').trim().slice(0, 80);
+    const body = snippet
+        ? `body starting ${JSON.stringify(snippet)}${res.body.length > 80 ? '…' : ''}`
+        : 'an empty body';
+    return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`;
 }
 function configProblem(url, e) {
     switch (e.kind) {
@@ -32319,7 +32495,9 @@ function decodeWorkflowList(json) {
     const raw = json['items'];
     if (raw !== undefined && raw !== null && typeof raw !== 'object')
         return undefined;
-    const workflows = listOf(raw).map(decodeWorkflow);
+    // an empty object is how a Go-typed single item says "none"
+    const items = isObj(raw) && Object.keys(raw).length === 0 ? [] : listOf(raw);
+    const workflows = items.map(decodeWorkflow);
     return workflows.every((w) => w !== undefined) ? workflows : undefined;
 }
 function stepOf(w, type) {
@@ -32334,7 +32512,10 @@ function stepOf(w, type) {
 
 
 
-const ACCESS_HINT = 'Check that the credentials are valid for this account, that the runner clock is right (signatures more than 15 minutes off are refused), that the identity may read CCE clusters in this project (e.g. the CCE ReadOnlyAccess policy), and that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.';
+const ACCESS_HINT = {
+    401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
+    403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
+};
 /** The CCE calls the gate makes, for one cluster; `/api/v3/…` or, for Autopilot clusters, `/autopilot/v3/…`. */
 class CceClient {
     api;
@@ -32390,12 +32571,14 @@ class CceClient {
     async listTasks() {
         return this.api.call({
             ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
+            explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
             decode: decodeTaskList
         });
     }
     async listWorkflows() {
         return this.api.call({
             ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
+            explain: this.clusterLevel(`the upgrade workflows of ${this.cluster}`),
             decode: decodeWorkflowList
         });
     }
@@ -32414,6 +32597,7 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get('', this.cluster),
+                explain: this.clusterLevel(this.cluster),
                 decode: json => {
                     const status = decodeCluster(json);
                     return status && { kind: 'read', status };
@@ -32451,6 +32635,12 @@ class CceClient {
             : '; the cluster has no upgrade task';
         return new FatalApiError(`Upgrade task ${taskId} was not found on ${this.cluster}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the cluster's current upgrade.`, 404, original.details);
     }
+    /** For calls on the cluster itself, where a 404 can only mean the cluster is not there. */
+    clusterLevel(what) {
+        return (status, d) => status === 404
+            ? `Cluster ${this.t.clusterId} was not found in project ${this.t.projectId}: ${describeDetails(d)}. Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`
+            : this.explain(status, d, what);
+    }
     autopilotHint() {
         return this.t.clusterType === 'cce'
             ? ' (an Autopilot cluster needs cluster-type: autopilot)'
@@ -32459,10 +32649,10 @@ class CceClient {
     explain(status, d, what) {
         const detail = describeDetails(d);
         if (status === 401 || status === 403) {
-            return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT}`;
+            return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT[status]}`;
         }
         if (status === 404)
-            return `CCE did not find ${what} (HTTP 404 ${detail}). Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`;
+            return `CCE did not find ${what} (HTTP 404 ${detail}).`;
         return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`;
     }
 }
@@ -32809,6 +32999,8 @@ function project(v) {
         ? { id: p['id'], name: p['name'] }
         : undefined;
 }
+/** What a 401 means for a signed or token call: the key or token, or a clock far off. */
+const UNAUTHENTICATED = "IAM did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right and current, and that the runner's clock is right (signatures more than 15 minutes off are refused).";
 /** IAM calls: the project named after a region (KeystoneListProjects) and the OIDC token exchange. */
 class IamClient {
     api;
@@ -32830,8 +33022,14 @@ class IamClient {
                 const decoded = list.map(project);
                 return decoded.every(p => p !== undefined) ? decoded : undefined;
             },
-            explain: (status, d) => `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}). ` +
-                'Set project-id to skip the lookup, or allow the identity to list projects (iam:projects:list).'
+            explain: (status, d) => {
+                const refused = `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}).`;
+                if (status === 401)
+                    return `${refused} ${UNAUTHENTICATED}`;
+                if (status === 403)
+                    return `${refused} The identity may not list projects: grant it iam:projects:list, or set project-id to skip the lookup.`;
+                return `${refused} Set project-id to skip the lookup.`;
+            }
         });
         const matching = projects.filter(p => p.name === region);
         if (matching.length === 1 && matching[0])
@@ -32864,10 +33062,18 @@ class IamClient {
                     expiresAt: typeof expires === 'string' ? expires : undefined
                 };
             },
-            explain: (status, d) => `IAM refused the GitHub OIDC token (HTTP ${status} ${describeDetails(d)}). Check: identity-provider is the ID of an ` +
-                'OpenID Connect identity provider with programmatic access whose idp_url is https://token.actions.githubusercontent.com; ' +
-                "its client_id equals the audience input (or the action's default audience); its mapping rules admit this repository's " +
-                `workflows (the token's sub claim); and the mapped user group has CCE permissions in ${scope.projectId ? `project ${scope.projectId}` : `region ${scope.region}`}.`
+            explain: (status, d) => {
+                const where = scope.projectId ? `project ${scope.projectId}` : `region ${scope.region}`;
+                const refused = `IAM refused the GitHub OIDC token (HTTP ${status} ${describeDetails(d)}).`;
+                if (status === 403)
+                    return (`${refused} The identity provider's users may not have a token for ${where}: check that identity-provider has ` +
+                        'programmatic access and that its mapping rules put this repository into a user group with CCE read permissions ' +
+                        `(e.g. CCE ReadOnlyAccess) in ${where}.`);
+                return (`${refused} Check: identity-provider is the ID of an OpenID Connect identity provider with programmatic access whose ` +
+                    "idp_url is https://token.actions.githubusercontent.com; its client_id equals the audience input (or the action's " +
+                    "default audience); its mapping rules admit this repository's workflows (the token's sub claim); and the mapped " +
+                    `user group has CCE permissions in ${where}.`);
+            }
         });
         return value;
     }
@@ -33182,6 +33388,8 @@ class UpgradeObserver {
     passed;
     clusterTask;
     warnedNoDetail = new Set();
+    /** Cluster tasks still not found (404) once their step had ended: not looked for again. */
+    missingAfterStep = new Set();
     sawRollback = false;
     constructor(cce, target, clock, policy, onEvent, 
     /** With max-age: the earliest start an upgrade may have. */
@@ -33232,7 +33440,7 @@ class UpgradeObserver {
         const workflows = track(await this.cce.listWorkflows());
         const tasks = track(await this.cce.listTasks());
         const choice = chooseUpgrade(workflows, tasks, this.notBefore);
-        // the first look is always reported; while nothing qualifies, only a change of the newest candidate is
+        // the first look is always reported, and the end of a search; a search that goes on is the progress log's
         if (this.followed.kind === 'current' || choice.kind !== 'none')
             this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length });
         switch (choice.kind) {
@@ -33242,26 +33450,38 @@ class UpgradeObserver {
             case 'task':
                 this.followed = { kind: 'task', taskId: choice.task.uid };
                 return choice;
-            case 'workflow':
+            case 'workflow': {
                 this.followed = { kind: 'workflow', workflowId: choice.workflow.uid };
-                return this.withClusterTask(choice.workflow, track);
+                // the list just read may hold the Cluster step's task: no need to read it again
+                const id = stepOf(choice.workflow, 'Cluster')?.taskId;
+                this.clusterTask = tasks.find(t => id && t.uid === id) ?? this.clusterTask;
+                return this.withClusterTask(choice.workflow, track, true);
+            }
         }
     }
-    /** The workflow with its Cluster step's task: read while the step runs, and once more when it has ended. */
-    async withClusterTask(workflow, track) {
+    /**
+     * The workflow with its Cluster step's task: read while the step runs, and once more when it has ended
+     * (`fresh`: the task as known was read in this same poll).
+     */
+    async withClusterTask(workflow, track, fresh = false) {
         const step = stepOf(workflow, 'Cluster');
         const id = step?.taskId;
         if (!step || !id)
             return { kind: 'workflow', workflow };
         const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
-        const stale = !known || (!STEP_RUNNING.includes(step.status) && !TASK_ENDED.includes(known.phase));
-        if (STEP_RUNNING.includes(step.status) || stale) {
+        const running = STEP_RUNNING.includes(step.status);
+        const stale = !known || (!running && !TASK_ENDED.includes(known.phase));
+        if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
             const reply = await this.cce.findTask(id);
             if (reply)
                 this.clusterTask = track(reply);
-            else if (!this.warnedNoDetail.has(id)) {
-                this.warnedNoDetail.add(id);
-                this.onEvent({ kind: 'no-task-detail', taskId: id });
+            else {
+                if (!running)
+                    this.missingAfterStep.add(id);
+                if (!this.warnedNoDetail.has(id)) {
+                    this.warnedNoDetail.add(id);
+                    this.onEvent({ kind: 'no-task-detail', taskId: id });
+                }
             }
         }
         const task = this.clusterTask?.uid === id ? this.clusterTask : undefined;
@@ -33472,7 +33692,7 @@ class ProgressLog {
             case 'cluster-forbidden':
                 return this.warnOnce('cluster-forbidden', `This identity may not read cluster ${this.o.clusterId} (HTTP 403 ${e.message}): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.`);
             case 'no-task-detail':
-                return this.log.info(`Upgrade task ${e.taskId} of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.`);
+                return this.emit(`Upgrade task ${e.taskId} of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.`);
             case 'precheck-unavailable':
                 return this.warnOnce('precheck-unavailable', `The failed pre-check's items could not be read: ${e.why}. See them in the CCE console (cluster → Upgrade → pre-check).`);
         }
@@ -33497,7 +33717,8 @@ class ProgressLog {
         const p = previous?.upgrade;
         const lines = [];
         if (u.kind === 'none') {
-            if (p?.kind !== 'none' || p.newest?.what !== u.newest?.what)
+            // the first look was reported when the observer chose (nothing); later, only a new newest one is news
+            if (p && (p.kind !== 'none' || p.newest?.what !== u.newest?.what))
                 lines.push(this.noneYet(u.newest));
         }
         else if (u.kind === 'task') {
@@ -33556,7 +33777,7 @@ class ProgressLog {
         if (choice.kind === 'none') {
             if (this.o.maxAgeMs === undefined)
                 return; // the verdict (no upgrade) says what to do
-            this.log.info(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`);
+            this.emit(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`);
             return;
         }
         const started = startedOf(choice);
@@ -33564,7 +33785,7 @@ class ProgressLog {
             ? 'at an unreadable time'
             : `${formatAge(Math.max(0, this.o.startedAt - started.at))} before this step`;
         const state = choice.kind === 'workflow' ? choice.workflow.phase : choice.task.phase;
-        this.log.info(`Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${age}): the cluster's current upgrade among ${found}.`);
+        this.emit(`Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${age}): the cluster's current upgrade among ${found}.`);
         const ended = endedAt(choice);
         if (this.o.maxAgeMs === undefined &&
             ended !== undefined &&
@@ -33661,21 +33882,22 @@ function lastSeen(last, t) {
     if (!last)
         return 'no poll succeeded';
     const u = last.upgrade;
-    const parts = [];
-    if (u.kind === 'none')
-        parts.push(`no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`);
-    if (u.kind === 'workflow') {
-        parts.push(`workflow ${u.workflow.phase}`);
-        const step = u.workflow.steps.find(s => s.status !== 'Success');
-        if (step)
-            parts.push(`step ${step.type} ${step.status}`);
+    const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : '';
+    switch (u.kind) {
+        case 'none':
+            return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
+        case 'task':
+            return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`;
+        case 'workflow': {
+            const step = u.workflow.steps.find(s => s.status !== 'Success');
+            const parts = [`last seen: workflow ${u.workflow.phase}`];
+            if (step)
+                parts.push(`step ${step.type} ${step.status}`);
+            if (u.task)
+                parts.push(`task ${u.task.phase} at ${percent(u.task.progress)}`);
+            return parts.join(', ') + cluster;
+        }
     }
-    const task = taskOf(u);
-    if (task)
-        parts.push(`task ${task.phase} at ${percent(task.progress)}`);
-    if (last.cluster.kind === 'read')
-        parts.push(`cluster ${last.cluster.status.phase}`);
-    return `last seen: ${parts.join(', ')}`;
 }
 function requestIdText(last) {
     return last?.requestId ? `; request ID of the last response: ${last.requestId}` : '';
@@ -33855,7 +34077,7 @@ function summaryOf(r, t, warnings) {
     return lines.join('\n');
 }
 function describe(obs, t) {
-    return lastSeen(obs, t).replace(/^last seen: /, '');
+    return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -33979,9 +34201,13 @@ async function run(io, opts = {}) {
         }, auth);
         const policy = {
             onPause: config.onPause,
-            waitForNewUpgrade: config.maxAgeMs !== undefined
+            waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
         };
-        const notBefore = config.maxAgeMs === undefined ? undefined : startedAt - config.maxAgeMs;
+        // an ID names its upgrade: max-age only narrows the search for the current one
+        const discovering = config.target.kind === 'current';
+        if (config.maxAgeMs !== undefined && !discovering)
+            log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`);
+        const notBefore = config.maxAgeMs === undefined || !discovering ? undefined : startedAt - config.maxAgeMs;
         const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), notBefore);
         log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
         outcome = await waitForUpgrade({
