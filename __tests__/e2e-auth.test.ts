@@ -160,7 +160,11 @@ describe('GitHub OIDC keyless login', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Credentials: input identity-provider (GitHub OIDC)')
     expect(r.stdout).toMatch(new RegExp(`Project ${REGION}: ${P} \\(from the token's scope\\)`))
-    expect(r.stdout).toMatch(new RegExp(`waiting on the newest of 1 upgrade task\\(s\\), ${T}`))
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `Waiting on upgrade task ${T} .*among 0 upgrade workflow\\(s\\) and 1 upgrade task\\(s\\)`
+      )
+    )
     expect(r.outputs).toMatchObject({ result: 'success', taskId: T })
     const cce = a.requests.filter(q => q.path.startsWith('/api/v3/'))
     expect(cce.length).toBeGreaterThan(0)
@@ -253,7 +257,7 @@ describe('no task ID', () => {
     })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(
-      /waiting on the newest of 4 upgrade task\(s\), newest-cst \(v1.28.3-r4 → v1.29.5-r0, Success, created /
+      /Waiting on upgrade task newest-cst \(v1.28.3-r4 → v1.29.5-r0, Success, started .* among 0 upgrade workflow\(s\) and 4 upgrade task\(s\)/
     )
     expect(r.outputs['taskId']).toBe('newest-cst')
   })
@@ -264,6 +268,10 @@ describe('no task ID', () => {
       inputs: base(a, { 'task-id': '', ...inputKeys })
     })
     expect(r.code).toBe(1)
-    expect(errors(r.stdout)[0]).toMatch(new RegExp(`Cluster ${C} has no upgrade task`))
+    expect(errors(r.stdout)[0]).toMatch(
+      new RegExp(
+        `Cluster ${C} has no upgrade workflow and no upgrade task: start the upgrade first`
+      )
+    )
   })
 })
