@@ -3,6 +3,7 @@ import { Authorizer, akskAuthorizer, tokenAuthorizer } from './auth.js'
 import { CceClient } from './cce.js'
 import { CancelledError, Clock, systemClock } from './clock.js'
 import { Config, InputError } from './config.js'
+import { coreIo } from './core-io.js'
 import { newestTask } from './discover.js'
 import { formatDuration } from './duration.js'
 import { IamClient } from './iam.js'
@@ -35,7 +36,8 @@ export interface RunOptions {
 
 export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
 
-export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
+/** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
+export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promise<void> {
   const clock = opts.clock ?? systemClock
   const secrets = new Secrets(v => io.setSecret(v))
   const log: Logger = {
