@@ -243,10 +243,11 @@ describe('Api.call', () => {
   })
 
   it('signs every attempt afresh (signatures carry the time)', async () => {
-    const { clock, send } = setup([])
+    const clock = new FakeClock()
+    const send = scriptedSend([{ status: 503 }, ok])
     const seen: number[] = []
     const api = new Api({
-      send: scriptedSend([{ status: 503 }, ok]),
+      send,
       clock,
       log: recordingLog(),
       intervalMs: 15_000,
@@ -255,13 +256,16 @@ describe('Api.call', () => {
     await api.call({
       method: 'GET',
       url: new URL('https://x.example.com/'),
-      auth: { headersFor: (_r, now) => (seen.push(now.getTime()), {}) },
+      auth: {
+        headersFor: (_r, now) => (seen.push(now.getTime()), { 'X-Sdk-Date': String(now.getTime()) })
+      },
       decode: decodeTask,
       explain: () => ''
     })
     expect(seen).toHaveLength(2)
     expect(seen[1]! - seen[0]!).toBeGreaterThan(0)
-    expect(send.requests).toHaveLength(0)
+    // each attempt went out with the headers signed for it
+    expect(send.requests.map(r => r.headers['X-Sdk-Date'])).toEqual(seen.map(String))
   })
 })
 

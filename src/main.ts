@@ -2,6 +2,7 @@ import { Api, Logger } from './api.js'
 import { CceClient } from './cce.js'
 import { Clock, systemClock } from './clock.js'
 import { Config, InputError, WaitTarget } from './config.js'
+import { coreIo } from './core-io.js'
 import { formatDuration } from './duration.js'
 import { Env, GetInput, readConfig } from './inputs.js'
 import { login } from './login.js'
@@ -36,7 +37,8 @@ export interface RunOptions {
 
 export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
 
-export async function run(io: ActionIo, opts: RunOptions = {}): Promise<void> {
+/** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
+export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promise<void> {
   const clock = opts.clock ?? systemClock
   const secrets = new Secrets(v => io.setSecret(v))
   const log: Logger = {

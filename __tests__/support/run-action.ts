@@ -31,6 +31,8 @@ export interface ActionRun {
   wallMs: number
   /** ms from the kill signal (if any) to exit */
   afterSignalMs?: number
+  /** ms from the second signal (if one was sent) to exit */
+  afterSecondSignalMs?: number
 }
 
 /** Parses the name<<delimiter / value / delimiter records @actions/core appends to GITHUB_OUTPUT. */
@@ -55,6 +57,9 @@ export interface RunOptions {
   signalWhen?: RegExp
   /** SIGINT unless given: the runner sends SIGINT, then SIGTERM. */
   signal?: NodeJS.Signals
+  /** Send a second signal (SIGINT unless given) this many ms after the first, as an impatient runner does. */
+  secondSignalAfterMs?: number
+  secondSignal?: NodeJS.Signals
   timeoutMs?: number
 }
 
@@ -80,6 +85,7 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now()
     let signalledAt: number | undefined
+    let secondAt: number | undefined
     const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
@@ -87,6 +93,12 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
       if (signalledAt !== undefined) return
       signalledAt = Date.now()
       child.kill(o.signal ?? 'SIGINT')
+      if (o.secondSignalAfterMs === undefined) return
+      const again = (): void => {
+        secondAt = Date.now()
+        child.kill(o.secondSignal ?? 'SIGINT')
+      }
+      timers.push(setTimeout(again, o.secondSignalAfterMs))
     }
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString()
@@ -107,7 +119,8 @@ export function runAction(o: RunOptions): Promise<ActionRun> {
         outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
         wallMs: ended - started,
-        afterSignalMs: signalledAt === undefined ? undefined : ended - signalledAt
+        afterSignalMs: signalledAt === undefined ? undefined : ended - signalledAt,
+        afterSecondSignalMs: secondAt === undefined ? undefined : ended - secondAt
       })
     })
   })
