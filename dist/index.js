@@ -31610,6 +31610,26 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/core-io.ts
+
+/** The runner as @actions/core reaches it (stubbed by @github/local-action when run locally). */
+function coreIo() {
+    return {
+        getInput: name => getInput(name),
+        env: process.env,
+        debug: debug,
+        info: info,
+        warning: warning,
+        setSecret: setSecret,
+        setOutput: setOutput,
+        setFailed: setFailed,
+        writeSummary: async (markdown) => {
+            await summary.addRaw(markdown, true).write();
+        },
+        getIDToken: audience => getIDToken(audience)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/api-error.ts
 function api_error_text(v) {
     if (typeof v === 'string' && v.trim())
@@ -34122,8 +34142,10 @@ class Secrets {
 
 
 
+
 const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)';
-async function run(io, opts = {}) {
+/** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
+async function run(io = coreIo(), opts = {}) {
     const clock = opts.clock ?? systemClock;
     const secrets = new Secrets(v => io.setSecret(v));
     const log = {
@@ -34267,34 +34289,27 @@ function requireOidcEnvironment(env) {
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
-const io = {
-    getInput: name => getInput(name),
-    env: process.env,
-    debug: debug,
-    info: info,
-    warning: warning,
-    setSecret: setSecret,
-    setOutput: setOutput,
-    setFailed: setFailed,
-    writeSummary: async (markdown) => {
-        await summary.addRaw(markdown, true).write();
-    },
-    getIDToken: audience => getIDToken(audience)
-};
+const io = coreIo();
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the first aborts the wait so that outputs and the
-// summary are still written; a second one, or a wait that does not end within 5 s, exits at once.
+// summary are still written; a second one, or a run that does not end within 5 s, ends the process at once.
+// Not with process.exit(): it waits for libuv's thread pool, so a thread stuck in a blocking call (a DNS lookup,
+// a write to a hung file system) would keep the process alive. The signal's default action ends it regardless.
+const die = (signal) => {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+};
 const cancel = new AbortController();
-const onSignal = () => {
+const onSignal = (signal) => {
     if (cancel.signal.aborted)
-        process.exit(1);
+        return die(signal);
     cancel.abort();
-    setTimeout(() => process.exit(1), 5000).unref();
+    setTimeout(() => die(signal), 5000).unref();
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 run(io, { signal: cancel.signal }).catch((e) => {
     // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-    debug(e instanceof Error && e.stack ? e.stack : String(e));
-    setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    io.debug(e instanceof Error && e.stack ? e.stack : String(e));
+    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
 });
 
