@@ -34,7 +34,8 @@ const echoed = (req: HttpRequest): string => {
 
 async function go(steps: Step[]) {
   const { io, rec, everything } = recordingIo(inputs)
-  const send = scriptedSend(steps)
+  // after the task's Success, the gate reads the cluster: Available
+  const send = scriptedSend([...steps, available])
   await run(io, { send, clock: new FakeClock() })
   const level = (prefix: string) =>
     rec.lines.filter(l => l.startsWith(prefix)).map(l => l.slice(prefix.length))
@@ -43,6 +44,9 @@ async function go(steps: Step[]) {
 }
 
 const success: Step = { body: taskBody('Success', '100.00') }
+const available: Step = {
+  body: JSON.stringify({ kind: 'Cluster', status: { phase: 'Available' } })
+}
 
 describe('a secret the API echoes back', () => {
   it('is redacted in a warning', async () => {
