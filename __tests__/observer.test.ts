@@ -206,6 +206,13 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
     expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
   })
 
+  it('does not look for the Cluster task before its step has started', async () => {
+    const { cce, poll, events } = setup(WF)
+    cce.workflows = [workflow('Running', 'PreCheck:Running Cluster:Init=task-9 PostCheck:Init')]
+    for (let i = 0; i < 2; i++) expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
+    expect(events).toEqual([])
+  })
+
   it('treats a 404 on the Cluster step task as no detail: no verdict, one event', async () => {
     const { cce, poll, events } = setup(WF)
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running=task-9')]

@@ -33392,8 +33392,9 @@ function nextRead(obs, policy) {
 
 
 
-/** Step statuses during which the Cluster step's task is read for its progress. */
-const STEP_RUNNING = ['Init', 'Queuing', 'Running'];
+/** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
+const STEP_RUNNING = ['Queuing', 'Running'];
+/** Ended steps, and ended tasks: both say Success or Failed. */
 const TASK_ENDED = ['Success', 'Failed'];
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000;
@@ -33490,7 +33491,9 @@ class UpgradeObserver {
             return { kind: 'workflow', workflow };
         const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
         const running = STEP_RUNNING.includes(step.status);
-        const stale = !known || (!running && !TASK_ENDED.includes(known.phase));
+        // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
+        const ended = TASK_ENDED.includes(step.status);
+        const stale = ended && !(known && TASK_ENDED.includes(known.phase));
         if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
             const reply = await this.cce.findTask(id);
             if (reply)
