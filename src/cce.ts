@@ -57,23 +57,19 @@ export class CceClient {
   }
 
   async getTask(taskId: string): Promise<Reply<UpgradeTask>> {
-    try {
-      return await this.api.call({
-        ...this.get(
-          `/operation/upgrade/tasks/${taskId}`,
-          `upgrade task ${taskId} of ${this.cluster}`
-        ),
-        decode: decodeTask
-      })
-    } catch (e) {
-      if (e instanceof FatalApiError && e.status === 404)
-        throw await this.explainMissingTask(taskId, e)
-      throw e
-    }
+    const reply = await this.showTask(taskId)
+    if ('missing' in reply) throw await this.explainMissingTask(taskId, reply.missing)
+    return reply
   }
 
   /** A workflow step's upgrade task, for its progress: a 404 only means there is no detail (yet). */
   async findTask(taskId: string): Promise<Reply<UpgradeTask> | undefined> {
+    const reply = await this.showTask(taskId)
+    return 'missing' in reply ? undefined : reply
+  }
+
+  /** ShowUpgradeClusterTask; a 404 is handed back for the caller to read. */
+  private async showTask(taskId: string): Promise<Reply<UpgradeTask> | { missing: FatalApiError }> {
     try {
       return await this.api.call({
         ...this.get(
@@ -83,7 +79,7 @@ export class CceClient {
         decode: decodeTask
       })
     } catch (e) {
-      if (e instanceof FatalApiError && e.status === 404) return undefined
+      if (e instanceof FatalApiError && e.status === 404) return { missing: e }
       throw e
     }
   }
