@@ -128,10 +128,43 @@ describe('chooseUpgrade', () => {
     expect(chooseUpgrade([w, newer], [t])).toEqual({ kind: 'workflow', workflow: newer })
   })
 
-  it('keeps the workflow over a task whose creation cannot be read', () => {
+  it('keeps an ended workflow over an ended task whose creation cannot be read', () => {
     const w = workflow('Success', 'PreCheck:Success Cluster:Success')
-    const t = task('Running', { uid: 'api-task', created: 'yesterday' })
+    const t = task('Success', { uid: 'api-task', created: 'yesterday' })
     expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+  })
+
+  it('takes a task under way outside any workflow over an ended workflow, whatever the timestamps', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success', {
+      updated: '2026-11-24 23:00:00 +0800 CST'
+    })
+    for (const phase of ['Running', 'Pause', 'Queuing']) {
+      const t = task(phase, { uid: 'api-task', created: 'yesterday' })
+      expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
+    }
+    // its own Cluster task never counts as outside it
+    const own = task('Running', { uid: 'task-1', created: 'yesterday' })
+    expect(chooseUpgrade([w], [own])).toEqual({ kind: 'workflow', workflow: w })
+  })
+
+  it('takes a workflow under way over a newer one that ended', () => {
+    const running = workflow('Running', 'PreCheck:Running', {
+      uid: 'wf-old',
+      created: '2026-11-24 10:00:00 +0800 CST'
+    })
+    const ended = workflow('Cancel', '', {
+      uid: 'wf-new',
+      created: '2026-11-24 11:00:00 +0800 CST'
+    })
+    expect(chooseUpgrade([ended, running], [])).toMatchObject({
+      kind: 'workflow',
+      workflow: { uid: 'wf-old' }
+    })
+    // and when no timestamp can be read, still the one under way, whatever the list order
+    const a = workflow('Success', '', { uid: 'wf-a', created: '' })
+    const b = workflow('Init', '', { uid: 'wf-b', created: '' })
+    expect(chooseUpgrade([a, b], [])).toMatchObject({ workflow: { uid: 'wf-b' } })
+    expect(chooseUpgrade([b, a], [])).toMatchObject({ workflow: { uid: 'wf-b' } })
   })
 
   it('takes the newest workflow by instant', () => {

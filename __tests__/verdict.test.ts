@@ -348,3 +348,36 @@ describe('stateKey: what the timeline records a change of', () => {
     )
   })
 })
+
+describe('a workflow Success that contradicts its own steps fails', () => {
+  it('fails when a step is Failed or its Rollback step ran, even with the cluster Available', () => {
+    const failedStep = obs(
+      wf('Success', 'PreCheck:Success Cluster:Failed PostCheck:Success'),
+      read('Available')
+    )
+    expect(judge(failedStep, POLICY)).toEqual({
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'Cluster' }
+    })
+    for (const status of ['Running', 'Success', 'Failed']) {
+      const rolledBack = obs(
+        wf('Success', `PreCheck:Success Cluster:Success Rollback:${status}`),
+        read('Available')
+      )
+      expect(judge(rolledBack, POLICY).kind).toBe('fail')
+    }
+    expect(
+      judge(
+        obs(wf('Success', 'PreCheck:Success Cluster:Success Rollback:Success'), read('Available')),
+        POLICY
+      )
+    ).toEqual({ kind: 'fail', failure: { kind: 'workflow-rolled-back' } })
+    // a Rollback step that never started is no contradiction
+    expect(
+      judge(
+        obs(wf('Success', 'PreCheck:Success Cluster:Success Rollback:Init'), read('Available')),
+        POLICY
+      )
+    ).toEqual(PASS_CHECKED)
+  })
+})

@@ -2,9 +2,10 @@
  * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
  * workflow or upgrade task, "newest" by instant.
  *
- * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself).
- * - Otherwise an upgrade task created after the newest workflow ended, and not one of its steps, was started
- *   through the API outside any workflow: that task.
+ * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
+ *   the newest.
+ * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
+ *   outside any workflow) wins; else one created after the newest workflow ended.
  * - Otherwise the newest workflow, else the newest task, else nothing.
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  */
@@ -45,10 +46,16 @@ export function chooseUpgrade(
   tasks: UpgradeTask[],
   notBefore?: number
 ): Choice {
-  const w = newestBy(workflows, x => x.creationTimestamp)
+  // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
+  // one while another runs is the one mistake the gate must not make
+  const active = newestBy(workflows.filter(isActive), x => x.creationTimestamp)
+  const w = active ?? newestBy(workflows, x => x.creationTimestamp)
+  const outside = tasks.filter(t => !partOfAWorkflow(t, workflows))
+  const running = newestBy(outside.filter(isUnderWay), x => x.creationTimestamp)
   const t = newestBy(tasks, x => x.creationTimestamp)
   let choice: Exclude<Upgrade, { kind: 'none' }> | undefined
-  if (w && isActive(w)) choice = { kind: 'workflow', workflow: w }
+  if (active) choice = { kind: 'workflow', workflow: active }
+  else if (running) choice = { kind: 'task', task: running }
   else if (t && (!w || standalone(t, w, workflows))) choice = { kind: 'task', task: t }
   else if (w) choice = { kind: 'workflow', workflow: w }
   if (!choice) return { kind: 'none' }
@@ -58,9 +65,18 @@ export function chooseUpgrade(
   return choice
 }
 
+/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
+function isUnderWay(t: UpgradeTask): boolean {
+  return t.phase !== 'Success' && t.phase !== 'Failed'
+}
+
+function partOfAWorkflow(t: UpgradeTask, all: Workflow[]): boolean {
+  return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid))
+}
+
 /** A task that belongs to no workflow and was created after the newest one ended. */
 function standalone(t: UpgradeTask, newest: Workflow, all: Workflow[]): boolean {
-  if (all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid))) return false
+  if (partOfAWorkflow(t, all)) return false
   const created = parseGoTime(t.creationTimestamp)
   const ended = workflowEndedAt(newest)
   return created !== undefined && ended !== undefined && created > ended

@@ -115,6 +115,8 @@ function failureMessage(f: Failure, last: Observation, t: Target): string {
           : 'See the workflow in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.'
       return `Step ${f.step} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`
     }
+    case 'workflow-rolled-back':
+      return `The ${subject} reports Success, but its Rollback step ran (${vs})${rid}: the cluster is back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`
     case 'workflow-cancelled':
       return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`
     case 'paused':

@@ -29,6 +29,8 @@ export type Failure =
   /** `blocking`: the pre-check items that block the upgrade, when the pre-check could be read. */
   | { kind: 'step-failed'; step: string; blocking?: PreCheckItem[] }
   | { kind: 'workflow-cancelled' }
+  /** The workflow reports Success, yet its Rollback step ran: the cluster is back on its old version. */
+  | { kind: 'workflow-rolled-back' }
   | { kind: 'paused' }
   | { kind: 'cluster-broken'; cluster: ClusterStatus }
   /** The upgrade passed, then the cluster rolled back to its old version. */
@@ -77,8 +79,14 @@ export function failedStepOf(w: Workflow): string {
 
 function workflowVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
   switch (w.phase) {
-    case 'Success':
+    case 'Success': {
+      // a Success that contradicts its own steps is not trusted: the safe reading is that the upgrade did not take
+      if (w.steps.some(s => s.status === 'Failed'))
+        return fail({ kind: 'step-failed', step: failedStepOf(w) })
+      const rollback = stepOf(w, 'Rollback')
+      if (rollback && rollback.status !== 'Init') return fail({ kind: 'workflow-rolled-back' })
       return { kind: 'pass', paused: false, clusterChecked: false }
+    }
     case 'Pending':
       return fail({ kind: 'step-failed', step: failedStepOf(w) })
     case 'Cancel':
