@@ -190,12 +190,12 @@ describe('chooseUpgrade', () => {
       const w = workflow('Success', 'Cluster:Success', { uid: 'wf-old', created: at('10:00') })
       expect(chooseUpgrade([w], [], ms('10:01'))).toEqual({
         kind: 'none',
-        newest: { what: 'upgrade workflow wf-old', at: ms('10:00') }
+        newest: { what: 'upgrade workflow wf-old', phase: 'Success', at: ms('10:00') }
       })
       const t = task('Success', { uid: 'task-old', created: at('10:00') })
       expect(chooseUpgrade([], [t], ms('10:01'))).toEqual({
         kind: 'none',
-        newest: { what: 'upgrade task task-old', at: ms('10:00') }
+        newest: { what: 'upgrade task task-old', phase: 'Success', at: ms('10:00') }
       })
     })
 
@@ -218,7 +218,7 @@ describe('chooseUpgrade', () => {
       const t = task('Running', { uid: 'no-date', created: '' })
       expect(chooseUpgrade([], [t], ms('10:00'))).toEqual({
         kind: 'none',
-        newest: { what: 'upgrade task no-date', at: undefined }
+        newest: { what: 'upgrade task no-date', phase: 'Running', at: undefined }
       })
       // without max-age the same task is waited on
       expect(chooseUpgrade([], [t])).toEqual({ kind: 'task', task: t })
@@ -229,6 +229,7 @@ describe('chooseUpgrade', () => {
     const w = workflow('Running', '', { uid: 'wf-9', created: '2026-11-24T02:00:00.123Z' })
     expect(startedOf({ kind: 'workflow', workflow: w })).toEqual({
       what: 'upgrade workflow wf-9',
+      phase: 'Running',
       at: ms('10:00')
     })
   })

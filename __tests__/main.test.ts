@@ -289,7 +289,10 @@ describe('run', () => {
       '/operation/upgradeworkflows',
       '/operation/upgrade/tasks',
       '/operation/upgrade/tasks/newest',
-      ''
+      '',
+      // before passing on an upgrade chosen a poll ago: is it still the newest?
+      '/operation/upgradeworkflows',
+      '/operation/upgrade/tasks'
     ])
     expect(rec.lines.find(l => l.startsWith('Waiting on upgrade task'))).toMatch(
       /^Waiting on upgrade task newest \(v1.28.3-r4 → v1.29.5-r0, Running, started .*\): the cluster's current upgrade among 0 upgrade workflow\(s\) and 4 upgrade task\(s\)\.$/
@@ -386,11 +389,40 @@ describe('run', () => {
       expect(rec.summary).toContain('### Warnings')
     })
 
+    it('says when the endpoint offers no upgrade workflows, and what to do', async () => {
+      const unpublished: Route = req =>
+        req.url.pathname.endsWith('/upgradeworkflows')
+          ? {
+              status: 404,
+              body: JSON.stringify({
+                error_code: 'APIGW.0101',
+                error_msg: 'The API does not exist'
+              })
+            }
+          : undefined
+      const { rec } = await go({ 'task-id': '' }, [unpublished])
+      expect(rec.failed[0]).toMatch(
+        /^This endpoint does not offer upgrade workflows \(HTTP 404 APIGW.0101: The API does not exist .*\): give task-id/
+      )
+    })
+
     it('ignores max-age when an ID names the upgrade', async () => {
       const { rec } = await go({ 'max-age': '2h' }, [taskTimeline(['Success', '100.00'])])
       expect(rec.failed).toEqual([])
       expect(rec.lines).toContain('max-age is ignored: task-id names the upgrade to wait on.')
     })
+  })
+
+  it('ends an unexpected error (a bug) with one line, outputs and a summary; the stack only in debug', async () => {
+    const broken: Route = () => {
+      throw new TypeError('cannot read properties of undefined')
+    }
+    const { rec } = await go({}, [broken])
+    expect(rec.failed).toEqual(['Unexpected error: cannot read properties of undefined'])
+    expect(rec.outputs['result']).toBe('error')
+    expect(rec.summary).toContain('Unexpected error: cannot read properties of undefined')
+    expect(rec.lines.filter(l => l.includes('at ') && !l.startsWith('::debug::'))).toEqual([])
+    expect(rec.lines.some(l => l.startsWith('::debug::TypeError: cannot read'))).toBe(true)
   })
 
   describe('OIDC', () => {

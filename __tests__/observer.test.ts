@@ -3,7 +3,7 @@ import { DeadlineError, FatalApiError, Reply } from '../src/api.js'
 import type { CceClient, ClusterRead } from '../src/cce.js'
 import { CancelledError } from '../src/clock.js'
 import type { WaitTarget } from '../src/config.js'
-import { Observation, taskOf } from '../src/observation.js'
+import { Observation, taskOf, workflowOf } from '../src/observation.js'
 import { ObserverEvent, UpgradeObserver } from '../src/observer.js'
 import type { PreCheck } from '../src/precheck.js'
 import type { UpgradeTask } from '../src/task.js'
@@ -83,7 +83,7 @@ function setup(target: WaitTarget, o: { policy?: Policy; notBefore?: number } = 
     clock,
     policy,
     e => void events.push(e),
-    o.notBefore
+    o.notBefore === undefined ? undefined : () => o.notBefore as number
   )
   /** One poll: the observation, its verdict and the calls it made. */
   const poll = async (): Promise<{ obs: Observation; verdict: Verdict; calls: string[] }> => {
@@ -330,6 +330,53 @@ describe('discovery (no task-id or workflow-id)', () => {
     expect(events).toHaveLength(1)
   })
 
+  it('before passing on an upgrade chosen polls ago, looks again: a newer one started meanwhile is followed', async () => {
+    const { cce, poll, events } = setup(CURRENT)
+    const old = workflow('Success', 'PreCheck:Success Cluster:Success', {
+      uid: 'wf-old',
+      created: at('08:00')
+    })
+    cce.workflows = [old]
+    cce.cluster = { kind: 'read', status: cluster('ScalingUp') }
+    const first = await poll()
+    expect(first.verdict).toEqual({
+      kind: 'wait',
+      why: { kind: 'cluster-settling', phase: 'ScalingUp' }
+    })
+    // while the cluster scales, a new upgrade starts its pre-check; then the cluster is Available
+    const fresh = workflow('Running', 'PreCheck:Running Cluster:Init', {
+      uid: 'wf-new',
+      created: at('11:00')
+    })
+    cce.workflows = [old, fresh]
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    const second = await poll()
+    expect(second.calls).toEqual([
+      'getCluster',
+      'listWorkflows',
+      'listTasks',
+      'listWorkflows',
+      'listTasks'
+    ])
+    expect(workflowOf(second.obs.upgrade)?.uid).toBe('wf-new')
+    expect(second.verdict).toEqual({ kind: 'wait', why: { kind: 'upgrading' } })
+    expect(events.filter(e => e.kind === 'chosen')).toHaveLength(2)
+    expect((await poll()).calls).toEqual(['getWorkflow wf-new'])
+  })
+
+  it('passes on the upgrade chosen polls ago when it is still the newest', async () => {
+    const { cce, poll } = setup(CURRENT)
+    cce.workflows = [
+      workflow('Success', 'PreCheck:Success Cluster:Success', { created: at('08:00') })
+    ]
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    await poll()
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    const done = await poll()
+    expect(done.calls).toEqual(['getCluster', 'listWorkflows', 'listTasks'])
+    expect(done.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+  })
+
   it('follows a chosen task by ID', async () => {
     const { cce, poll, events } = setup(CURRENT)
     cce.tasks = [task('Running', { uid: 'api-task' })]
@@ -356,7 +403,7 @@ describe('discovery (no task-id or workflow-id)', () => {
       expect(calls).toEqual(['listWorkflows', 'listTasks'])
       expect(obs.upgrade).toEqual({
         kind: 'none',
-        newest: { what: 'upgrade workflow wf-old', at: ms('10:00') }
+        newest: { what: 'upgrade workflow wf-old', phase: 'Success', at: ms('10:00') }
       })
       expect(verdict).toEqual({ kind: 'wait', why: { kind: 'no-upgrade-yet' } })
     }

@@ -236,7 +236,10 @@ describe('observer events', () => {
     })
     p.event({
       kind: 'chosen',
-      choice: { kind: 'none', newest: { what: 'upgrade task old-1', at: t0 - 3 * H } },
+      choice: {
+        kind: 'none',
+        newest: { what: 'upgrade task old-1', phase: 'Success', at: t0 - 3 * H }
+      },
       workflows: 0,
       tasks: 1
     })
@@ -244,17 +247,23 @@ describe('observer events', () => {
       'No upgrade started in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'
     ])
     const none = { kind: 'wait', why: { kind: 'no-upgrade-yet' } } as const
-    const first = obs({ kind: 'none', newest: { what: 'upgrade task old-1', at: t0 - 3 * H } })
+    const first = obs({
+      kind: 'none',
+      newest: { what: 'upgrade task old-1', phase: 'Success', at: t0 - 3 * H }
+    })
     p.observed(first, none, undefined)
     p.observed(first, none, first)
     expect(log.of('info')).toHaveLength(1)
     p.observed(
-      obs({ kind: 'none', newest: { what: 'upgrade task new-2', at: t0 - 4 * H } }),
+      obs({
+        kind: 'none',
+        newest: { what: 'upgrade task new-2', phase: 'Running', at: t0 - 4 * H }
+      }),
       none,
       first
     )
     expect(log.of('info')[1]).toMatch(
-      /^No upgrade started in the last 2h yet \(the newest, upgrade task new-2, started 4h before this step\)/
+      /^No upgrade started in the last 2h yet \(the newest, upgrade task new-2, started 4h before this step and is still Running: max-age leaves it out; to wait on it, raise max-age or give its ID\)/
     )
   })
 

@@ -208,6 +208,10 @@ describe('endReport', () => {
     expect(none.message).toMatch(
       /waiting for the current upgrade of cluster cluster-1: no upgrade started in the last 2h/
     )
+    expect(none.message).toMatch(
+      /No upgrade to wait on appeared: start the upgrade .*check cluster-id and max-age/
+    )
+    expect(none.message).not.toMatch(/may still be running/)
   })
 
   it('pause: fail tells a person to resume in the console, succeed passes with a caveat', () => {

@@ -313,7 +313,7 @@ describe('an upgrade task waited on by itself (no workflow)', () => {
 describe('no upgrade to wait on', () => {
   const none: Upgrade[] = [
     { kind: 'none' },
-    { kind: 'none', newest: { what: 'upgrade workflow wf-0', at: 0 } }
+    { kind: 'none', newest: { what: 'upgrade workflow wf-0', phase: 'Success', at: 0 } }
   ]
   it.each(none)('fails without max-age (%o)', u => {
     expect(judge(obs(u), POLICY)).toEqual({ kind: 'fail', failure: { kind: 'no-upgrade' } })
@@ -343,8 +343,8 @@ describe('stateKey: what the timeline records a change of', () => {
     expect(stateKey(obs(byTask('Success'), read('Upgrading')))).not.toBe(
       stateKey(obs(byTask('Success'), read('Available')))
     )
-    expect(stateKey(obs({ kind: 'none', newest: { what: 'a' } }))).not.toBe(
-      stateKey(obs({ kind: 'none', newest: { what: 'b' } }))
+    expect(stateKey(obs({ kind: 'none', newest: { what: 'a', phase: 'Success' } }))).not.toBe(
+      stateKey(obs({ kind: 'none', newest: { what: 'b', phase: 'Success' } }))
     )
   })
 })

@@ -85,6 +85,8 @@ type Outcome<T> =
 export class Api {
   private readonly pacer: Pacer
   private readonly correction = new ClockCorrection()
+  /** API time − runner time as the last answer's Date header says (whole seconds); 0 until one is read. */
+  private dateOffsetMs = 0
 
   constructor(private readonly o: ApiOptions) {
     this.pacer = new Pacer(o.intervalMs)
@@ -93,6 +95,14 @@ export class Api {
   /** The poll interval to use now: the configured one when healthy, wider after throttling. */
   pollIntervalMs(): number {
     return this.pacer.pollIntervalMs()
+  }
+
+  /**
+   * How far the API's clock is ahead of the runner's, from its answers' Date headers: for comparing the API's
+   * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
+   */
+  apiClockOffsetMs(): number {
+    return this.dateOffsetMs
   }
 
   /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
@@ -214,6 +224,8 @@ export class Api {
       return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` }
     }
     const requestId = requestIdOf(res.headers)
+    const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN
+    if (!Number.isNaN(date)) this.dateOffsetMs = date - clock.now()
     log.debug(
       `→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`
     )

@@ -95,7 +95,10 @@ export class CceClient {
   async listWorkflows(): Promise<Reply<Workflow[]>> {
     return this.api.call({
       ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
-      explain: this.clusterLevel(`the upgrade workflows of ${this.cluster}`),
+      explain: (status, d) =>
+        status === 404 && d.code === 'APIGW.0101'
+          ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
+          : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
       decode: decodeWorkflowList
     })
   }

@@ -37,8 +37,16 @@ export function workflowEndedAt(w: Workflow): number | undefined {
 
 export function startedOf(u: Exclude<Upgrade, { kind: 'none' }>): Started {
   return u.kind === 'workflow'
-    ? { what: `upgrade workflow ${u.workflow.uid}`, at: parseGoTime(u.workflow.creationTimestamp) }
-    : { what: `upgrade task ${u.task.uid}`, at: parseGoTime(u.task.creationTimestamp) }
+    ? {
+        what: `upgrade workflow ${u.workflow.uid}`,
+        phase: u.workflow.phase,
+        at: parseGoTime(u.workflow.creationTimestamp)
+      }
+    : {
+        what: `upgrade task ${u.task.uid}`,
+        phase: u.task.phase,
+        at: parseGoTime(u.task.creationTimestamp)
+      }
 }
 
 export function chooseUpgrade(

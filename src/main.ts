@@ -127,8 +127,13 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     const discovering = config.target.kind === 'current'
     if (config.maxAgeMs !== undefined && !discovering)
       log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`)
+    // the step's start by the API's clock, which stamps the upgrades (a runner clock a few minutes off must not
+    // let last hour's upgrade count as a new one)
+    const maxAgeMs = config.maxAgeMs
     const notBefore =
-      config.maxAgeMs === undefined || !discovering ? undefined : startedAt - config.maxAgeMs
+      maxAgeMs === undefined || !discovering
+        ? undefined
+        : () => startedAt + api.apiClockOffsetMs() - maxAgeMs
     const observer = new UpgradeObserver(
       cce,
       config.target,
@@ -152,11 +157,24 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
       hooks: progress
     })
   } catch (e) {
-    outcome = ended(stopOf(e))
+    outcome = ended(unexpectedToo(e, log))
   } finally {
     transport.close()
   }
   return finish(io, log, secrets, outcome, target, progress.warnings)
+}
+
+/** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
+function unexpectedToo(e: unknown, log: Logger): ReturnType<typeof stopOf> {
+  try {
+    return stopOf(e)
+  } catch {
+    log.debug(e instanceof Error && e.stack ? e.stack : String(e))
+    return {
+      end: 'error',
+      problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
 }
 
 function describeTarget(t: WaitTarget, clusterId: string): string {

@@ -15,6 +15,8 @@ export type Upgrade =
 /** An upgrade's identity and start, for messages about which upgrade was (not) taken. */
 export interface Started {
   what: string
+  /** Its phase when seen, e.g. Running. */
+  phase: string
   /** Epoch ms; undefined when the timestamp could not be read. */
   at?: number
 }

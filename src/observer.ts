@@ -10,7 +10,7 @@ import type { Clock } from './clock.js'
 import type { WaitTarget } from './config.js'
 import { ClusterView, Observation, PreCheckView, Upgrade } from './observation.js'
 import type { UpgradeTask } from './task.js'
-import { Policy, judgeUpgrade, nextRead } from './verdict.js'
+import { Policy, judge, judgeUpgrade, nextRead } from './verdict.js'
 import { Workflow, stepOf } from './workflow.js'
 
 /** What the observer tells the log about, besides the observations themselves. */
@@ -38,6 +38,9 @@ export class UpgradeObserver {
   /** Cluster tasks still not found (404) once their step had ended: not looked for again. */
   private missingAfterStep = new Set<string>()
   private sawRollback = false
+  /** No ID was given: the current upgrade is searched for, and checked again before passing on it. */
+  private readonly discovering: boolean
+  private choseThisPoll = false
 
   constructor(
     private readonly cce: CceClient,
@@ -45,13 +48,42 @@ export class UpgradeObserver {
     private readonly clock: Clock,
     private readonly policy: Policy,
     private readonly onEvent: (e: ObserverEvent) => void,
-    /** With max-age: the earliest start an upgrade may have. */
-    private readonly notBefore?: number
+    /** With max-age: the earliest start an upgrade may have, by the API's clock (asked at each search). */
+    private readonly notBefore?: () => number
   ) {
     this.followed = target
+    this.discovering = target.kind === 'current'
   }
 
   async observe(): Promise<Observation> {
+    this.choseThisPoll = false
+    const obs = await this.look()
+    if (!this.discovering || this.choseThisPoll || judge(obs, this.policy).kind !== 'pass')
+      return obs
+    // about to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
+    // since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through
+    if (await this.stillCurrent()) return obs
+    this.followed = { kind: 'current' }
+    this.passed = undefined
+    this.clusterTask = undefined
+    this.sawRollback = false
+    return this.look()
+  }
+
+  private async stillCurrent(): Promise<boolean> {
+    const f = this.followed
+    const choice = chooseUpgrade(
+      (await this.cce.listWorkflows()).value,
+      (await this.cce.listTasks()).value,
+      this.notBefore?.()
+    )
+    if (choice.kind === 'workflow')
+      return f.kind === 'workflow' && f.workflowId === choice.workflow.uid
+    if (choice.kind === 'task') return f.kind === 'task' && f.taskId === choice.task.uid
+    return true
+  }
+
+  private async look(): Promise<Observation> {
     let requestId: string | undefined
     const track = <T>(r: { value: T; requestId?: string }): T => {
       requestId = r.requestId ?? requestId
@@ -89,7 +121,8 @@ export class UpgradeObserver {
   private async discover(track: Track): Promise<Upgrade> {
     const workflows = track(await this.cce.listWorkflows())
     const tasks = track(await this.cce.listTasks())
-    const choice = chooseUpgrade(workflows, tasks, this.notBefore)
+    const choice = chooseUpgrade(workflows, tasks, this.notBefore?.())
+    this.choseThisPoll = true
     // the first look is always reported, and the end of a search; a search that goes on is the progress log's
     if (this.followed.kind === 'current' || choice.kind !== 'none')
       this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length })

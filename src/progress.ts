@@ -249,8 +249,9 @@ export class ProgressLog implements WaitHooks {
   private noneYet(newest: Started | undefined): string {
     const window =
       this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`
+    const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase)
     const seen = newest
-      ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`})`
+      ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
       : ''
     return `No upgrade started${window} yet${seen}`
   }

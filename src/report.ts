@@ -177,8 +177,13 @@ function endMessage(r: WaitResult, t: Target): string {
       return r.passed
         ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
         : failureMessage({ kind: 'paused' }, r.last, t)
-    case 'timeout':
-      return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade may still be running: re-run this job to wait again, or raise the timeout input.`
+    case 'timeout': {
+      const next =
+        r.last?.upgrade.kind === 'none'
+          ? 'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
+          : 'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.'
+      return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`
+    }
     case 'cancelled':
       return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`
     case 'error':
