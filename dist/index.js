@@ -32060,6 +32060,8 @@ class Api {
     o;
     pacer;
     correction = new ClockCorrection();
+    /** API time − runner time as the last answer's Date header says (whole seconds); 0 until one is read. */
+    dateOffsetMs = 0;
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
@@ -32067,6 +32069,13 @@ class Api {
     /** The poll interval to use now: the configured one when healthy, wider after throttling. */
     pollIntervalMs() {
         return this.pacer.pollIntervalMs();
+    }
+    /**
+     * How far the API's clock is ahead of the runner's, from its answers' Date headers: for comparing the API's
+     * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
+     */
+    apiClockOffsetMs() {
+        return this.dateOffsetMs;
     }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
@@ -32178,6 +32187,9 @@ class Api {
             return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
         }
         const requestId = requestIdOf(res.headers);
+        const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
+        if (!Number.isNaN(date))
+            this.dateOffsetMs = date - clock.now();
         log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
             const value = decodeJson(res, call.decode);
@@ -32562,20 +32574,18 @@ class CceClient {
         };
     }
     async getTask(taskId) {
-        try {
-            return await this.api.call({
-                ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTask
-            });
-        }
-        catch (e) {
-            if (e instanceof FatalApiError && e.status === 404)
-                throw await this.explainMissingTask(taskId, e);
-            throw e;
-        }
+        const reply = await this.showTask(taskId);
+        if ('missing' in reply)
+            throw await this.explainMissingTask(taskId, reply.missing);
+        return reply;
     }
     /** A workflow step's upgrade task, for its progress: a 404 only means there is no detail (yet). */
     async findTask(taskId) {
+        const reply = await this.showTask(taskId);
+        return 'missing' in reply ? undefined : reply;
+    }
+    /** ShowUpgradeClusterTask; a 404 is handed back for the caller to read. */
+    async showTask(taskId) {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
@@ -32584,7 +32594,7 @@ class CceClient {
         }
         catch (e) {
             if (e instanceof FatalApiError && e.status === 404)
-                return undefined;
+                return { missing: e };
             throw e;
         }
     }
@@ -32598,7 +32608,9 @@ class CceClient {
     async listWorkflows() {
         return this.api.call({
             ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
-            explain: this.clusterLevel(`the upgrade workflows of ${this.cluster}`),
+            explain: (status, d) => status === 404 && d.code === 'APIGW.0101'
+                ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
+                : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
             decode: decodeWorkflowList
         });
     }
@@ -33208,9 +33220,10 @@ function parseGoTime(text) {
  * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
  * workflow or upgrade task, "newest" by instant.
  *
- * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself).
- * - Otherwise an upgrade task created after the newest workflow ended, and not one of its steps, was started
- *   through the API outside any workflow: that task.
+ * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
+ *   the newest.
+ * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
+ *   outside any workflow) wins; else one created after the newest workflow ended.
  * - Otherwise the newest workflow, else the newest task, else nothing.
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  */
@@ -33236,15 +33249,30 @@ function workflowEndedAt(w) {
 }
 function startedOf(u) {
     return u.kind === 'workflow'
-        ? { what: `upgrade workflow ${u.workflow.uid}`, at: parseGoTime(u.workflow.creationTimestamp) }
-        : { what: `upgrade task ${u.task.uid}`, at: parseGoTime(u.task.creationTimestamp) };
+        ? {
+            what: `upgrade workflow ${u.workflow.uid}`,
+            phase: u.workflow.phase,
+            at: parseGoTime(u.workflow.creationTimestamp)
+        }
+        : {
+            what: `upgrade task ${u.task.uid}`,
+            phase: u.task.phase,
+            at: parseGoTime(u.task.creationTimestamp)
+        };
 }
 function chooseUpgrade(workflows, tasks, notBefore) {
-    const w = newestBy(workflows, x => x.creationTimestamp);
+    // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
+    // one while another runs is the one mistake the gate must not make
+    const active = newestBy(workflows.filter(isActive), x => x.creationTimestamp);
+    const w = active ?? newestBy(workflows, x => x.creationTimestamp);
+    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
+    const running = newestBy(outside.filter(isUnderWay), x => x.creationTimestamp);
     const t = newestBy(tasks, x => x.creationTimestamp);
     let choice;
-    if (w && isActive(w))
-        choice = { kind: 'workflow', workflow: w };
+    if (active)
+        choice = { kind: 'workflow', workflow: active };
+    else if (running)
+        choice = { kind: 'task', task: running };
     else if (t && (!w || standalone(t, w, workflows)))
         choice = { kind: 'task', task: t };
     else if (w)
@@ -33256,9 +33284,16 @@ function chooseUpgrade(workflows, tasks, notBefore) {
         return { kind: 'none', newest: started };
     return choice;
 }
+/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
+function isUnderWay(t) {
+    return t.phase !== 'Success' && t.phase !== 'Failed';
+}
+function partOfAWorkflow(t, all) {
+    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
+}
 /** A task that belongs to no workflow and was created after the newest one ended. */
 function standalone(t, newest, all) {
-    if (all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid)))
+    if (partOfAWorkflow(t, all))
         return false;
     const created = parseGoTime(t.creationTimestamp);
     const ended = workflowEndedAt(newest);
@@ -33305,8 +33340,15 @@ function failedStepOf(w) {
 }
 function workflowVerdict(w, task, policy) {
     switch (w.phase) {
-        case 'Success':
+        case 'Success': {
+            // a Success that contradicts its own steps is not trusted: the safe reading is that the upgrade did not take
+            if (w.steps.some(s => s.status === 'Failed'))
+                return fail({ kind: 'step-failed', step: failedStepOf(w) });
+            const rollback = stepOf(w, 'Rollback');
+            if (rollback && rollback.status !== 'Init')
+                return fail({ kind: 'workflow-rolled-back' });
             return { kind: 'pass', paused: false, clusterChecked: false };
+        }
         case 'Pending':
             return fail({ kind: 'step-failed', step: failedStepOf(w) });
         case 'Cancel':
@@ -33412,8 +33454,11 @@ class UpgradeObserver {
     /** Cluster tasks still not found (404) once their step had ended: not looked for again. */
     missingAfterStep = new Set();
     sawRollback = false;
+    /** No ID was given: the current upgrade is searched for, and checked again before passing on it. */
+    discovering;
+    choseThisPoll = false;
     constructor(cce, target, clock, policy, onEvent, 
-    /** With max-age: the earliest start an upgrade may have. */
+    /** With max-age: the earliest start an upgrade may have, by the API's clock (asked at each search). */
     notBefore) {
         this.cce = cce;
         this.clock = clock;
@@ -33421,8 +33466,33 @@ class UpgradeObserver {
         this.onEvent = onEvent;
         this.notBefore = notBefore;
         this.followed = target;
+        this.discovering = target.kind === 'current';
     }
     async observe() {
+        this.choseThisPoll = false;
+        const obs = await this.look();
+        if (!this.discovering || this.choseThisPoll || judge(obs, this.policy).kind !== 'pass')
+            return obs;
+        // about to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
+        // since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through
+        if (await this.stillCurrent())
+            return obs;
+        this.followed = { kind: 'current' };
+        this.passed = undefined;
+        this.clusterTask = undefined;
+        this.sawRollback = false;
+        return this.look();
+    }
+    async stillCurrent() {
+        const f = this.followed;
+        const choice = chooseUpgrade((await this.cce.listWorkflows()).value, (await this.cce.listTasks()).value, this.notBefore?.());
+        if (choice.kind === 'workflow')
+            return f.kind === 'workflow' && f.workflowId === choice.workflow.uid;
+        if (choice.kind === 'task')
+            return f.kind === 'task' && f.taskId === choice.task.uid;
+        return true;
+    }
+    async look() {
         let requestId;
         const track = (r) => {
             requestId = r.requestId ?? requestId;
@@ -33460,7 +33530,8 @@ class UpgradeObserver {
     async discover(track) {
         const workflows = track(await this.cce.listWorkflows());
         const tasks = track(await this.cce.listTasks());
-        const choice = chooseUpgrade(workflows, tasks, this.notBefore);
+        const choice = chooseUpgrade(workflows, tasks, this.notBefore?.());
+        this.choseThisPoll = true;
         // the first look is always reported, and the end of a search; a search that goes on is the progress log's
         if (this.followed.kind === 'current' || choice.kind !== 'none')
             this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length });
@@ -33817,8 +33888,9 @@ class ProgressLog {
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
+        const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase);
         const seen = newest
-            ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`})`
+            ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
             : '';
         return `No upgrade started${window} yet${seen}`;
     }
@@ -33943,6 +34015,8 @@ function failureMessage(f, last, t) {
                 : 'See the workflow in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.';
             return `Step ${f.step} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`;
         }
+        case 'workflow-rolled-back':
+            return `The ${subject} reports Success, but its Rollback step ran (${vs})${rid}: the cluster is back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`;
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
@@ -33998,8 +34072,12 @@ function endMessage(r, t) {
             return r.passed
                 ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
                 : failureMessage({ kind: 'paused' }, r.last, t);
-        case 'timeout':
-            return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade may still be running: re-run this job to wait again, or raise the timeout input.`;
+        case 'timeout': {
+            const next = r.last?.upgrade.kind === 'none'
+                ? 'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
+                : 'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.';
+            return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
+        }
         case 'cancelled':
             return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
         case 'error':
@@ -34232,7 +34310,12 @@ async function run(io = coreIo(), opts = {}) {
         const discovering = config.target.kind === 'current';
         if (config.maxAgeMs !== undefined && !discovering)
             log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`);
-        const notBefore = config.maxAgeMs === undefined || !discovering ? undefined : startedAt - config.maxAgeMs;
+        // the step's start by the API's clock, which stamps the upgrades (a runner clock a few minutes off must not
+        // let last hour's upgrade count as a new one)
+        const maxAgeMs = config.maxAgeMs;
+        const notBefore = maxAgeMs === undefined || !discovering
+            ? undefined
+            : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
         const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), notBefore);
         log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
         outcome = await waitForUpgrade({
@@ -34248,12 +34331,25 @@ async function run(io = coreIo(), opts = {}) {
         });
     }
     catch (e) {
-        outcome = ended(stopOf(e));
+        outcome = ended(unexpectedToo(e, log));
     }
     finally {
         transport.close();
     }
     return finish(io, log, secrets, outcome, target, progress.warnings);
+}
+/** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
+function unexpectedToo(e, log) {
+    try {
+        return stopOf(e);
+    }
+    catch {
+        log.debug(e instanceof Error && e.stack ? e.stack : String(e));
+        return {
+            end: 'error',
+            problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
+        };
+    }
 }
 function describeTarget(t, clusterId) {
     switch (t.kind) {
