@@ -357,7 +357,8 @@ describe('following the upgrade workflow, end to end', () => {
     expect(r.code).toBe(0)
     expect(infoLines(r.stdout).some(l => l.startsWith(`Cluster ${C} is Upgrading`))).toBe(true)
     expect(a.count({ kind: 'cluster' })).toBe(4)
-    expect(a.count({ kind: 'workflows' })).toBe(1)
+    // the lists: once to choose, once more before passing on what was chosen polls ago
+    expect(a.count({ kind: 'workflows' })).toBe(2)
     expect(a.count({ kind: 'workflow' })).toBe(0)
     expect(r.outputs).toMatchObject({
       result: 'success',
