@@ -434,6 +434,21 @@ describe('following the upgrade workflow, end to end', () => {
     )
   })
 
+  it('max-age: a SIGINT while it looks for an upgrade ends the step at once, with outputs and summary', async () => {
+    const a = await fake({ workflows: [] }, [oldTask])
+    const r = await runAction({
+      inputs: inputs(a, { 'max-age': '1h', interval: '5s' }),
+      signalWhen: /No upgrade started in the last 1h yet/
+    })
+    expect(r.code).toBe(1)
+    expect(r.afterSignalMs).toBeLessThan(1000)
+    expect(errors(r.stdout)[0]).toMatch(
+      /^::error::Cancelled after .*: no upgrade started in the last 1h/
+    )
+    expect(r.outputs).toMatchObject({ result: 'cancelled' })
+    expect(r.summary).toContain('🚫 Cancelled')
+  })
+
   it('without max-age, warns that the upgrade deciding the gate ended long ago', async () => {
     const a = await fake({ workflows: [] }, [oldTask])
     const r = await runAction({ inputs: inputs(a) })

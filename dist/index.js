@@ -31630,7 +31630,27 @@ function coreIo() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/json.ts
+/** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
+function obj(v) {
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+function isObj(v) {
+    return Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+}
+/** A string field; a number is shown with two decimals (progress is sometimes a number). */
+function str(v) {
+    return typeof v === 'string' ? v : typeof v === 'number' ? v.toFixed(2) : '';
+}
+/** A list field; one object where a list was expected is read as a list of one (SDKs disagree). */
+function listOf(v) {
+    if (Array.isArray(v))
+        return v;
+    return isObj(v) ? [v] : [];
+}
+
 ;// CONCATENATED MODULE: ./src/api-error.ts
+
 function api_error_text(v) {
     if (typeof v === 'string' && v.trim())
         return v.trim();
@@ -31655,7 +31675,7 @@ function parseErrorBody(body, headers) {
     let parsed;
     try {
         const v = JSON.parse(body);
-        if (v && typeof v === 'object' && !Array.isArray(v))
+        if (isObj(v))
             parsed = v;
     }
     catch {
@@ -31666,9 +31686,7 @@ function parseErrorBody(body, headers) {
         const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 200);
         return { message: snippet || undefined, requestId };
     }
-    const iam = parsed['error'] && typeof parsed['error'] === 'object'
-        ? parsed['error']
-        : undefined;
+    const iam = isObj(parsed['error']) ? parsed['error'] : undefined;
     const pairs = [
         [parsed['errorCode'], parsed['errorMessage']],
         [parsed['error_code'], parsed['error_msg']],
@@ -32245,25 +32263,6 @@ function configProblem(url, e) {
         default:
             return `${url.host}: ${e.message}`;
     }
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-/** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
-function obj(v) {
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
-}
-function isObj(v) {
-    return Boolean(v) && typeof v === 'object' && !Array.isArray(v);
-}
-/** A string field; a number is shown with two decimals (progress is sometimes a number). */
-function str(v) {
-    return typeof v === 'string' ? v : typeof v === 'number' ? v.toFixed(2) : '';
-}
-/** A list field; one object where a list was expected is read as a list of one (SDKs disagree). */
-function listOf(v) {
-    if (Array.isArray(v))
-        return v;
-    return isObj(v) ? [v] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/cluster.ts
@@ -33020,14 +33019,10 @@ const noAuth = { headersFor: () => ({}) };
 
 
 
-function iam_obj(v) {
-    return v && typeof v === 'object' && !Array.isArray(v)
-        ? v
-        : undefined;
-}
+
 function project(v) {
-    const p = iam_obj(v);
-    return typeof p?.['id'] === 'string' && typeof p['name'] === 'string'
+    const p = obj(v);
+    return typeof p['id'] === 'string' && typeof p['name'] === 'string'
         ? { id: p['id'], name: p['name'] }
         : undefined;
 }
@@ -33048,11 +33043,11 @@ class IamClient {
             url: joinUrl(this.endpoint, '/v3/projects', { name: region }),
             auth,
             decode: json => {
-                const list = iam_obj(json)?.['projects'];
+                const list = obj(json)['projects'];
                 if (!Array.isArray(list))
                     return undefined;
                 const decoded = list.map(project);
-                return decoded.every(p => p !== undefined) ? decoded : undefined;
+                return decoded.every((p) => p !== undefined) ? decoded : undefined;
             },
             explain: (status, d) => {
                 const refused = `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}).`;
@@ -33086,11 +33081,11 @@ class IamClient {
                 const token = headers['x-subject-token'];
                 if (typeof token !== 'string' || !token)
                     return undefined;
-                const body = iam_obj(iam_obj(json)?.['token']);
-                const expires = body?.['expires_at'];
+                const body = obj(obj(json)['token']);
+                const expires = body['expires_at'];
                 return {
                     token,
-                    project: project(body?.['project']),
+                    project: project(body['project']),
                     expiresAt: typeof expires === 'string' ? expires : undefined
                 };
             },

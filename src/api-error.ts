@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { isObj } from './json.js'
 
 /** What the service said about a failed call: code, message and the request ID that Huawei support asks for. */
 export interface ErrorDetails {
@@ -37,7 +38,7 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
   let parsed: Record<string, unknown> | undefined
   try {
     const v: unknown = JSON.parse(body)
-    if (v && typeof v === 'object' && !Array.isArray(v)) parsed = v as Record<string, unknown>
+    if (isObj(v)) parsed = v
   } catch {
     // not JSON: fall through with the raw text
   }
@@ -46,10 +47,7 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
     const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 200)
     return { message: snippet || undefined, requestId }
   }
-  const iam =
-    parsed['error'] && typeof parsed['error'] === 'object'
-      ? (parsed['error'] as Record<string, unknown>)
-      : undefined
+  const iam = isObj(parsed['error']) ? parsed['error'] : undefined
   const pairs: [unknown, unknown][] = [
     [parsed['errorCode'], parsed['errorMessage']],
     [parsed['error_code'], parsed['error_msg']],

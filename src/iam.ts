@@ -2,6 +2,7 @@ import { Api, FatalApiError } from './api.js'
 import { describeDetails } from './api-error.js'
 import { Authorizer, noAuth } from './auth.js'
 import { joinUrl } from './endpoints.js'
+import { obj } from './json.js'
 
 export interface Project {
   id: string
@@ -14,15 +15,9 @@ export interface ScopedToken {
   expiresAt?: string
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined
-}
-
 function project(v: unknown): Project | undefined {
   const p = obj(v)
-  return typeof p?.['id'] === 'string' && typeof p['name'] === 'string'
+  return typeof p['id'] === 'string' && typeof p['name'] === 'string'
     ? { id: p['id'], name: p['name'] }
     : undefined
 }
@@ -45,10 +40,10 @@ export class IamClient {
       url: joinUrl(this.endpoint, '/v3/projects', { name: region }),
       auth,
       decode: json => {
-        const list = obj(json)?.['projects']
+        const list = obj(json)['projects']
         if (!Array.isArray(list)) return undefined
         const decoded = list.map(project)
-        return decoded.every(p => p !== undefined) ? (decoded as Project[]) : undefined
+        return decoded.every((p): p is Project => p !== undefined) ? decoded : undefined
       },
       explain: (status, d) => {
         const refused = `IAM refused to list the projects named ${region} (HTTP ${status} ${describeDetails(d)}).`
@@ -88,11 +83,11 @@ export class IamClient {
       decode: (json, headers) => {
         const token = headers['x-subject-token']
         if (typeof token !== 'string' || !token) return undefined
-        const body = obj(obj(json)?.['token'])
-        const expires = body?.['expires_at']
+        const body = obj(obj(json)['token'])
+        const expires = body['expires_at']
         return {
           token,
-          project: project(body?.['project']),
+          project: project(body['project']),
           expiresAt: typeof expires === 'string' ? expires : undefined
         }
       },
