@@ -8,7 +8,13 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, demoInputs, demoTasks, goTime, startFakeApi } from '../support/fake-api.mjs'
+import {
+  DEMO,
+  demoInputs,
+  demoTasks,
+  demoWorkflowCluster,
+  startFakeApi
+} from '../support/fake-api.mjs'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const root = process.cwd()
@@ -127,6 +133,22 @@ async function startup() {
   }
 }
 
+/** Runs dist/index.js once as a step that must pass; resolves to the time it exited. */
+function passingRun(env) {
+  return new Promise((resolve, reject) => {
+    const out = join(work, `run-out-${Math.random().toString(16).slice(2)}`)
+    writeFileSync(out, '')
+    const child = spawn(process.execPath, [dist], {
+      env: { ...env, GITHUB_OUTPUT: out },
+      stdio: 'ignore'
+    })
+    child.on('error', reject)
+    child.on('close', code =>
+      code === 0 ? resolve(Date.now()) : reject(new Error(`exit ${code}`))
+    )
+  })
+}
+
 /**
  * A 30-minute upgrade compressed 60×: 30 s of Running in 30 steps, then Success; the gate polls every 1 s, which
  * stands for every minute. Counts requests and measures how late the end is noticed.
@@ -150,18 +172,7 @@ async function polling(runs = 3) {
       tasks: demoTasks(timeline)
     })
     const env = inputsEnv(api.url, { interval: '1s' })
-    const exitAt = await new Promise((resolve, reject) => {
-      const out = join(work, 'poll-out')
-      writeFileSync(out, '')
-      const child = spawn(process.execPath, [dist], {
-        env: { ...env, GITHUB_OUTPUT: out },
-        stdio: 'ignore'
-      })
-      child.on('error', reject)
-      child.on('close', code =>
-        code === 0 ? resolve(Date.now()) : reject(new Error(`exit ${code}`))
-      )
-    })
+    const exitAt = await passingRun(env)
     // the fake's timeline starts at the first poll of the task
     const successAt =
       api.requests.filter(r => r.path.endsWith(`/tasks/${DEMO.taskId}`))[0].t + upgradeMs
@@ -200,83 +211,26 @@ async function polling(runs = 3) {
  * Counts requests per upgrade and per kind, and measures how late the end is noticed.
  */
 async function workflowPolling(runs = 3) {
-  const key = `${DEMO.projectId}/${DEMO.clusterId}`
-  const steps = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck']
-  const ids = { PreCheck: DEMO.preCheckId, Cluster: DEMO.taskId }
-  const state = (phase, statuses, ms) => ({
-    phase,
-    ...(ms !== undefined ? { ms } : {}),
-    steps: steps.map((taskType, i) => ({
-      taskType,
-      ...(ids[taskType] ? { taskID: ids[taskType] } : {}),
-      status: statuses[i] ?? 'Init'
-    }))
-  })
-  const upgradeMs = 3000 + 2000 + 30_000 + 2000
+  const pace = {
+    preCheckMs: 3000,
+    snapshotMs: 2000,
+    clusterMs: 30_000,
+    postCheckMs: 2000,
+    progress: Array.from({ length: 30 }, (_, i) => [((i * 100) / 30).toFixed(2), 1000])
+  }
+  const upgradeMs = pace.preCheckMs + pace.snapshotMs + pace.clusterMs + pace.postCheckMs
   const requests = []
   const perPoll = []
   const lastPoll = []
   const delays = []
   const kinds = {}
   for (let run = 0; run < runs; run++) {
-    const now = Date.now()
-    const progress = Array.from({ length: 30 }, (_, i) => ({
-      phase: 'Running',
-      progress: ((i * 100) / 30).toFixed(2),
-      ms: 1000
-    }))
     const api = await startFakeApi({
       projects: [{ id: DEMO.projectId, name: DEMO.region }],
-      tasks: {
-        [key]: [
-          {
-            uid: DEMO.taskId,
-            version: 'v1.28.3-r4',
-            targetVersion: 'v1.29.5-r0',
-            creationTimestamp: goTime(now),
-            timeline: [...progress, { phase: 'Success', progress: '100.00' }]
-          }
-        ]
-      },
-      clusters: {
-        [key]: {
-          phasesStart: 'first-request',
-          phases: [
-            { phase: 'Available', ms: 5000 },
-            { phase: 'Upgrading', ms: 31_000 },
-            { phase: 'Available' }
-          ],
-          workflows: [
-            {
-              uid: DEMO.workflowId,
-              creationTimestamp: goTime(now - 1000),
-              clusterVersion: 'v1.28',
-              targetVersion: 'v1.29',
-              timeline: [
-                state('Running', ['Running'], 3000),
-                state('Running', ['Success', 'Running'], 2000),
-                state('Running', ['Success', 'Success', 'Running'], 30_000),
-                state('Running', ['Success', 'Success', 'Success', 'Running'], 2000),
-                state('Success', ['Success', 'Success', 'Success', 'Success'])
-              ]
-            }
-          ]
-        }
-      }
+      ...demoWorkflowCluster(Date.now(), pace)
     })
     const env = inputsEnv(api.url, { interval: '1s', 'task-id': '' })
-    const exitAt = await new Promise((resolve, reject) => {
-      const out = join(work, 'wf-out')
-      writeFileSync(out, '')
-      const child = spawn(process.execPath, [dist], {
-        env: { ...env, GITHUB_OUTPUT: out },
-        stdio: 'ignore'
-      })
-      child.on('error', reject)
-      child.on('close', code =>
-        code === 0 ? resolve(Date.now()) : reject(new Error(`exit ${code}`))
-      )
-    })
+    const exitAt = await passingRun(env)
     // the workflow's timeline starts at the first request that shows it (the first list)
     const startedAt = api.requests[0].t
     // a poll starts with a read of the workflow (or the lists, at discovery); count what each poll sent

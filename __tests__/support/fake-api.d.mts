@@ -204,7 +204,18 @@ export declare function computeSignature(r: {
   secret: string
 }): { canonical: string; stringToSign: string; signature: string }
 export declare function demoTasks(timeline: Step[]): Record<string, FakeTask[]>
-export declare function demoWorkflowCluster(at?: number): {
+export interface DemoPace {
+  preCheckMs: number
+  snapshotMs: number
+  clusterMs: number
+  postCheckMs: number
+  progress: [string, number][]
+}
+export declare const DEMO_PACE: DemoPace
+export declare function demoWorkflowCluster(
+  at?: number,
+  pace?: DemoPace
+): {
   tasks: Record<string, FakeTask[]>
   clusters: Record<string, FakeCluster>
 }

@@ -103,6 +103,24 @@ export function demoTasks(timeline) {
 const DAY = 86_400_000
 
 /**
+ * The demo workflow's pace: each step's length (ms), and the Cluster task's progress steps [progress, ms].
+ * @type {{ preCheckMs: number, snapshotMs: number, clusterMs: number, postCheckMs: number,
+ *   progress: [string, number][] }}
+ */
+export const DEMO_PACE = {
+  preCheckMs: 2000,
+  snapshotMs: 2000,
+  clusterMs: 8000,
+  postCheckMs: 2000,
+  progress: [
+    ['12.50', 1500],
+    ['37.50', 2000],
+    ['62.50', 2000],
+    ['87.50', 1500]
+  ]
+}
+
+/**
  * The demo cluster in the middle of a console upgrade (v1.28 → v1.29), as `tasks` and `clusters` options: a
  * workflow running PreCheck (2 s) → Snapshot (2 s) → Cluster (8 s; its upgrade task, DEMO.taskId, hidden until
  * then, rises to 100 % in 7 s from its first poll) → PostCheck (2 s) → Success, timed from the first request that
@@ -110,9 +128,10 @@ const DAY = 86_400_000
  * last quarter's upgrade task (DEMO.oldTaskId), Success since 90 days, which a gate that reads only the task
  * list would take at once.
  * @param {number} [at] when the scenario is set up (ms): the timestamps are relative to it
+ * @param {typeof DEMO_PACE} [pace] how long each step takes (the bench stretches them)
  * @returns {{ tasks: Record<string, Task[]>, clusters: Record<string, FakeCluster> }}
  */
-export function demoWorkflowCluster(at = Date.now()) {
+export function demoWorkflowCluster(at = Date.now(), pace = DEMO_PACE) {
   const key = `${DEMO.projectId}/${DEMO.clusterId}`
   const ids = /** @type {Record<string, string>} */ ({
     PreCheck: DEMO.preCheckId,
@@ -145,10 +164,7 @@ export function demoWorkflowCluster(at = Date.now()) {
           targetVersion: 'v1.29.5-r0',
           creationTimestamp: goTime(at),
           timeline: [
-            { phase: 'Running', progress: '12.50', ms: 1500 },
-            { phase: 'Running', progress: '37.50', ms: 2000 },
-            { phase: 'Running', progress: '62.50', ms: 2000 },
-            { phase: 'Running', progress: '87.50', ms: 1500 },
+            ...pace.progress.map(([progress, ms]) => ({ phase: 'Running', progress, ms })),
             { phase: 'Success', progress: '100.00' }
           ]
         }
@@ -158,8 +174,8 @@ export function demoWorkflowCluster(at = Date.now()) {
       [key]: {
         phasesStart: 'first-request',
         phases: [
-          { phase: 'Available', ms: 4000 },
-          { phase: 'Upgrading', ms: 9000 },
+          { phase: 'Available', ms: pace.preCheckMs + pace.snapshotMs },
+          { phase: 'Upgrading', ms: pace.clusterMs + 1000 },
           { phase: 'Available' }
         ],
         workflows: [
@@ -169,10 +185,10 @@ export function demoWorkflowCluster(at = Date.now()) {
             clusterVersion: 'v1.28',
             targetVersion: 'v1.29',
             timeline: [
-              state('Running', ['Running'], 2000),
-              state('Running', ['Success', 'Running'], 2000),
-              state('Running', ['Success', 'Success', 'Running'], 8000),
-              state('Running', ['Success', 'Success', 'Success', 'Running'], 2000),
+              state('Running', ['Running'], pace.preCheckMs),
+              state('Running', ['Success', 'Running'], pace.snapshotMs),
+              state('Running', ['Success', 'Success', 'Running'], pace.clusterMs),
+              state('Running', ['Success', 'Success', 'Success', 'Running'], pace.postCheckMs),
               state('Success', ['Success', 'Success', 'Success', 'Success'])
             ]
           }
