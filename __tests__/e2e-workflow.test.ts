@@ -3,7 +3,7 @@
  * phase, against the fake CCE API's scripted workflows (run as the runner runs it; see e2e.test.ts).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { DEMO, goTime, startFakeApi } from './support/fake-api.mjs'
+import { DEMO, demoInputs, goTime, startFakeApi } from './support/fake-api.mjs'
 import type { FakeApi, FakeApiOptions, FakeCluster, FakeWorkflow } from './support/fake-api.mjs'
 import { errors, runAction, visible, warnings } from './support/run-action.js'
 
@@ -124,19 +124,9 @@ async function fake(
   return api
 }
 
+/** The demo cluster's inputs without task-id: the gate looks for the cluster's current upgrade. */
 function inputs(a: FakeApi, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'cluster-id': C,
-    region: 'ap-southeast-1',
-    'project-id': P,
-    'access-key-id': DEMO.ak,
-    'secret-access-key': DEMO.sk,
-    endpoint: a.url,
-    'iam-endpoint': a.url,
-    interval: '1s',
-    timeout: '40s',
-    ...extra
-  }
+  return demoInputs(a.url, { 'task-id': '', timeout: '40s', ...extra }).inputs
 }
 
 const infoLines = (stdout: string) =>

@@ -5,18 +5,9 @@ import type { HttpRequest, HttpResponse } from '../src/transport.js'
 import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'
 import { taskBody } from './support/scripted-send.js'
+import { UNIT_INPUTS } from './support/unit-inputs.js'
 
-const inputs = {
-  'cluster-id': 'cluster-1',
-  'task-id': 'task-1',
-  region: 'ap-southeast-1',
-  'project-id': 'proj-1',
-  'access-key-id': 'AKTEST',
-  'secret-access-key': 'SK-very-secret',
-  timeout: '10m',
-  interval: '15s',
-  'on-pause': 'wait'
-}
+const inputs = UNIT_INPUTS
 
 type Route = (
   req: HttpRequest

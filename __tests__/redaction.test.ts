@@ -9,21 +9,11 @@ import type { HttpRequest } from '../src/transport.js'
 import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'
 import { type Step, scriptedSend, taskBody } from './support/scripted-send.js'
+import { UNIT_INPUTS } from './support/unit-inputs.js'
 
 const TOKEN = 'ST-super-secret'
 
-const inputs = {
-  'cluster-id': 'cluster-1',
-  'task-id': 'task-1',
-  region: 'ap-southeast-1',
-  'project-id': 'proj-1',
-  'access-key-id': 'AKTEST',
-  'secret-access-key': 'SK-very-secret',
-  'security-token': TOKEN,
-  timeout: '10m',
-  interval: '15s',
-  'on-pause': 'wait'
-}
+const inputs = { ...UNIT_INPUTS, 'security-token': TOKEN }
 
 /** What the API sent back in the request's security-token header. */
 const echoed = (req: HttpRequest): string => {
