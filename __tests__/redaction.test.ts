@@ -10,6 +10,7 @@ import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'
 import { type Step, scriptedSend, taskBody } from './support/scripted-send.js'
 import { UNIT_INPUTS } from './support/unit-inputs.js'
+import { Secrets } from '../src/secrets.js'
 
 const TOKEN = 'ST-super-secret'
 
@@ -87,5 +88,132 @@ describe('a secret the API echoes back', () => {
     ])
     expect(rec.failed).toEqual([expect.stringContaining('bad request ***')])
     expect(everything()).not.toContain(TOKEN)
+  })
+})
+
+/** A long, varied secret: a quote cut anywhere inside it would show a recognisable piece. */
+const LONG = `ST-${'a1b2c3d4e5f6g7h8i9j0'.repeat(5)}-end`
+
+/** The first piece of `secret` (10 characters or more) that `text` shows, if any. */
+function pieceShown(text: string, secret: string): string | undefined {
+  for (let i = 0; i + 10 <= secret.length; i++) {
+    const piece = secret.slice(i, i + 10)
+    if (text.includes(piece)) return piece
+  }
+  return undefined
+}
+
+describe('a secret in a quoted part of an answer', () => {
+  const longInputs = { ...UNIT_INPUTS, 'security-token': LONG }
+  async function goLong(steps: Step[]) {
+    const { io, rec, everything } = recordingIo(longInputs)
+    await run(io, { send: scriptedSend(steps), clock: new FakeClock() })
+    return { rec, everything }
+  }
+
+  it('is redacted before a text error body is cut to a snippet', async () => {
+    // the secret straddles the 200th character, where the snippet ends
+    const { rec, everything } = await goLong([
+      req => ({
+        status: 401,
+        headers: { 'content-type': 'text/plain' },
+        body: `${'x'.repeat(150)} header: ${echoed(req)} and more`
+      })
+    ])
+    expect(rec.failed).toEqual([expect.stringContaining('header: *** and more')])
+    expect(pieceShown(everything(), LONG)).toBeUndefined()
+  })
+
+  it('is redacted before an answer that is not the expected JSON is cut to a snippet', async () => {
+    const { rec, everything } = await goLong([
+      req => ({ status: 200, body: `<html>${'y'.repeat(50)} ${echoed(req)}</html>` })
+    ])
+    expect(rec.failed).toEqual([expect.stringContaining('not the expected JSON')])
+    expect(rec.failed[0]).toContain('y ***')
+    expect(pieceShown(everything(), LONG)).toBeUndefined()
+  })
+})
+
+describe('the OIDC token exchange', () => {
+  const oidcInputs = {
+    ...UNIT_INPUTS,
+    'access-key-id': '',
+    'secret-access-key': '',
+    'identity-provider': 'github-idp'
+  }
+  const REQUEST_TOKEN = 'gh-request-bearer-0123456789'
+  const env = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN
+  }
+  async function goOidc(steps: Step[], idToken: () => Promise<string> = async () => 'jwt') {
+    const { io, rec, everything } = recordingIo(oidcInputs, env, idToken)
+    await run(io, { send: scriptedSend(steps), clock: new FakeClock() })
+    return { rec, everything }
+  }
+
+  it('never quotes the text of a refusal, only its code and request ID', async () => {
+    const { rec, everything } = await goOidc([
+      {
+        status: 401,
+        headers: { 'x-request-id': 'rid-1' },
+        body: JSON.stringify({ error_code: 'IAM.0011', error_msg: 'claims of eyJhbGciOi-part' })
+      }
+    ])
+    expect(rec.failed).toEqual([
+      expect.stringMatching(
+        /^IAM refused the GitHub OIDC token \(HTTP 401 IAM\.0011: its text is not shown, as this answer may hold credentials \(request ID rid-1\)\)/
+      )
+    ])
+    expect(everything()).not.toContain('eyJhbGciOi')
+  })
+
+  it('never quotes a text body of a refusal', async () => {
+    const { rec, everything } = await goOidc([
+      { status: 400, headers: { 'content-type': 'text/plain' }, body: 'bad id_token eyJzdWIi' }
+    ])
+    expect(rec.failed).toEqual([expect.stringMatching(/^IAM refused the GitHub OIDC token/)])
+    expect(everything()).not.toContain('eyJzdWIi')
+  })
+
+  it('describes a token answer it cannot use without quoting it', async () => {
+    // a 201 without the X-Subject-Token header: the body may still carry a token
+    const { rec, everything } = await goOidc([
+      {
+        status: 201,
+        headers: { 'content-type': 'application/json' },
+        body: '{"token":"MIIsecret"}'
+      }
+    ])
+    expect(rec.failed).toEqual([
+      expect.stringContaining(
+        'application/json, a body of 21 bytes (not shown: a token answer may hold credentials)'
+      )
+    ])
+    expect(everything()).not.toContain('MIIsecret')
+  })
+
+  it('masks the ID token request bearer, which an error getting the ID token may echo', async () => {
+    const { rec, everything } = await goOidc([{ status: 500 }], async () => {
+      throw new Error(`request with bearer ${REQUEST_TOKEN} failed`)
+    })
+    expect(rec.masked).toContain(REQUEST_TOKEN)
+    expect(rec.failed).toEqual([expect.stringContaining('request with bearer *** failed')])
+    expect(everything()).not.toContain(REQUEST_TOKEN)
+  })
+})
+
+describe('Secrets.redact', () => {
+  it('replaces a secret that contains another whole, whichever was added first', () => {
+    const inner = 'abc123'
+    const outer = 'xx-abc123-yy'
+    for (const order of [
+      [inner, outer],
+      [outer, inner]
+    ]) {
+      const s = new Secrets(() => undefined)
+      for (const v of order) s.add(v)
+      expect(s.redact(`[${outer}] [${inner}]`)).toBe('[***] [***]')
+    }
   })
 })

@@ -30,9 +30,14 @@ export function requestIdOf(
   )
 }
 
+/** How much of a body that is not JSON an error message quotes. */
+export const SNIPPET_CHARS = 200
+
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
+ * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
+ * longer be recognised (and masked) later.
  */
 export function parseErrorBody(body: string, headers: IncomingHttpHeaders): ErrorDetails {
   let parsed: Record<string, unknown> | undefined
@@ -44,7 +49,7 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
   }
   const requestId = requestIdOf(headers, parsed)
   if (!parsed) {
-    const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 200)
+    const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS)
     return { message: snippet || undefined, requestId }
   }
   const iam = isObj(parsed['error']) ? parsed['error'] : undefined
@@ -66,4 +71,25 @@ export function describeDetails(d: ErrorDetails): string {
   if (d.message) parts.push(d.message)
   const main = parts.join(': ') || 'no error details in the response'
   return d.requestId ? `${main} (request ID ${d.requestId})` : main
+}
+
+/**
+ * A Huawei Cloud error code such as IAM.0011 or APIG.0301, or a status title such as Unauthorized: safe to
+ * quote where the body itself may not be.
+ */
+const ERROR_CODE = /^([A-Za-z]{2,10}\.\d{1,6}|\d{3}|[A-Z][a-z]+( [A-Z][a-z]+){0,3})$/
+
+/**
+ * What may be said about a failed call whose body may hold credentials (the OIDC token exchange): the error
+ * code when it has the usual form, and the request ID; never text from the body.
+ */
+export function confidentialDetails(d: ErrorDetails): ErrorDetails {
+  return {
+    code: d.code && ERROR_CODE.test(d.code) ? d.code : undefined,
+    message:
+      d.code || d.message
+        ? 'its text is not shown, as this answer may hold credentials'
+        : undefined,
+    requestId: d.requestId
+  }
 }

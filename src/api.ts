@@ -1,5 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { ErrorDetails, describeDetails, parseErrorBody, requestIdOf } from './api-error.js'
+import {
+  ErrorDetails,
+  confidentialDetails,
+  describeDetails,
+  parseErrorBody,
+  requestIdOf
+} from './api-error.js'
 import type { Authorizer } from './auth.js'
 import { backoffDelay, parseRetryAfter } from './backoff.js'
 import { CancelledError, Clock } from './clock.js'
@@ -52,6 +58,8 @@ export interface Call<T> {
   explain: (status: number, details: ErrorDetails) => string
   /** An earlier deadline for this call alone (a best-effort read that must not hold up a verdict). */
   deadline?: number
+  /** The answer may hold credentials (the OIDC token exchange): no message quotes any of its body. */
+  confidential?: boolean
 }
 
 export interface Reply<T> {
@@ -67,6 +75,11 @@ export interface ApiOptions {
   /** Epoch ms after which no request starts. */
   deadline: number
   signal?: AbortSignal
+  /**
+   * Scrubs registered secrets from an answer's body before any of it is quoted: a quote is cut to a few
+   * hundred characters, and a secret cut in two would escape the redaction (and the runner's masking) later.
+   */
+  redact?: (text: string) => string
 }
 
 /** What one attempt came to. */
@@ -197,6 +210,10 @@ export class Api {
     return new FatalApiError(why + skew, 401, outcome.details)
   }
 
+  private redact(text: string): string {
+    return this.o.redact ? this.o.redact(text) : text
+  }
+
   private async attempt<T>(call: Call<T>, remaining: number): Promise<Outcome<T>> {
     const { clock, log, signal } = this.o
     const timeoutMs = Math.min(
@@ -236,7 +253,7 @@ export class Api {
       return {
         kind: 'undecodable',
         problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
-        received: describeReceived(res, requestId)
+        received: describeReceived(res, this.redact(res.body), requestId, call.confidential)
       }
     }
     if (res.status >= 300 && res.status < 400) {
@@ -245,7 +262,8 @@ export class Api {
         res.status
       )
     }
-    const details = parseErrorBody(res.body, res.headers)
+    const parsed = parseErrorBody(this.redact(res.body), res.headers)
+    const details = call.confidential ? confidentialDetails(parsed) : parsed
     if (isExpiredSignature(res.status, details)) {
       return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details }
     }
@@ -269,13 +287,24 @@ function decodeJson<T>(res: HttpResponse, decode: Call<T>['decode']): T | undefi
   }
 }
 
-/** What came back instead of the expected JSON, for the message that ends the step. */
-function describeReceived(res: HttpResponse, requestId: string | undefined): string {
+/**
+ * What came back instead of the expected JSON, for the message that ends the step; `redacted` is the body with
+ * every registered secret already scrubbed. A confidential answer (a token response) is described, not quoted.
+ */
+function describeReceived(
+  res: HttpResponse,
+  redacted: string,
+  requestId: string | undefined,
+  confidential = false
+): string {
   const type = res.headers['content-type'] ?? 'no content-type'
-  const snippet = res.body.replace(/\s+/g, ' ').trim().slice(0, 80)
-  const body = snippet
-    ? `body starting ${JSON.stringify(snippet)}${res.body.length > 80 ? '…' : ''}`
-    : 'an empty body'
+  const flat = redacted.replace(/\s+/g, ' ').trim()
+  const snippet = flat.slice(0, 80)
+  let body: string
+  if (!flat) body = 'an empty body'
+  else if (confidential)
+    body = `a body of ${Buffer.byteLength(res.body)} bytes (not shown: a token answer may hold credentials)`
+  else body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`
   return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`
 }
 

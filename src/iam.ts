@@ -80,6 +80,7 @@ export class IamClient {
       headers: { 'Content-Type': 'application/json;charset=utf8', 'X-Idp-Id': identityProvider },
       body: JSON.stringify({ auth: { id_token: { id: idToken }, scope: scopeBody } }),
       auth: noAuth,
+      confidential: true,
       decode: (json, headers) => {
         const token = headers['x-subject-token']
         if (typeof token !== 'string' || !token) return undefined

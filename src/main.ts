@@ -59,7 +59,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   let config: Config
   try {
     config = readConfig(io.getInput, io.env, secrets)
-    if (config.credential.kind === 'oidc') requireOidcEnvironment(io.env)
+    if (config.credential.kind === 'oidc') requireOidcEnvironment(io.env, secrets)
   } catch (e) {
     if (!(e instanceof InputError)) throw e
     const clusterId = io.getInput('cluster-id').trim() || '(not set)'
@@ -87,7 +87,8 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     log,
     intervalMs: config.intervalMs,
     deadline,
-    signal: opts.signal
+    signal: opts.signal,
+    redact: text => secrets.redact(text)
   })
   log.info(`Credentials: ${config.credential.source}`)
   if (config.regionSource) log.debug(`Region ${config.region} from ${config.regionSource}`)
@@ -210,7 +211,9 @@ async function finish(
   else log.info(message)
 }
 
-function requireOidcEnvironment(env: Env): void {
+function requireOidcEnvironment(env: Env, secrets: Secrets): void {
+  // the bearer token of GitHub's ID token request: an error from @actions/core may echo it
+  secrets.add(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
   if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
     throw new InputError(
       'Input identity-provider asks for GitHub OIDC login, but this job cannot request an ID token: add `permissions: id-token: write` to the job (or workflow). Pull requests from forks never get one.'

@@ -15,9 +15,11 @@ export class Secrets {
     this.mask(v)
   }
 
+  /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
   redact(text: string): string {
     let out = text
-    for (const v of this.values) out = out.split(v).join('***')
+    const longestFirst = [...this.values].sort((a, b) => b.length - a.length)
+    for (const v of longestFirst) out = out.split(v).join('***')
     return out
   }
 }
