@@ -363,3 +363,48 @@ describe('readConfig', () => {
     expect(c.iamEndpoint.href).toBe('https://iam.example.com/')
   })
 })
+
+describe('readConfig, a credential that cannot go into a request', () => {
+  const aksk = { 'access-key-id': 'AK1', 'secret-access-key': 'SK1' }
+  it.each([
+    [
+      'auth-token',
+      { 'access-key-id': '', 'secret-access-key': '', 'auth-token': 'MII\nabc' },
+      'a line break'
+    ],
+    ['access-key-id', { ...aksk, 'access-key-id': 'AK\r1' }, 'a line break'],
+    ['secret-access-key', { ...aksk, 'secret-access-key': 'SK\u00071' }, 'a control character'],
+    [
+      'security-token',
+      { ...aksk, 'security-token': 'ST\u20ac1' },
+      'a character outside printable ASCII'
+    ]
+  ])('is refused naming input %s, without its value', (name, inputs, what) => {
+    const message = errorOf(inputs)
+    expect(message).toBe(
+      `Input ${name} contains ${what}: a credential is printable ASCII on one line; copy it again without the extra characters`
+    )
+    for (const value of Object.values(inputs))
+      if (value.length > 3) expect(message).not.toContain(value)
+  })
+
+  it('is refused naming the environment variable it came from', () => {
+    const message = errorOf(
+      { 'access-key-id': '', 'secret-access-key': '' },
+      {
+        HUAWEICLOUD_SDK_AK: 'AK1',
+        HUAWEICLOUD_SDK_SK: 'SK1',
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: 'a\tb\nc'
+      }
+    )
+    expect(message).toBe(
+      'Environment variable HUAWEICLOUD_SDK_SECURITY_TOKEN contains a line break: a credential is printable ASCII on one line; copy it again without the extra characters'
+    )
+  })
+
+  it('is still masked, whole, before it is refused', () => {
+    const { call, masked } = read({ 'secret-access-key': 'SK-line\nbreak' })
+    expect(call).toThrow(InputError)
+    expect(masked).toContain('SK-line\nbreak')
+  })
+})

@@ -123,6 +123,29 @@ describe('createTransport', () => {
     ).rejects.toMatchObject({ kind: 'aborted' })
   })
 
+  it('reports a header value Node cannot send as a failure of that request, with nothing left armed', async () => {
+    const err = await t
+      .send({
+        method: 'GET',
+        url: new URL(`${base}/x`),
+        headers: { 'X-Auth-Token': 'MII\nabc' },
+        timeoutMs: 20
+      })
+      .catch(e => e)
+    expect(err).toBeInstanceOf(TransportError)
+    expect(err).toMatchObject({ kind: 'invalid-request', transient: false })
+    expect(err.message).toMatch(
+      /^request not sent: Invalid character in header content \["X-Auth-Token"\]/
+    )
+    // the timer, had it been armed, fires here: it must not throw (it once did, from before the request existed)
+    const uncaught: unknown[] = []
+    const onUncaught = (e: unknown): void => void uncaught.push(e)
+    process.on('uncaughtException', onUncaught)
+    await new Promise(r => setTimeout(r, 100))
+    process.off('uncaughtException', onUncaught)
+    expect(uncaught).toEqual([])
+  })
+
   it('reports dropped connections as transient', async () => {
     await expect(
       t.send({ method: 'GET', url: new URL(`${base}/reset`), headers: {}, timeoutMs: 5000 })

@@ -166,6 +166,24 @@ function checkId(source: string, value: string): string {
   return value
 }
 
+/**
+ * A credential goes into an HTTP header (or, for the secret key, into a signature): a line break or other
+ * control character inside it, or a character outside printable ASCII, is a paste mistake that would only
+ * show up later as an obscure request error. The value itself is never printed.
+ */
+function credentialText(source: string, value: string): string {
+  let what: string | undefined
+  if (/[\r\n]/.test(value)) what = 'a line break'
+  else if ([...value].some(c => c < ' ' || c === '\u007f')) what = 'a control character'
+  else if (/[^\x20-\x7e]/.test(value)) what = 'a character outside printable ASCII'
+  if (what) {
+    throw new InputError(
+      `${capitalized(source)} contains ${what}: a credential is printable ASCII on one line; copy it again without the extra characters`
+    )
+  }
+  return value
+}
+
 function endpointFrom(name: string, value: string): URL | undefined {
   if (!value) return undefined
   const parsed = parseEndpoint(value)
@@ -212,15 +230,15 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
   const explicit: Credential[] = []
   const named: string[] = []
 
-  const token = input('auth-token')
+  const token = credentialText('input auth-token', input('auth-token'))
   if (token) {
     explicit.push({ kind: 'token', token, source: 'input auth-token' })
     named.push('auth-token')
   }
 
-  const ak = input('access-key-id')
-  const sk = input('secret-access-key')
-  const securityToken = input('security-token')
+  const ak = credentialText('input access-key-id', input('access-key-id'))
+  const sk = credentialText('input secret-access-key', input('secret-access-key'))
+  const securityToken = credentialText('input security-token', input('security-token'))
   if (ak || sk) {
     if (!ak)
       throw new InputError(
@@ -271,8 +289,8 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
   if (explicit[0]) return explicit[0]
 
   for (const set of ENV_KEY_SETS) {
-    const envAk = fromEnv(set.ak)
-    const envSk = fromEnv(set.sk)
+    const envAk = credentialText(`environment variable ${set.ak}`, fromEnv(set.ak))
+    const envSk = credentialText(`environment variable ${set.sk}`, fromEnv(set.sk))
     if (!envAk && !envSk) continue
     if (!envAk || !envSk) {
       const [present, missing] = envAk ? [set.ak, set.sk] : [set.sk, set.ak]
@@ -281,7 +299,9 @@ function credentialFrom(input: (n: string) => string, fromEnv: (n: string) => st
       )
     }
     const tokenName = 'token' in set ? set.token : undefined
-    const envToken = tokenName ? fromEnv(tokenName) : ''
+    const envToken = tokenName
+      ? credentialText(`environment variable ${tokenName}`, fromEnv(tokenName))
+      : ''
     return {
       kind: 'aksk',
       accessKeyId: envAk,

@@ -23,7 +23,8 @@ export type Send = (req: HttpRequest) => Promise<HttpResponse>
  * Why a request got no usable response. `transient` failures are retried until the deadline; the others are
  * configuration problems (a host that does not exist, a certificate that does not verify) and end the step.
  */
-export type TransportFailure = 'timeout' | 'aborted' | 'connection' | 'dns' | 'tls' | 'too-large'
+export type TransportFailure =
+  'timeout' | 'aborted' | 'connection' | 'dns' | 'tls' | 'too-large' | 'invalid-request'
 
 export class TransportError extends Error {
   override readonly name = 'TransportError'
@@ -78,68 +79,79 @@ export function createTransport(userAgent: string): { send: Send; close: () => v
       if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body)
 
       let settled = false
+      let request: http.ClientRequest | undefined
+      const cleanup = (): void => {
+        clearTimeout(timer)
+        req.signal?.removeEventListener('abort', onAbort)
+      }
       const fail = (e: TransportError): void => {
         if (settled) return
         settled = true
         cleanup()
         reject(e)
-        request.destroy()
+        request?.destroy()
       }
       const onAbort = (): void => fail(new TransportError('aborted', 'cancelled'))
+
+      try {
+        request = mod.request(
+          {
+            protocol: req.url.protocol,
+            hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: req.url.port || undefined,
+            path: req.url.pathname + req.url.search,
+            method: req.method,
+            headers,
+            agent
+          },
+          res => {
+            const chunks: Buffer[] = []
+            let size = 0
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length
+              if (size > MAX_BODY_BYTES) {
+                fail(
+                  new TransportError(
+                    'too-large',
+                    `response body larger than ${MAX_BODY_BYTES} bytes refused`
+                  )
+                )
+                res.destroy()
+                return
+              }
+              chunks.push(chunk)
+            })
+            res.on('error', err => fail(classifyNetworkError(err)))
+            res.on('close', () =>
+              fail(new TransportError('connection', 'connection closed before the response ended'))
+            )
+            res.on('end', () => {
+              if (settled) return
+              settled = true
+              cleanup()
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString('utf8')
+              })
+            })
+          }
+        )
+      } catch (e) {
+        // Node refuses a header value it cannot send (a line break, a character beyond Latin-1) at once
+        // (nothing is armed yet: no timer, no abort listener, no request to destroy)
+        const what =
+          typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e)
+        settled = true
+        return reject(new TransportError('invalid-request', `request not sent: ${what}`))
+      }
+      // armed only once the request exists: its events, the timer and an abort all end the same request
       const timer = setTimeout(
         () =>
           fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)),
         req.timeoutMs
       )
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        req.signal?.removeEventListener('abort', onAbort)
-      }
       req.signal?.addEventListener('abort', onAbort, { once: true })
-
-      const request = mod.request(
-        {
-          protocol: req.url.protocol,
-          hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: req.url.port || undefined,
-          path: req.url.pathname + req.url.search,
-          method: req.method,
-          headers,
-          agent
-        },
-        res => {
-          const chunks: Buffer[] = []
-          let size = 0
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length
-            if (size > MAX_BODY_BYTES) {
-              fail(
-                new TransportError(
-                  'too-large',
-                  `response body larger than ${MAX_BODY_BYTES} bytes refused`
-                )
-              )
-              res.destroy()
-              return
-            }
-            chunks.push(chunk)
-          })
-          res.on('error', err => fail(classifyNetworkError(err)))
-          res.on('close', () =>
-            fail(new TransportError('connection', 'connection closed before the response ended'))
-          )
-          res.on('end', () => {
-            if (settled) return
-            settled = true
-            cleanup()
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8')
-            })
-          })
-        }
-      )
       request.on('error', err => fail(classifyNetworkError(err)))
       request.end(req.body)
     })
