@@ -7,12 +7,14 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEMO, demoInputs, demoTasks, startFakeApi } from './support/fake-api.mjs'
 import type { FakeApi } from './support/fake-api.mjs'
-import { runAction } from './support/run-action.js'
+import { errors, runAction } from './support/run-action.js'
 
 let api: FakeApi | undefined
 let dir: string | undefined
@@ -67,5 +69,43 @@ posix('signals (dist/index.js)', () => {
     expect(r.outputs).toMatchObject({ result: 'cancelled' })
     expect(r.afterSignalMs).toBeGreaterThanOrEqual(4000)
     expect(r.afterSignalMs).toBeLessThan(9000)
+  })
+})
+
+describe('a request that never ends (dist/index.js)', () => {
+  let silent: http.Server | undefined
+  afterEach(async () => {
+    silent?.closeAllConnections()
+    await new Promise(r => silent?.close(r) ?? r(undefined))
+    silent = undefined
+  })
+
+  it('does not keep the process alive after the verdict: GitHub OIDC token endpoint accepts and never answers', async () => {
+    const asked: string[] = []
+    silent = http.createServer(req => void asked.push(req.url ?? '')) // never answers
+    await new Promise<void>(r => silent?.listen(0, '127.0.0.1', () => r()))
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    const r = await runAction({
+      inputs: {
+        ...demoInputs(url).inputs,
+        'access-key-id': '',
+        'secret-access-key': '',
+        'identity-provider': 'github-actions',
+        timeout: '3s'
+      },
+      env: {
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/oidc/token?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token'
+      },
+      timeoutMs: 30_000
+    })
+    expect(asked).toEqual([expect.stringMatching(/^\/oidc\/token/)])
+    // ended by itself with the verdict's exit code, not by the harness's SIGKILL after 30 s
+    expect(r.signal).toBeNull()
+    expect(r.code).toBe(1)
+    expect(r.wallMs).toBeLessThan(3000 + 8000)
+    expect(errors(r.stdout)).toEqual([expect.stringMatching(/^::error::Timed out after 3s /)])
+    expect(r.outputs).toMatchObject({ result: 'timeout' })
+    expect(r.stderr).toBe('')
   })
 })

@@ -20,8 +20,16 @@ const onSignal = (signal: NodeJS.Signals): void => {
 process.on('SIGINT', onSignal)
 process.on('SIGTERM', onSignal)
 
-run(io, { signal: cancel.signal }).catch((e: unknown) => {
-  // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-  io.debug(e instanceof Error && e.stack ? e.stack : String(e))
-  io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`)
-})
+// Once run() has ended (outputs, summary and verdict written), nothing may keep the step alive: a request left
+// unanswered outside our transport (GitHub's ID token endpoint, which @actions/core asks without a timeout)
+// still holds the event loop. process.exit() keeps the exit code already set; the timer is unref'ed, so it never
+// delays a normal exit.
+const LINGER_MS = 1000
+
+run(io, { signal: cancel.signal })
+  .catch((e: unknown) => {
+    // Unexpected: still one clear line, never a stack trace (it is in the debug log).
+    io.debug(e instanceof Error && e.stack ? e.stack : String(e))
+    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`)
+  })
+  .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref())
