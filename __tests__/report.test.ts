@@ -182,6 +182,49 @@ describe('endReport', () => {
     expect(broken.outputs).toMatchObject({ clusterPhase: 'RollbackFailed', phase: 'Success' })
   })
 
+  describe('timeout before any request succeeded', () => {
+    const message = (problem?: string) =>
+      endReport(ended(undefined, { end: 'timeout', problem }), target).message
+    const head =
+      "Timed out after 1h waiting for the upgrade task task-9 of cluster cluster-1: no request succeeded, so the upgrade's state is unknown"
+
+    it('says the state is unknown and never that the upgrade may still be running', () => {
+      for (const problem of [undefined, 'HTTP 429 APIG.0308: throttled', 'HTTP 503 x', 'odd'])
+        expect(message(problem)).not.toMatch(/may still be running/)
+    })
+
+    it('after throttling, says the quota is shared and what to change', () => {
+      for (const problem of [
+        'HTTP 429 APIG.0308: Too many requests (request ID r1)',
+        'HTTP 503 APIG.0308: throttled'
+      ])
+        expect(message(problem)).toBe(
+          `${head}; last error: ${problem}. The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.`
+        )
+    })
+
+    it.each([
+      'GET cce.ap-southeast-1.myhuaweicloud.com: connect ECONNREFUSED 10.0.0.1:443',
+      'GET cce.ap-southeast-1.myhuaweicloud.com: read ECONNRESET',
+      'GET cce.ap-southeast-1.myhuaweicloud.com: getaddrinfo EAI_AGAIN cce.ap-southeast-1.myhuaweicloud.com',
+      'GET cce.ap-southeast-1.myhuaweicloud.com: no response within 15000 ms'
+    ])('after a network error (%s), names the host and what to check', problem => {
+      expect(message(problem)).toBe(
+        `${head}; last error: ${problem}. Could not reach cce.ap-southeast-1.myhuaweicloud.com: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
+      )
+    })
+
+    it('after 5xx answers, says the API was failing', () => {
+      expect(message('HTTP 502 no error details in the response')).toBe(
+        `${head}; last error: HTTP 502 no error details in the response. The API was failing: re-run this job later.`
+      )
+    })
+
+    it('otherwise says to re-run', () => {
+      expect(message()).toBe(`${head}. Re-run this job, or raise the timeout input.`)
+    })
+  })
+
   it('timeout says how long, the last state and the last error; a bare-number timeout says it means seconds', () => {
     const r = endReport(
       ended(taskSeen('Running', '45.00'), { end: 'timeout', problem: 'HTTP 503 APIG.0308' }),
@@ -191,7 +234,7 @@ describe('endReport', () => {
       /^Timed out after 1h waiting for the upgrade task task-9 of cluster cluster-1: last phase Running, progress 45.00%; last error: HTTP 503 APIG.0308/
     )
     expect(endReport(ended(undefined, { end: 'timeout' }), target).message).toContain(
-      'no poll succeeded'
+      "no request succeeded, so the upgrade's state is unknown"
     )
     const bare = endReport(ended(undefined, { end: 'timeout' }), {
       ...target,

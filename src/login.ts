@@ -58,7 +58,11 @@ async function oidcLogin(
   try {
     idToken = await deps.api.bounded(deps.getIDToken(cred.audience))
   } catch (e) {
-    if (e instanceof DeadlineError || e instanceof CancelledError) throw e
+    if (e instanceof DeadlineError)
+      throw new DeadlineError(
+        "GitHub's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL) gave no ID token before the deadline"
+      )
+    if (e instanceof CancelledError) throw e
     throw new FatalApiError(
       `Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`
     )

@@ -74,7 +74,7 @@ function subjectOf(u: Upgrade | undefined, t: Target): string {
 
 /** What the last observation showed, for timeout and cancellation messages. */
 function lastSeen(last: Observation | undefined, t: Target): string {
-  if (!last) return 'no poll succeeded'
+  if (!last) return "no request succeeded, so the upgrade's state is unknown"
   const u = last.upgrade
   const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : ''
   switch (u.kind) {
@@ -158,6 +158,27 @@ function timeoutText(t: Target): string {
   return `${formatDuration(t.timeoutMs)}${t.timeoutBareNumber ? ' (timeout is a bare number, read as seconds)' : ''}`
 }
 
+/**
+ * What to do when the deadline came before any request succeeded, by the kind of the last error. The error comes
+ * as the text Api made of it: `HTTP <status> <code>: …` for an answer, `<method> <host>: <cause>` for a request
+ * that got none.
+ */
+function nothingReadAdvice(problem: string | undefined): string {
+  const p = problem ?? ''
+  if (/^HTTP 429\b|APIG\.0308/.test(p))
+    return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.'
+  if (
+    /ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(
+      p
+    )
+  ) {
+    const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API'
+    return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
+  }
+  if (/^HTTP 5\d\d\b/.test(p)) return 'The API was failing: re-run this job later.'
+  return 'Re-run this job, or raise the timeout input.'
+}
+
 function endMessage(r: WaitResult, t: Target): string {
   const subject = subjectOf(r.last?.upgrade, t)
   const took = formatElapsed(r.endedAt - r.startedAt)
@@ -178,10 +199,14 @@ function endMessage(r: WaitResult, t: Target): string {
         ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
         : failureMessage({ kind: 'paused' }, r.last, t)
     case 'timeout': {
-      const next =
-        r.last?.upgrade.kind === 'none'
-          ? 'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
-          : 'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.'
+      let next: string
+      if (!r.last) next = nothingReadAdvice(r.problem)
+      else if (r.last.upgrade.kind === 'none')
+        next =
+          'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
+      else
+        next =
+          'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.'
       return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`
     }
     case 'cancelled':
