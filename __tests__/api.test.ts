@@ -390,3 +390,61 @@ describe('Api.bounded', () => {
     await expect(api.bounded(new Promise(() => undefined))).rejects.toBeInstanceOf(CancelledError)
   })
 })
+
+describe('Api.apiClockOffsetMs', () => {
+  const dated = (date: string) => ({ ...ok, headers: { 'x-request-id': 'r', date } })
+  async function offsetAfter(date: (now: number) => string) {
+    const clock = new FakeClock()
+    const s = setup([dated(date(clock.now()))])
+    await s.api.call(s.call)
+    return { api: s.api, log: s.log }
+  }
+
+  it("takes the API's clock from a Date header up to 15 minutes off, without a warning", async () => {
+    const { api, log } = await offsetAfter(now => new Date(now - 14 * 60_000).toUTCString())
+    expect(api.apiClockOffsetMs()).toBe(-14 * 60_000)
+    expect(log.of('warning')).toEqual([])
+  })
+
+  it.each([
+    ['3 hours behind', (now: number) => new Date(now - 3 * 3_600_000).toUTCString(), '3h behind'],
+    ['from 1970', () => new Date(0).toUTCString(), '498756h behind'],
+    ['an hour ahead', (now: number) => new Date(now + 3_600_000).toUTCString(), '1h ahead of']
+  ])(
+    'distrusts a Date header %s: the runner clock, and one warning naming the offset',
+    async (_, date, named) => {
+      const { api, log } = await offsetAfter(date)
+      expect(api.apiClockOffsetMs()).toBe(0)
+      expect(api.apiClockOffsetMs()).toBe(0)
+      expect(log.of('warning')).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^The API's Date header puts its clock ${named} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock\\.$`
+          )
+        )
+      ])
+    }
+  )
+
+  it('trusts the offset a refused signature measured, however large', async () => {
+    const sdk = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '')
+    const server = new FakeClock().now() - 3_600_000
+    const date = new Date(server).toUTCString()
+    const { api, call, log } = setup([
+      {
+        status: 401,
+        headers: { date },
+        body: JSON.stringify({
+          error_code: 'APIGW.0301',
+          error_msg: `Incorrect IAM authentication information: signature expired, signature time:${sdk(server + 3_600_000)},server time:${sdk(server)}`
+        })
+      },
+      dated(date)
+    ])
+    await api.call(call)
+    expect(api.apiClockOffsetMs()).toBe(-3_600_000)
+    expect(log.of('warning')).toEqual([
+      expect.stringMatching(/^This runner's clock is 1h ahead of the API's/)
+    ])
+  })
+})

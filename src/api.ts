@@ -41,6 +41,8 @@ export class DeadlineError extends Error {
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
+/** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
+const MAX_DATE_OFFSET_MS = 15 * 60_000
 const MAX_REQUEST_TIMEOUT_MS = 30_000
 const MIN_REQUEST_TIMEOUT_MS = 10_000
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -100,6 +102,7 @@ export class Api {
   private readonly correction = new ClockCorrection()
   /** API time − runner time as the last answer's Date header says (whole seconds); 0 until one is read. */
   private dateOffsetMs = 0
+  private dateOffsetWarned = false
 
   constructor(private readonly o: ApiOptions) {
     this.pacer = new Pacer(o.intervalMs)
@@ -115,7 +118,19 @@ export class Api {
    * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
    */
   apiClockOffsetMs(): number {
-    return this.dateOffsetMs
+    // a refused signature measured the offset: the API itself vouched for it
+    if (this.correction.measured) return this.correction.offsetMs
+    if (Math.abs(this.dateOffsetMs) <= MAX_DATE_OFFSET_MS) return this.dateOffsetMs
+    // further off than a signature may be, yet the signature was accepted: the Date header is wrong (a cache,
+    // a proxy, a gateway with a stale clock), and trusting it could let an old upgrade count as new, or the reverse
+    if (!this.dateOffsetWarned) {
+      this.dateOffsetWarned = true
+      const off = this.dateOffsetMs
+      this.o.log.warning(
+        `The API's Date header puts its clock ${formatDuration(Math.abs(off))} ${off < 0 ? 'behind' : 'ahead of'} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock.`
+      )
+    }
+    return 0
   }
 
   /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
