@@ -204,6 +204,8 @@ describe('proxies', () => {
     proxy = http.createServer()
     proxy.on('connect', (req, socket) => {
       connects.push(req.url ?? '')
+      if (req.url?.startsWith('needs-proxy-auth.example'))
+        return void socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n')
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
     })
     await new Promise<void>(r => proxy.listen(0, '127.0.0.1', () => r()))
@@ -230,6 +232,26 @@ describe('proxies', () => {
     t.close()
     expect(err).toBeInstanceOf(TransportError)
     expect(connects).toEqual(['cce.ap-southeast-1.myhuaweicloud.com:443'])
+  })
+
+  it('fails at once, not retried, when the proxy asks for authentication (407)', async () => {
+    const t = createTransport('test')
+    const err = await t
+      .send({
+        method: 'GET',
+        url: new URL('https://needs-proxy-auth.example/api/v3/x'),
+        headers: {},
+        timeoutMs: 5000
+      })
+      .catch(e => e)
+    t.close()
+    expect(err).toBeInstanceOf(TransportError)
+    expect(err).toMatchObject({
+      kind: 'proxy-auth',
+      transient: false,
+      message:
+        'the proxy (https_proxy) refused CONNECT with 407 Proxy Authentication Required: check the proxy user/password in https_proxy'
+    })
   })
 
   // @actions/http-client never proxies localhost or 127.*, whatever no_proxy says. 0.0.0.0, which Linux and

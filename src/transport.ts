@@ -24,7 +24,14 @@ export type Send = (req: HttpRequest) => Promise<HttpResponse>
  * configuration problems (a host that does not exist, a certificate that does not verify) and end the step.
  */
 export type TransportFailure =
-  'timeout' | 'aborted' | 'connection' | 'dns' | 'tls' | 'too-large' | 'invalid-request'
+  | 'timeout'
+  | 'aborted'
+  | 'connection'
+  | 'dns'
+  | 'tls'
+  | 'too-large'
+  | 'invalid-request'
+  | 'proxy-auth'
 
 export class TransportError extends Error {
   override readonly name = 'TransportError'
@@ -44,6 +51,13 @@ const TLS_CODES =
 
 export function classifyNetworkError(err: NodeJS.ErrnoException): TransportError {
   const code = err.code ?? ''
+  // the `tunnel` agent reports a CONNECT refusal as ECONNRESET; a 407 will not pass on a retry
+  if (/tunneling socket could not be established, statusCode=407\b/.test(err.message)) {
+    return new TransportError(
+      'proxy-auth',
+      'the proxy (https_proxy) refused CONNECT with 407 Proxy Authentication Required: check the proxy user/password in https_proxy'
+    )
+  }
   if (code === 'ENOTFOUND') {
     return new TransportError('dns', `host name not found (${err.message})`)
   }
