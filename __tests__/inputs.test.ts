@@ -358,6 +358,12 @@ describe('readConfig', () => {
     })
   })
 
+  it('names HUAWEICLOUD_SDK_IAM_ENDPOINT, not the input, when the endpoint it gives is refused', () => {
+    expect(errorOf({}, { HUAWEICLOUD_SDK_IAM_ENDPOINT: 'http://10.0.0.1' })).toMatch(
+      /^Environment variable HUAWEICLOUD_SDK_IAM_ENDPOINT must use https/
+    )
+  })
+
   it('takes the IAM endpoint from HUAWEICLOUD_SDK_IAM_ENDPOINT', () => {
     const c = read({}, { HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.example.com' }).call()
     expect(c.iamEndpoint.href).toBe('https://iam.example.com/')

@@ -70,17 +70,19 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   const projectId = optionalId(projectSource, projectText)
 
   const cceEndpoint =
-    endpointFrom('endpoint', input('endpoint')) ?? (region && defaultCceEndpoint(region))
+    endpointFrom('input endpoint', input('endpoint')) ?? (region && defaultCceEndpoint(region))
   if (!cceEndpoint) {
     throw new InputError(
       'Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1'
     )
   }
-  const iamEndpoint =
-    endpointFrom(
-      'iam-endpoint',
-      input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT')
-    ) ?? defaultIamEndpoint(region)
+  const [iamText, iamSource] = firstOf(
+    input('iam-endpoint'),
+    'iam-endpoint',
+    ['HUAWEICLOUD_SDK_IAM_ENDPOINT'],
+    fromEnv
+  )
+  const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region)
 
   const timeoutText = input('timeout') || '60m'
   const timeoutMs = durationFrom('timeout', timeoutText, 1)
@@ -184,12 +186,12 @@ function credentialText(source: string, value: string): string {
   return value
 }
 
-function endpointFrom(name: string, value: string): URL | undefined {
+function endpointFrom(source: string, value: string): URL | undefined {
   if (!value) return undefined
   const parsed = parseEndpoint(value)
   if (typeof parsed === 'string') {
     throw new InputError(
-      `Input ${name} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`
+      `${capitalized(source)} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`
     )
   }
   return parsed
