@@ -104,7 +104,11 @@ describe('a request that never ends (dist/index.js)', () => {
     expect(r.signal).toBeNull()
     expect(r.code).toBe(1)
     expect(r.wallMs).toBeLessThan(3000 + 8000)
-    expect(errors(r.stdout)).toEqual([expect.stringMatching(/^::error::Timed out after 3s /)])
+    expect(errors(r.stdout)).toEqual([
+      expect.stringMatching(
+        /^::error::Timed out after 3s .*: no request succeeded, so the upgrade's state is unknown; last error: GitHub's OIDC token endpoint \(ACTIONS_ID_TOKEN_REQUEST_URL\) gave no ID token before the deadline\. Re-run this job, or raise the timeout input\.$/
+      )
+    ])
     expect(r.outputs).toMatchObject({ result: 'timeout' })
     expect(r.stderr).toBe('')
   })

@@ -204,6 +204,14 @@ describe('the OIDC token exchange', () => {
 })
 
 describe('Secrets.redact', () => {
+  it('also replaces a secret URL-encoded, as a URL or form echoed back would carry it', () => {
+    const masked: string[] = []
+    const s = new Secrets(v => masked.push(v))
+    s.add('ST/abc+def=')
+    expect(s.redact('token=ST%2Fabc%2Bdef%3D&x=1 and ST/abc+def=')).toBe('token=***&x=1 and ***')
+    expect(masked).toEqual(['ST/abc+def=', 'ST%2Fabc%2Bdef%3D'])
+  })
+
   it('replaces a secret that contains another whole, whichever was added first', () => {
     const inner = 'abc123'
     const outer = 'xx-abc123-yy'

@@ -11,8 +11,11 @@ export class Secrets {
   add(value: string | undefined): void {
     const v = value?.trim()
     if (!v || this.values.has(v)) return
-    this.values.add(v)
-    this.mask(v)
+    // also as a URL's query or form would carry it: a token with "/", "+" or "=" echoed from a URL
+    for (const form of new Set([v, encodeURIComponent(v)])) {
+      this.values.add(form)
+      this.mask(form)
+    }
   }
 
   /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
