@@ -250,13 +250,22 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
     expect((await poll()).obs.requestId).toBe('req-2')
   })
 
-  it('does not read the cluster when a pause passes by on-pause: succeed', async () => {
+  it('reads the cluster before a pause passes by on-pause: succeed, and fails on a broken cluster', async () => {
     const { cce, poll } = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running')]
     cce.tasks = [task('Pause')]
-    const { calls, verdict } = await poll()
-    expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
-    expect(verdict).toEqual({ kind: 'pass', paused: true, clusterChecked: false })
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    const paused = await poll()
+    expect(paused.calls).toEqual(['getWorkflow wf-1', 'findTask task-1', 'getCluster'])
+    expect(paused.verdict).toEqual({ kind: 'pass', paused: true, clusterChecked: false })
+
+    const broken = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
+    broken.cce.workflows = cce.workflows
+    broken.cce.tasks = [task('Pause')]
+    broken.cce.cluster = { kind: 'read', status: cluster('Error', 'EtcdDown', 'etcd is down') }
+    const { calls, verdict } = await broken.poll()
+    expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1', 'getCluster'])
+    expect(verdict).toMatchObject({ kind: 'fail', failure: { kind: 'cluster-broken' } })
   })
 })
 

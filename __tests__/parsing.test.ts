@@ -128,8 +128,13 @@ describe('decodeTask', () => {
 
   it('decodes lists, rejecting one bad item', () => {
     expect(decodeTaskList({ items: [{ status: { phase: 'Init' } }] })).toHaveLength(1)
-    expect(decodeTaskList({})).toEqual([])
+    expect(decodeTaskList({ items: [] })).toEqual([])
     expect(decodeTaskList({ items: null })).toEqual([])
+    // no items key at all: not a list answer (an error body, a proxy's page), never "no tasks"
+    expect(decodeTaskList({})).toBeUndefined()
+    expect(
+      decodeTaskList({ kind: 'List', Items: [{ status: { phase: 'Success' } }] })
+    ).toBeUndefined()
     expect(decodeTaskList({ items: [{}] })).toBeUndefined()
     expect(decodeTaskList({ items: 'x' })).toBeUndefined()
     expect(decodeTaskList('x')).toBeUndefined()

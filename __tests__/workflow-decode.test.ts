@@ -66,7 +66,7 @@ describe('decodeWorkflow', () => {
     ])
   })
 
-  it('drops steps without a type and reads one step given as an object', () => {
+  it('keeps steps without a type unless empty, and reads one step given as an object', () => {
     const w = decodeWorkflow(
       workflowJson('Running', {
         pointStatuses: { taskType: 'PreCheck', taskID: 'p', status: 'Running' }
@@ -76,9 +76,15 @@ describe('decodeWorkflow', () => {
       { type: 'PreCheck', taskId: 'p', status: 'Running', startedAt: '', endedAt: '' }
     ])
     const untyped = decodeWorkflow(
-      workflowJson('Running', { pointStatuses: [{ status: 'Running' }, 'junk', null] })
+      workflowJson('Running', {
+        pointStatuses: [{ status: 'Failed' }, {}, 'junk', null, { taskType: 'Cluster' }]
+      })
     )
-    expect(untyped?.steps).toEqual([])
+    // a failure status without a taskType must reach the verdict; a step with nothing in it says nothing
+    expect(untyped?.steps).toEqual([
+      { type: 'Cluster', taskId: '', status: '', startedAt: '', endedAt: '' },
+      { type: '', taskId: '', status: 'Failed', startedAt: '', endedAt: '' }
+    ])
   })
 
   it('is undefined without an ID or a phase', () => {
@@ -96,9 +102,11 @@ describe('decodeWorkflow', () => {
     expect(w && stepOf(w, 'Cluster')?.status).toBe('Init')
     expect(w && stepOf(w, 'Snapshot')).toBeUndefined()
     const active = (phase: string) => isActive({ ...w!, phase })
+    // a phase added later is never taken as ended
     expect(['Init', 'Running', 'Pending', 'Success', 'Cancel', 'Other'].filter(active)).toEqual([
       'Init',
-      'Running'
+      'Running',
+      'Other'
     ])
   })
 })
@@ -116,11 +124,15 @@ describe('decodeWorkflowList', () => {
     expect(decodeWorkflowList(list(two))?.map(w => w.uid)).toEqual(['wf-2'])
   })
 
-  it('reads null, absent and empty items as no workflow', () => {
+  it('reads null and empty items as no workflow', () => {
     expect(decodeWorkflowList(list(null))).toEqual([])
-    expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toEqual([])
     expect(decodeWorkflowList(list([]))).toEqual([])
     expect(decodeWorkflowList(list({}))).toEqual([])
+  })
+
+  it('is undefined (not the expected JSON) without an items key at all', () => {
+    expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toBeUndefined()
+    expect(decodeWorkflowList({ kind: 'List', Items: [one] })).toBeUndefined()
   })
 
   it('is undefined (not the expected JSON) for an item that is not a workflow', () => {

@@ -211,6 +211,19 @@ export class ProgressLog implements WaitHooks {
         `pause ${task.uid}`,
         `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`
       )
+    if (verdict.why.kind === 'success-unconfirmed' && w) {
+      const { step, status } = verdict.why
+      const what =
+        status === 'absent'
+          ? `it has no ${step} step`
+          : status.startsWith('task ')
+            ? `the ${step} step's upgrade task is still ${status.slice(5)}`
+            : `step ${step} is still ${status || '(no status)'}`
+      this.warnOnce(
+        `success-unconfirmed ${w.uid}`,
+        `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`
+      )
+    }
     if (verdict.why.kind === 'post-check-pending' && w)
       this.warnOnce(
         `post-check ${w.uid}`,

@@ -35,7 +35,8 @@ export function decodeTask(json: unknown): UpgradeTask | undefined {
 
 /** The list answer; a list with an item that is not a task is "not the expected JSON". */
 export function decodeTaskList(json: unknown): UpgradeTask[] | undefined {
-  if (!isObj(json)) return undefined
+  // no `items` at all is not a list answer (an error or a proxy's page), not "no tasks"
+  if (!isObj(json) || !('items' in json)) return undefined
   const items = json['items'] ?? []
   if (!Array.isArray(items)) return undefined
   const tasks = items.map(decodeTask)
