@@ -151,7 +151,7 @@ describe('newestBy', () => {
     progress: '',
     completionTime: ''
   })
-  it('compares as instants, unreadable ones rank oldest', () => {
+  it('compares as instants, unreadable ones rank newest', () => {
     const newest = (items: ReturnType<typeof t>[]) => newestBy(items, x => x.creationTimestamp)
     expect(newest([])).toBeUndefined()
     expect(newest([t('bad', 'x')])?.uid).toBe('bad')
@@ -161,7 +161,12 @@ describe('newestBy', () => {
       t('b', '2026-01-01 03:00:00 +0000 UTC'),
       t('bad2', '')
     ])
-    expect(picked?.uid).toBe('b')
+    expect(picked?.uid).toBe('bad')
+    const readable = newest([
+      t('a', '2026-01-01 10:00:00 +0800 CST'),
+      t('b', '2026-01-01 03:00:00 +0000 UTC')
+    ])
+    expect(readable?.uid).toBe('b')
   })
 })
 
