@@ -295,6 +295,34 @@ describe('run', () => {
     expect(rec.outputs['taskId']).toBe('newest')
   })
 
+  it.each([
+    [
+      'task',
+      { 'task-id': 'task-1' },
+      '/operation/upgrade/tasks/task-1',
+      taskBody('Success', '100.00', { metadata: { uid: 'task-2' } })
+    ],
+    [
+      'workflow',
+      { 'task-id': '', 'workflow-id': 'wf-7' },
+      '/operation/upgradeworkflows/wf-7',
+      JSON.stringify({ metadata: { uid: 'wf-8' }, status: { phase: 'Success', pointStatuses: [] } })
+    ],
+    [
+      'cluster',
+      { 'task-id': 'task-1' },
+      '/clusters/cluster-1',
+      JSON.stringify({ metadata: { uid: 'cluster-2' }, status: { phase: 'Available' } })
+    ]
+  ])('takes an answer about another %s for no answer', async (_, overrides, path, body) => {
+    const other: Route = req => (req.url.pathname.endsWith(path) ? { body } : undefined)
+    const { rec, requests } = await go(overrides, [other, taskTimeline(['Success', '100.00'])])
+    expect(rec.failed).toHaveLength(1)
+    expect(rec.failed[0]).toMatch(/3 times in a row with something that is not the expected JSON/)
+    expect(rec.outputs['result']).not.toBe('success')
+    expect(requests.filter(r => r.url.pathname.endsWith(path))).toHaveLength(3)
+  })
+
   it('fails clearly when the cluster has no upgrade task', async () => {
     const { rec } = await go({ 'task-id': '' }, [() => ({ body: '{"kind":"List","items":[]}' })])
     expect(rec.failed[0]).toMatch(

@@ -4,7 +4,7 @@ import { backoffDelay, parseRetryAfter } from '../src/backoff.js'
 import { newestBy } from '../src/choose.js'
 import { joinUrl } from '../src/endpoints.js'
 import { Secrets } from '../src/secrets.js'
-import { decodeTask, decodeTaskList } from '../src/task.js'
+import { decodeTask, decodeTaskList, decodeTaskOf } from '../src/task.js'
 
 describe('parseErrorBody', () => {
   const h = { 'x-request-id': 'rid' }
@@ -138,6 +138,22 @@ describe('decodeTask', () => {
     expect(decodeTaskList({ items: [{}] })).toBeUndefined()
     expect(decodeTaskList({ items: 'x' })).toBeUndefined()
     expect(decodeTaskList('x')).toBeUndefined()
+  })
+})
+
+describe('decodeTaskOf: an answer about another task is not an answer', () => {
+  const body = (uid?: string) => ({
+    metadata: uid === undefined ? {} : { uid },
+    status: { phase: 'Success' }
+  })
+  it('takes the task asked for, or one without an ID', () => {
+    expect(decodeTaskOf('task-1')(body('task-1'))?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1')(body())?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1')(body(''))?.phase).toBe('Success')
+  })
+  it('rejects another ID', () => {
+    expect(decodeTaskOf('task-1')(body('task-2'))).toBeUndefined()
+    expect(decodeTaskOf('task-1')(body('TASK-1'))).toBeUndefined()
   })
 })
 

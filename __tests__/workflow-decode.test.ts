@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { decodeCluster, healthOf } from '../src/cluster.js'
+import { decodeCluster, decodeClusterOf, healthOf } from '../src/cluster.js'
 import { blockingItems, decodePreCheck, describeItem, PreCheckItem } from '../src/precheck.js'
-import { decodeWorkflow, decodeWorkflowList, isActive, stepOf } from '../src/workflow.js'
+import {
+  decodeWorkflow,
+  decodeWorkflowList,
+  decodeWorkflowOf,
+  isActive,
+  stepOf
+} from '../src/workflow.js'
 import {
   at,
   clusterJson,
@@ -317,5 +323,21 @@ describe('describeItem', () => {
   })
   it('says so when the name or the message is missing', () => {
     expect(describeItem({ ...base, name: '', message: '' })).toBe('(unnamed check): no message')
+  })
+})
+
+describe('answers about another workflow or cluster are not answers', () => {
+  it('decodeWorkflowOf takes only the workflow asked for', () => {
+    const w = workflowJson('Success', { uid: 'wf-1', steps: 'PreCheck:Success Cluster:Success' })
+    expect(decodeWorkflowOf('wf-1')(w)?.uid).toBe('wf-1')
+    expect(decodeWorkflowOf('wf-2')(w)).toBeUndefined()
+  })
+
+  it('decodeClusterOf takes the cluster asked for, or one without an ID', () => {
+    const c = (metadata: unknown) => ({ metadata, status: { phase: 'Available' } })
+    expect(decodeClusterOf('cluster-1')(c({ uid: 'cluster-1' }))?.phase).toBe('Available')
+    expect(decodeClusterOf('cluster-1')(c({ name: 'prod' }))?.phase).toBe('Available')
+    expect(decodeClusterOf('cluster-1')(c(undefined))?.phase).toBe('Available')
+    expect(decodeClusterOf('cluster-1')(c({ uid: 'cluster-2' }))).toBeUndefined()
   })
 })

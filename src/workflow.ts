@@ -74,6 +74,14 @@ export function decodeWorkflow(json: unknown): Workflow | undefined {
   }
 }
 
+/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
+export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflow | undefined {
+  return json => {
+    const workflow = decodeWorkflow(json)
+    return workflow?.uid === workflowId ? workflow : undefined
+  }
+}
+
 /**
  * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
  * is not a workflow makes the answer "not the expected JSON".
