@@ -28,14 +28,52 @@ describe('newestBy compares instants, not text', () => {
     expect(newestName(['2026-11-24T06:00:00.5Z', '2026-11-24 14:00:00.4 +0800 CST'])).toBe('#0')
   })
 
-  it('ranks unreadable timestamps oldest', () => {
+  it('ranks unreadable timestamps newest: their order is unknown', () => {
     expect(
-      newestName(['not a time', '', '2020-01-01 00:00:00 +0000 UTC', '2026-13-01T00:00:00Z'])
-    ).toBe('#2')
-    expect(newestName(['2020-01-01 00:00:00 +0000 UTC', 'garbage'])).toBe('#0')
+      newestName(['2020-01-01 00:00:00 +0000 UTC', 'not a time', '', '2026-13-01T00:00:00Z'])
+    ).toBe('#1')
+    expect(newestName(['garbage', '2030-01-01 00:00:00 +0000 UTC'])).toBe('#0')
     // all unreadable: still one of them (the first), never nothing
     expect(newestName(['x', 'y'])).toBe('#0')
     expect(newestName([])).toBeUndefined()
+  })
+
+  it('where the order is unknown (unreadable or equal), never picks a success over one that is not', () => {
+    const items = (...x: [string, string, string][]) =>
+      x.map(([uid, phase, creationTimestamp]) => ({ uid, phase, creationTimestamp }))
+    const pick = (...x: [string, string, string][]) =>
+      newestBy(
+        items(...x),
+        i => i.creationTimestamp,
+        i => i.phase === 'Success'
+      )?.uid
+    const T = '2026-11-24 10:00:00 +0800 CST'
+    for (const [a, b] of [
+      [
+        ['ok', 'Success', T],
+        ['bad', 'Failed', T]
+      ],
+      [
+        ['bad', 'Failed', T],
+        ['ok', 'Success', T]
+      ],
+      [
+        ['ok', 'Success', ''],
+        ['bad', 'Failed', T]
+      ],
+      [
+        ['bad', 'Failed', 'x'],
+        ['ok', 'Success', '2030-01-01T00:00:00Z']
+      ],
+      [
+        ['ok', 'Success', ''],
+        ['bad', 'Running', '']
+      ]
+    ] as [string, string, string][][])
+      expect(pick(a!, b!)).toBe('bad')
+    // a readable newer failure still wins over a readable older success, and the reverse
+    expect(pick(['ok', 'Success', '2020-01-01T00:00:00Z'], ['bad', 'Failed', T])).toBe('bad')
+    expect(pick(['bad', 'Failed', '2020-01-01T00:00:00Z'], ['ok', 'Success', T])).toBe('ok')
   })
 })
 
@@ -233,4 +271,58 @@ describe('chooseUpgrade', () => {
       at: ms('10:00')
     })
   })
+})
+
+describe('chooseUpgrade where the order is unknown', () => {
+  it('takes a workflow with an unreadable start that is not Success over an old Success', () => {
+    const old = workflow('Success', 'PreCheck:Success Cluster:Success', {
+      uid: 'wf-old',
+      created: at('10:00', 1)
+    })
+    const fresh = workflow('Pending', 'PreCheck:Failed Cluster:Init', {
+      uid: 'wf-new',
+      created: ''
+    })
+    for (const ws of [
+      [old, fresh],
+      [fresh, old]
+    ])
+      expect(chooseUpgrade(ws, [])).toMatchObject({ kind: 'workflow', workflow: { uid: 'wf-new' } })
+  })
+
+  it('takes of two tasks with the same start the one that is not Success', () => {
+    const ok = task('Success', { uid: 'ok', created: at('10:00') })
+    const bad = task('Failed', { uid: 'bad', created: at('10:00') })
+    expect(chooseUpgrade([], [ok, bad])).toMatchObject({ kind: 'task', task: { uid: 'bad' } })
+    expect(chooseUpgrade([], [bad, ok])).toMatchObject({ kind: 'task', task: { uid: 'bad' } })
+  })
+
+  it('takes a failed task outside any workflow over a Success workflow when the task start is unreadable', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success=task-w', {
+      created: at('09:00')
+    })
+    const t = task('Failed', { uid: 'api-task', created: '' })
+    expect(chooseUpgrade([w], [t])).toMatchObject({ kind: 'task', task: { uid: 'api-task' } })
+    // a Success task of unknown order does not replace the workflow
+    const ok = task('Success', { uid: 'api-ok', created: '' })
+    expect(chooseUpgrade([w], [ok])).toMatchObject({ kind: 'workflow' })
+  })
+
+  it.each(['Suspended', 'running', 'Paused'])(
+    'counts a workflow in a phase it does not know (%s) as under way',
+    phase => {
+      const old = workflow('Success', 'PreCheck:Success Cluster:Success', {
+        uid: 'wf-old',
+        created: at('12:00')
+      })
+      const odd = workflow(phase, 'PreCheck:Success Cluster:Running', {
+        uid: 'wf-odd',
+        created: at('10:00')
+      })
+      expect(chooseUpgrade([old, odd], [])).toMatchObject({
+        kind: 'workflow',
+        workflow: { uid: 'wf-odd' }
+      })
+    }
+  )
 })

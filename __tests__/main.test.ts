@@ -70,8 +70,10 @@ describe('run', () => {
       taskTimeline(['Init', '0.00'], ['Running', '50.00'], ['Success', '100.00'])
     ])
     expect(rec.failed).toEqual([])
-    expect(requests).toHaveLength(4)
+    // the task, three times; the cluster; the task once more before passing
+    expect(requests).toHaveLength(5)
     expect(requests[3]?.url.pathname).toBe('/api/v3/projects/proj-1/clusters/cluster-1')
+    expect(requests[4]?.url.pathname).toBe(requests[0]?.url.pathname)
     expect(requests[0]?.url.href).toBe(
       'https://cce.ap-southeast-1.myhuaweicloud.com/api/v3/projects/proj-1/clusters/cluster-1/operation/upgrade/tasks/task-1'
     )
@@ -281,6 +283,8 @@ describe('run', () => {
       '/operation/upgrade/tasks',
       '/operation/upgrade/tasks/newest',
       '',
+      // the task once more after the cluster said Available
+      '/operation/upgrade/tasks/newest',
       // before passing on an upgrade chosen a poll ago: is it still the newest?
       '/operation/upgradeworkflows',
       '/operation/upgrade/tasks'
@@ -289,6 +293,34 @@ describe('run', () => {
       /^Waiting on upgrade task newest \(v1.28.3-r4 → v1.29.5-r0, Running, started .*\): the cluster's current upgrade among 0 upgrade workflow\(s\) and 4 upgrade task\(s\)\.$/
     )
     expect(rec.outputs['taskId']).toBe('newest')
+  })
+
+  it.each([
+    [
+      'task',
+      { 'task-id': 'task-1' },
+      '/operation/upgrade/tasks/task-1',
+      taskBody('Success', '100.00', { metadata: { uid: 'task-2' } })
+    ],
+    [
+      'workflow',
+      { 'task-id': '', 'workflow-id': 'wf-7' },
+      '/operation/upgradeworkflows/wf-7',
+      JSON.stringify({ metadata: { uid: 'wf-8' }, status: { phase: 'Success', pointStatuses: [] } })
+    ],
+    [
+      'cluster',
+      { 'task-id': 'task-1' },
+      '/clusters/cluster-1',
+      JSON.stringify({ metadata: { uid: 'cluster-2' }, status: { phase: 'Available' } })
+    ]
+  ])('takes an answer about another %s for no answer', async (_, overrides, path, body) => {
+    const other: Route = req => (req.url.pathname.endsWith(path) ? { body } : undefined)
+    const { rec, requests } = await go(overrides, [other, taskTimeline(['Success', '100.00'])])
+    expect(rec.failed).toHaveLength(1)
+    expect(rec.failed[0]).toMatch(/3 times in a row with something that is not the expected JSON/)
+    expect(rec.outputs['result']).not.toBe('success')
+    expect(requests.filter(r => r.url.pathname.endsWith(path))).toHaveLength(3)
   })
 
   it('fails clearly when the cluster has no upgrade task', async () => {
@@ -318,7 +350,10 @@ describe('run', () => {
       return req => {
         if (!req.url.pathname.endsWith('/operation/upgradeworkflows/wf-7')) return undefined
         const [phase, cluster] = steps[Math.min(i++, steps.length - 1)]!
-        return { body: JSON.stringify(wf(phase, cluster)) }
+        // a Success workflow's post-check succeeded too: a Success contradicted by a step is not trusted
+        return {
+          body: JSON.stringify(wf(phase, cluster, phase === 'Success' ? 'Success' : undefined))
+        }
       }
     }
 
@@ -335,7 +370,9 @@ describe('run', () => {
         '/operation/upgrade/tasks/task-1',
         '/operation/upgradeworkflows/wf-7',
         '/operation/upgrade/tasks/task-1',
-        ''
+        '',
+        // the workflow once more after the cluster said Available
+        '/operation/upgradeworkflows/wf-7'
       ])
       expect(rec.outputs).toMatchObject({
         result: 'success',
@@ -357,7 +394,8 @@ describe('run', () => {
       expect(rec.failed).toEqual([])
       expect(requests.map(r => r.url.pathname)).toEqual([
         '/autopilot/v3/projects/proj-1/clusters/cluster-1/operation/upgrade/tasks/task-1',
-        '/autopilot/v3/projects/proj-1/clusters/cluster-1'
+        '/autopilot/v3/projects/proj-1/clusters/cluster-1',
+        '/autopilot/v3/projects/proj-1/clusters/cluster-1/operation/upgrade/tasks/task-1'
       ])
     })
 

@@ -174,8 +174,9 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
       {
         phase: 'Success',
         steps: 'PreCheck:Success Cluster:Success PostCheck:Success',
+        // the cluster is Available: the workflow is read once more before passing
         cluster: 'Available',
-        calls: ['getCluster'],
+        calls: ['getCluster', 'getWorkflow wf-1'],
         verdict: { kind: 'pass', paused: false, clusterChecked: true },
         progress: '100.00'
       }
@@ -238,7 +239,7 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
     for (let i = 0; i < 3; i++) expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
     cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success')]
     const done = await poll()
-    expect(done.calls).toEqual(['getWorkflow wf-1', 'getCluster'])
+    expect(done.calls).toEqual(['getWorkflow wf-1', 'getCluster', 'getWorkflow wf-1'])
     expect(done.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
     expect(events).toEqual([{ kind: 'no-task-detail', taskId: 'task-1' }])
   })
@@ -250,13 +251,22 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
     expect((await poll()).obs.requestId).toBe('req-2')
   })
 
-  it('does not read the cluster when a pause passes by on-pause: succeed', async () => {
+  it('reads the cluster before a pause passes by on-pause: succeed, and fails on a broken cluster', async () => {
     const { cce, poll } = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running')]
     cce.tasks = [task('Pause')]
-    const { calls, verdict } = await poll()
-    expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
-    expect(verdict).toEqual({ kind: 'pass', paused: true, clusterChecked: false })
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    const paused = await poll()
+    expect(paused.calls).toEqual(['getWorkflow wf-1', 'findTask task-1', 'getCluster'])
+    expect(paused.verdict).toEqual({ kind: 'pass', paused: true, clusterChecked: false })
+
+    const broken = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
+    broken.cce.workflows = cce.workflows
+    broken.cce.tasks = [task('Pause')]
+    broken.cce.cluster = { kind: 'read', status: cluster('Error', 'EtcdDown', 'etcd is down') }
+    const { calls, verdict } = await broken.poll()
+    expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1', 'getCluster'])
+    expect(verdict).toMatchObject({ kind: 'fail', failure: { kind: 'cluster-broken' } })
   })
 })
 
@@ -281,12 +291,69 @@ describe('task mode', () => {
     expect(back.verdict).toMatchObject({ kind: 'fail', failure: { kind: 'rolled-back' } })
   })
 
+  it('reads the task once more after the cluster said Available: a failure meanwhile fails', async () => {
+    const { cce, poll } = setup({ kind: 'task', taskId: 'task-1' })
+    cce.tasks = [task('Success')]
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    expect((await poll()).calls).toEqual(['getTask task-1', 'getCluster'])
+    // while the cluster settled, the task was found Failed after all
+    cce.tasks = [task('Failed')]
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    const { calls, verdict } = await poll()
+    expect(calls).toEqual(['getCluster', 'getTask task-1'])
+    expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
+  })
+
+  it('reads the task once more in the poll that passes, also when it was read just before', async () => {
+    const { cce, poll } = setup({ kind: 'task', taskId: 'task-1' })
+    cce.tasks = [task('Success')]
+    const { calls, verdict } = await poll()
+    expect(calls).toEqual(['getTask task-1', 'getCluster', 'getTask task-1'])
+    expect(verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+  })
+
   it('reads no cluster for a failed task', async () => {
     const { cce, poll } = setup({ kind: 'task', taskId: 'task-1' })
     cce.tasks = [task('Failed')]
     const { calls, verdict } = await poll()
     expect(calls).toEqual(['getTask task-1'])
     expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
+  })
+})
+
+describe('before passing, the workflow is read once more', () => {
+  it('fails when its Rollback step started while the cluster settled', async () => {
+    const { cce, poll } = setup(WF)
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success Rollback:Init')]
+    cce.tasks = [task('Success')]
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    await poll()
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success Rollback:Running')]
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    const { calls, verdict } = await poll()
+    expect(calls).toEqual(['getCluster', 'getWorkflow wf-1'])
+    expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'workflow-rolled-back' } })
+  })
+
+  it('keeps waiting, and reads the workflow again next poll, when it no longer passes', async () => {
+    const { cce, poll } = setup(WF)
+    const done = 'PreCheck:Success Cluster:Success PostCheck:Success'
+    cce.workflows = [workflow('Success', done)]
+    cce.tasks = [task('Success')]
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    await poll()
+    cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Running')]
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    const again = await poll()
+    expect(again.calls).toEqual(['getCluster', 'getWorkflow wf-1'])
+    expect(again.verdict).toEqual({
+      kind: 'wait',
+      why: { kind: 'success-unconfirmed', step: 'PostCheck', status: 'Running' }
+    })
+    cce.workflows = [workflow('Success', done)]
+    const passed = await poll()
+    expect(passed.calls).toEqual(['getWorkflow wf-1', 'getCluster', 'getWorkflow wf-1'])
+    expect(passed.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
   })
 })
 
@@ -353,6 +420,8 @@ describe('discovery (no task-id or workflow-id)', () => {
     const second = await poll()
     expect(second.calls).toEqual([
       'getCluster',
+      'getWorkflow wf-old',
+      'findTask task-1 (404)',
       'listWorkflows',
       'listTasks',
       'listWorkflows',
@@ -373,7 +442,13 @@ describe('discovery (no task-id or workflow-id)', () => {
     await poll()
     cce.cluster = { kind: 'read', status: cluster('Available') }
     const done = await poll()
-    expect(done.calls).toEqual(['getCluster', 'listWorkflows', 'listTasks'])
+    expect(done.calls).toEqual([
+      'getCluster',
+      'getWorkflow wf-1',
+      'findTask task-1 (404)',
+      'listWorkflows',
+      'listTasks'
+    ])
     expect(done.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
   })
 

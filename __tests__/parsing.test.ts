@@ -4,7 +4,7 @@ import { backoffDelay, parseRetryAfter } from '../src/backoff.js'
 import { newestBy } from '../src/choose.js'
 import { joinUrl } from '../src/endpoints.js'
 import { Secrets } from '../src/secrets.js'
-import { decodeTask, decodeTaskList } from '../src/task.js'
+import { decodeTask, decodeTaskList, decodeTaskOf } from '../src/task.js'
 
 describe('parseErrorBody', () => {
   const h = { 'x-request-id': 'rid' }
@@ -128,11 +128,32 @@ describe('decodeTask', () => {
 
   it('decodes lists, rejecting one bad item', () => {
     expect(decodeTaskList({ items: [{ status: { phase: 'Init' } }] })).toHaveLength(1)
-    expect(decodeTaskList({})).toEqual([])
+    expect(decodeTaskList({ items: [] })).toEqual([])
     expect(decodeTaskList({ items: null })).toEqual([])
+    // no items key at all: not a list answer (an error body, a proxy's page), never "no tasks"
+    expect(decodeTaskList({})).toBeUndefined()
+    expect(
+      decodeTaskList({ kind: 'List', Items: [{ status: { phase: 'Success' } }] })
+    ).toBeUndefined()
     expect(decodeTaskList({ items: [{}] })).toBeUndefined()
     expect(decodeTaskList({ items: 'x' })).toBeUndefined()
     expect(decodeTaskList('x')).toBeUndefined()
+  })
+})
+
+describe('decodeTaskOf: an answer about another task is not an answer', () => {
+  const body = (uid?: string) => ({
+    metadata: uid === undefined ? {} : { uid },
+    status: { phase: 'Success' }
+  })
+  it('takes the task asked for, or one without an ID', () => {
+    expect(decodeTaskOf('task-1')(body('task-1'))?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1')(body())?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1')(body(''))?.phase).toBe('Success')
+  })
+  it('rejects another ID', () => {
+    expect(decodeTaskOf('task-1')(body('task-2'))).toBeUndefined()
+    expect(decodeTaskOf('task-1')(body('TASK-1'))).toBeUndefined()
   })
 })
 
@@ -146,7 +167,7 @@ describe('newestBy', () => {
     progress: '',
     completionTime: ''
   })
-  it('compares as instants, unreadable ones rank oldest', () => {
+  it('compares as instants, unreadable ones rank newest', () => {
     const newest = (items: ReturnType<typeof t>[]) => newestBy(items, x => x.creationTimestamp)
     expect(newest([])).toBeUndefined()
     expect(newest([t('bad', 'x')])?.uid).toBe('bad')
@@ -156,7 +177,12 @@ describe('newestBy', () => {
       t('b', '2026-01-01 03:00:00 +0000 UTC'),
       t('bad2', '')
     ])
-    expect(picked?.uid).toBe('b')
+    expect(picked?.uid).toBe('bad')
+    const readable = newest([
+      t('a', '2026-01-01 10:00:00 +0800 CST'),
+      t('b', '2026-01-01 03:00:00 +0000 UTC')
+    ])
+    expect(readable?.uid).toBe('b')
   })
 })
 

@@ -187,6 +187,39 @@ describe('progress lines', () => {
   })
 })
 
+describe('warnings about a workflow Success that its steps contradict', () => {
+  it('warns once while the verdict waits, naming the step and its status', () => {
+    const { log, p } = progressLog()
+    const w = workflow('Success', [
+      ['Cluster', 'Running'],
+      ['PostCheck', 'Init']
+    ])
+    const v: Verdict = {
+      kind: 'wait',
+      why: { kind: 'success-unconfirmed', step: 'Cluster', status: 'Running' }
+    }
+    p.observed(onWorkflow(w), v, undefined)
+    p.observed(onWorkflow(w), v, undefined)
+    expect(log.of('warning')).toEqual([
+      'Upgrade workflow wf-1 says Success, but step Cluster is still Running: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.'
+    ])
+  })
+
+  it('says nothing about keeping on waiting when the verdict fails on an unknown status', () => {
+    const { log, p } = progressLog()
+    const w = workflow('Success', [
+      ['Cluster', 'Success'],
+      ['PostCheck', 'Error']
+    ])
+    const v: Verdict = {
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'PostCheck', status: 'Error' }
+    }
+    p.observed(onWorkflow(w, task('Aborted')), v, undefined)
+    expect(log.of('warning').join('\n')).not.toMatch(/keeps waiting/)
+  })
+})
+
 describe('observer events', () => {
   const old = '2026-08-31 12:00:00 +0000 UTC'
   const t0 = Date.UTC(2026, 10, 29, 12)

@@ -25,8 +25,8 @@ const echoed = (req: HttpRequest): string => {
 
 async function go(steps: Step[]) {
   const { io, rec, everything } = recordingIo(inputs)
-  // after the task's Success, the gate reads the cluster: Available
-  const send = scriptedSend([...steps, available])
+  // after the task's Success, the gate reads the cluster (Available), then the task once more before passing
+  const send = scriptedSend([...steps, available, steps[steps.length - 1]!])
   await run(io, { send, clock: new FakeClock() })
   const level = (prefix: string) =>
     rec.lines.filter(l => l.startsWith(prefix)).map(l => l.slice(prefix.length))

@@ -12,7 +12,15 @@ import {
 import type { UpgradeTask } from '../src/task.js'
 import { Policy, Verdict, failedStepOf, judge, judgeUpgrade, nextRead } from '../src/verdict.js'
 import type { Workflow } from '../src/workflow.js'
-import { cluster, mixedPrecheck, task, workflow } from './support/upgrade-fixtures.js'
+import { decodeWorkflow } from '../src/workflow.js'
+import {
+  cluster,
+  mixedPrecheck,
+  stepsJson,
+  task,
+  workflow,
+  workflowJson
+} from './support/upgrade-fixtures.js'
 
 const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false }
 
@@ -72,7 +80,6 @@ describe('a workflow still under way waits, whatever the cluster says', () => {
       wf('Running', 'PreCheck:Success Cluster:Success PostCheck:Running')
     ],
     ['Cluster done, no post-check step', wf('Running', 'PreCheck:Success Cluster:Success')],
-    ['a phase added later', wf('Suspended', 'PreCheck:Success Cluster:Running', task('Running'))],
     [
       'a task phase added later',
       wf('Running', 'PreCheck:Success Cluster:Running', task('Rebooting'))
@@ -84,6 +91,22 @@ describe('a workflow still under way waits, whatever the cluster says', () => {
       expect(judge(o, POLICY)).toEqual(WAIT_UPGRADING)
       expect(nextRead(o, POLICY)).toBeUndefined()
     }
+  })
+
+  it('a workflow phase added later waits, naming the phase, and is never read as ended', () => {
+    for (const steps of ['PreCheck:Success Cluster:Running', 'PreCheck:Success Cluster:Success']) {
+      const u = wf('Suspended', steps, task('Running'))
+      for (const cl of [{ kind: 'unread' } as const, read('Available')]) {
+        expect(judge(obs(u, cl), POLICY)).toEqual({
+          kind: 'wait',
+          why: { kind: 'workflow-phase-unknown', phase: 'Suspended' }
+        })
+        expect(nextRead(obs(u, cl), POLICY)).toBeUndefined()
+      }
+    }
+    // its task's failure still fails it
+    const failed = wf('Suspended', 'PreCheck:Success Cluster:Running', task('Failed'))
+    expect(judge(obs(failed), POLICY).kind).toBe('fail')
   })
 
   it('takes its progress from the Cluster step task', () => {
@@ -272,10 +295,47 @@ describe('a paused upgrade follows on-pause', () => {
   for (const [what, u] of paused)
     it.each(expected)(`${what}, on-pause %s`, (onPause, verdict) => {
       const policy: Policy = { onPause, waitForNewUpgrade: false }
-      expect(judge(obs(u), policy)).toEqual(verdict)
-      // succeed passes without reading the cluster
-      expect(nextRead(obs(u), policy)).toBeUndefined()
+      const withCluster = obs(u, onPause === 'succeed' ? read('Upgrading') : { kind: 'unread' })
+      expect(judge(withCluster, policy)).toEqual(verdict)
+      expect(nextRead(withCluster, policy)).toBeUndefined()
     })
+
+  const SUCCEED: Policy = { onPause: 'succeed', waitForNewUpgrade: false }
+  for (const [what, u] of paused) {
+    it(`${what}, on-pause succeed: reads the cluster first`, () => {
+      expect(judge(obs(u), SUCCEED)).toEqual(CLUSTER_UNREAD)
+      expect(nextRead(obs(u), SUCCEED)).toBe('cluster')
+    })
+
+    it.each(['RollbackFailed', 'Unavailable', 'Error', 'Deleting'])(
+      `${what}, on-pause succeed: fails when the cluster is %s`,
+      phase => {
+        expect(judge(obs(u, read(phase, 'r', 'm')), SUCCEED)).toEqual({
+          kind: 'fail',
+          failure: { kind: 'cluster-broken', cluster: { phase, reason: 'r', message: 'm' } }
+        })
+      }
+    )
+
+    it(`${what}, on-pause succeed: passes paused on a partly upgraded or unreadable cluster, not a rolled-back one`, () => {
+      const pausedPass: Verdict = { kind: 'pass', paused: true, clusterChecked: false }
+      for (const cl of [
+        read('Upgrading'),
+        read('Available'),
+        read('ScalingUp'),
+        { kind: 'forbidden' } as const
+      ])
+        expect(judge(obs(u, cl), SUCCEED)).toEqual(pausedPass)
+      expect(judge(obs(u, read('RollingBack')), SUCCEED)).toEqual({
+        kind: 'wait',
+        why: { kind: 'cluster-settling', phase: 'RollingBack' }
+      })
+      expect(judge(obs(u, read('Available', '', '', true)), SUCCEED)).toMatchObject({
+        kind: 'fail',
+        failure: { kind: 'rolled-back' }
+      })
+    })
+  }
 })
 
 describe('an upgrade task waited on by itself (no workflow)', () => {
@@ -357,7 +417,7 @@ describe('a workflow Success that contradicts its own steps fails', () => {
     )
     expect(judge(failedStep, POLICY)).toEqual({
       kind: 'fail',
-      failure: { kind: 'step-failed', step: 'Cluster' }
+      failure: { kind: 'step-failed', step: 'Cluster', status: 'Failed' }
     })
     for (const status of ['Running', 'Success', 'Failed']) {
       const rolledBack = obs(
@@ -379,5 +439,91 @@ describe('a workflow Success that contradicts its own steps fails', () => {
         POLICY
       )
     ).toEqual(PASS_CHECKED)
+  })
+})
+
+describe('a workflow Success is trusted only when its steps and its Cluster task agree', () => {
+  const DONE = 'PreCheck:Success Snapshot:Success Cluster:Success PostCheck:Success'
+  const judged = (u: Upgrade): Verdict => judge(obs(u, read('Available')), POLICY)
+
+  it('passes when every step but an unstarted Rollback succeeded and the task did too (Snapshot may be absent)', () => {
+    for (const steps of [DONE, 'PreCheck:Success Cluster:Success PostCheck:Success Rollback:Init'])
+      expect(judged(wf('Success', steps, task('Success')))).toEqual(PASS_CHECKED)
+    expect(judged(wf('Success', 'PreCheck:Success Cluster:Success'))).toEqual(PASS_CHECKED)
+  })
+
+  const failures: [string, Upgrade, string, string][] = [
+    ['the Cluster task Failed', wf('Success', DONE, task('Failed')), 'Cluster', 'task Failed'],
+    [
+      'the Cluster task in a phase not documented',
+      wf('Success', DONE, task('Aborted')),
+      'Cluster',
+      'task Aborted'
+    ],
+    [
+      'a step Error',
+      wf('Success', 'PreCheck:Success Cluster:Success PostCheck:Error'),
+      'PostCheck',
+      'Error'
+    ],
+    [
+      'a step failed (lowercase)',
+      wf('Success', 'PreCheck:Success Cluster:failed'),
+      'Cluster',
+      'failed'
+    ],
+    ['a step with an empty status', wf('Success', 'PreCheck:Success Cluster:'), 'Cluster', '']
+  ]
+  it.each(failures)('fails on %s, naming the step and its status', (_, u, step, status) => {
+    expect(judged(u)).toEqual({ kind: 'fail', failure: { kind: 'step-failed', step, status } })
+    expect(nextRead(obs(u), POLICY)).toBeUndefined()
+  })
+
+  it('fails on a failed step that has no taskType', () => {
+    const w = decodeWorkflow(
+      workflowJson('Success', {
+        pointStatuses: [...stepsJson(DONE), { taskID: 'x-1', status: 'Failed' }]
+      })
+    )
+    if (!w) throw new Error('does not decode')
+    expect(judged({ kind: 'workflow', workflow: w })).toEqual({
+      kind: 'fail',
+      failure: { kind: 'step-failed', step: 'without a taskType', status: 'Failed' }
+    })
+  })
+
+  it.each(['Rollback', 'RollBack', 'ROLLBACK'])('fails when a %s step left Init', type => {
+    const u = wf('Success', `PreCheck:Success Cluster:Success ${type}:Running`)
+    expect(judged(u)).toEqual({ kind: 'fail', failure: { kind: 'workflow-rolled-back' } })
+    expect(judged(wf('Success', `PreCheck:Success Cluster:Success ${type}:`))).toEqual({
+      kind: 'fail',
+      failure: { kind: 'workflow-rolled-back' }
+    })
+  })
+
+  const unconfirmed: [string, Upgrade, string, string][] = [
+    [
+      'the Cluster step Running',
+      wf('Success', 'PreCheck:Success Cluster:Running'),
+      'Cluster',
+      'Running'
+    ],
+    ['the Cluster step Init', wf('Success', 'PreCheck:Success Cluster:Init'), 'Cluster', 'Init'],
+    [
+      'the post-check Queuing',
+      wf('Success', 'PreCheck:Success Cluster:Success PostCheck:Queuing'),
+      'PostCheck',
+      'Queuing'
+    ],
+    ['no Cluster step', wf('Success', 'PreCheck:Success PostCheck:Success'), 'Cluster', 'absent'],
+    ['no steps at all', wf('Success', ''), 'Cluster', 'absent'],
+    ['the Cluster task Running', wf('Success', DONE, task('Running')), 'Cluster', 'task Running'],
+    ['the Cluster task Pause', wf('Success', DONE, task('Pause')), 'Cluster', 'task Pause']
+  ]
+  it.each(unconfirmed)('keeps waiting with %s', (_, u, step, status) => {
+    const expected: Verdict = { kind: 'wait', why: { kind: 'success-unconfirmed', step, status } }
+    expect(judged(u)).toEqual(expected)
+    expect(judge(obs(u), POLICY)).toEqual(expected)
+    expect(nextRead(obs(u), POLICY)).toBeUndefined()
   })
 })

@@ -157,8 +157,9 @@ describe('waitForUpgrade', () => {
     const { result } = await wait(
       [
         seen('Running', '30.00'),
-        seen('Pause', '30.00'),
-        seen('Pause', '30.00'),
+        // the observer reads the cluster for a pause (on-pause: succeed fails on a broken cluster)
+        seen('Pause', '30.00', 'Upgrading'),
+        seen('Pause', '30.00', 'Upgrading'),
         seen('Success', '100.00', 'Available')
       ],
       { onPause }

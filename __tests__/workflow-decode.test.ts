@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { decodeCluster, healthOf } from '../src/cluster.js'
+import { decodeCluster, decodeClusterOf, healthOf } from '../src/cluster.js'
 import { blockingItems, decodePreCheck, describeItem, PreCheckItem } from '../src/precheck.js'
-import { decodeWorkflow, decodeWorkflowList, isActive, stepOf } from '../src/workflow.js'
+import {
+  decodeWorkflow,
+  decodeWorkflowList,
+  decodeWorkflowOf,
+  isActive,
+  stepOf
+} from '../src/workflow.js'
 import {
   at,
   clusterJson,
@@ -66,7 +72,7 @@ describe('decodeWorkflow', () => {
     ])
   })
 
-  it('drops steps without a type and reads one step given as an object', () => {
+  it('keeps steps without a type unless empty, and reads one step given as an object', () => {
     const w = decodeWorkflow(
       workflowJson('Running', {
         pointStatuses: { taskType: 'PreCheck', taskID: 'p', status: 'Running' }
@@ -76,9 +82,15 @@ describe('decodeWorkflow', () => {
       { type: 'PreCheck', taskId: 'p', status: 'Running', startedAt: '', endedAt: '' }
     ])
     const untyped = decodeWorkflow(
-      workflowJson('Running', { pointStatuses: [{ status: 'Running' }, 'junk', null] })
+      workflowJson('Running', {
+        pointStatuses: [{ status: 'Failed' }, {}, 'junk', null, { taskType: 'Cluster' }]
+      })
     )
-    expect(untyped?.steps).toEqual([])
+    // a failure status without a taskType must reach the verdict; a step with nothing in it says nothing
+    expect(untyped?.steps).toEqual([
+      { type: 'Cluster', taskId: '', status: '', startedAt: '', endedAt: '' },
+      { type: '', taskId: '', status: 'Failed', startedAt: '', endedAt: '' }
+    ])
   })
 
   it('is undefined without an ID or a phase', () => {
@@ -96,9 +108,11 @@ describe('decodeWorkflow', () => {
     expect(w && stepOf(w, 'Cluster')?.status).toBe('Init')
     expect(w && stepOf(w, 'Snapshot')).toBeUndefined()
     const active = (phase: string) => isActive({ ...w!, phase })
+    // a phase added later is never taken as ended
     expect(['Init', 'Running', 'Pending', 'Success', 'Cancel', 'Other'].filter(active)).toEqual([
       'Init',
-      'Running'
+      'Running',
+      'Other'
     ])
   })
 })
@@ -116,11 +130,15 @@ describe('decodeWorkflowList', () => {
     expect(decodeWorkflowList(list(two))?.map(w => w.uid)).toEqual(['wf-2'])
   })
 
-  it('reads null, absent and empty items as no workflow', () => {
+  it('reads null and empty items as no workflow', () => {
     expect(decodeWorkflowList(list(null))).toEqual([])
-    expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toEqual([])
     expect(decodeWorkflowList(list([]))).toEqual([])
     expect(decodeWorkflowList(list({}))).toEqual([])
+  })
+
+  it('is undefined (not the expected JSON) without an items key at all', () => {
+    expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toBeUndefined()
+    expect(decodeWorkflowList({ kind: 'List', Items: [one] })).toBeUndefined()
   })
 
   it('is undefined (not the expected JSON) for an item that is not a workflow', () => {
@@ -305,5 +323,21 @@ describe('describeItem', () => {
   })
   it('says so when the name or the message is missing', () => {
     expect(describeItem({ ...base, name: '', message: '' })).toBe('(unnamed check): no message')
+  })
+})
+
+describe('answers about another workflow or cluster are not answers', () => {
+  it('decodeWorkflowOf takes only the workflow asked for', () => {
+    const w = workflowJson('Success', { uid: 'wf-1', steps: 'PreCheck:Success Cluster:Success' })
+    expect(decodeWorkflowOf('wf-1')(w)?.uid).toBe('wf-1')
+    expect(decodeWorkflowOf('wf-2')(w)).toBeUndefined()
+  })
+
+  it('decodeClusterOf takes the cluster asked for, or one without an ID', () => {
+    const c = (metadata: unknown) => ({ metadata, status: { phase: 'Available' } })
+    expect(decodeClusterOf('cluster-1')(c({ uid: 'cluster-1' }))?.phase).toBe('Available')
+    expect(decodeClusterOf('cluster-1')(c({ name: 'prod' }))?.phase).toBe('Available')
+    expect(decodeClusterOf('cluster-1')(c(undefined))?.phase).toBe('Available')
+    expect(decodeClusterOf('cluster-1')(c({ uid: 'cluster-2' }))).toBeUndefined()
   })
 })

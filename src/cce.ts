@@ -1,12 +1,12 @@
 import { Api, Call, FatalApiError, Reply } from './api.js'
 import { ErrorDetails, describeDetails } from './api-error.js'
 import type { Authorizer } from './auth.js'
-import { ClusterStatus, decodeCluster } from './cluster.js'
+import { ClusterStatus, decodeClusterOf } from './cluster.js'
 import type { ClusterType } from './config.js'
 import { joinUrl } from './endpoints.js'
 import { PreCheck, decodePreCheck } from './precheck.js'
-import { UpgradeTask, decodeTask, decodeTaskList } from './task.js'
-import { Workflow, decodeWorkflow, decodeWorkflowList } from './workflow.js'
+import { UpgradeTask, decodeTaskList, decodeTaskOf } from './task.js'
+import { Workflow, decodeWorkflowList, decodeWorkflowOf } from './workflow.js'
 
 const ACCESS_HINT = {
   401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
@@ -76,7 +76,7 @@ export class CceClient {
           `/operation/upgrade/tasks/${taskId}`,
           `upgrade task ${taskId} of ${this.cluster}`
         ),
-        decode: decodeTask
+        decode: decodeTaskOf(taskId)
       })
     } catch (e) {
       if (e instanceof FatalApiError && e.status === 404) return { missing: e }
@@ -111,7 +111,7 @@ export class CceClient {
         status === 404
           ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
           : this.explain(status, d, what),
-      decode: decodeWorkflow
+      decode: decodeWorkflowOf(workflowId)
     })
   }
 
@@ -122,7 +122,7 @@ export class CceClient {
         ...this.get('', this.cluster),
         explain: this.clusterLevel(this.cluster),
         decode: json => {
-          const status = decodeCluster(json)
+          const status = decodeClusterOf(this.t.clusterId)(json)
           return status && { kind: 'read' as const, status }
         }
       })

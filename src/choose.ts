@@ -16,16 +16,33 @@ import { Workflow, isActive } from './workflow.js'
 
 export type Choice = Exclude<Upgrade, { kind: 'none' }> | { kind: 'none'; newest?: Started }
 
-/** The newest item by a timestamp read as an instant; unreadable timestamps rank oldest. */
-export function newestBy<T>(items: T[], stamp: (item: T) => string): T | undefined {
-  let best: T | undefined
-  let bestAt = -Infinity
+/**
+ * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
+ * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
+ * wins; between two alike, an unreadable timestamp ranks newest.
+ */
+export function newestBy<T>(
+  items: T[],
+  stamp: (item: T) => string,
+  succeeded: (item: T) => boolean = () => false
+): T | undefined {
+  let best: { item: T; at: number } | undefined
   for (const item of items) {
-    const at = parseGoTime(stamp(item)) ?? -Infinity
-    if (best === undefined || at > bestAt) [best, bestAt] = [item, at]
+    const at = parseGoTime(stamp(item)) ?? Infinity
+    if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
+      best = { item, at }
   }
-  return best
+  return best?.item
 }
+
+function ranksNewer<T>(item: T, at: number, best: T, bestAt: number, succeeded: (x: T) => boolean) {
+  const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity
+  if (unknownOrder && succeeded(item) !== succeeded(best)) return !succeeded(item)
+  return at > bestAt
+}
+
+const created = (x: { creationTimestamp: string }): string => x.creationTimestamp
+const succeeded = (x: { phase: string }): boolean => x.phase === 'Success'
 
 /** When a workflow ended: its last step's end or its last update (only meaningful once it is not active). */
 export function workflowEndedAt(w: Workflow): number | undefined {
@@ -56,11 +73,11 @@ export function chooseUpgrade(
 ): Choice {
   // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
   // one while another runs is the one mistake the gate must not make
-  const active = newestBy(workflows.filter(isActive), x => x.creationTimestamp)
-  const w = active ?? newestBy(workflows, x => x.creationTimestamp)
+  const active = newestBy(workflows.filter(isActive), created)
+  const w = active ?? newestBy(workflows, created, succeeded)
   const outside = tasks.filter(t => !partOfAWorkflow(t, workflows))
-  const running = newestBy(outside.filter(isUnderWay), x => x.creationTimestamp)
-  const t = newestBy(tasks, x => x.creationTimestamp)
+  const running = newestBy(outside.filter(isUnderWay), created)
+  const t = newestBy(tasks, created, succeeded)
   let choice: Exclude<Upgrade, { kind: 'none' }> | undefined
   if (active) choice = { kind: 'workflow', workflow: active }
   else if (running) choice = { kind: 'task', task: running }
@@ -82,10 +99,14 @@ function partOfAWorkflow(t: UpgradeTask, all: Workflow[]): boolean {
   return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid))
 }
 
-/** A task that belongs to no workflow and was created after the newest one ended. */
+/**
+ * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
+ * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
+ */
 function standalone(t: UpgradeTask, newest: Workflow, all: Workflow[]): boolean {
   if (partOfAWorkflow(t, all)) return false
-  const created = parseGoTime(t.creationTimestamp)
+  const createdAt = parseGoTime(t.creationTimestamp)
   const ended = workflowEndedAt(newest)
-  return created !== undefined && ended !== undefined && created > ended
+  if (createdAt === undefined || ended === undefined || createdAt === ended) return !succeeded(t)
+  return createdAt > ended
 }

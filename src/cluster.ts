@@ -15,6 +15,14 @@ export function decodeCluster(json: unknown): ClusterStatus | undefined {
   return { phase, reason: str(status['reason']), message: str(status['message']) }
 }
 
+/** ShowCluster's answer for `clusterId`: one naming another cluster (metadata.uid) is not an answer. */
+export function decodeClusterOf(clusterId: string): (json: unknown) => ClusterStatus | undefined {
+  return json => {
+    const uid = str(obj(obj(json)['metadata'])['uid'])
+    return uid === '' || uid === clusterId ? decodeCluster(json) : undefined
+  }
+}
+
 /** What each phase means for a gate whose upgrade has passed. */
 export type ClusterHealth = 'ready' | 'settling' | 'broken' | 'other'
 

@@ -1,7 +1,7 @@
 /**
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
- * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed;
- * the pre-check only when it failed. Which upgrade is followed is chosen once (choose.ts) and then kept.
+ * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
+ * and then the upgrade once more before passing; the pre-check only when it failed. Which upgrade is followed is chosen once (choose.ts) and then kept.
  */
 import { DeadlineError } from './api.js'
 import type { CceClient } from './cce.js'
@@ -89,17 +89,28 @@ export class UpgradeObserver {
       requestId = r.requestId ?? requestId
       return r.value
     }
-    const upgrade = this.passed ?? (await this.readUpgrade(track))
+    let upgrade = this.passed ?? (await this.readUpgrade(track))
     let cluster: ClusterView = { kind: 'unread' }
     let precheck: PreCheckView = { kind: 'unread' }
+    let reread = false
     for (;;) {
       const obs: Observation = { at: this.clock.now(), upgrade, cluster, precheck, requestId }
       const need = nextRead(obs, this.policy)
       if (need === 'cluster') cluster = await this.readCluster(track)
       else if (need === 'precheck') precheck = await this.readPreCheck(upgrade, track)
       else {
-        if (judgeUpgrade(upgrade, this.policy).kind === 'pass' && cluster.kind === 'read')
-          this.passed = upgrade
+        const v = judge(obs, this.policy)
+        if (v.kind === 'pass' && v.clusterChecked && !reread) {
+          // the upgrade as last read may be polls old (cached while the cluster settled), or older than the
+          // cluster's answer: read it once more, so a failure or rollback meanwhile is not passed over
+          reread = true
+          upgrade = await this.readUpgrade(track)
+          continue
+        }
+        const u = judgeUpgrade(upgrade, this.policy)
+        // kept only while it passes on its own (a pause is read again each poll: it may resume and fail)
+        this.passed =
+          u.kind === 'pass' && !u.paused && cluster.kind === 'read' ? upgrade : undefined
         return obs
       }
     }

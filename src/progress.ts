@@ -180,19 +180,21 @@ export class ProgressLog implements WaitHooks {
   private warnAbout(obs: Observation, verdict: Verdict): void {
     const u = obs.upgrade
     const task = taskOf(u)
-    if (task && !(KNOWN_PHASES as readonly string[]).includes(task.phase))
+    // "it keeps waiting" is only true while the verdict waits (a Success workflow fails on an unknown status)
+    const waiting = verdict.kind === 'wait'
+    if (waiting && task && !(KNOWN_PHASES as readonly string[]).includes(task.phase))
       this.warnOnce(
         `task-phase ${task.phase}`,
         `Upgrade task ${task.uid} reports phase "${task.phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`
       )
     const w = workflowOf(u)
-    if (w && !(WORKFLOW_PHASES as readonly string[]).includes(w.phase))
+    if (waiting && w && !(WORKFLOW_PHASES as readonly string[]).includes(w.phase))
       this.warnOnce(
         `workflow-phase ${w.phase}`,
         `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`
       )
     for (const s of w?.steps ?? [])
-      if (!STEP_STATUSES.includes(s.status))
+      if (waiting && !STEP_STATUSES.includes(s.status))
         this.warnOnce(
           `step-status ${s.status}`,
           `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting.`
@@ -211,6 +213,19 @@ export class ProgressLog implements WaitHooks {
         `pause ${task.uid}`,
         `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`
       )
+    if (verdict.why.kind === 'success-unconfirmed' && w) {
+      const { step, status } = verdict.why
+      const what =
+        status === 'absent'
+          ? `it has no ${step} step`
+          : status.startsWith('task ')
+            ? `the ${step} step's upgrade task is still ${status.slice(5)}`
+            : `step ${step} is still ${status || '(no status)'}`
+      this.warnOnce(
+        `success-unconfirmed ${w.uid}`,
+        `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`
+      )
+    }
     if (verdict.why.kind === 'post-check-pending' && w)
       this.warnOnce(
         `post-check ${w.uid}`,

@@ -33,9 +33,21 @@ export function decodeTask(json: unknown): UpgradeTask | undefined {
   }
 }
 
+/**
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
+ * retried as a broken one); a task without an ID is taken as the one asked for.
+ */
+export function decodeTaskOf(taskId: string): (json: unknown) => UpgradeTask | undefined {
+  return json => {
+    const task = decodeTask(json)
+    return task && (task.uid === '' || task.uid === taskId) ? task : undefined
+  }
+}
+
 /** The list answer; a list with an item that is not a task is "not the expected JSON". */
 export function decodeTaskList(json: unknown): UpgradeTask[] | undefined {
-  if (!isObj(json)) return undefined
+  // no `items` at all is not a list answer (an error or a proxy's page), not "no tasks"
+  if (!isObj(json) || !('items' in json)) return undefined
   const items = json['items'] ?? []
   if (!Array.isArray(items)) return undefined
   const tasks = items.map(decodeTask)

@@ -7,7 +7,7 @@ import type { OnPause } from './config.js'
 import { Observation, Upgrade } from './observation.js'
 import { PreCheckItem, blockingItems } from './precheck.js'
 import type { UpgradeTask } from './task.js'
-import { Workflow, stepOf } from './workflow.js'
+import { STEP_UNDER_WAY, Workflow, WorkflowStep, isRollback, stepOf } from './workflow.js'
 
 export interface Policy {
   onPause: OnPause
@@ -23,11 +23,18 @@ export type WaitReason =
   | { kind: 'post-check-pending' }
   | { kind: 'cluster-settling'; phase: string }
   | { kind: 'cluster-unread' }
+  /** The workflow says Success, but `step` (or, with step Cluster, its task) still says `status`. */
+  | { kind: 'success-unconfirmed'; step: string; status: string }
+  /** A workflow phase this action does not know: not taken as ended, either way. */
+  | { kind: 'workflow-phase-unknown'; phase: string }
 
 export type Failure =
   | { kind: 'task-failed' }
-  /** `blocking`: the pre-check items that block the upgrade, when the pre-check could be read. */
-  | { kind: 'step-failed'; step: string; blocking?: PreCheckItem[] }
+  /**
+   * `blocking`: the pre-check items that block the upgrade, when the pre-check could be read. `status`: what
+   * showed the failure, when it is not the workflow's phase (e.g. `Error`, or `task Failed` for the Cluster task).
+   */
+  | { kind: 'step-failed'; step: string; status?: string; blocking?: PreCheckItem[] }
   | { kind: 'workflow-cancelled' }
   /** The workflow reports Success, yet its Rollback step ran: the cluster is back on its old version. */
   | { kind: 'workflow-rolled-back' }
@@ -77,16 +84,40 @@ export function failedStepOf(w: Workflow): string {
   return step?.type || 'unknown'
 }
 
+const stepName = (s: WorkflowStep): string => s.type || 'without a taskType'
+const isFailure = (status: string): boolean =>
+  status !== 'Success' && !STEP_UNDER_WAY.includes(status)
+
+/**
+ * A workflow Success is trusted only when its steps and its Cluster task agree with it: a failure among them fails,
+ * anything still under way waits (the timeout ends a Success that never converges), a Rollback that left Init fails.
+ */
+function successVerdict(w: Workflow, task: UpgradeTask | undefined): Verdict {
+  const others = w.steps.filter(s => !isRollback(s))
+  const failed = others.find(s => isFailure(s.status))
+  if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
+  if (task && isFailure(task.phase))
+    return fail({ kind: 'step-failed', step: 'Cluster', status: `task ${task.phase}` })
+  if (w.steps.some(s => isRollback(s) && s.status !== 'Init'))
+    return fail({ kind: 'workflow-rolled-back' })
+  const cluster = stepOf(w, 'Cluster')
+  if (!cluster) return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' })
+  const unfinished = others.find(s => s.status !== 'Success')
+  if (unfinished)
+    return wait({
+      kind: 'success-unconfirmed',
+      step: stepName(unfinished),
+      status: unfinished.status
+    })
+  if (task && task.phase !== 'Success')
+    return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` })
+  return { kind: 'pass', paused: false, clusterChecked: false }
+}
+
 function workflowVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
   switch (w.phase) {
-    case 'Success': {
-      // a Success that contradicts its own steps is not trusted: the safe reading is that the upgrade did not take
-      if (w.steps.some(s => s.status === 'Failed'))
-        return fail({ kind: 'step-failed', step: failedStepOf(w) })
-      const rollback = stepOf(w, 'Rollback')
-      if (rollback && rollback.status !== 'Init') return fail({ kind: 'workflow-rolled-back' })
-      return { kind: 'pass', paused: false, clusterChecked: false }
-    }
+    case 'Success':
+      return successVerdict(w, task)
     case 'Pending':
       return fail({ kind: 'step-failed', step: failedStepOf(w) })
     case 'Cancel':
@@ -95,6 +126,9 @@ function workflowVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Pol
   // Init, Running, or a phase added later: the upgrade goes on, unless its task already says otherwise
   if (task?.phase === 'Failed') return fail({ kind: 'step-failed', step: 'Cluster' })
   if (task?.phase === 'Pause') return onPause(policy)
+  // an unknown phase is neither ended nor known to be running: say only that it is unknown
+  if (w.phase !== 'Init' && w.phase !== 'Running')
+    return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
   const cluster = stepOf(w, 'Cluster')
   const postCheck = stepOf(w, 'PostCheck')
   if (cluster?.status === 'Success' && postCheck && postCheck.status === 'Init')
@@ -125,7 +159,7 @@ export function judge(obs: Observation, policy: Policy): Verdict {
       return fail({ ...f, blocking: blockingItems(obs.precheck.precheck) })
     return v
   }
-  if (v.kind === 'wait' || v.paused) return v
+  if (v.kind === 'wait') return v
   switch (obs.cluster.kind) {
     case 'unread':
       return wait({ kind: 'cluster-unread' })
@@ -133,16 +167,18 @@ export function judge(obs: Observation, policy: Policy): Verdict {
       return v
     case 'read': {
       const status = obs.cluster.status
-      switch (healthOf(status.phase)) {
-        case 'ready':
-          return obs.cluster.rolledBack
-            ? fail({ kind: 'rolled-back', cluster: status })
-            : { kind: 'pass', paused: false, clusterChecked: true }
-        case 'broken':
-          return fail({ kind: 'cluster-broken', cluster: status })
-        default:
-          return wait({ kind: 'cluster-settling', phase: status.phase })
-      }
+      const health = healthOf(status.phase)
+      if (health === 'broken') return fail({ kind: 'cluster-broken', cluster: status })
+      if (health === 'ready' && obs.cluster.rolledBack)
+        return fail({ kind: 'rolled-back', cluster: status })
+      // on-pause: succeed accepts a partly upgraded cluster, not a broken or rolling-back one
+      if (v.paused)
+        return status.phase === 'RollingBack'
+          ? wait({ kind: 'cluster-settling', phase: status.phase })
+          : v
+      return health === 'ready'
+        ? { kind: 'pass', paused: false, clusterChecked: true }
+        : wait({ kind: 'cluster-settling', phase: status.phase })
     }
   }
 }
@@ -150,7 +186,7 @@ export function judge(obs: Observation, policy: Policy): Verdict {
 /** What else an observation needs before its verdict is final: the cluster's state, or the failed pre-check. */
 export function nextRead(obs: Observation, policy: Policy): 'cluster' | 'precheck' | undefined {
   const v = judgeUpgrade(obs.upgrade, policy)
-  if (v.kind === 'pass' && !v.paused && obs.cluster.kind === 'unread') return 'cluster'
+  if (v.kind === 'pass' && obs.cluster.kind === 'unread') return 'cluster'
   if (
     v.kind === 'fail' &&
     v.failure.kind === 'step-failed' &&

@@ -24,12 +24,16 @@ export interface Workflow {
 }
 
 export const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'] as const
-export const ACTIVE_WORKFLOW_PHASES: readonly string[] = ['Init', 'Running']
+/** Phases after which a workflow changes no more. */
+export const ENDED_WORKFLOW_PHASES: readonly string[] = ['Success', 'Pending', 'Cancel']
+/** Step statuses that are not (yet) a failure; any other status, e.g. Failed or Error, is one. Case-sensitive. */
+export const STEP_UNDER_WAY: readonly string[] = ['Init', 'Queuing', 'Running', 'Pause']
 /** The order the steps run in, for showing steps the API lists in another order. */
 const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback']
 
+/** Init, Running, or a phase the API may add later: a phase the gate does not know is never taken as ended. */
 export function isActive(w: Workflow): boolean {
-  return ACTIVE_WORKFLOW_PHASES.includes(w.phase)
+  return !ENDED_WORKFLOW_PHASES.includes(w.phase)
 }
 
 /** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
@@ -52,7 +56,8 @@ export function decodeWorkflow(json: unknown): Workflow | undefined {
         endedAt: str(s['endTimeStamp'])
       }
     })
-    .filter(s => s.type)
+    // a step without a taskType is kept unless it carries nothing at all: a failure status must not be dropped
+    .filter(s => s.type || s.status || s.taskId)
   const rank = (t: string): number => {
     const i = STEP_ORDER.indexOf(t)
     return i < 0 ? STEP_ORDER.length : i
@@ -69,12 +74,21 @@ export function decodeWorkflow(json: unknown): Workflow | undefined {
   }
 }
 
+/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
+export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflow | undefined {
+  return json => {
+    const workflow = decodeWorkflow(json)
+    return workflow?.uid === workflowId ? workflow : undefined
+  }
+}
+
 /**
  * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
  * is not a workflow makes the answer "not the expected JSON".
  */
 export function decodeWorkflowList(json: unknown): Workflow[] | undefined {
-  if (!isObj(json)) return undefined
+  // no `items` at all is not a list answer (an error or a proxy's page), not "no workflows"
+  if (!isObj(json) || !('items' in json)) return undefined
   const raw = json['items']
   if (raw !== undefined && raw !== null && typeof raw !== 'object') return undefined
   // an empty object is how a Go-typed single item says "none"
@@ -85,4 +99,9 @@ export function decodeWorkflowList(json: unknown): Workflow[] | undefined {
 
 export function stepOf(w: Workflow, type: string): WorkflowStep | undefined {
   return w.steps.find(s => s.type === type)
+}
+
+/** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
+export function isRollback(s: WorkflowStep): boolean {
+  return s.type.toLowerCase() === 'rollback'
 }
