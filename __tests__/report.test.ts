@@ -182,6 +182,51 @@ describe('endReport', () => {
     expect(broken.outputs).toMatchObject({ clusterPhase: 'RollbackFailed', phase: 'Success' })
   })
 
+  it('a failed step names its status when the verdict read one', () => {
+    const w = workflow('Success', [
+      ['PreCheck', 'Success'],
+      ['Snapshot', 'Error']
+    ])
+    const r = endReport(
+      ended(onWorkflow(w), {
+        end: 'failed',
+        failure: { kind: 'step-failed', step: 'Snapshot', status: 'Error' }
+      }),
+      current
+    )
+    expect(r.message).toMatch(
+      /^Step Snapshot \(Error\) of the upgrade workflow wf-1 of cluster cluster-1 failed/
+    )
+  })
+
+  it('a timeout on a workflow that never became passable says why instead of "may still be running"', () => {
+    const unknown = endReport(
+      ended(onWorkflow(workflow('Upgrading', [['PreCheck', 'Success']])), { end: 'timeout' }),
+      current
+    )
+    expect(unknown.message).toMatch(/The workflow's phase Upgrading is not one this action knows/)
+    expect(unknown.message).not.toMatch(/may still be running/)
+    const unconfirmed = endReport(
+      ended(
+        onWorkflow(
+          workflow('Success', [
+            ['PreCheck', 'Success'],
+            ['Cluster', 'Running', 'up-1']
+          ])
+        ),
+        { end: 'timeout' }
+      ),
+      current
+    )
+    expect(unconfirmed.message).toMatch(/The workflow says Success, but its steps never all agreed/)
+    expect(unconfirmed.message).not.toMatch(/may still be running/)
+    const running = endReport(
+      ended(onWorkflow(workflow('Running', [['PreCheck', 'Running']])), { end: 'timeout' }),
+      current
+    )
+    expect(running.message).toMatch(/The upgrade may still be running/)
+  })
+
   describe('timeout before any request succeeded', () => {
     const message = (problem?: string) =>
       endReport(ended(undefined, { end: 'timeout', problem }), target).message

@@ -488,7 +488,7 @@ describe('a workflow Success is trusted only when its steps and its Cluster task
     if (!w) throw new Error('does not decode')
     expect(judged({ kind: 'workflow', workflow: w })).toEqual({
       kind: 'fail',
-      failure: { kind: 'step-failed', step: 'without a taskType', status: 'Failed' }
+      failure: { kind: 'step-failed', step: '(no taskType)', status: 'Failed' }
     })
   })
 

@@ -31667,9 +31667,13 @@ function requestIdOf(headers, body) {
         api_error_text(body?.['request_id']) ??
         header(headers, 'x-iam-trace-id'));
 }
+/** How much of a body that is not JSON an error message quotes. */
+const SNIPPET_CHARS = 200;
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
+ * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
+ * longer be recognised (and masked) later.
  */
 function parseErrorBody(body, headers) {
     let parsed;
@@ -31683,7 +31687,7 @@ function parseErrorBody(body, headers) {
     }
     const requestId = requestIdOf(headers, parsed);
     if (!parsed) {
-        const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+        const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
         return { message: snippet || undefined, requestId };
     }
     const iam = isObj(parsed['error']) ? parsed['error'] : undefined;
@@ -31707,6 +31711,24 @@ function describeDetails(d) {
         parts.push(d.message);
     const main = parts.join(': ') || 'no error details in the response';
     return d.requestId ? `${main} (request ID ${d.requestId})` : main;
+}
+/**
+ * A Huawei Cloud error code such as IAM.0011 or APIG.0301, or a status title such as Unauthorized: safe to
+ * quote where the body itself may not be.
+ */
+const ERROR_CODE = /^([A-Za-z]{2,10}\.\d{1,6}|\d{3}|[A-Z][a-z]+( [A-Z][a-z]+){0,3})$/;
+/**
+ * What may be said about a failed call whose body may hold credentials (the OIDC token exchange): the error
+ * code when it has the usual form, and the request ID; never text from the body.
+ */
+function confidentialDetails(d) {
+    return {
+        code: d.code && ERROR_CODE.test(d.code) ? d.code : undefined,
+        message: d.code || d.message
+            ? 'its text is not shown, as this answer may hold credentials'
+            : undefined,
+        requestId: d.requestId
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/backoff.ts
@@ -31941,6 +31963,10 @@ class TransportError extends Error {
 const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
 function classifyNetworkError(err) {
     const code = err.code ?? '';
+    // the `tunnel` agent reports a CONNECT refusal as ECONNRESET; a 407 will not pass on a retry
+    if (/tunneling socket could not be established, statusCode=407\b/.test(err.message)) {
+        return new TransportError('proxy-auth', 'the proxy (https_proxy) refused CONNECT with 407 Proxy Authentication Required: check the proxy user/password in https_proxy');
+    }
     if (code === 'ENOTFOUND') {
         return new TransportError('dns', `host name not found (${err.message})`);
     }
@@ -31973,55 +31999,66 @@ function createTransport(userAgent) {
         if (req.body !== undefined)
             headers['Content-Length'] = Buffer.byteLength(req.body);
         let settled = false;
+        let request;
+        const cleanup = () => {
+            clearTimeout(timer);
+            req.signal?.removeEventListener('abort', onAbort);
+        };
         const fail = (e) => {
             if (settled)
                 return;
             settled = true;
             cleanup();
             reject(e);
-            request.destroy();
+            request?.destroy();
         };
         const onAbort = () => fail(new TransportError('aborted', 'cancelled'));
-        const timer = setTimeout(() => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)), req.timeoutMs);
-        const cleanup = () => {
-            clearTimeout(timer);
-            req.signal?.removeEventListener('abort', onAbort);
-        };
-        req.signal?.addEventListener('abort', onAbort, { once: true });
-        const request = mod.request({
-            protocol: req.url.protocol,
-            hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'),
-            port: req.url.port || undefined,
-            path: req.url.pathname + req.url.search,
-            method: req.method,
-            headers,
-            agent
-        }, res => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                size += chunk.length;
-                if (size > MAX_BODY_BYTES) {
-                    fail(new TransportError('too-large', `response body larger than ${MAX_BODY_BYTES} bytes refused`));
-                    res.destroy();
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on('error', err => fail(classifyNetworkError(err)));
-            res.on('close', () => fail(new TransportError('connection', 'connection closed before the response ended')));
-            res.on('end', () => {
-                if (settled)
-                    return;
-                settled = true;
-                cleanup();
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks).toString('utf8')
+        try {
+            request = mod.request({
+                protocol: req.url.protocol,
+                hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                port: req.url.port || undefined,
+                path: req.url.pathname + req.url.search,
+                method: req.method,
+                headers,
+                agent
+            }, res => {
+                const chunks = [];
+                let size = 0;
+                res.on('data', (chunk) => {
+                    size += chunk.length;
+                    if (size > MAX_BODY_BYTES) {
+                        fail(new TransportError('too-large', `response body larger than ${MAX_BODY_BYTES} bytes refused`));
+                        res.destroy();
+                        return;
+                    }
+                    chunks.push(chunk);
+                });
+                res.on('error', err => fail(classifyNetworkError(err)));
+                res.on('close', () => fail(new TransportError('connection', 'connection closed before the response ended')));
+                res.on('end', () => {
+                    if (settled)
+                        return;
+                    settled = true;
+                    cleanup();
+                    resolve({
+                        status: res.statusCode ?? 0,
+                        headers: res.headers,
+                        body: Buffer.concat(chunks).toString('utf8')
+                    });
                 });
             });
-        });
+        }
+        catch (e) {
+            // Node refuses a header value it cannot send (a line break, a character beyond Latin-1) at once
+            // (nothing is armed yet: no timer, no abort listener, no request to destroy)
+            const what = typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
+            settled = true;
+            return reject(new TransportError('invalid-request', `request not sent: ${what}`));
+        }
+        // armed only once the request exists: its events, the timer and an abort all end the same request
+        const timer = setTimeout(() => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)), req.timeoutMs);
+        req.signal?.addEventListener('abort', onAbort, { once: true });
         request.on('error', err => fail(classifyNetworkError(err)));
         request.end(req.body);
     });
@@ -32064,6 +32101,8 @@ class DeadlineError extends Error {
     }
 }
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
+const MAX_DATE_OFFSET_MS = 15 * 60_000;
 const MAX_REQUEST_TIMEOUT_MS = 30_000;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -32080,6 +32119,7 @@ class Api {
     correction = new ClockCorrection();
     /** API time − runner time as the last answer's Date header says (whole seconds); 0 until one is read. */
     dateOffsetMs = 0;
+    dateOffsetWarned = false;
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
@@ -32093,7 +32133,19 @@ class Api {
      * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
      */
     apiClockOffsetMs() {
-        return this.dateOffsetMs;
+        // a refused signature measured the offset: the API itself vouched for it
+        if (this.correction.measured)
+            return this.correction.offsetMs;
+        if (Math.abs(this.dateOffsetMs) <= MAX_DATE_OFFSET_MS)
+            return this.dateOffsetMs;
+        // further off than a signature may be, yet the signature was accepted: the Date header is wrong (a cache,
+        // a proxy, a gateway with a stale clock), and trusting it could let an old upgrade count as new, or the reverse
+        if (!this.dateOffsetWarned) {
+            this.dateOffsetWarned = true;
+            const off = this.dateOffsetMs;
+            this.o.log.warning(`The API's Date header puts its clock ${formatDuration(Math.abs(off))} ${off < 0 ? 'behind' : 'ahead of'} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock.`);
+        }
+        return 0;
     }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
@@ -32178,6 +32230,9 @@ class Api {
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
     }
+    redact(text) {
+        return this.o.redact ? this.o.redact(text) : text;
+    }
     async attempt(call, remaining) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
@@ -32216,13 +32271,14 @@ class Api {
             return {
                 kind: 'undecodable',
                 problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
-                received: describeReceived(res, requestId)
+                received: describeReceived(res, this.redact(res.body), requestId, call.confidential)
             };
         }
         if (res.status >= 300 && res.status < 400) {
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
-        const details = parseErrorBody(res.body, res.headers);
+        const parsed = parseErrorBody(this.redact(res.body), res.headers);
+        const details = call.confidential ? confidentialDetails(parsed) : parsed;
         if (isExpiredSignature(res.status, details)) {
             return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details };
         }
@@ -32245,13 +32301,21 @@ function decodeJson(res, decode) {
         return undefined;
     }
 }
-/** What came back instead of the expected JSON, for the message that ends the step. */
-function describeReceived(res, requestId) {
+/**
+ * What came back instead of the expected JSON, for the message that ends the step; `redacted` is the body with
+ * every registered secret already scrubbed. A confidential answer (a token response) is described, not quoted.
+ */
+function describeReceived(res, redacted, requestId, confidential = false) {
     const type = res.headers['content-type'] ?? 'no content-type';
-    const snippet = res.body.replace(/\s+/g, ' ').trim().slice(0, 80);
-    const body = snippet
-        ? `body starting ${JSON.stringify(snippet)}${res.body.length > 80 ? '…' : ''}`
-        : 'an empty body';
+    const flat = redacted.replace(/\s+/g, ' ').trim();
+    const snippet = flat.slice(0, 80);
+    let body;
+    if (!flat)
+        body = 'an empty body';
+    else if (confidential)
+        body = `a body of ${Buffer.byteLength(res.body)} bytes (not shown: a token answer may hold credentials)`;
+    else
+        body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`;
     return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`;
 }
 function configProblem(url, e) {
@@ -32274,6 +32338,13 @@ function decodeCluster(json) {
     if (!phase)
         return undefined;
     return { phase, reason: str(status['reason']), message: str(status['message']) };
+}
+/** ShowCluster's answer for `clusterId`: one naming another cluster (metadata.uid) is not an answer. */
+function decodeClusterOf(clusterId) {
+    return json => {
+        const uid = str(obj(obj(json)['metadata'])['uid']);
+        return uid === '' || uid === clusterId ? decodeCluster(json) : undefined;
+    };
 }
 const SETTLING = ['Upgrading', 'RollingBack'];
 /** Deploying onto these cannot be right; Deleting is added to the documented abnormal phases for the same reason. */
@@ -32458,9 +32529,20 @@ function decodeTask(json) {
         completionTime: str(status['completionTime'])
     };
 }
+/**
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
+ * retried as a broken one); a task without an ID is taken as the one asked for.
+ */
+function decodeTaskOf(taskId) {
+    return json => {
+        const task = decodeTask(json);
+        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
+    };
+}
 /** The list answer; a list with an item that is not a task is "not the expected JSON". */
 function decodeTaskList(json) {
-    if (!isObj(json))
+    // no `items` at all is not a list answer (an error or a proxy's page), not "no tasks"
+    if (!isObj(json) || !('items' in json))
         return undefined;
     const items = json['items'] ?? [];
     if (!Array.isArray(items))
@@ -32473,11 +32555,15 @@ function decodeTaskList(json) {
 /** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
 
 const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
-const ACTIVE_WORKFLOW_PHASES = ['Init', 'Running'];
+/** Phases after which a workflow changes no more. */
+const ENDED_WORKFLOW_PHASES = ['Success', 'Pending', 'Cancel'];
+/** Step statuses that are not (yet) a failure; any other status, e.g. Failed or Error, is one. Case-sensitive. */
+const STEP_UNDER_WAY = ['Init', 'Queuing', 'Running', 'Pause'];
 /** The order the steps run in, for showing steps the API lists in another order. */
 const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback'];
+/** Init, Running, or a phase the API may add later: a phase the gate does not know is never taken as ended. */
 function isActive(w) {
-    return ACTIVE_WORKFLOW_PHASES.includes(w.phase);
+    return !ENDED_WORKFLOW_PHASES.includes(w.phase);
 }
 /** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
 function decodeWorkflow(json) {
@@ -32500,7 +32586,8 @@ function decodeWorkflow(json) {
             endedAt: str(s['endTimeStamp'])
         };
     })
-        .filter(s => s.type);
+        // a step without a taskType is kept unless it carries nothing at all: a failure status must not be dropped
+        .filter(s => s.type || s.status || s.taskId);
     const rank = (t) => {
         const i = STEP_ORDER.indexOf(t);
         return i < 0 ? STEP_ORDER.length : i;
@@ -32516,12 +32603,20 @@ function decodeWorkflow(json) {
         steps
     };
 }
+/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
+function decodeWorkflowOf(workflowId) {
+    return json => {
+        const workflow = decodeWorkflow(json);
+        return workflow?.uid === workflowId ? workflow : undefined;
+    };
+}
 /**
  * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
  * is not a workflow makes the answer "not the expected JSON".
  */
 function decodeWorkflowList(json) {
-    if (!isObj(json))
+    // no `items` at all is not a list answer (an error or a proxy's page), not "no workflows"
+    if (!isObj(json) || !('items' in json))
         return undefined;
     const raw = json['items'];
     if (raw !== undefined && raw !== null && typeof raw !== 'object')
@@ -32533,6 +32628,10 @@ function decodeWorkflowList(json) {
 }
 function stepOf(w, type) {
     return w.steps.find(s => s.type === type);
+}
+/** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
+function isRollback(s) {
+    return s.type.toLowerCase() === 'rollback';
 }
 
 ;// CONCATENATED MODULE: ./src/cce.ts
@@ -32588,7 +32687,7 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTask
+                decode: decodeTaskOf(taskId)
             });
         }
         catch (e) {
@@ -32620,7 +32719,7 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflow
+            decode: decodeWorkflowOf(workflowId)
         });
     }
     /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
@@ -32630,7 +32729,7 @@ class CceClient {
                 ...this.get('', this.cluster),
                 explain: this.clusterLevel(this.cluster),
                 decode: json => {
-                    const status = decodeCluster(json);
+                    const status = decodeClusterOf(this.t.clusterId)(json);
                     return status && { kind: 'read', status };
                 }
             });
@@ -32733,11 +32832,12 @@ function readConfig(getInput, env, secrets) {
     const region = regionText || undefined;
     const [projectText, projectSource] = firstOf(input('project-id'), 'project-id', PROJECT_ENV, fromEnv);
     const projectId = optionalId(projectSource, projectText);
-    const cceEndpoint = endpointFrom('endpoint', input('endpoint')) ?? (region && defaultCceEndpoint(region));
+    const cceEndpoint = endpointFrom('input endpoint', input('endpoint')) ?? (region && defaultCceEndpoint(region));
     if (!cceEndpoint) {
         throw new InputError('Input region is required (or endpoint): it selects the CCE endpoint, e.g. region: ap-southeast-1');
     }
-    const iamEndpoint = endpointFrom('iam-endpoint', input('iam-endpoint') || fromEnv('HUAWEICLOUD_SDK_IAM_ENDPOINT')) ?? defaultIamEndpoint(region);
+    const [iamText, iamSource] = firstOf(input('iam-endpoint'), 'iam-endpoint', ['HUAWEICLOUD_SDK_IAM_ENDPOINT'], fromEnv);
+    const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region);
     const timeoutText = input('timeout') || '60m';
     const timeoutMs = durationFrom('timeout', timeoutText, 1);
     const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS);
@@ -32807,12 +32907,30 @@ function checkId(source, value) {
     }
     return value;
 }
-function endpointFrom(name, value) {
+/**
+ * A credential goes into an HTTP header (or, for the secret key, into a signature): a line break or other
+ * control character inside it, or a character outside printable ASCII, is a paste mistake that would only
+ * show up later as an obscure request error. The value itself is never printed.
+ */
+function credentialText(source, value) {
+    let what;
+    if (/[\r\n]/.test(value))
+        what = 'a line break';
+    else if ([...value].some(c => c < ' ' || c === '\u007f'))
+        what = 'a control character';
+    else if (/[^\x20-\x7e]/.test(value))
+        what = 'a character outside printable ASCII';
+    if (what) {
+        throw new InputError(`${capitalized(source)} contains ${what}: a credential is printable ASCII on one line; copy it again without the extra characters`);
+    }
+    return value;
+}
+function endpointFrom(source, value) {
     if (!value)
         return undefined;
     const parsed = parseEndpoint(value);
     if (typeof parsed === 'string') {
-        throw new InputError(`Input ${name} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`);
+        throw new InputError(`${capitalized(source)} ${parsed}: expected https://host[:port][/path] (http:// only to localhost, 127.0.0.0/8 or [::1])`);
     }
     return parsed;
 }
@@ -32843,14 +32961,14 @@ function choiceFrom(name, value, accepted) {
 function credentialFrom(input, fromEnv) {
     const explicit = [];
     const named = [];
-    const token = input('auth-token');
+    const token = credentialText('input auth-token', input('auth-token'));
     if (token) {
         explicit.push({ kind: 'token', token, source: 'input auth-token' });
         named.push('auth-token');
     }
-    const ak = input('access-key-id');
-    const sk = input('secret-access-key');
-    const securityToken = input('security-token');
+    const ak = credentialText('input access-key-id', input('access-key-id'));
+    const sk = credentialText('input secret-access-key', input('secret-access-key'));
+    const securityToken = credentialText('input security-token', input('security-token'));
     if (ak || sk) {
         if (!ak)
             throw new InputError('Input secret-access-key is set but access-key-id is empty: give both, or neither');
@@ -32891,8 +33009,8 @@ function credentialFrom(input, fromEnv) {
     if (explicit[0])
         return explicit[0];
     for (const set of ENV_KEY_SETS) {
-        const envAk = fromEnv(set.ak);
-        const envSk = fromEnv(set.sk);
+        const envAk = credentialText(`environment variable ${set.ak}`, fromEnv(set.ak));
+        const envSk = credentialText(`environment variable ${set.sk}`, fromEnv(set.sk));
         if (!envAk && !envSk)
             continue;
         if (!envAk || !envSk) {
@@ -32900,7 +33018,9 @@ function credentialFrom(input, fromEnv) {
             throw new InputError(`Environment variable ${present} is set but ${missing} is empty: set both, or neither`);
         }
         const tokenName = 'token' in set ? set.token : undefined;
-        const envToken = tokenName ? fromEnv(tokenName) : '';
+        const envToken = tokenName
+            ? credentialText(`environment variable ${tokenName}`, fromEnv(tokenName))
+            : '';
         return {
             kind: 'aksk',
             accessKeyId: envAk,
@@ -33077,6 +33197,7 @@ class IamClient {
             headers: { 'Content-Type': 'application/json;charset=utf8', 'X-Idp-Id': identityProvider },
             body: JSON.stringify({ auth: { id_token: { id: idToken }, scope: scopeBody } }),
             auth: noAuth,
+            confidential: true,
             decode: (json, headers) => {
                 const token = headers['x-subject-token'];
                 if (typeof token !== 'string' || !token)
@@ -33141,7 +33262,9 @@ async function oidcLogin(cred, project, iam, deps) {
         idToken = await deps.api.bounded(deps.getIDToken(cred.audience));
     }
     catch (e) {
-        if (e instanceof DeadlineError || e instanceof CancelledError)
+        if (e instanceof DeadlineError)
+            throw new DeadlineError("GitHub's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL) gave no ID token before the deadline");
+        if (e instanceof CancelledError)
             throw e;
         throw new FatalApiError(`Could not get the GitHub OIDC ID token: ${e instanceof Error ? e.message.replace(/\s+/g, ' ') : String(e)}. Check that the job has permissions: id-token: write.`);
     }
@@ -33224,17 +33347,28 @@ function parseGoTime(text) {
  */
 
 
-/** The newest item by a timestamp read as an instant; unreadable timestamps rank oldest. */
-function newestBy(items, stamp) {
+/**
+ * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
+ * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
+ * wins; between two alike, an unreadable timestamp ranks newest.
+ */
+function newestBy(items, stamp, succeeded = () => false) {
     let best;
-    let bestAt = -Infinity;
     for (const item of items) {
-        const at = parseGoTime(stamp(item)) ?? -Infinity;
-        if (best === undefined || at > bestAt)
-            [best, bestAt] = [item, at];
+        const at = parseGoTime(stamp(item)) ?? Infinity;
+        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
+            best = { item, at };
     }
-    return best;
+    return best?.item;
 }
+function ranksNewer(item, at, best, bestAt, succeeded) {
+    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
+    if (unknownOrder && succeeded(item) !== succeeded(best))
+        return !succeeded(item);
+    return at > bestAt;
+}
+const created = (x) => x.creationTimestamp;
+const succeeded = (x) => x.phase === 'Success';
 /** When a workflow ended: its last step's end or its last update (only meaningful once it is not active). */
 function workflowEndedAt(w) {
     const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
@@ -33258,11 +33392,11 @@ function startedOf(u) {
 function chooseUpgrade(workflows, tasks, notBefore) {
     // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
     // one while another runs is the one mistake the gate must not make
-    const active = newestBy(workflows.filter(isActive), x => x.creationTimestamp);
-    const w = active ?? newestBy(workflows, x => x.creationTimestamp);
+    const active = newestBy(workflows.filter(isActive), created);
+    const w = active ?? newestBy(workflows, created, succeeded);
     const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
-    const running = newestBy(outside.filter(isUnderWay), x => x.creationTimestamp);
-    const t = newestBy(tasks, x => x.creationTimestamp);
+    const running = newestBy(outside.filter(isUnderWay), created);
+    const t = newestBy(tasks, created, succeeded);
     let choice;
     if (active)
         choice = { kind: 'workflow', workflow: active };
@@ -33286,13 +33420,18 @@ function isUnderWay(t) {
 function partOfAWorkflow(t, all) {
     return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
 }
-/** A task that belongs to no workflow and was created after the newest one ended. */
+/**
+ * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
+ * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
+ */
 function standalone(t, newest, all) {
     if (partOfAWorkflow(t, all))
         return false;
-    const created = parseGoTime(t.creationTimestamp);
+    const createdAt = parseGoTime(t.creationTimestamp);
     const ended = workflowEndedAt(newest);
-    return created !== undefined && ended !== undefined && created > ended;
+    if (createdAt === undefined || ended === undefined || createdAt === ended)
+        return !succeeded(t);
+    return createdAt > ended;
 }
 
 ;// CONCATENATED MODULE: ./src/verdict.ts
@@ -33333,17 +33472,39 @@ function failedStepOf(w) {
     const step = w.steps.find(s => s.status === 'Failed') ?? w.steps.find(s => s.status !== 'Success');
     return step?.type || 'unknown';
 }
+const stepName = (s) => s.type || '(no taskType)';
+const isFailure = (status) => status !== 'Success' && !STEP_UNDER_WAY.includes(status);
+/**
+ * A workflow Success is trusted only when its steps and its Cluster task agree with it: a failure among them fails,
+ * anything still under way waits (the timeout ends a Success that never converges), a Rollback that left Init fails.
+ */
+function successVerdict(w, task) {
+    const others = w.steps.filter(s => !isRollback(s));
+    const failed = others.find(s => isFailure(s.status));
+    if (failed)
+        return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status });
+    if (task && isFailure(task.phase))
+        return fail({ kind: 'step-failed', step: 'Cluster', status: `task ${task.phase}` });
+    if (w.steps.some(s => isRollback(s) && s.status !== 'Init'))
+        return fail({ kind: 'workflow-rolled-back' });
+    const cluster = stepOf(w, 'Cluster');
+    if (!cluster)
+        return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' });
+    const unfinished = others.find(s => s.status !== 'Success');
+    if (unfinished)
+        return wait({
+            kind: 'success-unconfirmed',
+            step: stepName(unfinished),
+            status: unfinished.status
+        });
+    if (task && task.phase !== 'Success')
+        return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` });
+    return { kind: 'pass', paused: false, clusterChecked: false };
+}
 function workflowVerdict(w, task, policy) {
     switch (w.phase) {
-        case 'Success': {
-            // a Success that contradicts its own steps is not trusted: the safe reading is that the upgrade did not take
-            if (w.steps.some(s => s.status === 'Failed'))
-                return fail({ kind: 'step-failed', step: failedStepOf(w) });
-            const rollback = stepOf(w, 'Rollback');
-            if (rollback && rollback.status !== 'Init')
-                return fail({ kind: 'workflow-rolled-back' });
-            return { kind: 'pass', paused: false, clusterChecked: false };
-        }
+        case 'Success':
+            return successVerdict(w, task);
         case 'Pending':
             return fail({ kind: 'step-failed', step: failedStepOf(w) });
         case 'Cancel':
@@ -33354,6 +33515,9 @@ function workflowVerdict(w, task, policy) {
         return fail({ kind: 'step-failed', step: 'Cluster' });
     if (task?.phase === 'Pause')
         return onPause(policy);
+    // an unknown phase is neither ended nor known to be running: say only that it is unknown
+    if (w.phase !== 'Init' && w.phase !== 'Running')
+        return wait({ kind: 'workflow-phase-unknown', phase: w.phase });
     const cluster = stepOf(w, 'Cluster');
     const postCheck = stepOf(w, 'PostCheck');
     if (cluster?.status === 'Success' && postCheck && postCheck.status === 'Init')
@@ -33382,7 +33546,7 @@ function judge(obs, policy) {
             return fail({ ...f, blocking: blockingItems(obs.precheck.precheck) });
         return v;
     }
-    if (v.kind === 'wait' || v.paused)
+    if (v.kind === 'wait')
         return v;
     switch (obs.cluster.kind) {
         case 'unread':
@@ -33391,23 +33555,26 @@ function judge(obs, policy) {
             return v;
         case 'read': {
             const status = obs.cluster.status;
-            switch (healthOf(status.phase)) {
-                case 'ready':
-                    return obs.cluster.rolledBack
-                        ? fail({ kind: 'rolled-back', cluster: status })
-                        : { kind: 'pass', paused: false, clusterChecked: true };
-                case 'broken':
-                    return fail({ kind: 'cluster-broken', cluster: status });
-                default:
-                    return wait({ kind: 'cluster-settling', phase: status.phase });
-            }
+            const health = healthOf(status.phase);
+            if (health === 'broken')
+                return fail({ kind: 'cluster-broken', cluster: status });
+            if (health === 'ready' && obs.cluster.rolledBack)
+                return fail({ kind: 'rolled-back', cluster: status });
+            // on-pause: succeed accepts a partly upgraded cluster, not a broken or rolling-back one
+            if (v.paused)
+                return status.phase === 'RollingBack'
+                    ? wait({ kind: 'cluster-settling', phase: status.phase })
+                    : v;
+            return health === 'ready'
+                ? { kind: 'pass', paused: false, clusterChecked: true }
+                : wait({ kind: 'cluster-settling', phase: status.phase });
         }
     }
 }
 /** What else an observation needs before its verdict is final: the cluster's state, or the failed pre-check. */
 function nextRead(obs, policy) {
     const v = judgeUpgrade(obs.upgrade, policy);
-    if (v.kind === 'pass' && !v.paused && obs.cluster.kind === 'unread')
+    if (v.kind === 'pass' && obs.cluster.kind === 'unread')
         return 'cluster';
     if (v.kind === 'fail' &&
         v.failure.kind === 'step-failed' &&
@@ -33422,8 +33589,9 @@ function nextRead(obs, policy) {
 ;// CONCATENATED MODULE: ./src/observer.ts
 /**
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
- * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed;
- * the pre-check only when it failed. Which upgrade is followed is chosen once (choose.ts) and then kept.
+ * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
+ * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
+ * Which upgrade is followed is chosen once (choose.ts) and then kept.
  */
 
 
@@ -33493,9 +33661,13 @@ class UpgradeObserver {
             requestId = r.requestId ?? requestId;
             return r.value;
         };
-        const upgrade = this.passed ?? (await this.readUpgrade(track));
+        // an upgrade that passed in an earlier poll is kept while the cluster settles, and read once more before
+        // the gate passes on it; one read in this poll is as fresh as the cluster's answer that follows it
+        const cached = this.passed;
+        let upgrade = cached ?? (await this.readUpgrade(track));
         let cluster = { kind: 'unread' };
         let precheck = { kind: 'unread' };
+        let reread = cached === undefined;
         for (;;) {
             const obs = { at: this.clock.now(), upgrade, cluster, precheck, requestId };
             const need = nextRead(obs, this.policy);
@@ -33504,8 +33676,17 @@ class UpgradeObserver {
             else if (need === 'precheck')
                 precheck = await this.readPreCheck(upgrade, track);
             else {
-                if (judgeUpgrade(upgrade, this.policy).kind === 'pass' && cluster.kind === 'read')
-                    this.passed = upgrade;
+                const v = judge(obs, this.policy);
+                if (v.kind === 'pass' && v.clusterChecked && !reread) {
+                    // polls old: a failure or rollback meanwhile must not be passed over
+                    reread = true;
+                    upgrade = await this.readUpgrade(track);
+                    continue;
+                }
+                const u = judgeUpgrade(upgrade, this.policy);
+                // kept only while it passes on its own (a pause is read again each poll: it may resume and fail)
+                this.passed =
+                    u.kind === 'pass' && !u.paused && cluster.kind === 'read' ? upgrade : undefined;
                 return obs;
             }
         }
@@ -33841,13 +34022,15 @@ class ProgressLog {
     warnAbout(obs, verdict) {
         const u = obs.upgrade;
         const task = taskOf(u);
-        if (task && !KNOWN_PHASES.includes(task.phase))
+        // "it keeps waiting" is only true while the verdict waits (a Success workflow fails on an unknown status)
+        const waiting = verdict.kind === 'wait';
+        if (waiting && task && !KNOWN_PHASES.includes(task.phase))
             this.warnOnce(`task-phase ${task.phase}`, `Upgrade task ${task.uid} reports phase "${task.phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`);
         const w = workflowOf(u);
-        if (w && !WORKFLOW_PHASES.includes(w.phase))
+        if (waiting && w && !WORKFLOW_PHASES.includes(w.phase))
             this.warnOnce(`workflow-phase ${w.phase}`, `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`);
         for (const s of w?.steps ?? [])
-            if (!STEP_STATUSES.includes(s.status))
+            if (waiting && !STEP_STATUSES.includes(s.status))
                 this.warnOnce(`step-status ${s.status}`, `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting.`);
         if (obs.cluster.kind === 'read') {
             const phase = obs.cluster.status.phase;
@@ -33858,6 +34041,15 @@ class ProgressLog {
             return;
         if (verdict.why.kind === 'paused' && task)
             this.warnOnce(`pause ${task.uid}`, `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+        if (verdict.why.kind === 'success-unconfirmed' && w) {
+            const { step, status } = verdict.why;
+            const what = status === 'absent'
+                ? `it has no ${step} step`
+                : status.startsWith('task ')
+                    ? `the ${step} step's upgrade task is still ${status.slice(5)}`
+                    : `step ${step} is still ${status || '(no status)'}`;
+            this.warnOnce(`success-unconfirmed ${w.uid}`, `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`);
+        }
         if (verdict.why.kind === 'post-check-pending' && w)
             this.warnOnce(`post-check ${w.uid}`, `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check. Start it in the CCE console (cluster → Upgrade page); the gate passes once the workflow succeeds and the cluster is Available.`);
     }
@@ -33925,6 +34117,7 @@ function endedAt(c) {
 
 
 
+
 /** How many blocking pre-check items the one-line message names; the summary lists them all. */
 const ITEMS_IN_MESSAGE = 3;
 const RESULT_TEXT = {
@@ -33970,7 +34163,7 @@ function subjectOf(u, t) {
 /** What the last observation showed, for timeout and cancellation messages. */
 function lastSeen(last, t) {
     if (!last)
-        return 'no poll succeeded';
+        return "no request succeeded, so the upgrade's state is unknown";
     const u = last.upgrade;
     const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : '';
     switch (u.kind) {
@@ -34008,7 +34201,8 @@ function failureMessage(f, last, t) {
             const next = f.step === 'PreCheck'
                 ? 'Fix what blocks the upgrade (CCE console → cluster → Upgrade → pre-check), start the upgrade again, then re-run this job.'
                 : 'See the workflow in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.';
-            return `Step ${f.step} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`;
+            const status = f.status ? ` (${f.status})` : '';
+            return `Step ${f.step}${status} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`;
         }
         case 'workflow-rolled-back':
             return `The ${subject} reports Success, but its Rollback step ran (${vs})${rid}: the cluster is back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`;
@@ -34048,6 +34242,31 @@ function preCheckText(blocking, last) {
 function timeoutText(t) {
     return `${formatDuration(t.timeoutMs)}${t.timeoutBareNumber ? ' (timeout is a bare number, read as seconds)' : ''}`;
 }
+/**
+ * What to do when the deadline came before any request succeeded, by the kind of the last error. The error comes
+ * as the text Api made of it: `HTTP <status> <code>: …` for an answer, `<method> <host>: <cause>` for a request
+ * that got none.
+ */
+function nothingReadAdvice(problem) {
+    const p = problem ?? '';
+    if (/^HTTP 429\b|APIG\.0308/.test(p))
+        return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.';
+    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(p)) {
+        const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API';
+        return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+    }
+    if (/^HTTP 5\d\d\b/.test(p))
+        return 'The API was failing: re-run this job later.';
+    return 'Re-run this job, or raise the timeout input.';
+}
+/** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
+function stillWaitingAdvice(u) {
+    if (u.kind === 'workflow' && !WORKFLOW_PHASES.includes(u.workflow.phase))
+        return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`;
+    if (u.kind === 'workflow' && u.workflow.phase === 'Success')
+        return 'The workflow says Success, but its steps never all agreed (see the warning above), so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.';
+    return 'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.';
+}
 function endMessage(r, t) {
     const subject = subjectOf(r.last?.upgrade, t);
     const took = formatElapsed(r.endedAt - r.startedAt);
@@ -34068,9 +34287,14 @@ function endMessage(r, t) {
                 ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
                 : failureMessage({ kind: 'paused' }, r.last, t);
         case 'timeout': {
-            const next = r.last?.upgrade.kind === 'none'
-                ? 'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
-                : 'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.';
+            let next;
+            if (!r.last)
+                next = nothingReadAdvice(r.problem);
+            else if (r.last.upgrade.kind === 'none')
+                next =
+                    'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.';
+            else
+                next = stillWaitingAdvice(r.last.upgrade);
             return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
         }
         case 'cancelled':
@@ -34192,12 +34416,17 @@ class Secrets {
         const v = value?.trim();
         if (!v || this.values.has(v))
             return;
-        this.values.add(v);
-        this.mask(v);
+        // also as a URL's query or form would carry it: a token with "/", "+" or "=" echoed from a URL
+        for (const form of new Set([v, encodeURIComponent(v)])) {
+            this.values.add(form);
+            this.mask(form);
+        }
     }
+    /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
     redact(text) {
         let out = text;
-        for (const v of this.values)
+        const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
+        for (const v of longestFirst)
             out = out.split(v).join('***');
         return out;
     }
@@ -34242,7 +34471,7 @@ async function run(io = coreIo(), opts = {}) {
     try {
         config = readConfig(io.getInput, io.env, secrets);
         if (config.credential.kind === 'oidc')
-            requireOidcEnvironment(io.env);
+            requireOidcEnvironment(io.env, secrets);
     }
     catch (e) {
         if (!(e instanceof InputError))
@@ -34271,7 +34500,8 @@ async function run(io = coreIo(), opts = {}) {
         log,
         intervalMs: config.intervalMs,
         deadline,
-        signal: opts.signal
+        signal: opts.signal,
+        redact: text => secrets.redact(text)
     });
     log.info(`Credentials: ${config.credential.source}`);
     if (config.regionSource)
@@ -34374,7 +34604,9 @@ async function finish(io, log, secrets, outcome, target, warnings = []) {
     else
         log.info(message);
 }
-function requireOidcEnvironment(env) {
+function requireOidcEnvironment(env, secrets) {
+    // the bearer token of GitHub's ID token request: an error from @actions/core may echo it
+    secrets.add(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
     if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
         throw new InputError('Input identity-provider asks for GitHub OIDC login, but this job cannot request an ID token: add `permissions: id-token: write` to the job (or workflow). Pull requests from forks never get one.');
     }
@@ -34401,9 +34633,16 @@ const onSignal = (signal) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-run(io, { signal: cancel.signal }).catch((e) => {
+// Once run() has ended (outputs, summary and verdict written), nothing may keep the step alive: a request left
+// unanswered outside our transport (GitHub's ID token endpoint, which @actions/core asks without a timeout)
+// still holds the event loop. process.exit() keeps the exit code already set; the timer is unref'ed, so it never
+// delays a normal exit.
+const LINGER_MS = 1000;
+run(io, { signal: cancel.signal })
+    .catch((e) => {
     // Unexpected: still one clear line, never a stack trace (it is in the debug log).
     io.debug(e instanceof Error && e.stack ? e.stack : String(e));
     io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-});
+})
+    .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref());
 

@@ -1,7 +1,8 @@
 /**
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
  * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
- * and then the upgrade once more before passing; the pre-check only when it failed. Which upgrade is followed is chosen once (choose.ts) and then kept.
+ * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
+ * Which upgrade is followed is chosen once (choose.ts) and then kept.
  */
 import { DeadlineError } from './api.js'
 import type { CceClient } from './cce.js'
@@ -89,10 +90,13 @@ export class UpgradeObserver {
       requestId = r.requestId ?? requestId
       return r.value
     }
-    let upgrade = this.passed ?? (await this.readUpgrade(track))
+    // an upgrade that passed in an earlier poll is kept while the cluster settles, and read once more before
+    // the gate passes on it; one read in this poll is as fresh as the cluster's answer that follows it
+    const cached = this.passed
+    let upgrade = cached ?? (await this.readUpgrade(track))
     let cluster: ClusterView = { kind: 'unread' }
     let precheck: PreCheckView = { kind: 'unread' }
-    let reread = false
+    let reread = cached === undefined
     for (;;) {
       const obs: Observation = { at: this.clock.now(), upgrade, cluster, precheck, requestId }
       const need = nextRead(obs, this.policy)
@@ -101,8 +105,7 @@ export class UpgradeObserver {
       else {
         const v = judge(obs, this.policy)
         if (v.kind === 'pass' && v.clusterChecked && !reread) {
-          // the upgrade as last read may be polls old (cached while the cluster settled), or older than the
-          // cluster's answer: read it once more, so a failure or rollback meanwhile is not passed over
+          // polls old: a failure or rollback meanwhile must not be passed over
           reread = true
           upgrade = await this.readUpgrade(track)
           continue

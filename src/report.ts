@@ -5,7 +5,7 @@ import { PreCheckItem, describeItem } from './precheck.js'
 import { percent, upgradeVersions } from './progress.js'
 import type { Failure } from './verdict.js'
 import { WaitResult, passed } from './waiter.js'
-import type { Workflow } from './workflow.js'
+import { WORKFLOW_PHASES, type Workflow } from './workflow.js'
 
 export interface Target {
   clusterId: string
@@ -113,7 +113,8 @@ function failureMessage(f: Failure, last: Observation, t: Target): string {
         f.step === 'PreCheck'
           ? 'Fix what blocks the upgrade (CCE console → cluster → Upgrade → pre-check), start the upgrade again, then re-run this job.'
           : 'See the workflow in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.'
-      return `Step ${f.step} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`
+      const status = f.status ? ` (${f.status})` : ''
+      return `Step ${f.step}${status} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`
     }
     case 'workflow-rolled-back':
       return `The ${subject} reports Success, but its Rollback step ran (${vs})${rid}: the cluster is back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`
@@ -179,6 +180,15 @@ function nothingReadAdvice(problem: string | undefined): string {
   return 'Re-run this job, or raise the timeout input.'
 }
 
+/** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
+function stillWaitingAdvice(u: Upgrade): string {
+  if (u.kind === 'workflow' && !(WORKFLOW_PHASES as readonly string[]).includes(u.workflow.phase))
+    return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`
+  if (u.kind === 'workflow' && u.workflow.phase === 'Success')
+    return 'The workflow says Success, but its steps never all agreed (see the warning above), so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.'
+  return 'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.'
+}
+
 function endMessage(r: WaitResult, t: Target): string {
   const subject = subjectOf(r.last?.upgrade, t)
   const took = formatElapsed(r.endedAt - r.startedAt)
@@ -204,9 +214,7 @@ function endMessage(r: WaitResult, t: Target): string {
       else if (r.last.upgrade.kind === 'none')
         next =
           'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
-      else
-        next =
-          'The upgrade may still be running: re-run this job to wait again, or raise the timeout input.'
+      else next = stillWaitingAdvice(r.last.upgrade)
       return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`
     }
     case 'cancelled':

@@ -84,7 +84,7 @@ export function failedStepOf(w: Workflow): string {
   return step?.type || 'unknown'
 }
 
-const stepName = (s: WorkflowStep): string => s.type || 'without a taskType'
+const stepName = (s: WorkflowStep): string => s.type || '(no taskType)'
 const isFailure = (status: string): boolean =>
   status !== 'Success' && !STEP_UNDER_WAY.includes(status)
 
