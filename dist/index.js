@@ -32561,6 +32561,10 @@ const ENDED_WORKFLOW_PHASES = ['Success', 'Pending', 'Cancel'];
 const STEP_UNDER_WAY = ['Init', 'Queuing', 'Running', 'Pause'];
 /** The order the steps run in, for showing steps the API lists in another order. */
 const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback'];
+/** One of the phases the API documents (a later API may add others). */
+function isKnownPhase(phase) {
+    return WORKFLOW_PHASES.includes(phase);
+}
 /** Init, Running, or a phase the API may add later: a phase the gate does not know is never taken as ended. */
 function isActive(w) {
     return !ENDED_WORKFLOW_PHASES.includes(w.phase);
@@ -33516,7 +33520,7 @@ function workflowVerdict(w, task, policy) {
     if (task?.phase === 'Pause')
         return onPause(policy);
     // an unknown phase is neither ended nor known to be running: say only that it is unknown
-    if (w.phase !== 'Init' && w.phase !== 'Running')
+    if (!isKnownPhase(w.phase))
         return wait({ kind: 'workflow-phase-unknown', phase: w.phase });
     const cluster = stepOf(w, 'Cluster');
     const postCheck = stepOf(w, 'PostCheck');
@@ -34027,7 +34031,7 @@ class ProgressLog {
         if (waiting && task && !KNOWN_PHASES.includes(task.phase))
             this.warnOnce(`task-phase ${task.phase}`, `Upgrade task ${task.uid} reports phase "${task.phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`);
         const w = workflowOf(u);
-        if (waiting && w && !WORKFLOW_PHASES.includes(w.phase))
+        if (waiting && w && !isKnownPhase(w.phase))
             this.warnOnce(`workflow-phase ${w.phase}`, `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`);
         for (const s of w?.steps ?? [])
             if (waiting && !STEP_STATUSES.includes(s.status))
@@ -34261,7 +34265,7 @@ function nothingReadAdvice(problem) {
 }
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u) {
-    if (u.kind === 'workflow' && !WORKFLOW_PHASES.includes(u.workflow.phase))
+    if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
         return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`;
     if (u.kind === 'workflow' && u.workflow.phase === 'Success')
         return 'The workflow says Success, but its steps never all agreed (see the warning above), so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.';

@@ -10,7 +10,7 @@ import type { ObserverEvent } from './observer.js'
 import { KNOWN_PHASES, UpgradeTask } from './task.js'
 import type { Verdict } from './verdict.js'
 import { HEARTBEAT_MS, WaitHooks } from './waiter.js'
-import { WORKFLOW_PHASES, isActive } from './workflow.js'
+import { isActive, isKnownPhase } from './workflow.js'
 
 const STEP_STATUSES = ['Init', 'Queuing', 'Running', 'Success', 'Failed']
 /** An upgrade that ended longer than this before the step began is probably not the one meant. */
@@ -188,7 +188,7 @@ export class ProgressLog implements WaitHooks {
         `Upgrade task ${task.uid} reports phase "${task.phase}", which this action does not know; it keeps waiting for Success or Failed. Please report it if it persists.`
       )
     const w = workflowOf(u)
-    if (waiting && w && !(WORKFLOW_PHASES as readonly string[]).includes(w.phase))
+    if (waiting && w && !isKnownPhase(w.phase))
       this.warnOnce(
         `workflow-phase ${w.phase}`,
         `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`

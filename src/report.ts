@@ -5,7 +5,7 @@ import { PreCheckItem, describeItem } from './precheck.js'
 import { percent, upgradeVersions } from './progress.js'
 import type { Failure } from './verdict.js'
 import { WaitResult, passed } from './waiter.js'
-import { WORKFLOW_PHASES, type Workflow } from './workflow.js'
+import { type Workflow, isKnownPhase } from './workflow.js'
 
 export interface Target {
   clusterId: string
@@ -182,7 +182,7 @@ function nothingReadAdvice(problem: string | undefined): string {
 
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u: Upgrade): string {
-  if (u.kind === 'workflow' && !(WORKFLOW_PHASES as readonly string[]).includes(u.workflow.phase))
+  if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
     return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`
   if (u.kind === 'workflow' && u.workflow.phase === 'Success')
     return 'The workflow says Success, but its steps never all agreed (see the warning above), so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.'

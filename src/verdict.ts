@@ -7,7 +7,14 @@ import type { OnPause } from './config.js'
 import { Observation, Upgrade } from './observation.js'
 import { PreCheckItem, blockingItems } from './precheck.js'
 import type { UpgradeTask } from './task.js'
-import { STEP_UNDER_WAY, Workflow, WorkflowStep, isRollback, stepOf } from './workflow.js'
+import {
+  STEP_UNDER_WAY,
+  Workflow,
+  WorkflowStep,
+  isKnownPhase,
+  isRollback,
+  stepOf
+} from './workflow.js'
 
 export interface Policy {
   onPause: OnPause
@@ -127,8 +134,7 @@ function workflowVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Pol
   if (task?.phase === 'Failed') return fail({ kind: 'step-failed', step: 'Cluster' })
   if (task?.phase === 'Pause') return onPause(policy)
   // an unknown phase is neither ended nor known to be running: say only that it is unknown
-  if (w.phase !== 'Init' && w.phase !== 'Running')
-    return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
+  if (!isKnownPhase(w.phase)) return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
   const cluster = stepOf(w, 'Cluster')
   const postCheck = stepOf(w, 'PostCheck')
   if (cluster?.status === 'Success' && postCheck && postCheck.status === 'Init')

@@ -31,6 +31,11 @@ export const STEP_UNDER_WAY: readonly string[] = ['Init', 'Queuing', 'Running', 
 /** The order the steps run in, for showing steps the API lists in another order. */
 const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback']
 
+/** One of the phases the API documents (a later API may add others). */
+export function isKnownPhase(phase: string): boolean {
+  return (WORKFLOW_PHASES as readonly string[]).includes(phase)
+}
+
 /** Init, Running, or a phase the API may add later: a phase the gate does not know is never taken as ended. */
 export function isActive(w: Workflow): boolean {
   return !ENDED_WORKFLOW_PHASES.includes(w.phase)
