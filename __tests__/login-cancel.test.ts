@@ -3,7 +3,7 @@
  * and at the deadline, even when the token request never answers.
  */
 import { describe, expect, it } from '@jest/globals'
-import { CancelledError, type Clock } from '../src/clock.js'
+import { CancelledError, type Clock } from '../src/lib/clock.js'
 import { run } from '../src/main.js'
 import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
 import { run } from '../src/main.js'
-import type { HttpRequest, HttpResponse } from '../src/transport.js'
+import type { HttpRequest, HttpResponse } from '../src/huawei/transport.js'
 import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'
 import { taskBody } from './support/scripted-send.js'

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeDetails, parseErrorBody } from '../src/api-error.js'
-import { backoffDelay, parseRetryAfter } from '../src/backoff.js'
-import { newestBy } from '../src/choose.js'
-import { joinUrl } from '../src/endpoints.js'
-import { Secrets } from '../src/secrets.js'
-import { decodeTask, decodeTaskList, decodeTaskOf } from '../src/task.js'
+import { describeDetails, parseErrorBody } from '../src/huawei/api-error.js'
+import { backoffDelay, parseRetryAfter } from '../src/huawei/backoff.js'
+import { newestBy } from '../src/gate/choose.js'
+import { joinUrl } from '../src/huawei/endpoints.js'
+import { Secrets } from '../src/lib/secrets.js'
+import { decodeTask, decodeTaskList, decodeTaskOf } from '../src/cce/task.js'
 
 describe('parseErrorBody', () => {
   const h = { 'x-request-id': 'rid' }

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { run } from '../src/main.js'
-import type { HttpRequest } from '../src/transport.js'
+import type { HttpRequest } from '../src/huawei/transport.js'
 import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'
 import { type Step, scriptedSend, taskBody } from './support/scripted-send.js'
 import { UNIT_INPUTS } from './support/unit-inputs.js'
-import { Secrets } from '../src/secrets.js'
+import { Secrets } from '../src/lib/secrets.js'
 
 const TOKEN = 'ST-super-secret'
 

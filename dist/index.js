@@ -31610,7 +31610,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/core-io.ts
+;// CONCATENATED MODULE: ./src/action/core-io.ts
 
 /** The runner as @actions/core reaches it (stubbed by @github/local-action when run locally). */
 function coreIo() {
@@ -31630,7 +31630,7 @@ function coreIo() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/json.ts
+;// CONCATENATED MODULE: ./src/lib/json.ts
 /** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
 function obj(v) {
     return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
@@ -31649,7 +31649,7 @@ function listOf(v) {
     return isObj(v) ? [v] : [];
 }
 
-;// CONCATENATED MODULE: ./src/api-error.ts
+;// CONCATENATED MODULE: ./src/huawei/api-error.ts
 
 function api_error_text(v) {
     if (typeof v === 'string' && v.trim())
@@ -31731,7 +31731,7 @@ function confidentialDetails(d) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/backoff.ts
+;// CONCATENATED MODULE: ./src/huawei/backoff.ts
 /**
  * Retry delays for transient failures other than throttling (the Pacer spaces those): exponential with jitter,
  * capped by the poll interval so an end is never noticed late.
@@ -31755,7 +31755,7 @@ function parseRetryAfter(value, nowMs) {
     return Math.max(0, at - nowMs);
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
+;// CONCATENATED MODULE: ./src/lib/clock.ts
 class CancelledError extends Error {
     name = 'CancelledError';
     constructor() {
@@ -31780,7 +31780,7 @@ const systemClock = {
     })
 };
 
-;// CONCATENATED MODULE: ./src/duration.ts
+;// CONCATENATED MODULE: ./src/lib/duration.ts
 /** Durations as users write them: 90s, 15m, 1h30m, 500ms; a bare number means seconds. */
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 const ORDER = ['h', 'm', 's', 'ms'];
@@ -31829,7 +31829,7 @@ function formatElapsed(ms) {
     return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
-;// CONCATENATED MODULE: ./src/pacer.ts
+;// CONCATENATED MODULE: ./src/huawei/pacer.ts
 /**
  * How fast one gate asks, adapted to throttling (AIMD on its request rate): a 429 cuts the rate to a third at
  * once, each answer gives back a tenth of the configured rate. Many gates on one account's quota thus thin out
@@ -31880,7 +31880,7 @@ class Pacer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/skew.ts
+;// CONCATENATED MODULE: ./src/huawei/skew.ts
 
 /**
  * The gateway refuses a signature whose X-Sdk-Date is more than 15 minutes from its own clock:
@@ -31944,7 +31944,7 @@ class ClockCorrection {
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/transport.ts
+;// CONCATENATED MODULE: ./src/huawei/transport.ts
 
 
 
@@ -32072,7 +32072,7 @@ function createTransport(userAgent) {
     return { send, close };
 }
 
-;// CONCATENATED MODULE: ./src/api.ts
+;// CONCATENATED MODULE: ./src/huawei/api.ts
 
 
 
@@ -32329,7 +32329,7 @@ function configProblem(url, e) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cluster.ts
+;// CONCATENATED MODULE: ./src/cce/cluster.ts
 /** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
 
 function decodeCluster(json) {
@@ -32370,7 +32370,7 @@ function healthOf(phase) {
     return 'other';
 }
 
-;// CONCATENATED MODULE: ./src/endpoints.ts
+;// CONCATENATED MODULE: ./src/huawei/endpoints.ts
 /** Default service endpoints per region (see cce-api.md §2) and the rules an endpoint override must follow. */
 const KNOWN_REGIONS = new Set([
     'cn-north-1',
@@ -32456,7 +32456,7 @@ function joinUrl(base, path, query) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/precheck.ts
+;// CONCATENATED MODULE: ./src/cce/precheck.ts
 /** The pre-check task (ShowPreCheck, cce-api.md §10): read when a workflow's PreCheck step failed. */
 
 function itemsOf(v, scope, node) {
@@ -32506,7 +32506,7 @@ function describeItem(i) {
     return `${i.name || '(unnamed check)'}${where}: ${i.message || 'no message'}`;
 }
 
-;// CONCATENATED MODULE: ./src/task.ts
+;// CONCATENATED MODULE: ./src/cce/task.ts
 /** The upgrade task as the API reports it (cce-api.md §1). */
 
 const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
@@ -32551,7 +32551,7 @@ function decodeTaskList(json) {
     return tasks.every((t) => t !== undefined) ? tasks : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/workflow.ts
+;// CONCATENATED MODULE: ./src/cce/workflow.ts
 /** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
 
 const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
@@ -32638,7 +32638,7 @@ function isRollback(s) {
     return s.type.toLowerCase() === 'rollback';
 }
 
-;// CONCATENATED MODULE: ./src/cce.ts
+;// CONCATENATED MODULE: ./src/cce/client.ts
 
 
 
@@ -32791,14 +32791,14 @@ class CceClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/lib/config.ts
 /** The typed configuration the rest of the action works from; produced only by inputs.ts. */
 /** A problem with the inputs: reported as one `::error::` line, before any request. */
 class InputError extends Error {
     name = 'InputError';
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/action/inputs.ts
 
 
 
@@ -33038,7 +33038,7 @@ function credentialFrom(input, fromEnv) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/signer.ts
+;// CONCATENATED MODULE: ./src/huawei/signer.ts
 
 /** Huawei Cloud API request signing, SDK-HMAC-SHA256 (cce-api.md §4). */
 const ALGORITHM = 'SDK-HMAC-SHA256';
@@ -33127,7 +33127,7 @@ function signRequest(req, cred, now) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/auth.ts
+;// CONCATENATED MODULE: ./src/huawei/auth.ts
 
 function akskAuthorizer(cred) {
     return { headersFor: (req, now) => signRequest(req, cred, now) };
@@ -33138,7 +33138,7 @@ function tokenAuthorizer(token) {
 /** For the OIDC token exchange: the ID token travels in the body. */
 const noAuth = { headersFor: () => ({}) };
 
-;// CONCATENATED MODULE: ./src/iam.ts
+;// CONCATENATED MODULE: ./src/huawei/iam.ts
 
 
 
@@ -33231,7 +33231,7 @@ class IamClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/login.ts
+;// CONCATENATED MODULE: ./src/huawei/login.ts
 /** From the configured credential to what signs CCE calls, and the project ID the paths need. */
 
 
@@ -33287,7 +33287,7 @@ async function oidcLogin(cred, project, iam, deps) {
     return { auth, projectId: scoped.project.id };
 }
 
-;// CONCATENATED MODULE: ./src/observation.ts
+;// CONCATENATED MODULE: ./src/gate/observation.ts
 /** The upgrade task an observation shows, if any: the task waited on, or the workflow's Cluster task. */
 function taskOf(u) {
     return u.kind === 'none' ? undefined : u.task;
@@ -33309,7 +33309,7 @@ function stateKey(obs) {
     return parts.join('|');
 }
 
-;// CONCATENATED MODULE: ./src/go-time.ts
+;// CONCATENATED MODULE: ./src/lib/go-time.ts
 /**
  * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
@@ -33337,7 +33337,7 @@ function parseGoTime(text) {
     return date.getTime() - (sign === '-' ? -offset : offset);
 }
 
-;// CONCATENATED MODULE: ./src/choose.ts
+;// CONCATENATED MODULE: ./src/gate/choose.ts
 /**
  * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
  * workflow or upgrade task, "newest" by instant.
@@ -33438,7 +33438,7 @@ function standalone(t, newest, all) {
     return createdAt > ended;
 }
 
-;// CONCATENATED MODULE: ./src/verdict.ts
+;// CONCATENATED MODULE: ./src/gate/verdict.ts
 /**
  * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
  * fail and why" out. Nothing here does I/O or reads a clock.
@@ -33590,7 +33590,7 @@ function nextRead(obs, policy) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/observer.ts
+;// CONCATENATED MODULE: ./src/gate/observer.ts
 /**
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
  * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
@@ -33791,7 +33791,7 @@ class UpgradeObserver {
     }
 }
 
-;// CONCATENATED MODULE: ./src/waiter.ts
+;// CONCATENATED MODULE: ./src/gate/waiter.ts
 
 
 
@@ -33869,7 +33869,7 @@ async function sleepUntilNextPoll(o) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress.ts
+;// CONCATENATED MODULE: ./src/action/progress.ts
 
 
 
@@ -34115,7 +34115,7 @@ function endedAt(c) {
         : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/action/report.ts
 
 
 
@@ -34404,7 +34404,7 @@ function describe(obs, t) {
     return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
  * (`::add-mask::`), and `redact` scrubs it from any text we print ourselves, as a second line of defence

@@ -1,4 +1,4 @@
-import { coreIo } from './core-io.js'
+import { coreIo } from './action/core-io.js'
 import { run } from './main.js'
 
 const io = coreIo()

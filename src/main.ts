@@ -1,33 +1,20 @@
-import { Api, Logger } from './api.js'
-import { CceClient } from './cce.js'
-import { Clock, systemClock } from './clock.js'
-import { Config, InputError, WaitTarget } from './config.js'
-import { coreIo } from './core-io.js'
-import { formatDuration } from './duration.js'
-import { Env, GetInput, readConfig } from './inputs.js'
-import { login } from './login.js'
-import { stateKey } from './observation.js'
-import { UpgradeObserver } from './observer.js'
-import { ProgressLog } from './progress.js'
-import { Target, endReport } from './report.js'
-import { Secrets } from './secrets.js'
-import { Send, createTransport } from './transport.js'
-import { Policy } from './verdict.js'
-import { WaitResult, stopOf, waitForUpgrade } from './waiter.js'
-
-/** Everything the action reads from or writes to the runner; @actions/core in production, a recorder in tests. */
-export interface ActionIo {
-  getInput: GetInput
-  env: Env
-  debug(message: string): void
-  info(message: string): void
-  warning(message: string): void
-  setSecret(value: string): void
-  setOutput(name: string, value: string): void
-  setFailed(message: string): void
-  writeSummary(markdown: string): Promise<void>
-  getIDToken(audience?: string): Promise<string>
-}
+import { Api, Logger } from './huawei/api.js'
+import { CceClient } from './cce/client.js'
+import { Clock, systemClock } from './lib/clock.js'
+import { Config, InputError, WaitTarget } from './lib/config.js'
+import { coreIo } from './action/core-io.js'
+import type { ActionIo } from './action/io.js'
+import { formatDuration } from './lib/duration.js'
+import { Env, readConfig } from './action/inputs.js'
+import { login } from './huawei/login.js'
+import { stateKey } from './gate/observation.js'
+import { UpgradeObserver } from './gate/observer.js'
+import { ProgressLog } from './action/progress.js'
+import { Target, endReport } from './action/report.js'
+import { Secrets } from './lib/secrets.js'
+import { Send, createTransport } from './huawei/transport.js'
+import { Policy } from './gate/verdict.js'
+import { WaitResult, stopOf, waitForUpgrade } from './gate/waiter.js'
 
 export interface RunOptions {
   clock?: Clock

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { coreIo } from '../src/core-io.js'
-import { run } from '../src/main.js'
-import { actionDefaults, parseOutputFile } from './support/run-action.js'
+import { coreIo } from '../../src/action/core-io.js'
+import { run } from '../../src/main.js'
+import { actionDefaults, parseOutputFile } from '../support/run-action.js'
 
 const saved = { ...process.env }
 let stdout: string

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/config.js'
-import { readConfig } from '../src/inputs.js'
-import { Secrets } from '../src/secrets.js'
+import { InputError } from '../../src/lib/config.js'
+import { readConfig } from '../../src/action/inputs.js'
+import { Secrets } from '../../src/lib/secrets.js'
 
 const base = {
   'cluster-id': 'c0ffee00-4e1f-9a6b',

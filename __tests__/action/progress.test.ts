@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { EtaEstimator, ProgressLog, formatAge, percent, versions } from '../src/progress.js'
-import type { Verdict } from '../src/verdict.js'
-import { FakeClock } from './support/fake-clock.js'
-import { obs, onTask, onWorkflow, task, workflow } from './support/observations.js'
-import { recordingLog } from './support/scripted-send.js'
+import {
+  EtaEstimator,
+  ProgressLog,
+  formatAge,
+  percent,
+  versions
+} from '../../src/action/progress.js'
+import type { Verdict } from '../../src/gate/verdict.js'
+import { FakeClock } from '../support/fake-clock.js'
+import { obs, onTask, onWorkflow, task, workflow } from '../support/observations.js'
+import { recordingLog } from '../support/scripted-send.js'
 
 const WAIT: Verdict = { kind: 'wait', why: { kind: 'upgrading' } }
 const H = 3_600_000

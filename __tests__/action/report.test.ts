@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Observation } from '../src/observation.js'
-import { Target, endReport } from '../src/report.js'
-import type { PreCheckItem } from '../src/precheck.js'
-import { WaitResult } from '../src/waiter.js'
-import { obs, onTask, onWorkflow, task, workflow } from './support/observations.js'
+import type { Observation } from '../../src/gate/observation.js'
+import { Target, endReport } from '../../src/action/report.js'
+import type { PreCheckItem } from '../../src/cce/precheck.js'
+import { WaitResult } from '../../src/gate/waiter.js'
+import { obs, onTask, onWorkflow, task, workflow } from '../support/observations.js'
 
 const t0 = Date.UTC(2026, 10, 24, 12)
 const DONE = '2026-11-24 20:14:00 +0800 CST'

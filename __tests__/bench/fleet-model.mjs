@@ -1,8 +1,8 @@
 // An event model of the bench's fleet run, fast enough to try thousands of pacing rules where the real run
 // (`npm run bench -- fleet`) takes a minute each: 100 gates whose first requests arrive over 6 s (as measured in the
 // real run), one account's token bucket (8 requests/s, burst 8), interval 5 s, each task succeeding 8 s after its
-// first answered poll, then one cluster read. The pacer's constants are read from src/pacer.ts and the poll jitter
-// from src/waiter.ts, so the first row models the code as it is; compare it with the real run.
+// first answered poll, then one cluster read. The pacer's constants are read from src/huawei/pacer.ts and the poll jitter
+// from src/gate/waiter.ts, so the first row models the code as it is; compare it with the real run.
 //
 // It answers one question: can a gate that only sees its own answers meet both fleet targets of issue 8 (fewer
 // than 25 % refused, last pass within 1.5 × the 3-request bound)? It tries the pacer over a grid of its parameters,
@@ -21,9 +21,9 @@ const LAST_PASS_TARGET_S = (1.5 * 3 * GATES) / RATE
 /** @param {string} file @param {string} name */
 function constant(file, name) {
   const m = new RegExp(`const ${name} = ([0-9_.]+)`).exec(
-    readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8')
+    readFileSync(new URL(`../../src/huawei/${file}`, import.meta.url), 'utf8')
   )
-  if (!m?.[1]) throw new Error(`${name} not found in src/${file}`)
+  if (!m?.[1]) throw new Error(`${name} not found in src/huawei/${file}`)
   return Number(m[1].replace(/_/g, ''))
 }
 const PACER = Object.fromEntries(
@@ -31,7 +31,7 @@ const PACER = Object.fromEntries(
     .concat(['MIN_RETRY_WINDOW_MS', 'MAX_RETRY_WINDOW_MS'])
     .map(n => [n, constant('pacer.ts', n)])
 )
-const JITTER = constant('waiter.ts', 'JITTER')
+const JITTER = constant('../gate/waiter.ts', 'JITTER')
 
 /**
  * A gate's rules: when to retry a refused request, when to poll again, when to read the cluster after Success.
@@ -101,7 +101,7 @@ function measure(make) {
 /** @param {ReturnType<typeof measure>} m */
 const meets = m => m.share < 0.25 && m.worst <= LAST_PASS_TARGET_S
 
-/** The pacer of src/pacer.ts (AIMD on the gate's rate) with the waiter's jitter, over parameters `p`. */
+/** The pacer of src/huawei/pacer.ts (AIMD on the gate's rate) with the waiter's jitter, over parameters `p`. */
 const pacer = (/** @type {typeof PACER} */ p) => () => {
   const interval = (/** @type {Gate} */ g) =>
     Math.min(INTERVAL / (g.state.share ?? 1), INTERVAL + p.MAX_EXTRA_MS)

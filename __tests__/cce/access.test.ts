@@ -1,11 +1,11 @@
 /** A 401 points at the keys and the runner's clock, a 403 at permissions: on every call the gate makes. */
 import { describe, expect, it } from '@jest/globals'
-import { Api } from '../src/api.js'
-import { tokenAuthorizer } from '../src/auth.js'
-import { CceClient } from '../src/cce.js'
-import { IamClient } from '../src/iam.js'
-import { FakeClock } from './support/fake-clock.js'
-import { recordingLog, scriptedSend } from './support/scripted-send.js'
+import { Api } from '../../src/huawei/api.js'
+import { tokenAuthorizer } from '../../src/huawei/auth.js'
+import { CceClient } from '../../src/cce/client.js'
+import { IamClient } from '../../src/huawei/iam.js'
+import { FakeClock } from '../support/fake-clock.js'
+import { recordingLog, scriptedSend } from '../support/scripted-send.js'
 
 function refusedWith(status: number) {
   const clock = new FakeClock()

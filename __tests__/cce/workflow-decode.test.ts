@@ -1,20 +1,25 @@
 import { describe, expect, it } from '@jest/globals'
-import { decodeCluster, decodeClusterOf, healthOf } from '../src/cluster.js'
-import { blockingItems, decodePreCheck, describeItem, PreCheckItem } from '../src/precheck.js'
+import { decodeCluster, decodeClusterOf, healthOf } from '../../src/cce/cluster.js'
+import {
+  blockingItems,
+  decodePreCheck,
+  describeItem,
+  PreCheckItem
+} from '../../src/cce/precheck.js'
 import {
   decodeWorkflow,
   decodeWorkflowList,
   decodeWorkflowOf,
   isActive,
   stepOf
-} from '../src/workflow.js'
+} from '../../src/cce/workflow.js'
 import {
   at,
   clusterJson,
   mixedPrecheck,
   precheckJson,
   workflowJson
-} from './support/upgrade-fixtures.js'
+} from '../support/upgrade-fixtures.js'
 
 describe('decodeWorkflow', () => {
   it('reads a ShowUpgradeWorkFlow answer', () => {

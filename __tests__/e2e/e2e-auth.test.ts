@@ -3,9 +3,9 @@
  * project resolution from the region and task discovery, against the fake CCE + IAM API.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { DEMO, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi, FakeApiOptions } from './support/fake-api.mjs'
-import { errors, runAction, visible } from './support/run-action.js'
+import { DEMO, startFakeApi } from '../support/fake-api.mjs'
+import type { FakeApi, FakeApiOptions } from '../support/fake-api.mjs'
+import { errors, runAction, visible } from '../support/run-action.js'
 
 const P = DEMO.projectId
 const C = DEMO.clusterId

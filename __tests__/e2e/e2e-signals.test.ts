@@ -12,9 +12,9 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, demoInputs, demoTasks, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi } from './support/fake-api.mjs'
-import { errors, runAction } from './support/run-action.js'
+import { DEMO, demoInputs, demoTasks, startFakeApi } from '../support/fake-api.mjs'
+import type { FakeApi } from '../support/fake-api.mjs'
+import { errors, runAction } from '../support/run-action.js'
 
 let api: FakeApi | undefined
 let dir: string | undefined

@@ -3,9 +3,9 @@
  * phase, against the fake CCE API's scripted workflows (run as the runner runs it; see e2e.test.ts).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { DEMO, demoInputs, goTime, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi, FakeApiOptions, FakeCluster, FakeWorkflow } from './support/fake-api.mjs'
-import { errors, runAction, visible, warnings } from './support/run-action.js'
+import { DEMO, demoInputs, goTime, startFakeApi } from '../support/fake-api.mjs'
+import type { FakeApi, FakeApiOptions, FakeCluster, FakeWorkflow } from '../support/fake-api.mjs'
+import { errors, runAction, visible, warnings } from '../support/run-action.js'
 
 const P = DEMO.projectId
 const C = DEMO.clusterId

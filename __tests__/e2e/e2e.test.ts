@@ -10,9 +10,9 @@ import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi, FakeApiOptions } from './support/fake-api.mjs'
-import { errors, warnings, visible, runAction } from './support/run-action.js'
+import { DEMO, startFakeApi } from '../support/fake-api.mjs'
+import type { FakeApi, FakeApiOptions } from '../support/fake-api.mjs'
+import { errors, warnings, visible, runAction } from '../support/run-action.js'
 
 const P = DEMO.projectId
 const C = DEMO.clusterId

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import * as http from 'node:http'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { parseGoTime } from '../src/go-time.js'
+import { parseGoTime } from '../../src/lib/go-time.js'
 import {
   DEMO,
   computeSignature,
@@ -16,7 +16,7 @@ import {
   goTime,
   scenarios,
   startFakeApi
-} from './support/fake-api.mjs'
+} from '../support/fake-api.mjs'
 import type {
   FakeApi,
   FakeApiOptions,
@@ -25,7 +25,7 @@ import type {
   FakeWorkflow,
   Step,
   WorkflowState
-} from './support/fake-api.mjs'
+} from '../support/fake-api.mjs'
 
 const require = createRequire(import.meta.url)
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js') as {
@@ -1407,7 +1407,7 @@ describe('server', () => {
 
   /** Runs the fake's CLI with a scenario, hands `use` its URL, then stops it with SIGTERM. */
   async function withCli(scenario: string, use: (url: string) => Promise<void>) {
-    const script = fileURLToPath(new URL('./support/fake-api.mjs', import.meta.url))
+    const script = fileURLToPath(new URL('../support/fake-api.mjs', import.meta.url))
     const child = spawn(process.execPath, [script, '--scenario', scenario, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'inherit']
     })

@@ -3,9 +3,9 @@
  * cluster, against one account's API quota (a token bucket answering 429 APIG.0308 beyond it).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { DEMO, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi, FakeTask } from './support/fake-api.mjs'
-import { runAction } from './support/run-action.js'
+import { DEMO, startFakeApi } from '../support/fake-api.mjs'
+import type { FakeApi, FakeTask } from '../support/fake-api.mjs'
+import { runAction } from '../support/run-action.js'
 
 const GATES = 24
 const P = DEMO.projectId

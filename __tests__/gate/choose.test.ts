@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { chooseUpgrade, newestBy, startedOf, workflowEndedAt } from '../src/choose.js'
-import { at, ms, task, workflow } from './support/upgrade-fixtures.js'
+import { chooseUpgrade, newestBy, startedOf, workflowEndedAt } from '../../src/gate/choose.js'
+import { at, ms, task, workflow } from '../support/upgrade-fixtures.js'
 
 const named = (stamps: string[]) => stamps.map((stamp, i) => ({ name: `#${i}`, stamp }))
 const newestName = (stamps: string[]) => newestBy(named(stamps), x => x.stamp)?.name

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { OnPause } from '../src/config.js'
+import type { OnPause } from '../../src/lib/config.js'
 import {
   ClusterView,
   Observation,
@@ -8,11 +8,18 @@ import {
   stateKey,
   taskOf,
   workflowOf
-} from '../src/observation.js'
-import type { UpgradeTask } from '../src/task.js'
-import { Policy, Verdict, failedStepOf, judge, judgeUpgrade, nextRead } from '../src/verdict.js'
-import type { Workflow } from '../src/workflow.js'
-import { decodeWorkflow } from '../src/workflow.js'
+} from '../../src/gate/observation.js'
+import type { UpgradeTask } from '../../src/cce/task.js'
+import {
+  Policy,
+  Verdict,
+  failedStepOf,
+  judge,
+  judgeUpgrade,
+  nextRead
+} from '../../src/gate/verdict.js'
+import type { Workflow } from '../../src/cce/workflow.js'
+import { decodeWorkflow } from '../../src/cce/workflow.js'
 import {
   cluster,
   mixedPrecheck,
@@ -20,7 +27,7 @@ import {
   task,
   workflow,
   workflowJson
-} from './support/upgrade-fixtures.js'
+} from '../support/upgrade-fixtures.js'
 
 const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { DeadlineError, FatalApiError } from '../src/api.js'
-import { CancelledError } from '../src/clock.js'
-import type { OnPause } from '../src/config.js'
-import { ClusterView, Observation, stateKey } from '../src/observation.js'
-import { UpgradeTask } from '../src/task.js'
-import { HEARTBEAT_MS, WaitHooks, passed, stopOf, waitForUpgrade } from '../src/waiter.js'
-import { FakeClock } from './support/fake-clock.js'
+import { DeadlineError, FatalApiError } from '../../src/huawei/api.js'
+import { CancelledError } from '../../src/lib/clock.js'
+import type { OnPause } from '../../src/lib/config.js'
+import { ClusterView, Observation, stateKey } from '../../src/gate/observation.js'
+import { UpgradeTask } from '../../src/cce/task.js'
+import { HEARTBEAT_MS, WaitHooks, passed, stopOf, waitForUpgrade } from '../../src/gate/waiter.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 function task(phase: string, progress = '0.00'): UpgradeTask {
   return {

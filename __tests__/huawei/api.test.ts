@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { Api, Call, DeadlineError, FatalApiError } from '../src/api.js'
-import { tokenAuthorizer } from '../src/auth.js'
-import { CancelledError } from '../src/clock.js'
-import { TransportError } from '../src/transport.js'
-import { decodeTask } from '../src/task.js'
-import { FakeClock } from './support/fake-clock.js'
-import { Step, recordingLog, scriptedSend, taskBody } from './support/scripted-send.js'
+import { Api, Call, DeadlineError, FatalApiError } from '../../src/huawei/api.js'
+import { tokenAuthorizer } from '../../src/huawei/auth.js'
+import { CancelledError } from '../../src/lib/clock.js'
+import { TransportError } from '../../src/huawei/transport.js'
+import { decodeTask } from '../../src/cce/task.js'
+import { FakeClock } from '../support/fake-clock.js'
+import { Step, recordingLog, scriptedSend, taskBody } from '../support/scripted-send.js'
 
 function setup(
   steps: Step[],

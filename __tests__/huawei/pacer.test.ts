@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { Pacer } from '../src/pacer.js'
+import { Pacer } from '../../src/huawei/pacer.js'
 
 describe('Pacer', () => {
   it('polls at the configured interval while nothing is throttled', () => {

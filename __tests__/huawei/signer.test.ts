@@ -12,7 +12,7 @@ import {
   signRequest,
   signature,
   stringToSign
-} from '../src/signer.js'
+} from '../../src/huawei/signer.js'
 
 // The official Huawei Cloud Node SDK's signer: an implementation nobody here wrote (dev dependency only).
 interface SdkSigner {

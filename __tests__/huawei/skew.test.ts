@@ -3,18 +3,23 @@
  * every later signature (CCE and IAM alike) carries the API's time.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { Api, Call, FatalApiError } from '../src/api.js'
-import { akskAuthorizer } from '../src/auth.js'
-import { CceClient } from '../src/cce.js'
-import { systemClock } from '../src/clock.js'
-import { IamClient } from '../src/iam.js'
-import { HttpRequest, createTransport } from '../src/transport.js'
-import { decodeTask } from '../src/task.js'
-import { ClockCorrection, describeSkew, isExpiredSignature, serverTimeOf } from '../src/skew.js'
-import { DEMO, demoTasks, startFakeApi } from './support/fake-api.mjs'
-import type { FakeApi } from './support/fake-api.mjs'
-import { FakeClock } from './support/fake-clock.js'
-import { recordingLog, scriptedSend, taskBody } from './support/scripted-send.js'
+import { Api, Call, FatalApiError } from '../../src/huawei/api.js'
+import { akskAuthorizer } from '../../src/huawei/auth.js'
+import { CceClient } from '../../src/cce/client.js'
+import { systemClock } from '../../src/lib/clock.js'
+import { IamClient } from '../../src/huawei/iam.js'
+import { HttpRequest, createTransport } from '../../src/huawei/transport.js'
+import { decodeTask } from '../../src/cce/task.js'
+import {
+  ClockCorrection,
+  describeSkew,
+  isExpiredSignature,
+  serverTimeOf
+} from '../../src/huawei/skew.js'
+import { DEMO, demoTasks, startFakeApi } from '../support/fake-api.mjs'
+import type { FakeApi } from '../support/fake-api.mjs'
+import { FakeClock } from '../support/fake-clock.js'
+import { recordingLog, scriptedSend, taskBody } from '../support/scripted-send.js'
 
 const SKEW_MS = 20 * 60_000 + 3000
 const cred = { accessKeyId: 'AK', secretAccessKey: 'SK' }

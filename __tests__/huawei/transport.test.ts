@@ -6,7 +6,7 @@ import {
   TransportError,
   classifyNetworkError,
   createTransport
-} from '../src/transport.js'
+} from '../../src/huawei/transport.js'
 
 let server: http.Server
 let base: string

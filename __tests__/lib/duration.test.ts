@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDuration, formatElapsed, parseDuration } from '../src/duration.js'
+import { formatDuration, formatElapsed, parseDuration } from '../../src/lib/duration.js'
 
 describe('parseDuration', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseGoTime } from '../src/go-time.js'
+import { parseGoTime } from '../../src/lib/go-time.js'
 
 describe('parseGoTime', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { CancelledError, Clock } from '../../src/clock.js'
+import { CancelledError, Clock } from '../../src/lib/clock.js'
 
 /** A clock whose sleeps return at once and move time forward: a 60-minute wait runs in milliseconds. */
 export class FakeClock implements Clock {

@@ -1,6 +1,6 @@
-import type { ClusterView, Observation, PreCheckView, Upgrade } from '../../src/observation.js'
-import type { UpgradeTask } from '../../src/task.js'
-import type { Workflow, WorkflowStep } from '../../src/workflow.js'
+import type { ClusterView, Observation, PreCheckView, Upgrade } from '../../src/gate/observation.js'
+import type { UpgradeTask } from '../../src/cce/task.js'
+import type { Workflow, WorkflowStep } from '../../src/cce/workflow.js'
 
 /** Builders of the values the gate's logic works on, for unit tests. */
 

@@ -1,4 +1,4 @@
-import type { ActionIo } from '../../src/main.js'
+import type { ActionIo } from '../../src/action/io.js'
 
 /** An ActionIo that records what the action would have told the runner. */
 export function recordingIo(

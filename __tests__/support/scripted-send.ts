@@ -1,5 +1,5 @@
-import type { HttpRequest, HttpResponse, Send } from '../../src/transport.js'
-import { TransportError } from '../../src/transport.js'
+import type { HttpRequest, HttpResponse, Send } from '../../src/huawei/transport.js'
+import { TransportError } from '../../src/huawei/transport.js'
 
 export type Step =
   | Partial<HttpResponse>

@@ -2,10 +2,10 @@
  * Upgrade workflows, tasks, pre-checks and clusters as the CCE API returns them (cce-api.md §1 and §10), and the
  * same decoded by the real decoders: tests build their cases from the JSON a cluster would really send.
  */
-import { ClusterStatus, decodeCluster } from '../../src/cluster.js'
-import { PreCheck, decodePreCheck } from '../../src/precheck.js'
-import { UpgradeTask, decodeTask } from '../../src/task.js'
-import { Workflow, decodeWorkflow } from '../../src/workflow.js'
+import { ClusterStatus, decodeCluster } from '../../src/cce/cluster.js'
+import { PreCheck, decodePreCheck } from '../../src/cce/precheck.js'
+import { UpgradeTask, decodeTask } from '../../src/cce/task.js'
+import { Workflow, decodeWorkflow } from '../../src/cce/workflow.js'
 
 /** Go's time.String() in China Standard Time, the format CCE uses: `at('10:00')` is 2026-11-24 10:00 +0800. */
 export function at(hhmm: string, day = 24): string {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { ActionIo } from './main.js'
+import type { ActionIo } from './io.js'
 
 /** The runner as @actions/core reaches it (stubbed by @github/local-action when run locally). */
 export function coreIo(): ActionIo {

@@ -6,16 +6,16 @@ import {
   OnPause,
   ProjectRef,
   WaitTarget
-} from './config.js'
-import { formatDuration, parseDuration } from './duration.js'
+} from '../lib/config.js'
+import { formatDuration, parseDuration } from '../lib/duration.js'
 import {
   KNOWN_REGIONS,
   REGION_PATTERN,
   defaultCceEndpoint,
   defaultIamEndpoint,
   parseEndpoint
-} from './endpoints.js'
-import type { Secrets } from './secrets.js'
+} from '../huawei/endpoints.js'
+import type { Secrets } from '../lib/secrets.js'
 
 export type GetInput = (name: string) => string
 export type Env = Record<string, string | undefined>

@@ -1,11 +1,11 @@
-import type { WaitTarget } from './config.js'
-import { formatDuration, formatElapsed } from './duration.js'
-import { Observation, Upgrade, taskOf, workflowOf } from './observation.js'
-import { PreCheckItem, describeItem } from './precheck.js'
+import type { WaitTarget } from '../lib/config.js'
+import { formatDuration, formatElapsed } from '../lib/duration.js'
+import { Observation, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
+import { PreCheckItem, describeItem } from '../cce/precheck.js'
 import { percent, upgradeVersions } from './progress.js'
-import type { Failure } from './verdict.js'
-import { WaitResult, passed } from './waiter.js'
-import { type Workflow, isKnownPhase } from './workflow.js'
+import type { Failure } from '../gate/verdict.js'
+import { WaitResult, passed } from '../gate/waiter.js'
+import { type Workflow, isKnownPhase } from '../cce/workflow.js'
 
 export interface Target {
   clusterId: string

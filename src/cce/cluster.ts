@@ -1,5 +1,5 @@
 /** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
-import { obj, str } from './json.js'
+import { obj, str } from '../lib/json.js'
 
 export interface ClusterStatus {
   /** Available, Upgrading, RollingBack, RollbackFailed, Unavailable, Error, … */

@@ -1,5 +1,5 @@
 /** The pre-check task (ShowPreCheck, cce-api.md §10): read when a workflow's PreCheck step failed. */
-import { listOf, obj, str } from './json.js'
+import { listOf, obj, str } from '../lib/json.js'
 
 export interface PreCheckItem {
   name: string

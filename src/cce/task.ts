@@ -1,5 +1,5 @@
 /** The upgrade task as the API reports it (cce-api.md §1). */
-import { isObj, obj, str } from './json.js'
+import { isObj, obj, str } from '../lib/json.js'
 
 export interface UpgradeTask {
   uid: string

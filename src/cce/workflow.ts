@@ -1,5 +1,5 @@
 /** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
-import { isObj, listOf, obj, str } from './json.js'
+import { isObj, listOf, obj, str } from '../lib/json.js'
 
 export interface WorkflowStep {
   /** PreCheck, Snapshot, Cluster, PostCheck, Rollback, or a type added later. */

@@ -9,10 +9,10 @@
  * - Otherwise the newest workflow, else the newest task, else nothing.
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  */
-import { parseGoTime } from './go-time.js'
+import { parseGoTime } from '../lib/go-time.js'
 import type { Started, Upgrade } from './observation.js'
-import type { UpgradeTask } from './task.js'
-import { Workflow, isActive } from './workflow.js'
+import type { UpgradeTask } from '../cce/task.js'
+import { Workflow, isActive } from '../cce/workflow.js'
 
 export type Choice = Exclude<Upgrade, { kind: 'none' }> | { kind: 'none'; newest?: Started }
 

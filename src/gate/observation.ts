@@ -1,8 +1,8 @@
 /** One look at an upgrade: what the gate's decision (verdict.ts) is made from. Gathered by observer.ts. */
-import type { ClusterStatus } from './cluster.js'
-import type { PreCheck } from './precheck.js'
-import type { UpgradeTask } from './task.js'
-import type { Workflow } from './workflow.js'
+import type { ClusterStatus } from '../cce/cluster.js'
+import type { PreCheck } from '../cce/precheck.js'
+import type { UpgradeTask } from '../cce/task.js'
+import type { Workflow } from '../cce/workflow.js'
 
 /** The upgrade waited on, as last seen. */
 export type Upgrade =

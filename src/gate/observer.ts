@@ -4,15 +4,15 @@
  * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
  * Which upgrade is followed is chosen once (choose.ts) and then kept.
  */
-import { DeadlineError } from './api.js'
-import type { CceClient } from './cce.js'
+import { DeadlineError } from '../huawei/api.js'
+import type { CceClient } from '../cce/client.js'
 import { Choice, chooseUpgrade } from './choose.js'
-import type { Clock } from './clock.js'
-import type { WaitTarget } from './config.js'
+import type { Clock } from '../lib/clock.js'
+import type { WaitTarget } from '../lib/config.js'
 import { ClusterView, Observation, PreCheckView, Upgrade } from './observation.js'
-import type { UpgradeTask } from './task.js'
+import type { UpgradeTask } from '../cce/task.js'
 import { Policy, judge, judgeUpgrade, nextRead } from './verdict.js'
-import { Workflow, stepOf } from './workflow.js'
+import { Workflow, stepOf } from '../cce/workflow.js'
 
 /** What the observer tells the log about, besides the observations themselves. */
 export type ObserverEvent =

@@ -2,11 +2,11 @@
  * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
  * fail and why" out. Nothing here does I/O or reads a clock.
  */
-import { ClusterStatus, healthOf } from './cluster.js'
-import type { OnPause } from './config.js'
+import { ClusterStatus, healthOf } from '../cce/cluster.js'
+import type { OnPause } from '../lib/config.js'
 import { Observation, Upgrade } from './observation.js'
-import { PreCheckItem, blockingItems } from './precheck.js'
-import type { UpgradeTask } from './task.js'
+import { PreCheckItem, blockingItems } from '../cce/precheck.js'
+import type { UpgradeTask } from '../cce/task.js'
 import {
   STEP_UNDER_WAY,
   Workflow,
@@ -14,7 +14,7 @@ import {
   isKnownPhase,
   isRollback,
   stepOf
-} from './workflow.js'
+} from '../cce/workflow.js'
 
 export interface Policy {
   onPause: OnPause

@@ -1,5 +1,5 @@
-import { DeadlineError, FatalApiError } from './api.js'
-import { CancelledError, Clock } from './clock.js'
+import { DeadlineError, FatalApiError } from '../huawei/api.js'
+import { CancelledError, Clock } from '../lib/clock.js'
 import type { Observation } from './observation.js'
 import { Failure, Policy, Verdict, judge } from './verdict.js'
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { isObj } from './json.js'
+import { isObj } from '../lib/json.js'
 
 /** What the service said about a failed call: code, message and the request ID that Huawei support asks for. */
 export interface ErrorDetails {

@@ -2,7 +2,7 @@ import { Api, FatalApiError } from './api.js'
 import { describeDetails } from './api-error.js'
 import { Authorizer, noAuth } from './auth.js'
 import { joinUrl } from './endpoints.js'
-import { obj } from './json.js'
+import { obj } from '../lib/json.js'
 
 export interface Project {
   id: string

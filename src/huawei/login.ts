@@ -1,10 +1,10 @@
 /** From the configured credential to what signs CCE calls, and the project ID the paths need. */
 import { Api, DeadlineError, FatalApiError, Logger } from './api.js'
 import { Authorizer, akskAuthorizer, tokenAuthorizer } from './auth.js'
-import { CancelledError } from './clock.js'
-import type { Config, Credential, ProjectRef } from './config.js'
+import { CancelledError } from '../lib/clock.js'
+import type { Config, Credential, ProjectRef } from '../lib/config.js'
 import { IamClient } from './iam.js'
-import type { Secrets } from './secrets.js'
+import type { Secrets } from '../lib/secrets.js'
 
 export interface Session {
   auth: Authorizer

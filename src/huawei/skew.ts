@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ErrorDetails } from './api-error.js'
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../lib/duration.js'
 
 /**
  * The gateway refuses a signature whose X-Sdk-Date is more than 15 minutes from its own clock:
