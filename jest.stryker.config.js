@@ -1,0 +1,17 @@
+// Jest as StrykerJS runs it (`npm run mutate`, stryker.config.mjs): the unit tests only, without coverage.
+// The end-to-end and fleet tests spawn the bundled dist/index.js, which no mutant ever reaches, and take minutes;
+// workflows.test.ts checks YAML files and a shell script, not src/.
+import base from './jest.config.js'
+
+export default {
+  ...base,
+  collectCoverage: false,
+  coverageThreshold: undefined,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/__tests__/e2e/',
+    '<rootDir>/__tests__/workflows\\.test\\.ts$'
+  ],
+  // a test that hangs is a test that failed: the tests use a fake clock, so none of them needs long
+  testTimeout: 10000
+}
