@@ -1,6 +1,6 @@
 // Jest as StrykerJS runs it (`npm run mutate`, stryker.config.mjs): the unit tests only, without coverage.
-// The end-to-end and fleet tests spawn the bundled dist/index.js, which no mutant ever reaches, and take minutes;
-// workflows.test.ts checks YAML files and a shell script, not src/.
+// The end-to-end and fleet tests (__tests__/e2e/) run the bundled dist/index.js, which Stryker does not mutate, and
+// take minutes; workflows.test.ts checks YAML files and a shell script, not src/.
 import base from './jest.config.js'
 
 export default {
@@ -8,7 +8,7 @@ export default {
   collectCoverage: false,
   coverageThreshold: undefined,
   testPathIgnorePatterns: [
-    '/node_modules/',
+    ...base.testPathIgnorePatterns,
     '<rootDir>/__tests__/e2e/',
     '<rootDir>/__tests__/workflows\\.test\\.ts$'
   ],

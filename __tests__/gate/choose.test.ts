@@ -326,3 +326,58 @@ describe('chooseUpgrade where the order is unknown', () => {
     }
   )
 })
+
+describe('chooseUpgrade without an ID: an outside task against a Success workflow (never pass over a failure)', () => {
+  // the workflow's steps end at 10:30 (fixture) and it was last updated at 10:40: it ended at 10:40
+  const succeeded = () =>
+    workflow('Success', 'PreCheck:Success Cluster:Success=task-w', {
+      uid: 'wf-ok',
+      created: at('10:00'),
+      updated: at('10:40')
+    })
+
+  it('lets an outside task that failed after the workflow ended decide', () => {
+    const w = succeeded()
+    const t = task('Failed', { uid: 'api-task', created: at('11:00') })
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
+    expect(chooseUpgrade([w], [t], ms('09:00'))).toEqual({ kind: 'task', task: t })
+    // and one that succeeded after it ended is as much the current upgrade
+    const ok = task('Success', { uid: 'api-ok', created: at('11:00') })
+    expect(chooseUpgrade([w], [ok])).toEqual({ kind: 'task', task: ok })
+  })
+
+  it('still counts a Running outside task created (readably) before the workflow ended as under way', () => {
+    const w = succeeded()
+    for (const phase of ['Running', 'Init', 'Queuing', 'Pause']) {
+      const t = task(phase, { uid: 'api-task', created: at('10:35') })
+      expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
+    }
+  })
+
+  it('does not let an outside task that failed before a newer workflow succeeded outrank it', () => {
+    const w = succeeded()
+    for (const created of [at('09:00'), at('10:35'), at('10:00', 23)]) {
+      const t = task('Failed', { uid: 'api-task', created })
+      expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
+    }
+  })
+
+  it('takes a Failed task created exactly when the workflow ended: the tie never lets the Success pass', () => {
+    const w = succeeded()
+    const t = task('Failed', { uid: 'api-task', created: at('10:40') })
+    expect(workflowEndedAt(w)).toBe(ms('10:40'))
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
+    // a Success task in the same tie does not replace the workflow: neither of them fails
+    const ok = task('Success', { uid: 'api-ok', created: at('10:40') })
+    expect(chooseUpgrade([w], [ok])).toEqual({ kind: 'workflow', workflow: w })
+  })
+
+  it('takes the tie when the workflow ended with its last step (no later update)', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success=task-w', {
+      created: at('10:00'),
+      updated: at('10:20')
+    })
+    const t = task('Failed', { uid: 'api-task', created: at('10:30') })
+    expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
+  })
+})

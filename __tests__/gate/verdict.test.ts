@@ -534,3 +534,19 @@ describe('a workflow Success is trusted only when its steps and its Cluster task
     expect(nextRead(obs(u), POLICY)).toBeUndefined()
   })
 })
+
+describe('a workflow under way that lists no Cluster step yet', () => {
+  it.each([
+    ['Init', 'PreCheck:Init'],
+    ['Running', 'PreCheck:Running'],
+    ['Running', 'PreCheck:Success'],
+    ['Running', 'PreCheck:Success PostCheck:Init'],
+    ['Init', '']
+  ])('%s with steps [%s] → waits (upgrading), does not throw', (phase, steps) => {
+    const u = wf(phase, steps)
+    for (const cl of [{ kind: 'unread' } as const, read('Available')]) {
+      expect(judge(obs(u, cl), POLICY)).toEqual(WAIT_UPGRADING)
+      expect(nextRead(obs(u, cl), POLICY)).toBeUndefined()
+    }
+  })
+})

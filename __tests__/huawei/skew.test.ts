@@ -243,3 +243,50 @@ describe('clock skew against the fake API', () => {
     )
   })
 })
+
+describe("reading the API's time from a refusal: the bounds of what counts as a time", () => {
+  const header = { date: 'Fri, 17 Dec 2021 06:58:05 GMT' }
+  const fromHeader = Date.UTC(2021, 11, 17, 6, 58, 5)
+  const refusal = (serverTime: string) => ({
+    message: `Incorrect IAM authentication information: signature expired, signature time:20211217T064303Z,server time:${serverTime}`
+  })
+
+  it('takes the time after blanks that follow "server time:"', () => {
+    const inMessage = Date.UTC(2021, 11, 17, 6, 58, 4)
+    expect(serverTimeOf({}, { message: 'server time: 20211217T065804Z' })).toBe(inMessage)
+    expect(
+      serverTimeOf({}, { message: 'signature expired, server time:\t 20211217T065804Z' })
+    ).toBe(inMessage)
+    // anything else between the label and the time is not the gateway's wording: the Date header decides
+    expect(serverTimeOf(header, { message: 'server time:x20211217T065804Z' })).toBe(fromHeader)
+  })
+
+  it('accepts the last minute and second of a day', () => {
+    expect(serverTimeOf(header, refusal('20211217T235959Z'))).toBe(
+      Date.UTC(2021, 11, 17, 23, 59, 59)
+    )
+    expect(serverTimeOf(header, refusal('20211217T000000Z'))).toBe(Date.UTC(2021, 11, 17, 0, 0, 0))
+  })
+
+  it.each([
+    ['minute 60', '20211217T066004Z'],
+    ['second 60', '20211217T065860Z'],
+    ['minute 99', '20211217T069904Z'],
+    ['hour 24', '20211217T240000Z'],
+    ['day 32', '20211232T065804Z'],
+    ['day 0', '20211200T065804Z'],
+    ['February 30', '20210230T065804Z']
+  ])(
+    'does not take %s from the message (it would roll over): the Date header decides',
+    (_, time) => {
+      expect(serverTimeOf(header, refusal(time))).toBe(fromHeader)
+      expect(serverTimeOf({}, refusal(time))).toBeUndefined()
+    }
+  )
+
+  it('describes a zero offset as behind: only a negative offset (API earlier) means the runner is ahead', () => {
+    expect(describeSkew(0)).toBe('0s behind')
+    expect(describeSkew(-1000)).toBe('1s ahead of')
+    expect(describeSkew(1000)).toBe('1s behind')
+  })
+})
