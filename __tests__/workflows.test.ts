@@ -70,8 +70,13 @@ function jobs(yaml: string): { id: string; body: string }[] {
 }
 
 describe('the workflows', () => {
-  it('exist (ci, codeql, release)', () => {
-    expect(workflows.map(w => w.name).sort()).toEqual(['ci.yml', 'codeql.yml', 'release.yml'])
+  it('exist (ci, codeql, mutate, release)', () => {
+    expect(workflows.map(w => w.name).sort()).toEqual([
+      'ci.yml',
+      'codeql.yml',
+      'mutate.yml',
+      'release.yml'
+    ])
   })
 
   it.each(workflows.map(w => [w.name, w.text]))(
@@ -236,5 +241,26 @@ describe('.ci/start-fake-api', () => {
       /^::error::fake API \(success, pid \d+\) on 127\.0\.0\.1:\d+ did not listen within 1s/
     )
     expect(alive(Number(/pid (\d+)/.exec(stderr)?.[1]))).toBe(false)
+  })
+})
+
+describe('the mutation testing workflow (mutate.yml)', () => {
+  const text = () => workflows.find(w => w.name === 'mutate.yml')?.text ?? ''
+
+  it('runs weekly and on demand, never on a push or a pull request (too slow)', () => {
+    expect(text()).toMatch(/^on:\n(?: {2}.*\n)*? {2}schedule:\n {4}- cron: '[^']+'\n/m)
+    expect(text()).toMatch(/^ {2}workflow_dispatch:/m)
+    expect(text()).not.toMatch(/^ {2}(push|pull_request)\b/m)
+  })
+
+  it('installs with npm ci, runs npm run mutate, and uploads the report whatever the outcome', () => {
+    // (the `defaults: run:` mapping reads as an empty script)
+    const scripts = runScripts(text())
+      .map(s => s.script.trim())
+      .filter(Boolean)
+    expect(scripts).toEqual(['npm ci --no-audit --no-fund', 'npm run mutate'])
+    expect(text()).toMatch(
+      / {6}if: always\(\)\n {8}uses: actions\/upload-artifact@v\d+\n {8}with:\n(?: {10}.*\n)*? {10}path: reports\/mutation\/\n/
+    )
   })
 })
