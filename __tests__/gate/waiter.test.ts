@@ -5,7 +5,7 @@ import type { OnPause } from '../../src/lib/config.js'
 import { ClusterView, Observation, stateKey } from '../../src/gate/observation.js'
 import { UpgradeTask } from '../../src/cce/task.js'
 import { HEARTBEAT_MS, WaitHooks, passed, stopOf, waitForUpgrade } from '../../src/gate/waiter.js'
-import { FakeClock } from '../support/fake-clock.js'
+import { FakeClock, RunawayError, takeRunaways } from '../support/fake-clock.js'
 
 function task(phase: string, progress = '0.00'): UpgradeTask {
   return {
@@ -271,5 +271,17 @@ describe('waitForUpgrade', () => {
 
   it('stopOf rethrows unknown errors', () => {
     expect(() => stopOf(new Error('x'))).toThrow('x')
+  })
+})
+
+describe('a wait that would never end fails its test at once (no test hangs)', () => {
+  it('rethrows the fake clock giving up on a deadline that never comes, within a second', async () => {
+    const clock = new FakeClock()
+    const started = performance.now()
+    const error = await wait([seen('Running')], { clock, timeoutMs: Infinity }).catch(e => e)
+    expect(error).toBeInstanceOf(RunawayError)
+    expect(takeRunaways()).toEqual([error.message])
+    expect(clock.sleeps.length).toBeGreaterThan(1000)
+    expect(performance.now() - started).toBeLessThan(5000)
   })
 })
