@@ -40,7 +40,10 @@ export function stepsJson(spec: string): Record<string, unknown>[] {
         status,
         startTimeStamp: status === 'Init' ? '' : at('10:05'),
         ...(ended ? { endTimeStamp: at('10:30') } : {}),
-        expireTimeStamp: at('10:00', 25)
+        // only a pre-check's result expires (Go SDK model_point_status.go); a day after it ran
+        ...(taskType === 'PreCheck' && status === 'Success'
+          ? { expireTimeStamp: at('10:00', 25) }
+          : {})
       }
     })
 }

@@ -90,6 +90,8 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   const maxAgeText = input('max-age')
   const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined
   const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE)
+  const waitForPostCheck =
+    choiceFrom('wait-for-post-check', input('wait-for-post-check') || 'false', BOOLEAN) === 'true'
   const credential = credentialFrom(input, fromEnv)
 
   let project: ProjectRef
@@ -115,10 +117,12 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
     intervalMs,
     maxAgeMs,
     onPause,
+    waitForPostCheck,
     credential
   }
 }
 
+const BOOLEAN = ['true', 'false'] as const
 const BARE_NUMBER = /^\d+(\.\d+)?$/
 
 function targetFrom(taskId: string | undefined, workflowId: string | undefined): WaitTarget {
