@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -104,5 +104,34 @@ describe('npm run docs -- --check', () => {
     const { code, stderr } = await check(readme.replace('<!-- outputs:start -->', ''), actionYml)
     expect(code).toBe(2)
     expect(stderr).toContain('README.md has no <!-- outputs:start --> … <!-- outputs:end --> block')
+  })
+})
+
+describe('docs/cce-api.md', () => {
+  /** Every file under `dir`, recursively. */
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]
+    )
+
+  it('has every section that a comment in src/ or __tests__/ cites', () => {
+    const doc = readFileSync(join('docs', 'cce-api.md'), 'utf8')
+    const sections = new Set([...doc.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map(m => m[1]))
+    const cited = files('src')
+      .concat(files('__tests__'))
+      .filter(f => /\.(ts|mjs)$/.test(f))
+      .flatMap(f =>
+        [...readFileSync(f, 'utf8').matchAll(/cce-api\.md ((?:§[\d.]+(?:, | and )?)+)/g)].flatMap(
+          m =>
+            [...(m[1] ?? '').matchAll(/§(\d+(?:\.\d+)?)/g)].map(s => ({ file: f, section: s[1] }))
+        )
+      )
+    expect(cited.length).toBeGreaterThanOrEqual(12)
+    expect(cited.filter(c => !sections.has(c.section))).toEqual([])
+    // and always as docs/cce-api.md, the file that exists
+    const bare = files('src')
+      .concat(files('__tests__'))
+      .filter(f => /\.(ts|mjs)$/.test(f) && /(?<!docs\/)cce-api\.md/.test(readFileSync(f, 'utf8')))
+    expect(bare.filter(f => !f.endsWith('docs.test.ts'))).toEqual([])
   })
 })

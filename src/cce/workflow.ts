@@ -1,4 +1,4 @@
-/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
 import { isObj, listOf, obj, str } from '../lib/json.js'
 
 export interface WorkflowStep {
