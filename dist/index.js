@@ -32339,7 +32339,7 @@ function configProblem(url, e) {
 }
 
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
-/** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
+/** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 
 function decodeCluster(json) {
     const root = obj(json);
@@ -32397,7 +32397,7 @@ function healthOf(phase) {
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/endpoints.ts
-/** Default service endpoints per region (see cce-api.md §2) and the rules an endpoint override must follow. */
+/** Default service endpoints per region (docs/cce-api.md §2) and the rules an endpoint override must follow. */
 const KNOWN_REGIONS = new Set([
     'cn-north-1',
     'cn-north-2',
@@ -32483,7 +32483,7 @@ function joinUrl(base, path, query) {
 }
 
 ;// CONCATENATED MODULE: ./src/cce/precheck.ts
-/** The pre-check task (ShowPreCheck, cce-api.md §10): read when a workflow's PreCheck step failed. */
+/** The pre-check task (ShowPreCheck, docs/cce-api.md §10.2): read when a workflow's PreCheck step failed. */
 
 function itemsOf(v, scope, node) {
     return listOf(obj(v)['itemsStatus']).map(i => {
@@ -32534,7 +32534,7 @@ function describeItem(i) {
 
 ;// CONCATENATED MODULE: ./src/cce/list.ts
 /**
- * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1 and §10). Every SDK marks
+ * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
  * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
  * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
  */
@@ -32579,7 +32579,7 @@ function describeUnreadable(u) {
 }
 
 ;// CONCATENATED MODULE: ./src/cce/task.ts
-/** The upgrade task as the API reports it (cce-api.md §1). */
+/** The upgrade task as the API reports it (docs/cce-api.md §1). */
 
 
 const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
@@ -32650,7 +32650,7 @@ function parseGoTime(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/cce/workflow.ts
-/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
 
 
 
@@ -32715,7 +32715,7 @@ function decodeWorkflowOf(workflowId) {
         return workflow?.uid === workflowId ? workflow : undefined;
     };
 }
-/** ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); see list.ts. */
+/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
 function decodeWorkflowList(json) {
     return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
 }
@@ -32936,7 +32936,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
 const CLUSTER_TYPES = ['cce', 'autopilot'];
-/** Environment credential sets, in order of precedence (cce-api.md §8). */
+/** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
 const ENV_KEY_SETS = [
     { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
     { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },
@@ -33173,7 +33173,7 @@ function credentialFrom(input, fromEnv) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/huawei/signer.ts
 
-/** Huawei Cloud API request signing, SDK-HMAC-SHA256 (cce-api.md §4). */
+/** Huawei Cloud API request signing, SDK-HMAC-SHA256 (docs/cce-api.md §4). */
 const ALGORITHM = 'SDK-HMAC-SHA256';
 const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const sha256Hex = (data) => (0,external_node_crypto_.createHash)('sha256').update(data, 'utf8').digest('hex');

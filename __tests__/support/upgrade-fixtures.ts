@@ -1,5 +1,5 @@
 /**
- * Upgrade workflows, tasks, pre-checks and clusters as the CCE API returns them (cce-api.md §1 and §10), and the
+ * Upgrade workflows, tasks, pre-checks and clusters as the CCE API returns them (docs/cce-api.md §1 and §10), and the
  * same decoded by the real decoders: tests build their cases from the JSON a cluster would really send.
  */
 import { ClusterStatus, decodeCluster } from '../../src/cce/cluster.js'

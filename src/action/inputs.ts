@@ -25,7 +25,7 @@ const MIN_INTERVAL_MS = 1000
 const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
 const CLUSTER_TYPES: readonly ClusterType[] = ['cce', 'autopilot']
 
-/** Environment credential sets, in order of precedence (cce-api.md §8). */
+/** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
 const ENV_KEY_SETS = [
   { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
   { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },

@@ -1,4 +1,4 @@
-/** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
+/** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 import { obj, str } from '../lib/json.js'
 
 export interface ClusterStatus {

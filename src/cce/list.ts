@@ -1,5 +1,5 @@
 /**
- * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1 and §10). Every SDK marks
+ * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
  * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
  * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
  */

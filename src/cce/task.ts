@@ -1,4 +1,4 @@
-/** The upgrade task as the API reports it (cce-api.md §1). */
+/** The upgrade task as the API reports it (docs/cce-api.md §1). */
 import { obj, str } from '../lib/json.js'
 import { ListAnswer, decodeList } from './list.js'
 

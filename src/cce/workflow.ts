@@ -1,4 +1,4 @@
-/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
 import { parseGoTime } from '../lib/go-time.js'
 import { listOf, obj, str } from '../lib/json.js'
 import { ListAnswer, decodeList } from './list.js'
@@ -92,7 +92,7 @@ export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflo
   }
 }
 
-/** ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); see list.ts. */
+/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
 export function decodeWorkflowList(json: unknown): ListAnswer<Workflow> | undefined {
   return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'])
 }
