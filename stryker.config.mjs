@@ -24,6 +24,7 @@ export default {
     'src/cce/precheck.ts',
     'src/cce/cluster.ts',
     'src/cce/task.ts',
+    'src/cce/list.ts',
     'src/huawei/skew.ts'
   ],
   thresholds: { high: 98, low: 95, break: 95 },

@@ -126,18 +126,26 @@ describe('decodeTask', () => {
     expect(decodeTask([])).toBeUndefined()
   })
 
-  it('decodes lists, rejecting one bad item', () => {
-    expect(decodeTaskList({ items: [{ status: { phase: 'Init' } }] })).toHaveLength(1)
-    expect(decodeTaskList({ items: [] })).toEqual([])
-    expect(decodeTaskList({ items: null })).toEqual([])
-    // no items key at all: not a list answer (an error body, a proxy's page), never "no tasks"
-    expect(decodeTaskList({})).toBeUndefined()
-    expect(
-      decodeTaskList({ kind: 'List', Items: [{ status: { phase: 'Success' } }] })
-    ).toBeUndefined()
-    expect(decodeTaskList({ items: [{}] })).toBeUndefined()
+  it('decodes lists; no items, or null, is an empty list; an item without ID or phase is set aside', () => {
+    const ok = { metadata: { uid: 't-1' }, status: { phase: 'Init' } }
+    const none = { items: [], unreadable: [] }
+    expect(decodeTaskList({ items: [ok] })?.items.map(t => t.uid)).toEqual(['t-1'])
+    expect(decodeTaskList({ items: ok })?.items.map(t => t.uid)).toEqual(['t-1'])
+    expect(decodeTaskList({ items: [] })).toEqual(none)
+    expect(decodeTaskList({ items: null })).toEqual(none)
+    expect(decodeTaskList({ kind: 'List', apiVersion: 'v3', metadata: {} })).toEqual(none)
+    expect(decodeTaskList({ items: [ok, {}, { status: { phase: 'Success' } }] })).toEqual({
+      items: [expect.objectContaining({ uid: 't-1' })],
+      unreadable: [
+        { what: 'upgrade task', uid: '', created: '', why: 'no metadata.uid, no status.phase' },
+        { what: 'upgrade task', uid: '', created: '', why: 'no metadata.uid' }
+      ]
+    })
+    // an error body, a non-object or items of another type is not a list answer: retried as broken
+    expect(decodeTaskList({ error_code: 'APIG.0308', error_msg: 'throttled' })).toBeUndefined()
     expect(decodeTaskList({ items: 'x' })).toBeUndefined()
     expect(decodeTaskList('x')).toBeUndefined()
+    expect(decodeTaskList([ok])).toBeUndefined()
   })
 })
 

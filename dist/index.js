@@ -31703,6 +31703,14 @@ function parseErrorBody(body, headers) {
     }
     return { requestId };
 }
+/**
+ * Whether `d` carries the API gateway's error `number` (e.g. '0301'): Huawei's gateways and pages write the
+ * same code as APIGW.0301 and APIG.0301 (docs/cce-api.md §7), so both prefixes mean the same.
+ */
+function isGatewayCode(d, number) {
+    const m = /^APIGW?\.(\d+)$/i.exec(d.code ?? '');
+    return m?.[1] === number;
+}
 function describeDetails(d) {
     const parts = [];
     if (d.code)
@@ -31882,13 +31890,14 @@ class Pacer {
 
 ;// CONCATENATED MODULE: ./src/huawei/skew.ts
 
+
 /**
  * The gateway refuses a signature whose X-Sdk-Date is more than 15 minutes from its own clock:
- * 401 APIGW.0301 "… signature expired, signature time:20211217T064303Z,server time:20211217T065804Z".
+ * 401 APIGW.0301 (or APIG.0301) "… signature expired, signature time:20211217T064303Z,server time:20211217T065804Z".
  */
 function isExpiredSignature(status, d) {
     // Stryker disable next-line StringLiteral: equivalent, any fallback without "expired" in it reads the same
-    return status === 401 && d.code === 'APIGW.0301' && /expired/i.test(d.message ?? '');
+    return status === 401 && isGatewayCode(d, '0301') && /expired/i.test(d.message ?? '');
 }
 // Stryker disable next-line Regex: equivalent, the only text parsed is a match of \d{8}T\d{6}Z, so the anchors never decide
 const SDK_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/;
@@ -32343,14 +32352,31 @@ function configProblem(url, e) {
 }
 
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
-/** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
+/** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 
 function decodeCluster(json) {
-    const status = obj(obj(json)['status']);
+    const root = obj(json);
+    const status = obj(root['status']);
     const phase = str(status['phase']);
     if (!phase)
         return undefined;
-    return { phase, reason: str(status['reason']), message: str(status['message']) };
+    const version = obj(root['spec'])['version'];
+    return {
+        phase,
+        reason: str(status['reason']),
+        message: str(status['message']),
+        // a number here is not a version (str() would print it with two decimals): read as absent
+        version: typeof version === 'string' ? version : ''
+    };
+}
+/** Major and minor of a Kubernetes version as CCE writes it: v1.29, v1.29.5-r0, 1.29. */
+function minorVersion(version) {
+    const m = /^v?(\d+)\.(\d+)(?:$|[.-])/.exec(version.trim());
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+/** Negative when `a` is an older minor version than `b`, 0 when the same, positive when newer. */
+function compareMinor(a, b) {
+    return a[0] - b[0] || a[1] - b[1];
 }
 /** ShowCluster's answer for `clusterId`: one naming another cluster (metadata.uid) is not an answer. */
 function decodeClusterOf(clusterId) {
@@ -32384,7 +32410,7 @@ function healthOf(phase) {
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/endpoints.ts
-/** Default service endpoints per region (see cce-api.md §2) and the rules an endpoint override must follow. */
+/** Default service endpoints per region (docs/cce-api.md §2) and the rules an endpoint override must follow. */
 const KNOWN_REGIONS = new Set([
     'cn-north-1',
     'cn-north-2',
@@ -32470,7 +32496,7 @@ function joinUrl(base, path, query) {
 }
 
 ;// CONCATENATED MODULE: ./src/cce/precheck.ts
-/** The pre-check task (ShowPreCheck, cce-api.md §10): read when a workflow's PreCheck step failed. */
+/** The pre-check task (ShowPreCheck, docs/cce-api.md §10.2): read when a workflow's PreCheck step failed. */
 
 function itemsOf(v, scope, node) {
     return listOf(obj(v)['itemsStatus']).map(i => {
@@ -32519,8 +32545,55 @@ function describeItem(i) {
     return `${i.name || '(unnamed check)'}${where}: ${i.message || 'no message'}`;
 }
 
+;// CONCATENATED MODULE: ./src/cce/list.ts
+/**
+ * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
+ * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
+ * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
+ */
+
+/** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
+const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
+/**
+ * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
+ * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
+ */
+function decodeList(json, what, decode, required) {
+    if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
+        return undefined;
+    const raw = json['items'];
+    if (raw !== undefined && raw !== null && typeof raw !== 'object')
+        return undefined;
+    const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : [];
+    const answer = { items: [], unreadable: [] };
+    for (const item of list) {
+        const decoded = decode(item);
+        if (decoded !== undefined)
+            answer.items.push(decoded);
+        else
+            answer.unreadable.push(unreadable(item, what, required));
+    }
+    return answer;
+}
+function unreadable(item, what, required) {
+    const metadata = obj(obj(item)['metadata']);
+    const missing = required.filter(path => !str(path.split('.').reduce((v, k) => obj(v)[k], item)));
+    return {
+        what,
+        uid: str(metadata['uid']),
+        created: str(metadata['creationTimestamp']),
+        why: isObj(item) ? `no ${missing.join(', no ') || 'readable fields'}` : 'not a JSON object'
+    };
+}
+/** "upgrade workflow wf-1", or "an upgrade workflow without an ID (created …)". */
+function describeUnreadable(u) {
+    const name = u.uid ? `${u.what} ${u.uid}` : `an ${u.what} without an ID`;
+    return `${name}${u.created ? ` (created ${u.created})` : ''}: ${u.why}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cce/task.ts
-/** The upgrade task as the API reports it (cce-api.md §1). */
+/** The upgrade task as the API reports it (docs/cce-api.md §1). */
+
 
 const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
 /** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
@@ -32552,20 +32625,47 @@ function decodeTaskOf(taskId) {
         return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
     };
 }
-/** The list answer; a list with an item that is not a task is "not the expected JSON". */
+/** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
 function decodeTaskList(json) {
-    // no `items` at all is not a list answer (an error or a proxy's page), not "no tasks"
-    if (!isObj(json) || !('items' in json))
+    return decodeList(json, 'upgrade task', item => {
+        const task = decodeTask(item);
+        // a task without an ID cannot be followed or told apart from another: not readable as a list item
+        return task?.uid ? task : undefined;
+    }, ['metadata.uid', 'status.phase']);
+}
+
+;// CONCATENATED MODULE: ./src/lib/go-time.ts
+/**
+ * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
+ * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
+ * Returns epoch ms, so that timestamps with different offsets compare as instants.
+ */
+const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
+function parseGoTime(text) {
+    const t = text.trim();
+    const match = GO.exec(t) ?? RFC3339.exec(t);
+    if (!match)
         return undefined;
-    const items = json['items'] ?? [];
-    if (!Array.isArray(items))
+    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
+    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
+    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
         return undefined;
-    const tasks = items.map(decodeTask);
-    return tasks.every((t) => t !== undefined) ? tasks : undefined;
+    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    // a day past the month's end would roll over into the next month: reject it instead
+    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+        return undefined;
+    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+    const offset = (offH * 60 + offM) * 60_000;
+    return date.getTime() - (sign === '-' ? -offset : offset);
 }
 
 ;// CONCATENATED MODULE: ./src/cce/workflow.ts
-/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
+
+
 
 const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
 /** Phases after which a workflow changes no more. */
@@ -32600,7 +32700,8 @@ function decodeWorkflow(json) {
             taskId: str(s['taskID']),
             status: str(s['status']),
             startedAt: str(s['startTimeStamp']),
-            endedAt: str(s['endTimeStamp'])
+            endedAt: str(s['endTimeStamp']),
+            expiresAt: str(s['expireTimeStamp'])
         };
     })
         // a step without a taskType is kept unless it carries nothing at all: a failure status must not be dropped
@@ -32627,21 +32728,9 @@ function decodeWorkflowOf(workflowId) {
         return workflow?.uid === workflowId ? workflow : undefined;
     };
 }
-/**
- * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
- * is not a workflow makes the answer "not the expected JSON".
- */
+/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
 function decodeWorkflowList(json) {
-    // no `items` at all is not a list answer (an error or a proxy's page), not "no workflows"
-    if (!isObj(json) || !('items' in json))
-        return undefined;
-    const raw = json['items'];
-    if (raw !== undefined && raw !== null && typeof raw !== 'object')
-        return undefined;
-    // an empty object is how a Go-typed single item says "none"
-    const items = isObj(raw) && Object.keys(raw).length === 0 ? [] : listOf(raw);
-    const workflows = items.map(decodeWorkflow);
-    return workflows.every((w) => w !== undefined) ? workflows : undefined;
+    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
 }
 function stepOf(w, type) {
     return w.steps.find(s => s.type === type);
@@ -32649,6 +32738,43 @@ function stepOf(w, type) {
 /** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
 function isRollback(s) {
     return s.type.toLowerCase() === 'rollback';
+}
+/** A step has started once it left Init; an empty status (the API may omit it) says nothing either way. */
+function hasStarted(s) {
+    return s.status !== '' && s.status !== 'Init';
+}
+/**
+ * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
+ * nothing. Rollback is never skipped: it is Init until it runs, and it runs only after a failure.
+ */
+function isSkipped(w, s) {
+    if (s.status !== 'Init' || isRollback(s))
+        return false;
+    return w.steps
+        .slice(w.steps.indexOf(s) + 1)
+        .some(later => !isRollback(later) && hasStarted(later));
+}
+/**
+ * The PreCheck step of a workflow that waits for a person to start its cluster upgrade: the pre-check succeeded
+ * (and the optional backup, if it ran), nothing else has started. Undefined for any other workflow.
+ */
+function awaitingUpgradeStart(w) {
+    if (!isActive(w) || !isKnownPhase(w.phase))
+        return undefined;
+    const precheck = stepOf(w, 'PreCheck');
+    if (precheck?.status !== 'Success')
+        return undefined;
+    const idle = w.steps.every(s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success'));
+    return idle ? precheck : undefined;
+}
+/**
+ * A workflow that waits for a person before its cluster upgrade and whose pre-check result has expired (by `now`,
+ * the API's clock): it changed nothing and cannot go on. An unreadable expiry counts as not expired.
+ */
+function isAbandoned(w, now) {
+    const precheck = awaitingUpgradeStart(w);
+    const expires = precheck && parseGoTime(precheck.expiresAt);
+    return expires !== undefined && expires < now;
 }
 
 ;// CONCATENATED MODULE: ./src/cce/client.ts
@@ -32713,17 +32839,21 @@ class CceClient {
             throw e;
         }
     }
-    async listTasks() {
+    /** ListUpgradeClusterTasks; `deadline` bounds a best-effort read (the stale-ID check). */
+    async listTasks(deadline) {
         return this.api.call({
             ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
             explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-            decode: decodeTaskList
+            decode: decodeTaskList,
+            deadline
         });
     }
-    async listWorkflows() {
+    /** ListUpgradeWorkFlows; `deadline` as for listTasks. */
+    async listWorkflows(deadline) {
         return this.api.call({
+            deadline,
             ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
-            explain: (status, d) => status === 404 && d.code === 'APIGW.0101'
+            explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
                 ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
                 : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
             decode: decodeWorkflowList
@@ -32769,7 +32899,7 @@ class CceClient {
     async explainMissingTask(taskId, original) {
         let known;
         try {
-            known = (await this.listTasks()).value;
+            known = (await this.listTasks()).value.items;
         }
         catch (e) {
             return e instanceof FatalApiError && e.status === 404 ? e : original;
@@ -32819,7 +32949,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
 const CLUSTER_TYPES = ['cce', 'autopilot'];
-/** Environment credential sets, in order of precedence (cce-api.md §8). */
+/** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
 const ENV_KEY_SETS = [
     { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
     { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },
@@ -32861,6 +32991,7 @@ function readConfig(getInput, env, secrets) {
     const maxAgeText = input('max-age');
     const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined;
     const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE);
+    const waitForPostCheck = choiceFrom('wait-for-post-check', input('wait-for-post-check') || 'false', BOOLEAN) === 'true';
     const credential = credentialFrom(input, fromEnv);
     let project;
     if (projectId)
@@ -32884,9 +33015,11 @@ function readConfig(getInput, env, secrets) {
         intervalMs,
         maxAgeMs,
         onPause,
+        waitForPostCheck,
         credential
     };
 }
+const BOOLEAN = ['true', 'false'];
 const BARE_NUMBER = /^\d+(\.\d+)?$/;
 function targetFrom(taskId, workflowId) {
     if (taskId && workflowId) {
@@ -33053,7 +33186,7 @@ function credentialFrom(input, fromEnv) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/huawei/signer.ts
 
-/** Huawei Cloud API request signing, SDK-HMAC-SHA256 (cce-api.md §4). */
+/** Huawei Cloud API request signing, SDK-HMAC-SHA256 (docs/cce-api.md §4). */
 const ALGORITHM = 'SDK-HMAC-SHA256';
 const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const sha256Hex = (data) => (0,external_node_crypto_.createHash)('sha256').update(data, 'utf8').digest('hex');
@@ -33303,7 +33436,11 @@ async function oidcLogin(cred, project, iam, deps) {
 ;// CONCATENATED MODULE: ./src/gate/observation.ts
 /** The upgrade task an observation shows, if any: the task waited on, or the workflow's Cluster task. */
 function taskOf(u) {
-    return u.kind === 'none' ? undefined : u.task;
+    return u.kind === 'task' || u.kind === 'workflow' ? u.task : undefined;
+}
+/** The version the upgrade goes to: its task's (e.g. v1.29.5-r0), else its workflow's (e.g. v1.29); or ''. */
+function targetVersionOf(u) {
+    return taskOf(u)?.targetVersion || workflowOf(u)?.targetVersion || '';
 }
 function workflowOf(u) {
     return u.kind === 'workflow' ? u.workflow : undefined;
@@ -33314,40 +33451,14 @@ function stateKey(obs) {
     const parts = [u.kind];
     if (u.kind === 'none')
         parts.push(u.newest?.what ?? '');
+    if (u.kind === 'unreadable')
+        parts.push(u.item.uid, u.item.created);
     if (u.kind === 'task')
         parts.push(u.task.uid, u.task.phase);
     if (u.kind === 'workflow')
         parts.push(u.workflow.uid, u.workflow.phase, ...u.workflow.steps.map(s => `${s.type}:${s.status}`), u.task?.phase ?? '');
     parts.push(obs.cluster.kind === 'read' ? obs.cluster.status.phase : obs.cluster.kind);
     return parts.join('|');
-}
-
-;// CONCATENATED MODULE: ./src/lib/go-time.ts
-/**
- * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
- * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
- * Returns epoch ms, so that timestamps with different offsets compare as instants.
- */
-const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
-const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
-function parseGoTime(text) {
-    const t = text.trim();
-    const match = GO.exec(t) ?? RFC3339.exec(t);
-    if (!match)
-        return undefined;
-    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
-    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
-    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
-        return undefined;
-    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    // a day past the month's end would roll over into the next month: reject it instead
-    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
-        return undefined;
-    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
-    const offset = (offH * 60 + offM) * 60_000;
-    return date.getTime() - (sign === '-' ? -offset : offset);
 }
 
 ;// CONCATENATED MODULE: ./src/gate/choose.ts
@@ -33360,8 +33471,13 @@ function parseGoTime(text) {
  * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
  *   outside any workflow) wins; else one created after the newest workflow ended.
  * - Otherwise the newest workflow, else the newest task, else nothing.
+ * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
+ *   and cannot go on: it never counts (the newest other upgrade decides).
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
+ * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
+ *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
  */
+
 
 
 /**
@@ -33393,42 +33509,92 @@ function workflowEndedAt(w) {
         .filter((t) => t !== undefined);
     return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
 }
-function startedOf(u) {
-    return u.kind === 'workflow'
-        ? {
-            what: `upgrade workflow ${u.workflow.uid}`,
-            phase: u.workflow.phase,
-            at: parseGoTime(u.workflow.creationTimestamp)
-        }
-        : {
-            what: `upgrade task ${u.task.uid}`,
-            phase: u.task.phase,
-            at: parseGoTime(u.task.creationTimestamp)
-        };
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+const OLD_UPGRADE_MS = 24 * 3_600_000;
+/** When an upgrade ended (epoch ms), if it has and the time can be read. */
+function endedAtOf(u) {
+    switch (u.kind) {
+        case 'workflow':
+            return isActive(u.workflow) ? undefined : workflowEndedAt(u.workflow);
+        case 'task':
+            return u.task.phase === 'Success' || u.task.phase === 'Failed'
+                ? parseGoTime(u.task.completionTime)
+                : undefined;
+        default:
+            return undefined;
+    }
 }
-function chooseUpgrade(workflows, tasks, notBefore) {
+function startedOf(u) {
+    switch (u.kind) {
+        case 'workflow':
+            return {
+                what: `upgrade workflow ${u.workflow.uid}`,
+                phase: u.workflow.phase,
+                at: parseGoTime(u.workflow.creationTimestamp)
+            };
+        case 'task':
+            return {
+                what: `upgrade task ${u.task.uid}`,
+                phase: u.task.phase,
+                at: parseGoTime(u.task.creationTimestamp)
+            };
+        case 'unreadable':
+            return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
+    }
+}
+/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
+function abandonedWorkflows(workflows, apiNow) {
+    return apiNow === undefined ? [] : workflows.filter(w => isAbandoned(w, apiNow));
+}
+function chooseUpgrade(all, tasks, o = {}) {
+    const abandoned = abandonedWorkflows(all, o.apiNow);
+    const workflows = all.filter(w => !abandoned.includes(w));
+    const choice = choose(workflows, tasks, all);
+    const { notBefore } = o;
+    const started = choice && startedOf(choice);
+    const qualifies = (at) => notBefore === undefined || (at !== undefined && at >= notBefore);
+    const hidden = o.unreadable?.find(u => mayBeCurrent(u, started, notBefore));
+    if (hidden)
+        return { kind: 'unreadable', item: hidden };
+    if (!choice) {
+        const last = newestBy(abandoned, created);
+        return last
+            ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
+            : { kind: 'none' };
+    }
+    if (!qualifies(started?.at))
+        return { kind: 'none', newest: started };
+    return choice;
+}
+/**
+ * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
+ * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
+ */
+function mayBeCurrent(u, chosen, notBefore) {
+    const at = parseGoTime(u.created);
+    if (at === undefined)
+        return true;
+    if (notBefore !== undefined && at < notBefore)
+        return false;
+    return chosen?.at === undefined || at >= chosen.at;
+}
+function choose(workflows, tasks, all) {
     // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
     // one while another runs is the one mistake the gate must not make
     const active = newestBy(workflows.filter(isActive), created);
     const w = active ?? newestBy(workflows, created, succeeded);
-    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
+    const outside = tasks.filter(t => !partOfAWorkflow(t, all));
     const running = newestBy(outside.filter(isUnderWay), created);
     const t = newestBy(tasks, created, succeeded);
-    let choice;
     if (active)
-        choice = { kind: 'workflow', workflow: active };
-    else if (running)
-        choice = { kind: 'task', task: running };
-    else if (t && (!w || standalone(t, w, workflows)))
-        choice = { kind: 'task', task: t };
-    else if (w)
-        choice = { kind: 'workflow', workflow: w };
-    if (!choice)
-        return { kind: 'none' };
-    const started = startedOf(choice);
-    if (notBefore !== undefined && !(started.at !== undefined && started.at >= notBefore))
-        return { kind: 'none', newest: started };
-    return choice;
+        return { kind: 'workflow', workflow: active };
+    if (running)
+        return { kind: 'task', task: running };
+    if (t && (!w || standalone(t, w, all)))
+        return { kind: 'task', task: t };
+    if (w)
+        return { kind: 'workflow', workflow: w };
+    return undefined;
 }
 /** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
 function isUnderWay(t) {
@@ -33459,8 +33625,16 @@ function standalone(t, newest, all) {
 
 
 
+
+
 const wait = (why) => ({ kind: 'wait', why });
 const fail = (failure) => ({ kind: 'fail', failure });
+const pass = (extra = {}) => ({
+    kind: 'pass',
+    paused: false,
+    clusterChecked: false,
+    ...extra
+});
 function onPause(policy) {
     switch (policy.onPause) {
         case 'wait':
@@ -33468,13 +33642,13 @@ function onPause(policy) {
         case 'fail':
             return fail({ kind: 'paused' });
         case 'succeed':
-            return { kind: 'pass', paused: true, clusterChecked: false };
+            return pass({ paused: true });
     }
 }
 function taskVerdict(task, policy) {
     switch (task.phase) {
         case 'Success':
-            return { kind: 'pass', paused: false, clusterChecked: false };
+            return pass();
         case 'Failed':
             return fail({ kind: 'task-failed' });
         case 'Pause':
@@ -33484,9 +33658,10 @@ function taskVerdict(task, policy) {
             return wait({ kind: 'upgrading' });
     }
 }
-/** The step that failed: the first one reported Failed, else the first that did not succeed. */
+/** The step that failed: the first one reported Failed, else the first that did not succeed (nor was skipped). */
 function failedStepOf(w) {
-    const step = w.steps.find(s => s.status === 'Failed') ?? w.steps.find(s => s.status !== 'Success');
+    const step = w.steps.find(s => s.status === 'Failed') ??
+        w.steps.find(s => s.status !== 'Success' && !isSkipped(w, s));
     return step?.type || 'unknown';
 }
 const stepName = (s) => s.type || '(no taskType)';
@@ -33494,8 +33669,10 @@ const isFailure = (status) => status !== 'Success' && !STEP_UNDER_WAY.includes(s
 /**
  * A workflow Success is trusted only when its steps and its Cluster task agree with it: a failure among them fails,
  * anything still under way waits (the timeout ends a Success that never converges), a Rollback that left Init fails.
+ * A step skipped (still Init before a later step that ran) holds nothing, nor, unless wait-for-post-check, a
+ * post-check nobody started.
  */
-function successVerdict(w, task) {
+function successVerdict(w, task, policy) {
     const others = w.steps.filter(s => !isRollback(s));
     const failed = others.find(s => isFailure(s.status));
     if (failed)
@@ -33507,7 +33684,8 @@ function successVerdict(w, task) {
     const cluster = stepOf(w, 'Cluster');
     if (!cluster)
         return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' });
-    const unfinished = others.find(s => s.status !== 'Success');
+    const postCheckIdle = postCheckNotStarted(w, policy);
+    const unfinished = others.find(s => s.status !== 'Success' && !isSkipped(w, s) && !(postCheckIdle && s.type === 'PostCheck'));
     if (unfinished)
         return wait({
             kind: 'success-unconfirmed',
@@ -33516,18 +33694,49 @@ function successVerdict(w, task) {
         });
     if (task && task.phase !== 'Success')
         return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` });
-    return { kind: 'pass', paused: false, clusterChecked: false };
+    return postCheckIdle ? pass({ postCheckNotStarted: true }) : pass();
 }
-function workflowVerdict(w, task, policy) {
+/** The post-check is listed, still Init, and wait-for-post-check does not ask for it. */
+function postCheckNotStarted(w, policy) {
+    return !policy.waitForPostCheck && stepOf(w, 'PostCheck')?.status === 'Init';
+}
+/**
+ * A workflow still under way whose Cluster step succeeded: the cluster is upgraded and only the post-check is
+ * left, which a person starts (or never does). Without wait-for-post-check that passes, once every other step
+ * succeeded or was skipped and the Cluster task (when read) agrees; a post-check that runs is waited for.
+ */
+function upgradedVerdict(w, task, policy) {
+    const postCheck = stepOf(w, 'PostCheck');
+    if (policy.waitForPostCheck)
+        return wait({ kind: postCheck?.status === 'Init' ? 'post-check-pending' : 'upgrading' });
+    const pending = w.steps.find(s => !isRollback(s) &&
+        s.status !== 'Success' &&
+        !isSkipped(w, s) &&
+        !(s === postCheck && s.status === 'Init'));
+    if (pending || (task && task.phase !== 'Success'))
+        return wait({ kind: 'upgrading' });
+    return postCheckNotStarted(w, policy) ? pass({ postCheckNotStarted: true }) : pass();
+}
+/**
+ * A workflow that waits for a person to start its cluster upgrade: waiting is right while its pre-check is valid
+ * (by the API's clock `apiAt`); once that expired, the upgrade can no longer start from this workflow.
+ */
+function idleVerdict(precheck, apiAt) {
+    const expires = parseGoTime(precheck.expiresAt);
+    return expires !== undefined && expires < apiAt
+        ? fail({ kind: 'precheck-expired', expires: precheck.expiresAt })
+        : wait({ kind: 'upgrade-not-started', expires: precheck.expiresAt });
+}
+function workflowVerdict(w, task, policy, apiAt) {
     switch (w.phase) {
         case 'Success':
-            return successVerdict(w, task);
+            return successVerdict(w, task, policy);
         case 'Pending':
             return fail({ kind: 'step-failed', step: failedStepOf(w) });
         case 'Cancel':
             return fail({ kind: 'workflow-cancelled' });
     }
-    // Init, Running, or a phase added later: the upgrade goes on, unless its task already says otherwise
+    // Init, Running, or a phase added later: the upgrade goes on, unless its task or a step already says otherwise
     if (task?.phase === 'Failed')
         return fail({ kind: 'step-failed', step: 'Cluster' });
     if (task?.phase === 'Pause')
@@ -33535,28 +33744,57 @@ function workflowVerdict(w, task, policy) {
     // an unknown phase is neither ended nor known to be running: say only that it is unknown
     if (!isKnownPhase(w.phase))
         return wait({ kind: 'workflow-phase-unknown', phase: w.phase });
-    const cluster = stepOf(w, 'Cluster');
-    const postCheck = stepOf(w, 'PostCheck');
-    if (cluster?.status === 'Success' && postCheck && postCheck.status === 'Init')
-        return wait({ kind: 'post-check-pending' });
+    if (w.steps.some(s => isRollback(s) && hasStarted(s)))
+        return fail({ kind: 'workflow-rolled-back' });
+    const failed = w.steps.find(s => s.status === 'Failed');
+    if (failed)
+        return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status });
+    if (stepOf(w, 'Cluster')?.status === 'Success')
+        return upgradedVerdict(w, task, policy);
+    const precheck = awaitingUpgradeStart(w);
+    if (precheck)
+        return idleVerdict(precheck, apiAt);
     return wait({ kind: 'upgrading' });
 }
-/** The verdict from the upgrade alone (workflow or task), before the cluster's own state is looked at. */
-function judgeUpgrade(u, policy) {
+/**
+ * The verdict from the upgrade alone (workflow or task), before the cluster's own state is looked at. `apiAt`:
+ * now by the API's clock, which dates a pre-check's expiry.
+ */
+function judgeUpgrade(u, policy, apiAt) {
     switch (u.kind) {
         case 'none':
             return policy.waitForNewUpgrade
                 ? wait({ kind: 'no-upgrade-yet' })
                 : fail({ kind: 'no-upgrade' });
+        case 'unreadable':
+            return wait({ kind: 'list-item-unreadable', item: u.item });
         case 'task':
             return taskVerdict(u.task, policy);
         case 'workflow':
-            return workflowVerdict(u.workflow, u.task, policy);
+            return workflowVerdict(u.workflow, u.task, policy, apiAt);
     }
+}
+/**
+ * The cluster's version against the upgrade's target, by major.minor: `behind` when the cluster's is older (the
+ * upgrade did not take, or was rolled back); `why` when the two cannot be compared (passed without the check).
+ */
+function versionCheck(cluster, target) {
+    const have = minorVersion(cluster.version);
+    const want = minorVersion(target);
+    if (!cluster.version)
+        return { behind: false, why: 'ShowCluster reported no spec.version' };
+    if (!have)
+        return { behind: false, why: `spec.version "${cluster.version}" is not a version` };
+    if (!want)
+        return {
+            behind: false,
+            why: target ? `the target version "${target}" is not a version` : 'no target version'
+        };
+    return { behind: compareMinor(have, want) < 0 };
 }
 /** The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read). */
 function judge(obs, policy) {
-    const v = judgeUpgrade(obs.upgrade, policy);
+    const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt);
     if (v.kind === 'fail') {
         const f = v.failure;
         if (f.kind === 'step-failed' && f.step === 'PreCheck' && obs.precheck.kind === 'read')
@@ -33582,15 +33820,21 @@ function judge(obs, policy) {
                 return status.phase === 'RollingBack'
                     ? wait({ kind: 'cluster-settling', phase: status.phase })
                     : v;
-            return health === 'ready'
-                ? { kind: 'pass', paused: false, clusterChecked: true }
-                : wait({ kind: 'cluster-settling', phase: status.phase });
+            if (health !== 'ready')
+                return wait({ kind: 'cluster-settling', phase: status.phase });
+            const target = targetVersionOf(obs.upgrade);
+            const version = versionCheck(status, target);
+            if (version.behind)
+                return fail({ kind: 'version-behind', cluster: status, target });
+            return version.why === undefined
+                ? { ...v, clusterChecked: true }
+                : { ...v, clusterChecked: true, versionUnchecked: version.why };
         }
     }
 }
 /** What else an observation needs before its verdict is final: the cluster's state, or the failed pre-check. */
 function nextRead(obs, policy) {
-    const v = judgeUpgrade(obs.upgrade, policy);
+    const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt);
     if (v.kind === 'pass' && obs.cluster.kind === 'unread')
         return 'cluster';
     if (v.kind === 'fail' &&
@@ -33604,12 +33848,6 @@ function nextRead(obs, policy) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate/observer.ts
-/**
- * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
- * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
- * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
- * Which upgrade is followed is chosen once (choose.ts) and then kept.
- */
 
 
 
@@ -33620,12 +33858,14 @@ const STEP_RUNNING = ['Queuing', 'Running'];
 const TASK_ENDED = ['Success', 'Failed'];
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000;
+/** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
+const STALE_CHECK_MS = 30_000;
 class UpgradeObserver {
     cce;
     clock;
     policy;
     onEvent;
-    notBefore;
+    o;
     followed;
     /** The upgrade part, once it passed: later polls only read the cluster again. */
     passed;
@@ -33637,40 +33877,98 @@ class UpgradeObserver {
     /** No ID was given: the current upgrade is searched for, and checked again before passing on it. */
     discovering;
     choseThisPoll = false;
-    constructor(cce, target, clock, policy, onEvent, 
-    /** With max-age: the earliest start an upgrade may have, by the API's clock (asked at each search). */
-    notBefore) {
+    staleChecked = false;
+    apiNow;
+    constructor(cce, target, clock, policy, onEvent, o = {}) {
         this.cce = cce;
         this.clock = clock;
         this.policy = policy;
         this.onEvent = onEvent;
-        this.notBefore = notBefore;
+        this.o = o;
         this.followed = target;
         this.discovering = target.kind === 'current';
+        this.apiNow = o.apiNow ?? (() => clock.now());
     }
     async observe() {
         this.choseThisPoll = false;
         const obs = await this.look();
-        if (!this.discovering || this.choseThisPoll || judge(obs, this.policy).kind !== 'pass')
+        if (!this.discovering) {
+            if (!this.staleChecked)
+                await this.checkStale(obs.upgrade);
             return obs;
-        // about to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
-        // since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through
-        if (await this.stillCurrent())
-            return obs;
+        }
+        const verdict = judge(obs, this.policy);
+        // the workflow followed since an earlier poll waited for a person until its pre-check expired: it cannot go
+        // on, so it no longer holds the gate (the choice passes over it now)
+        const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired';
+        if (abandoned ||
+            (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent())))
+            return this.lookAgain();
+        return obs;
+    }
+    /** Forgets the upgrade followed and searches again. */
+    lookAgain() {
         this.followed = { kind: 'current' };
         this.passed = undefined;
         this.clusterTask = undefined;
         this.sawRollback = false;
         return this.look();
     }
+    /**
+     * About to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
+     * since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through.
+     */
     async stillCurrent() {
         const f = this.followed;
-        const choice = chooseUpgrade((await this.cce.listWorkflows()).value, (await this.cce.listTasks()).value, this.notBefore?.());
-        if (choice.kind === 'workflow')
-            return f.kind === 'workflow' && f.workflowId === choice.workflow.uid;
-        if (choice.kind === 'task')
-            return f.kind === 'task' && f.taskId === choice.task.uid;
-        return true;
+        const choice = this.chooseFrom((await this.cce.listWorkflows()).value, (await this.cce.listTasks()).value);
+        switch (choice.kind) {
+            case 'workflow':
+                return f.kind === 'workflow' && f.workflowId === choice.workflow.uid;
+            case 'task':
+                return f.kind === 'task' && f.taskId === choice.task.uid;
+            case 'unreadable':
+                return false;
+            case 'none':
+                return true;
+        }
+    }
+    chooseFrom(workflows, tasks) {
+        return chooseUpgrade(workflows.items, tasks.items, {
+            notBefore: this.o.notBefore?.(),
+            apiNow: this.apiNow(),
+            unreadable: [...workflows.unreadable, ...tasks.unreadable]
+        });
+    }
+    /**
+     * Once, for an upgrade named by ID: if it ended more than OLD_UPGRADE_MS before the step began, it is likely a
+     * stale ID (kept in a variable, say) while a newer upgrade is the one meant. Warn, naming the cluster's current
+     * upgrade when it is another one; a list that cannot be read only leaves that name out.
+     */
+    async checkStale(u) {
+        this.staleChecked = true;
+        if (u.kind !== 'task' && u.kind !== 'workflow')
+            return;
+        const endedAt = endedAtOf(u);
+        const startedAt = this.o.startedAt ?? this.clock.now();
+        if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
+            return;
+        let current;
+        try {
+            const deadline = this.clock.now() + STALE_CHECK_MS;
+            const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
+            const named = u.kind === 'task' ? u.task.uid : u.workflow.uid;
+            const other = (choice.kind === 'task' && choice.task.uid !== named) ||
+                (choice.kind === 'workflow' && choice.workflow.uid !== named) ||
+                choice.kind === 'unreadable';
+            if (other)
+                current = startedOf(choice);
+        }
+        catch (e) {
+            // informational only: a refused or slow list leaves the newer upgrade unnamed; cancellation still stops
+            if (!(e instanceof FatalApiError || e instanceof DeadlineError))
+                throw e;
+        }
+        this.onEvent({ kind: 'stale-target', upgrade: startedOf(u), endedAt, current });
     }
     async look() {
         let requestId;
@@ -33686,7 +33984,14 @@ class UpgradeObserver {
         let precheck = { kind: 'unread' };
         let reread = cached === undefined;
         for (;;) {
-            const obs = { at: this.clock.now(), upgrade, cluster, precheck, requestId };
+            const obs = {
+                at: this.clock.now(),
+                apiAt: this.apiNow(),
+                upgrade,
+                cluster,
+                precheck,
+                requestId
+            };
             const need = nextRead(obs, this.policy);
             if (need === 'cluster')
                 cluster = await this.readCluster(track);
@@ -33700,7 +34005,7 @@ class UpgradeObserver {
                     upgrade = await this.readUpgrade(track);
                     continue;
                 }
-                const u = judgeUpgrade(upgrade, this.policy);
+                const u = judgeUpgrade(upgrade, this.policy, obs.apiAt);
                 // kept only while it passes on its own (a pause is read again each poll: it may resume and fail)
                 this.passed =
                     u.kind === 'pass' && !u.paused && cluster.kind === 'read' ? upgrade : undefined;
@@ -33723,13 +34028,23 @@ class UpgradeObserver {
     async discover(track) {
         const workflows = track(await this.cce.listWorkflows());
         const tasks = track(await this.cce.listTasks());
-        const choice = chooseUpgrade(workflows, tasks, this.notBefore?.());
+        const choice = this.chooseFrom(workflows, tasks);
         this.choseThisPoll = true;
         // the first look is always reported, and the end of a search; a search that goes on is the progress log's
-        if (this.followed.kind === 'current' || choice.kind !== 'none')
-            this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length });
+        if (this.followed.kind === 'current' ||
+            (choice.kind !== 'none' && choice.kind !== 'unreadable'))
+            this.onEvent({
+                kind: 'chosen',
+                choice,
+                workflows: workflows.items.length,
+                tasks: tasks.items.length,
+                abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
+                leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(u => choice.kind !== 'unreadable' || u !== choice.item)
+            });
         switch (choice.kind) {
             case 'none':
+            case 'unreadable':
+                // searched again at every poll, until an upgrade qualifies (or the timeout)
                 this.followed = { kind: 'none' };
                 return choice;
             case 'task':
@@ -33739,7 +34054,7 @@ class UpgradeObserver {
                 this.followed = { kind: 'workflow', workflowId: choice.workflow.uid };
                 // the list just read may hold the Cluster step's task: no need to read it again
                 const id = stepOf(choice.workflow, 'Cluster')?.taskId;
-                this.clusterTask = tasks.find(t => id && t.uid === id) ?? this.clusterTask;
+                this.clusterTask = tasks.items.find(t => id && t.uid === id) ?? this.clusterTask;
                 return this.withClusterTask(choice.workflow, track, true);
             }
         }
@@ -33842,7 +34157,13 @@ async function waitForUpgrade(o) {
             if (verdict.kind === 'pass') {
                 return verdict.paused
                     ? { ...common(), end: 'paused', last: obs, passed: true }
-                    : { ...common(), end: 'success', last: obs, clusterChecked: verdict.clusterChecked };
+                    : {
+                        ...common(),
+                        end: 'success',
+                        last: obs,
+                        clusterChecked: verdict.clusterChecked,
+                        ...(verdict.postCheckNotStarted ? { postCheckNotStarted: true } : {})
+                    };
             }
             if (verdict.kind === 'fail') {
                 const failure = verdict.failure;
@@ -33891,15 +34212,15 @@ async function sleepUntilNextPoll(o) {
 
 
 
+
 const STEP_STATUSES = ['Init', 'Queuing', 'Running', 'Success', 'Failed'];
-/** An upgrade that ended longer than this before the step began is probably not the one meant. */
-const OLD_UPGRADE_MS = 24 * 3_600_000;
 function versions(v) {
     return `${v.version || '?'} → ${v.targetVersion || '?'}`;
 }
 function upgradeVersions(u) {
     switch (u.kind) {
         case 'none':
+        case 'unreadable':
             return '? → ?';
         case 'task':
             return versions(u.task);
@@ -33943,6 +34264,8 @@ class ProgressLog {
     lastLineAt = -Infinity;
     lastLine = '';
     warned = new Set();
+    /** The last observation waited on a pause: the next pause is a new one only after this turns false. */
+    pausedBefore = false;
     /** The warnings given, for the job summary. */
     warnings = [];
     constructor(log, clock, o) {
@@ -33975,7 +34298,9 @@ class ProgressLog {
     event(e) {
         switch (e.kind) {
             case 'chosen':
-                return this.chosen(e.choice, e.workflows, e.tasks);
+                return this.chosen(e);
+            case 'stale-target':
+                return this.stale(e);
             case 'cluster-forbidden':
                 return this.warnOnce('cluster-forbidden', `This identity may not read cluster ${this.o.clusterId} (HTTP 403 ${e.message}): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.`);
             case 'no-task-detail':
@@ -33989,6 +34314,8 @@ class ProgressLog {
         const u = obs.upgrade;
         if (u.kind === 'none')
             return this.noneYet(u.newest);
+        if (u.kind === 'unreadable')
+            return unreadableLine(u.item);
         if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
             return `Cluster ${obs.cluster.status.phase}`;
         if (u.kind === 'task')
@@ -34007,6 +34334,10 @@ class ProgressLog {
             // the first look was reported when the observer chose (nothing); later, only a new newest one is news
             if (p && (p.kind !== 'none' || p.newest?.what !== u.newest?.what))
                 lines.push(this.noneYet(u.newest));
+        }
+        else if (u.kind === 'unreadable') {
+            if (p?.kind !== 'unreadable' || p.item.uid !== u.item.uid)
+                lines.push(unreadableLine(u.item));
         }
         else if (u.kind === 'task') {
             const before = p?.kind === 'task' ? p.task : undefined;
@@ -34054,12 +34385,18 @@ class ProgressLog {
             if (healthOf(phase) === 'other')
                 this.warnOnce(`cluster-phase ${phase}`, `Cluster ${this.o.clusterId} is ${phase}${OTHER_KNOWN_PHASES.includes(phase) ? '' : ' (a phase this action does not know)'}, not Available: the gate waits until it is Available. If it stays ${phase}, see the cluster in the CCE console.`);
         }
+        // each pause is news, the second of the same task too: warned when it begins
+        const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused';
+        if (paused && task && !this.pausedBefore)
+            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+        this.pausedBefore = paused;
+        if (verdict.kind === 'pass')
+            return this.passNotes(verdict, w);
         if (verdict.kind !== 'wait')
             return;
-        if (verdict.why.kind === 'paused' && task)
-            this.warnOnce(`pause ${task.uid}`, `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
-        if (verdict.why.kind === 'success-unconfirmed' && w) {
-            const { step, status } = verdict.why;
+        const why = verdict.why;
+        if (why.kind === 'success-unconfirmed' && w) {
+            const { step, status } = why;
             const what = status === 'absent'
                 ? `it has no ${step} step`
                 : status.startsWith('task ')
@@ -34067,28 +34404,62 @@ class ProgressLog {
                     : `step ${step} is still ${status || '(no status)'}`;
             this.warnOnce(`success-unconfirmed ${w.uid}`, `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`);
         }
-        if (verdict.why.kind === 'post-check-pending' && w)
-            this.warnOnce(`post-check ${w.uid}`, `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check. Start it in the CCE console (cluster → Upgrade page); the gate passes once the workflow succeeds and the cluster is Available.`);
+        if (why.kind === 'post-check-pending' && w)
+            this.warnOnce(`post-check ${w.uid}`, `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check, and wait-for-post-check: true has the gate wait for it too. Start the post-check in the CCE console (cluster → Upgrade); the gate passes once the workflow succeeds and the cluster is Available.`);
+        if (why.kind === 'upgrade-not-started' && w)
+            this.warnOnce(`not-started ${w.uid}`, `Upgrade workflow ${w.uid} (${upgradeVersions(u)}) passed its pre-check, but its cluster upgrade has not started: a person must start it in the CCE console (cluster → Upgrade). The gate keeps waiting${why.expires ? `; the pre-check result is valid until ${why.expires}, after which this workflow cannot go on (cancel it or run a new pre-check)` : ''}.`);
+        if (why.kind === 'list-item-unreadable')
+            this.warnOnce(`unreadable ${why.item.what} ${why.item.uid} ${why.item.created}`, `The cluster's list of upgrades holds an item the gate cannot read, which may be its current upgrade: ${describeUnreadable(why.item)}. The gate does not pass over it: it keeps waiting until the item can be read or the timeout ends the wait. Give workflow-id or task-id to wait on a known upgrade, and please report the item.`);
     }
-    chosen(choice, workflows, tasks) {
-        const found = `${workflows} upgrade workflow(s) and ${tasks} upgrade task(s)`;
+    /** What a pass leaves to say: a post-check nobody started, a version that could not be compared. */
+    passNotes(v, w) {
+        if (v.postCheckNotStarted && w)
+            this.warnOnce(`post-check ${w.uid}`, `The cluster upgrade of workflow ${w.uid} succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false); the workflow stays Running until it is done. Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.`);
+        if (v.versionUnchecked)
+            this.log.debug(`Cluster version not compared with the upgrade's target: ${v.versionUnchecked}`);
+    }
+    chosen(e) {
+        const { choice } = e;
+        for (const w of e.abandoned)
+            this.abandoned(w);
+        for (const item of e.leftOut)
+            this.log.debug(`Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`);
+        const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`;
         if (choice.kind === 'none') {
             if (this.o.maxAgeMs === undefined)
                 return; // the verdict (no upgrade) says what to do
             this.emit(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`);
             return;
         }
+        if (choice.kind === 'unreadable')
+            return; // the observation says it, and a warning
         const started = startedOf(choice);
-        const age = started.at === undefined
-            ? 'at an unreadable time'
-            : `${formatAge(Math.max(0, this.o.startedAt - started.at))} before this step`;
         const state = choice.kind === 'workflow' ? choice.workflow.phase : choice.task.phase;
-        this.emit(`Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${age}): the cluster's current upgrade among ${found}.`);
-        const ended = endedAt(choice);
+        this.emit(`Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${this.ago(started.at)}): the cluster's current upgrade among ${found}.`);
+        const ended = endedAtOf(choice);
         if (this.o.maxAgeMs === undefined &&
             ended !== undefined &&
             this.o.startedAt - ended > OLD_UPGRADE_MS)
             this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.o.startedAt - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
+    }
+    /** An upgrade named by ID that ended long before the step: probably a stale ID. */
+    stale(e) {
+        const id = e.upgrade.what.startsWith('upgrade task') ? 'task-id' : 'workflow-id';
+        const current = e.current
+            ? ` The cluster's current upgrade is another one: ${e.current.what} (${e.current.phase || 'phase unknown'}, started ${this.ago(e.current.at)}).`
+            : '';
+        this.warnOnce('old upgrade', `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.o.startedAt - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`);
+    }
+    /** A workflow passed over by the choice: it waits for a person, and its pre-check expired. */
+    abandoned(w) {
+        const expires = stepOf(w, 'PreCheck')?.expiresAt;
+        this.warnOnce(`abandoned ${w.uid}`, `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate; the newest other upgrade decides. Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`);
+    }
+    /** "3d before this step", from an epoch-ms start that may be unreadable. */
+    ago(at) {
+        return at === undefined
+            ? 'at an unreadable time'
+            : `${formatAge(Math.max(0, this.o.startedAt - at))} before this step`;
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
@@ -34102,6 +34473,9 @@ class ProgressLog {
         if (this.warned.has(key))
             return;
         this.warned.add(key);
+        this.warn(message);
+    }
+    warn(message) {
         this.warnings.push(message);
         this.log.warning(message);
     }
@@ -34119,16 +34493,12 @@ function clusterLine(clusterId, s) {
     const why = [s.reason, s.message].filter(Boolean).join(': ');
     return `Cluster ${clusterId} is ${s.phase}${why ? ` (${why})` : ''}`;
 }
-/** When the chosen upgrade ended, if it has. */
-function endedAt(c) {
-    if (c.kind === 'workflow')
-        return isActive(c.workflow) ? undefined : workflowEndedAt(c.workflow);
-    return c.task.phase === 'Success' || c.task.phase === 'Failed'
-        ? parseGoTime(c.task.completionTime)
-        : undefined;
+function unreadableLine(item) {
+    return `Waiting: an item of the upgrade lists cannot be read and may be the current upgrade (${describeUnreadable(item)})`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/report.ts
+
 
 
 
@@ -34186,6 +34556,8 @@ function lastSeen(last, t) {
     switch (u.kind) {
         case 'none':
             return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
+        case 'unreadable':
+            return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':
             return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`;
         case 'workflow': {
@@ -34221,8 +34593,16 @@ function failureMessage(f, last, t) {
             const status = f.status ? ` (${f.status})` : '';
             return `Step ${f.step}${status} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`;
         }
-        case 'workflow-rolled-back':
-            return `The ${subject} reports Success, but its Rollback step ran (${vs})${rid}: the cluster is back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`;
+        case 'workflow-rolled-back': {
+            const claim = workflowOf(u)?.phase === 'Success' ? 'reports Success, but its' : 'is rolling back: its';
+            return `The ${subject} ${claim} Rollback step ran (${vs})${rid}: the cluster is (going) back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`;
+        }
+        case 'version-behind': {
+            const c = f.cluster;
+            return `The ${subject} ended, but cluster ${t.clusterId} runs Kubernetes ${c.version}, older than the upgrade's target ${f.target}${rid}: it was rolled back, or the upgrade never took effect. Do not deploy what needs the new version; see the cluster and its upgrade history in the CCE console (cluster → Upgrade), upgrade again, then re-run this job.`;
+        }
+        case 'precheck-expired':
+            return `The ${subject} passed its pre-check, but its cluster upgrade was never started and the pre-check expired${f.expires ? ` at ${f.expires}` : ''} (${vs}): the cluster was not upgraded, and this workflow cannot go on. Run the pre-check again and start the upgrade in the CCE console (cluster → Upgrade), or cancel the workflow; then re-run this job with the new workflow's ID, or without workflow-id.`;
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
@@ -34235,10 +34615,14 @@ function failureMessage(f, last, t) {
         case 'rolled-back':
             return `The ${subject} succeeded, but cluster ${t.clusterId} then rolled back: it is ${f.cluster.phase} on its old version${rid}. The upgrade did not take: do not deploy what needs the new version; start the upgrade again, then re-run this job.`;
         case 'no-upgrade':
-            return noUpgradeMessage(t);
+            return noUpgradeMessage(t, last);
     }
 }
-function noUpgradeMessage(t) {
+function noUpgradeMessage(t, last) {
+    const u = last?.upgrade;
+    const abandoned = u?.kind === 'none' ? u.abandoned : undefined;
+    if (abandoned)
+        return `Cluster ${t.clusterId} has no upgrade to wait on: its only upgrade workflow(s) waited for a person to start the cluster upgrade until the pre-check expired (the newest: ${abandoned.what}), so they changed nothing. Start the upgrade (CCE console → cluster → Upgrade: run the pre-check again, then upgrade), or give workflow-id or task-id; to have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`;
     return `Cluster ${t.clusterId} has no upgrade workflow and no upgrade task: start the upgrade first (CCE console → cluster → Upgrade, or the upgrade API), or give workflow-id or task-id. To have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`;
 }
 function preCheckText(blocking, last) {
@@ -34266,7 +34650,7 @@ function timeoutText(t) {
  */
 function nothingReadAdvice(problem) {
     const p = problem ?? '';
-    if (/^HTTP 429\b|APIG\.0308/.test(p))
+    if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
         return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.';
     if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(p)) {
         const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API';
@@ -34277,7 +34661,11 @@ function nothingReadAdvice(problem) {
     return 'Re-run this job, or raise the timeout input.';
 }
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
-function stillWaitingAdvice(u) {
+function stillWaitingAdvice(u, apiAt) {
+    if (u.kind === 'unreadable')
+        return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.';
+    if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
+        return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.';
     if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
         return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`;
     if (u.kind === 'workflow' && u.workflow.phase === 'Success')
@@ -34295,6 +34683,8 @@ function endMessage(r, t) {
             const cluster = r.clusterChecked
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
+            if (r.postCheckNotStarted)
+                return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started (the workflow stays Running): start it in the CCE console (cluster → Upgrade) once your services are back.`;
             return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`;
         }
         case 'failed':
@@ -34311,14 +34701,14 @@ function endMessage(r, t) {
                 next =
                     'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.';
             else
-                next = stillWaitingAdvice(r.last.upgrade);
+                next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt);
             return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
         }
         case 'cancelled':
             return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
         case 'error':
             if (r.failure?.kind === 'no-upgrade')
-                return noUpgradeMessage(t);
+                return noUpgradeMessage(t, r.last);
             return r.problem ?? `Stopped waiting for the ${subject}.`;
     }
 }
@@ -34546,6 +34936,7 @@ async function run(io = coreIo(), opts = {}) {
         }, auth);
         const policy = {
             onPause: config.onPause,
+            waitForPostCheck: config.waitForPostCheck,
             waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
         };
         // an ID names its upgrade: max-age only narrows the search for the current one
@@ -34558,7 +34949,7 @@ async function run(io = coreIo(), opts = {}) {
         const notBefore = maxAgeMs === undefined || !discovering
             ? undefined
             : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
-        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), notBefore);
+        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt });
         log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
         outcome = await waitForUpgrade({
             observe: () => observer.observe(),

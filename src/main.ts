@@ -109,6 +109,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     )
     const policy: Policy = {
       onPause: config.onPause,
+      waitForPostCheck: config.waitForPostCheck,
       waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
     }
     // an ID names its upgrade: max-age only narrows the search for the current one
@@ -128,7 +129,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
       clock,
       policy,
       e => progress.event(e),
-      notBefore
+      { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt }
     )
     log.info(
       `Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`

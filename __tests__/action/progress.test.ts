@@ -188,7 +188,7 @@ describe('progress lines', () => {
     expect(warnings[1]).toMatch(/phase "Verifying", which this action does not know/)
     expect(warnings[2]).toMatch(/workflow wf-1 reports phase "Suspended"/)
     expect(warnings[3]).toMatch(/Step PreCheck of upgrade workflow wf-1 reports status "Skipped"/)
-    expect(warnings[4]).toMatch(/waits for its post-check\. Start it in the CCE console/)
+    expect(warnings[4]).toMatch(/waits for its post-check.*Start the post-check in the CCE console/)
     expect(warnings[5]).toMatch(/Cluster c-1 is Hibernation, not Available/)
   })
 })
@@ -244,7 +244,14 @@ describe('observer events', () => {
       creationTimestamp: old,
       completionTime: old
     })
-    p.event({ kind: 'chosen', choice: { kind: 'task', task: oldTask }, workflows: 0, tasks: 3 })
+    p.event({
+      kind: 'chosen',
+      choice: { kind: 'task', task: oldTask },
+      workflows: 0,
+      tasks: 3,
+      abandoned: [],
+      leftOut: []
+    })
     expect(log.of('info')).toEqual([
       "Waiting on upgrade task old-1 (v1.28.3-r4 → v1.29.5-r0, Success, started 90d before this step): the cluster's current upgrade among 0 upgrade workflow(s) and 3 upgrade task(s)."
     ])
@@ -258,7 +265,14 @@ describe('observer events', () => {
     const { log, clock } = at(t0)
     const p = new ProgressLog(log, clock, { clusterId: 'c-1', startedAt: t0, deadline: t0 + H })
     const w = workflow('Running', [['PreCheck', 'Running']], { creationTimestamp: old })
-    p.event({ kind: 'chosen', choice: { kind: 'workflow', workflow: w }, workflows: 1, tasks: 0 })
+    p.event({
+      kind: 'chosen',
+      choice: { kind: 'workflow', workflow: w },
+      workflows: 1,
+      tasks: 0,
+      abandoned: [],
+      leftOut: []
+    })
     expect(log.of('warning')).toEqual([])
     expect(log.of('info')[0]).toMatch(
       /^Waiting on upgrade workflow wf-1 \(v1\.28 → v1\.29, Running, started 90d before this step\)/
@@ -280,7 +294,9 @@ describe('observer events', () => {
         newest: { what: 'upgrade task old-1', phase: 'Success', at: t0 - 3 * H }
       },
       workflows: 0,
-      tasks: 1
+      tasks: 1,
+      abandoned: [],
+      leftOut: []
     })
     expect(log.of('info')).toEqual([
       'No upgrade started in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'

@@ -167,7 +167,8 @@ describe('endReport', () => {
     const status = {
       phase: 'RollbackFailed',
       reason: 'RollbackError',
-      message: 'etcd restore failed'
+      message: 'etcd restore failed',
+      version: 'v1.29'
     }
     const broken = endReport(
       ended(taskSeen('Success', '100.00', 'RollbackFailed'), {

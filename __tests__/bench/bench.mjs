@@ -27,7 +27,7 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const kib = bytes => `${(bytes / 1024).toFixed(0)} KiB`
 
 /**
- * Prints a Markdown table with padded columns, as prettier formats it, so the README can hold it verbatim.
+ * Prints a Markdown table with padded columns, as prettier formats it, so docs/performance.md can hold it verbatim.
  * @param {string[]} head @param {string[][]} rows
  */
 function table(head, rows) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { decodeCluster, decodeClusterOf, healthOf } from '../../src/cce/cluster.js'
+import {
+  compareMinor,
+  decodeCluster,
+  decodeClusterOf,
+  healthOf,
+  minorVersion
+} from '../../src/cce/cluster.js'
 import {
   blockingItems,
   decodePreCheck,
@@ -42,16 +48,25 @@ describe('decodeWorkflow', () => {
           taskId: 'precheck-1',
           status: 'Success',
           startedAt: at('10:05'),
-          endedAt: at('10:30')
+          endedAt: at('10:30'),
+          expiresAt: at('10:00', 25)
         },
         {
           type: 'Cluster',
           taskId: 'task-7',
           status: 'Running',
           startedAt: at('10:05'),
-          endedAt: ''
+          endedAt: '',
+          expiresAt: ''
         },
-        { type: 'PostCheck', taskId: '', status: 'Init', startedAt: '', endedAt: '' }
+        {
+          type: 'PostCheck',
+          taskId: '',
+          status: 'Init',
+          startedAt: '',
+          endedAt: '',
+          expiresAt: ''
+        }
       ]
     })
   })
@@ -84,7 +99,14 @@ describe('decodeWorkflow', () => {
       })
     )
     expect(w?.steps).toEqual([
-      { type: 'PreCheck', taskId: 'p', status: 'Running', startedAt: '', endedAt: '' }
+      {
+        type: 'PreCheck',
+        taskId: 'p',
+        status: 'Running',
+        startedAt: '',
+        endedAt: '',
+        expiresAt: ''
+      }
     ])
     const untyped = decodeWorkflow(
       workflowJson('Running', {
@@ -93,8 +115,8 @@ describe('decodeWorkflow', () => {
     )
     // a failure status without a taskType must reach the verdict; a step with nothing in it says nothing
     expect(untyped?.steps).toEqual([
-      { type: 'Cluster', taskId: '', status: '', startedAt: '', endedAt: '' },
-      { type: '', taskId: '', status: 'Failed', startedAt: '', endedAt: '' }
+      { type: 'Cluster', taskId: '', status: '', startedAt: '', endedAt: '', expiresAt: '' },
+      { type: '', taskId: '', status: 'Failed', startedAt: '', endedAt: '', expiresAt: '' }
     ])
   })
 
@@ -127,50 +149,115 @@ describe('decodeWorkflowList', () => {
   const two = workflowJson('Success', { uid: 'wf-2', steps: 'PreCheck:Success Cluster:Success' })
   const list = (items: unknown) => ({ kind: 'List', apiVersion: 'v3', items })
 
+  const uids = (json: unknown) => decodeWorkflowList(json)?.items.map(w => w.uid)
+  const none = { items: [], unreadable: [] }
+
   it('reads items as a list (Python SDK)', () => {
-    expect(decodeWorkflowList(list([one, two]))?.map(w => w.uid)).toEqual(['wf-1', 'wf-2'])
+    expect(uids(list([one, two]))).toEqual(['wf-1', 'wf-2'])
   })
 
   it('reads items as one object (Go SDK)', () => {
-    expect(decodeWorkflowList(list(two))?.map(w => w.uid)).toEqual(['wf-2'])
+    expect(uids(list(two))).toEqual(['wf-2'])
   })
 
   it('reads null and empty items as no workflow', () => {
-    expect(decodeWorkflowList(list(null))).toEqual([])
-    expect(decodeWorkflowList(list([]))).toEqual([])
-    expect(decodeWorkflowList(list({}))).toEqual([])
+    expect(decodeWorkflowList(list(null))).toEqual(none)
+    expect(decodeWorkflowList(list([]))).toEqual(none)
+    expect(decodeWorkflowList(list({}))).toEqual(none)
   })
 
-  it('is undefined (not the expected JSON) without an items key at all', () => {
-    expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toBeUndefined()
-    expect(decodeWorkflowList({ kind: 'List', Items: [one] })).toBeUndefined()
+  it('reads an answer without items as no workflow: every SDK marks items optional (Go: omitempty)', () => {
+    expect(decodeWorkflowList({ kind: 'List', apiVersion: 'v3' })).toEqual(none)
+    expect(decodeWorkflowList({})).toEqual(none)
   })
 
-  it('is undefined (not the expected JSON) for an item that is not a workflow', () => {
-    expect(decodeWorkflowList(list([one, { kind: 'Other' }]))).toBeUndefined()
-    expect(decodeWorkflowList(list([one, 'wf-2']))).toBeUndefined()
-    expect(decodeWorkflowList(list({ kind: 'Other' }))).toBeUndefined()
-    expect(decodeWorkflowList(list('wf-1'))).toBeUndefined()
-    expect(decodeWorkflowList(list(3))).toBeUndefined()
-    expect(decodeWorkflowList([one])).toBeUndefined()
-    expect(decodeWorkflowList(null)).toBeUndefined()
+  it('is undefined (not the expected JSON) for an error body, a non-object, or items of another type', () => {
+    for (const body of [
+      { error_code: 'CCE.01500001', error_msg: 'internal error' },
+      { errorCode: 'CCE.01404001', errorMessage: 'not found', items: [] },
+      { error: { code: 401, message: 'unauthorized' } },
+      list('wf-1'),
+      list(3),
+      list(true),
+      [one],
+      null,
+      'not json'
+    ])
+      expect(decodeWorkflowList(body)).toBeUndefined()
+  })
+
+  it('keeps the readable items and sets aside the ones it cannot read, naming what is missing', () => {
+    const noPhase = { metadata: { uid: 'wf-3', creationTimestamp: at('09:00') }, status: {} }
+    const noId = { metadata: { creationTimestamp: at('09:30') }, status: { phase: 'Success' } }
+    expect(decodeWorkflowList(list([one, noPhase, 'wf-2', noId]))).toEqual({
+      items: [expect.objectContaining({ uid: 'wf-1' })],
+      unreadable: [
+        { what: 'upgrade workflow', uid: 'wf-3', created: at('09:00'), why: 'no status.phase' },
+        { what: 'upgrade workflow', uid: '', created: '', why: 'not a JSON object' },
+        { what: 'upgrade workflow', uid: '', created: at('09:30'), why: 'no metadata.uid' }
+      ]
+    })
+    expect(decodeWorkflowList(list({ kind: 'Other' }))?.unreadable).toEqual([
+      {
+        what: 'upgrade workflow',
+        uid: '',
+        created: '',
+        why: 'no metadata.uid, no status.phase'
+      }
+    ])
   })
 })
 
 describe('decodeCluster', () => {
-  it('reads the phase, reason and message', () => {
+  it('reads the phase, reason, message and spec.version', () => {
     expect(
       decodeCluster(clusterJson('RollbackFailed', 'UpgradeFailed', 'rollback of master 1 failed'))
     ).toEqual({
       phase: 'RollbackFailed',
       reason: 'UpgradeFailed',
-      message: 'rollback of master 1 failed'
+      message: 'rollback of master 1 failed',
+      version: 'v1.29'
     })
     expect(decodeCluster(clusterJson('Available'))).toEqual({
       phase: 'Available',
       reason: '',
-      message: ''
+      message: '',
+      version: 'v1.29'
     })
+  })
+
+  it('reads a missing or non-string spec.version as absent', () => {
+    const without = { status: { phase: 'Available' } }
+    expect(decodeCluster(without)?.version).toBe('')
+    expect(decodeCluster({ ...without, spec: { version: 1.29 } })?.version).toBe('')
+    expect(decodeCluster({ ...without, spec: { version: 'v1.31' } })?.version).toBe('v1.31')
+  })
+
+  it('minorVersion reads major.minor of the ways CCE writes a version, nothing else', () => {
+    expect(minorVersion('v1.29')).toEqual([1, 29])
+    expect(minorVersion('v1.29.5-r0')).toEqual([1, 29])
+    expect(minorVersion('1.30')).toEqual([1, 30])
+    expect(minorVersion(' v1.28.3 ')).toEqual([1, 28])
+    expect(minorVersion('v1.29-r1')).toEqual([1, 29])
+    for (const bad of [
+      '',
+      'v1',
+      'latest',
+      'v1.x',
+      'vv1.29',
+      'v1.29x',
+      'cce.10.0x',
+      'v1.2.3.4a'.slice(0, 3)
+    ])
+      expect(minorVersion(bad)).toBeUndefined()
+  })
+
+  it('compareMinor orders by major, then minor', () => {
+    expect(compareMinor([1, 28], [1, 29])).toBeLessThan(0)
+    expect(compareMinor([1, 29], [1, 29])).toBe(0)
+    expect(compareMinor([1, 30], [1, 29])).toBeGreaterThan(0)
+    expect(compareMinor([2, 0], [1, 99])).toBeGreaterThan(0)
+    expect(compareMinor([1, 99], [2, 0])).toBeLessThan(0)
   })
 
   it('is undefined without a phase', () => {

@@ -220,18 +220,18 @@ describe('chooseUpgrade', () => {
 
   it('finds nothing when there is nothing', () => {
     expect(chooseUpgrade([], [])).toEqual({ kind: 'none' })
-    expect(chooseUpgrade([], [], ms('10:00'))).toEqual({ kind: 'none' })
+    expect(chooseUpgrade([], [], { notBefore: ms('10:00') })).toEqual({ kind: 'none' })
   })
 
   describe('with notBefore (max-age)', () => {
     it('finds nothing when the upgrade started earlier, and says which upgrade that was', () => {
       const w = workflow('Success', 'Cluster:Success', { uid: 'wf-old', created: at('10:00') })
-      expect(chooseUpgrade([w], [], ms('10:01'))).toEqual({
+      expect(chooseUpgrade([w], [], { notBefore: ms('10:01') })).toEqual({
         kind: 'none',
         newest: { what: 'upgrade workflow wf-old', phase: 'Success', at: ms('10:00') }
       })
       const t = task('Success', { uid: 'task-old', created: at('10:00') })
-      expect(chooseUpgrade([], [t], ms('10:01'))).toEqual({
+      expect(chooseUpgrade([], [t], { notBefore: ms('10:01') })).toEqual({
         kind: 'none',
         newest: { what: 'upgrade task task-old', phase: 'Success', at: ms('10:00') }
       })
@@ -239,14 +239,20 @@ describe('chooseUpgrade', () => {
 
     it('takes an upgrade that started at or after it', () => {
       const w = workflow('Running', 'PreCheck:Running', { created: at('10:00') })
-      expect(chooseUpgrade([w], [], ms('10:00'))).toEqual({ kind: 'workflow', workflow: w })
-      expect(chooseUpgrade([w], [], ms('09:00'))).toEqual({ kind: 'workflow', workflow: w })
+      expect(chooseUpgrade([w], [], { notBefore: ms('10:00') })).toEqual({
+        kind: 'workflow',
+        workflow: w
+      })
+      expect(chooseUpgrade([w], [], { notBefore: ms('09:00') })).toEqual({
+        kind: 'workflow',
+        workflow: w
+      })
     })
 
     it('takes the right upgrade first, then applies the age: an old active workflow is not replaced by an older task', () => {
       const w = workflow('Running', 'PreCheck:Running', { created: at('09:00') })
       const t = task('Success', { created: at('08:00') })
-      expect(chooseUpgrade([w], [t], ms('09:30'))).toMatchObject({
+      expect(chooseUpgrade([w], [t], { notBefore: ms('09:30') })).toMatchObject({
         kind: 'none',
         newest: { what: 'upgrade workflow wf-1' }
       })
@@ -254,7 +260,7 @@ describe('chooseUpgrade', () => {
 
     it('finds nothing when the start cannot be read', () => {
       const t = task('Running', { uid: 'no-date', created: '' })
-      expect(chooseUpgrade([], [t], ms('10:00'))).toEqual({
+      expect(chooseUpgrade([], [t], { notBefore: ms('10:00') })).toEqual({
         kind: 'none',
         newest: { what: 'upgrade task no-date', phase: 'Running', at: undefined }
       })
@@ -340,7 +346,7 @@ describe('chooseUpgrade without an ID: an outside task against a Success workflo
     const w = succeeded()
     const t = task('Failed', { uid: 'api-task', created: at('11:00') })
     expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
-    expect(chooseUpgrade([w], [t], ms('09:00'))).toEqual({ kind: 'task', task: t })
+    expect(chooseUpgrade([w], [t], { notBefore: ms('09:00') })).toEqual({ kind: 'task', task: t })
     // and one that succeeded after it ended is as much the current upgrade
     const ok = task('Success', { uid: 'api-ok', created: at('11:00') })
     expect(chooseUpgrade([w], [ok])).toEqual({ kind: 'task', task: ok })

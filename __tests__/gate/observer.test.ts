@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DeadlineError, FatalApiError, Reply } from '../../src/huawei/api.js'
 import type { CceClient, ClusterRead } from '../../src/cce/client.js'
+import type { ListAnswer, UnreadableItem } from '../../src/cce/list.js'
 import { CancelledError } from '../../src/lib/clock.js'
 import type { WaitTarget } from '../../src/lib/config.js'
 import { Observation, taskOf, workflowOf } from '../../src/gate/observation.js'
@@ -12,14 +13,17 @@ import type { Workflow } from '../../src/cce/workflow.js'
 import { FakeClock } from '../support/fake-clock.js'
 import { at, cluster, mixedPrecheck, ms, task, workflow } from '../support/upgrade-fixtures.js'
 
-const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false }
+const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false, waitForPostCheck: false }
 
 /** The CCE calls, scripted by the test through the fields below; every call is recorded by name and argument. */
 class FakeCce {
   readonly calls: string[] = []
   readonly precheckDeadlines: number[] = []
+  readonly listDeadlines: (number | undefined)[] = []
   workflows: Workflow[] = []
   tasks: UpgradeTask[] = []
+  unreadableWorkflows: UnreadableItem[] = []
+  unreadableTasks: UnreadableItem[] = []
   cluster: ClusterRead = { kind: 'read', status: cluster('Available') }
   precheck: PreCheck | Error = mixedPrecheck()
   private n = 0
@@ -44,12 +48,17 @@ class FakeCce {
     return this.reply(`findTask ${id}`, t)
   }
 
-  async listTasks(): Promise<Reply<UpgradeTask[]>> {
-    return this.reply('listTasks', this.tasks)
+  async listTasks(deadline?: number): Promise<Reply<ListAnswer<UpgradeTask>>> {
+    this.listDeadlines.push(deadline)
+    return this.reply('listTasks', { items: this.tasks, unreadable: this.unreadableTasks })
   }
 
-  async listWorkflows(): Promise<Reply<Workflow[]>> {
-    return this.reply('listWorkflows', this.workflows)
+  async listWorkflows(deadline?: number): Promise<Reply<ListAnswer<Workflow>>> {
+    this.listDeadlines.push(deadline)
+    return this.reply('listWorkflows', {
+      items: this.workflows,
+      unreadable: this.unreadableWorkflows
+    })
   }
 
   async getWorkflow(id: string): Promise<Reply<Workflow>> {
@@ -83,7 +92,7 @@ function setup(target: WaitTarget, o: { policy?: Policy; notBefore?: number } = 
     clock,
     policy,
     e => void events.push(e),
-    o.notBefore === undefined ? undefined : () => o.notBefore as number
+    { notBefore: o.notBefore === undefined ? undefined : () => o.notBefore as number }
   )
   /** One poll: the observation, its verdict and the calls it made. */
   const poll = async (): Promise<{ obs: Observation; verdict: Verdict; calls: string[] }> => {
@@ -97,9 +106,11 @@ function setup(target: WaitTarget, o: { policy?: Policy; notBefore?: number } = 
 
 const WF: WaitTarget = { kind: 'workflow', workflowId: 'wf-1' }
 
+const WAIT_POST_CHECK: Policy = { ...POLICY, waitForPostCheck: true }
+
 describe('request economy in workflow mode (at most 2 calls per poll while healthy)', () => {
-  it('follows a console upgrade through all its steps', async () => {
-    const { cce, poll, events } = setup(WF)
+  it('follows a console upgrade through all its steps (wait-for-post-check: true)', async () => {
+    const { cce, poll, events } = setup(WF, { policy: WAIT_POST_CHECK })
     const script: {
       steps: string
       phase?: string
@@ -115,9 +126,10 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
         verdict: { kind: 'wait', why: { kind: 'upgrading' } }
       },
       {
+        // a person must start the upgrade: still one call per poll
         steps: 'PreCheck:Success Cluster:Init PostCheck:Init',
         calls: ['getWorkflow wf-1'],
-        verdict: { kind: 'wait', why: { kind: 'upgrading' } }
+        verdict: { kind: 'wait', why: { kind: 'upgrade-not-started', expires: at('10:00', 25) } }
       },
       {
         steps: 'PreCheck:Success Cluster:Running PostCheck:Init',
@@ -230,7 +242,7 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
   })
 
   it('looks for a missing Cluster task once after its step ended, then no more', async () => {
-    const { cce, poll, events } = setup(WF)
+    const { cce, poll, events } = setup(WF, { policy: WAIT_POST_CHECK })
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running PostCheck:Init')]
     expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1 (404)'])
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Success PostCheck:Init')]
@@ -252,7 +264,9 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
   })
 
   it('reads the cluster before a pause passes by on-pause: succeed, and fails on a broken cluster', async () => {
-    const { cce, poll } = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
+    const { cce, poll } = setup(WF, {
+      policy: { onPause: 'succeed', waitForNewUpgrade: false, waitForPostCheck: false }
+    })
     cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running')]
     cce.tasks = [task('Pause')]
     cce.cluster = { kind: 'read', status: cluster('Upgrading') }
@@ -260,7 +274,9 @@ describe('request economy in workflow mode (at most 2 calls per poll while healt
     expect(paused.calls).toEqual(['getWorkflow wf-1', 'findTask task-1', 'getCluster'])
     expect(paused.verdict).toEqual({ kind: 'pass', paused: true, clusterChecked: false })
 
-    const broken = setup(WF, { policy: { onPause: 'succeed', waitForNewUpgrade: false } })
+    const broken = setup(WF, {
+      policy: { onPause: 'succeed', waitForNewUpgrade: false, waitForPostCheck: false }
+    })
     broken.cce.workflows = cce.workflows
     broken.cce.tasks = [task('Pause')]
     broken.cce.cluster = { kind: 'read', status: cluster('Error', 'EtcdDown', 'etcd is down') }
@@ -389,7 +405,14 @@ describe('discovery (no task-id or workflow-id)', () => {
     const first = await poll()
     expect(first.calls).toEqual(['listWorkflows', 'listTasks'])
     expect(events).toEqual([
-      { kind: 'chosen', choice: { kind: 'workflow', workflow: running }, workflows: 1, tasks: 2 }
+      {
+        kind: 'chosen',
+        choice: { kind: 'workflow', workflow: running },
+        workflows: 1,
+        tasks: 2,
+        abandoned: [],
+        leftOut: []
+      }
     ])
     expect(taskOf(first.obs.upgrade)?.uid).toBe('task-1')
     expect((await poll()).calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
@@ -465,11 +488,20 @@ describe('discovery (no task-id or workflow-id)', () => {
     const { obs, verdict } = await poll()
     expect(obs.upgrade).toEqual({ kind: 'none' })
     expect(verdict).toEqual({ kind: 'fail', failure: { kind: 'no-upgrade' } })
-    expect(events).toEqual([{ kind: 'chosen', choice: { kind: 'none' }, workflows: 0, tasks: 0 }])
+    expect(events).toEqual([
+      {
+        kind: 'chosen',
+        choice: { kind: 'none' },
+        workflows: 0,
+        tasks: 0,
+        abandoned: [],
+        leftOut: []
+      }
+    ])
   })
 
   it('with max-age, looks again each poll until an upgrade qualifies, then follows it', async () => {
-    const policy: Policy = { onPause: 'wait', waitForNewUpgrade: true }
+    const policy: Policy = { onPause: 'wait', waitForNewUpgrade: true, waitForPostCheck: false }
     const { cce, poll, events } = setup(CURRENT, { policy, notBefore: ms('18:00') })
     cce.workflows = [workflow('Success', 'PreCheck:Success Cluster:Success', { uid: 'wf-old' })]
     cce.tasks = [task('Success')]

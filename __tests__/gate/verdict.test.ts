@@ -29,7 +29,8 @@ import {
   workflowJson
 } from '../support/upgrade-fixtures.js'
 
-const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false }
+const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false, waitForPostCheck: false }
+const WAIT_POST_CHECK: Policy = { ...POLICY, waitForPostCheck: true }
 
 function wf(phase: string, steps: string, clusterTask?: UpgradeTask): Upgrade {
   const w = workflow(phase, steps)
@@ -54,7 +55,7 @@ function obs(
   cl: ClusterView = { kind: 'unread' },
   pc?: PreCheckView
 ): Observation {
-  return { at: 0, upgrade, cluster: cl, precheck: pc ?? { kind: 'unread' } }
+  return { at: 0, apiAt: 0, upgrade, cluster: cl, precheck: pc ?? { kind: 'unread' } }
 }
 
 const WAIT_UPGRADING: Verdict = { kind: 'wait', why: { kind: 'upgrading' } }
@@ -86,7 +87,6 @@ describe('a workflow still under way waits, whatever the cluster says', () => {
       'Cluster done, post-check Running',
       wf('Running', 'PreCheck:Success Cluster:Success PostCheck:Running')
     ],
-    ['Cluster done, no post-check step', wf('Running', 'PreCheck:Success Cluster:Success')],
     [
       'a task phase added later',
       wf('Running', 'PreCheck:Success Cluster:Running', task('Rebooting'))
@@ -127,13 +127,16 @@ describe('a workflow still under way waits, whatever the cluster says', () => {
     expect(taskOf(wf('Running', 'PreCheck:Running Cluster:Init'))).toBeUndefined()
   })
 
-  it('waits for a post-check a person must start once the Cluster step succeeded', () => {
+  it('wait-for-post-check: waits for a post-check a person must start once the Cluster step succeeded', () => {
     const u = wf('Running', 'PreCheck:Success Cluster:Success PostCheck:Init', task('Success'))
-    expect(judge(obs(u, read('Available')), POLICY)).toEqual({
+    expect(judge(obs(u, read('Available')), WAIT_POST_CHECK)).toEqual({
       kind: 'wait',
       why: { kind: 'post-check-pending' }
     })
-    expect(nextRead(obs(u), POLICY)).toBeUndefined()
+    expect(nextRead(obs(u), WAIT_POST_CHECK)).toBeUndefined()
+    // without a post-check step listed: the workflow's own Success is waited for
+    const unlisted = wf('Running', 'PreCheck:Success Cluster:Success')
+    expect(judge(obs(unlisted, read('Available')), WAIT_POST_CHECK)).toEqual(WAIT_UPGRADING)
   })
 })
 
@@ -180,7 +183,12 @@ describe('a workflow that succeeded passes only once the cluster is Available', 
         kind: 'fail',
         failure: {
           kind: 'cluster-broken',
-          cluster: { phase, reason: 'NodeNotReady', message: 'master node 2 is not ready' }
+          cluster: {
+            phase,
+            reason: 'NodeNotReady',
+            message: 'master node 2 is not ready',
+            version: 'v1.29'
+          }
         }
       })
     }
@@ -196,7 +204,10 @@ describe('a workflow that succeeded passes only once the cluster is Available', 
     const v = judge(obs(done, read('Available', '', '', true)), POLICY)
     expect(v).toEqual({
       kind: 'fail',
-      failure: { kind: 'rolled-back', cluster: { phase: 'Available', reason: '', message: '' } }
+      failure: {
+        kind: 'rolled-back',
+        cluster: { phase: 'Available', reason: '', message: '', version: 'v1.29' }
+      }
     })
   })
 })
@@ -301,13 +312,13 @@ describe('a paused upgrade follows on-pause', () => {
   ]
   for (const [what, u] of paused)
     it.each(expected)(`${what}, on-pause %s`, (onPause, verdict) => {
-      const policy: Policy = { onPause, waitForNewUpgrade: false }
+      const policy: Policy = { onPause, waitForNewUpgrade: false, waitForPostCheck: false }
       const withCluster = obs(u, onPause === 'succeed' ? read('Upgrading') : { kind: 'unread' })
       expect(judge(withCluster, policy)).toEqual(verdict)
       expect(nextRead(withCluster, policy)).toBeUndefined()
     })
 
-  const SUCCEED: Policy = { onPause: 'succeed', waitForNewUpgrade: false }
+  const SUCCEED: Policy = { onPause: 'succeed', waitForNewUpgrade: false, waitForPostCheck: false }
   for (const [what, u] of paused) {
     it(`${what}, on-pause succeed: reads the cluster first`, () => {
       expect(judge(obs(u), SUCCEED)).toEqual(CLUSTER_UNREAD)
@@ -319,7 +330,10 @@ describe('a paused upgrade follows on-pause', () => {
       phase => {
         expect(judge(obs(u, read(phase, 'r', 'm')), SUCCEED)).toEqual({
           kind: 'fail',
-          failure: { kind: 'cluster-broken', cluster: { phase, reason: 'r', message: 'm' } }
+          failure: {
+            kind: 'cluster-broken',
+            cluster: { phase, reason: 'r', message: 'm', version: 'v1.29' }
+          }
         })
       }
     )
@@ -384,11 +398,11 @@ describe('no upgrade to wait on', () => {
   ]
   it.each(none)('fails without max-age (%o)', u => {
     expect(judge(obs(u), POLICY)).toEqual({ kind: 'fail', failure: { kind: 'no-upgrade' } })
-    expect(judgeUpgrade(u, POLICY).kind).toBe('fail')
+    expect(judgeUpgrade(u, POLICY, 0).kind).toBe('fail')
     expect(nextRead(obs(u), POLICY)).toBeUndefined()
   })
   it.each(none)('waits for one with max-age (%o)', u => {
-    const policy: Policy = { onPause: 'wait', waitForNewUpgrade: true }
+    const policy: Policy = { onPause: 'wait', waitForNewUpgrade: true, waitForPostCheck: false }
     expect(judge(obs(u), policy)).toEqual({ kind: 'wait', why: { kind: 'no-upgrade-yet' } })
     expect(nextRead(obs(u), policy)).toBeUndefined()
   })
@@ -537,15 +551,17 @@ describe('a workflow Success is trusted only when its steps and its Cluster task
 
 describe('a workflow under way that lists no Cluster step yet', () => {
   it.each([
-    ['Init', 'PreCheck:Init'],
-    ['Running', 'PreCheck:Running'],
-    ['Running', 'PreCheck:Success'],
-    ['Running', 'PreCheck:Success PostCheck:Init'],
-    ['Init', '']
-  ])('%s with steps [%s] → waits (upgrading), does not throw', (phase, steps) => {
+    ['Init', 'PreCheck:Init', 'upgrading'],
+    ['Running', 'PreCheck:Running', 'upgrading'],
+    ['Running', 'PreCheck:Running PostCheck:Init', 'upgrading'],
+    ['Init', '', 'upgrading'],
+    // the pre-check passed and is still valid: the cluster upgrade waits for a person to start it
+    ['Running', 'PreCheck:Success', 'upgrade-not-started'],
+    ['Running', 'PreCheck:Success PostCheck:Init', 'upgrade-not-started']
+  ])('%s with steps [%s] → waits (%s), does not throw', (phase, steps, why) => {
     const u = wf(phase, steps)
     for (const cl of [{ kind: 'unread' } as const, read('Available')]) {
-      expect(judge(obs(u, cl), POLICY)).toEqual(WAIT_UPGRADING)
+      expect(judge(obs(u, cl), POLICY)).toMatchObject({ kind: 'wait', why: { kind: why } })
       expect(nextRead(obs(u, cl), POLICY)).toBeUndefined()
     }
   })

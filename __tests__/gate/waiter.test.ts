@@ -20,9 +20,17 @@ function task(phase: string, progress = '0.00'): UpgradeTask {
 }
 
 /** A scripted observation: the task, and the cluster as the observer would have read it. */
-function seen(phase: string, progress = '0.00', cluster?: string): Omit<Observation, 'at'> {
+function seen(
+  phase: string,
+  progress = '0.00',
+  cluster?: string
+): Omit<Observation, 'at' | 'apiAt'> {
   const view: ClusterView = cluster
-    ? { kind: 'read', status: { phase: cluster, reason: '', message: '' }, rolledBack: false }
+    ? {
+        kind: 'read',
+        status: { phase: cluster, reason: '', message: '', version: 'v1.29' },
+        rolledBack: false
+      }
     : { kind: 'unread' }
   return {
     upgrade: { kind: 'task', task: task(phase, progress) },
@@ -31,7 +39,7 @@ function seen(phase: string, progress = '0.00', cluster?: string): Omit<Observat
   }
 }
 
-type Script = (Omit<Observation, 'at'> | Error)[]
+type Script = (Omit<Observation, 'at' | 'apiAt'> | Error)[]
 
 /** More observations than any of these tests needs: a loop that never sleeps fails here instead of spinning. */
 const RUNAWAY = 10_000
@@ -59,7 +67,7 @@ async function wait(
     pollTimes.push(clock.now())
     const step = script[Math.min(polls++, script.length - 1)]!
     if (step instanceof Error) throw step
-    return { ...step, at: clock.now(), requestId: `r${polls}` }
+    return { ...step, at: clock.now(), apiAt: clock.now(), requestId: `r${polls}` }
   }
   const interval = o.intervalMs ?? 15_000
   const startedAt = clock.now()
@@ -70,7 +78,7 @@ async function wait(
     intervalMs: typeof interval === 'number' ? () => interval : interval,
     startedAt,
     deadline: startedAt + (o.timeoutMs ?? 3_600_000),
-    policy: { onPause: o.onPause ?? 'wait', waitForNewUpgrade: false },
+    policy: { onPause: o.onPause ?? 'wait', waitForNewUpgrade: false, waitForPostCheck: false },
     signal: o.signal,
     hooks
   })
@@ -205,13 +213,17 @@ describe('waitForUpgrade', () => {
     const clock = new FakeClock()
     const runStart = clock.now() - 7_000
     const result = await waitForUpgrade({
-      observe: async () => ({ ...seen('Success', '', 'Available'), at: clock.now() }),
+      observe: async () => ({
+        ...seen('Success', '', 'Available'),
+        at: clock.now(),
+        apiAt: clock.now()
+      }),
       stateKey,
       clock,
       intervalMs: () => 15_000,
       startedAt: runStart,
       deadline: runStart + 60_000,
-      policy: { onPause: 'wait', waitForNewUpgrade: false },
+      policy: { onPause: 'wait', waitForNewUpgrade: false, waitForPostCheck: false },
       hooks: { observed: () => undefined, idle: () => undefined }
     })
     expect(result.startedAt).toBe(runStart)

@@ -2,7 +2,7 @@
 /**
  * The project's fake Huawei Cloud API: CCE upgrade tasks, IAM (projects, OIDC token exchange) and the GitHub
  * OIDC token endpoint, on loopback. It checks every AK/SK signature with its own implementation of
- * SDK-HMAC-SHA256 (written from the spec in cce-api.md §4, sharing nothing with src/), scripts phase timelines
+ * SDK-HMAC-SHA256 (written from the spec in docs/cce-api.md §4, sharing nothing with src/), scripts phase timelines
  * and faults, throttles like one account's quota, and records every request (never a secret).
  *
  * The CCE side (clusters, upgrade tasks, workflows, pre-checks and their timelines) is in fake-cce.mjs.
@@ -276,7 +276,7 @@ export const scenarios = {
   }
 }
 
-// ---- SDK-HMAC-SHA256 (cce-api.md §4), independent of src/signer.ts ----
+// ---- SDK-HMAC-SHA256 (docs/cce-api.md §4), independent of src/signer.ts ----
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]$/
 

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The CCE side of the fake API (cce-api.md §1, §10): clusters, their upgrade tasks, upgrade workflows and pre-check
+ * The CCE side of the fake API (docs/cce-api.md §1, §10): clusters, their upgrade tasks, upgrade workflows and pre-check
  * tasks, each following a scripted timeline, served under /api/v3/… (CCE clusters) or /autopilot/v3/… (Autopilot
  * clusters). State and JSON only: fake-api.mjs does the HTTP, the authentication, the rate limit and the faults.
  *
@@ -147,7 +147,7 @@ export function scramble(list) {
 }
 
 /**
- * A CCE error body (cce-api.md §7).
+ * A CCE error body (docs/cce-api.md §7).
  * @param {number} code @param {string} errorCode @param {string} message @param {string} reason
  * @returns {Answer}
  */

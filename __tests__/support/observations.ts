@@ -21,8 +21,8 @@ export function task(
   }
 }
 
-/** Steps as [type, status, taskId?, startedAt?, endedAt?]. */
-export type StepSpec = [string, string, string?, string?, string?]
+/** Steps as [type, status, taskId?, startedAt?, endedAt?, expiresAt?]. */
+export type StepSpec = [string, string, string?, string?, string?, string?]
 
 export function workflow(
   phase: string,
@@ -36,29 +36,53 @@ export function workflow(
     clusterVersion: 'v1.28',
     targetVersion: 'v1.29',
     phase,
-    steps: steps.map(([type, status, taskId = '', startedAt = '', endedAt = '']): WorkflowStep => ({
-      type,
-      status,
-      taskId,
-      startedAt,
-      endedAt
-    })),
+    steps: steps.map(
+      ([
+        type,
+        status,
+        taskId = '',
+        startedAt = '',
+        endedAt = '',
+        expiresAt = ''
+      ]): WorkflowStep => ({
+        type,
+        status,
+        taskId,
+        startedAt,
+        endedAt,
+        expiresAt
+      })
+    ),
     ...extra
   }
 }
 
-export function clusterView(phase?: string, reason = '', message = ''): ClusterView {
+/** The cluster as ShowCluster shows it; its version is the builders' target minor (v1.29) unless given. */
+export function clusterView(
+  phase?: string,
+  reason = '',
+  message = '',
+  version = 'v1.29'
+): ClusterView {
   if (phase === undefined) return { kind: 'unread' }
   if (phase === 'forbidden') return { kind: 'forbidden' }
-  return { kind: 'read', status: { phase, reason, message }, rolledBack: false }
+  return { kind: 'read', status: { phase, reason, message, version }, rolledBack: false }
 }
 
 export function obs(
   upgrade: Upgrade,
-  o: { at?: number; cluster?: string; precheck?: PreCheckView; requestId?: string } = {}
+  o: {
+    at?: number
+    /** By the API's clock; `at` unless given. */
+    apiAt?: number
+    cluster?: string
+    precheck?: PreCheckView
+    requestId?: string
+  } = {}
 ): Observation {
   return {
     at: o.at ?? 0,
+    apiAt: o.apiAt ?? o.at ?? 0,
     upgrade,
     cluster: clusterView(o.cluster),
     precheck: o.precheck ?? { kind: 'unread' },

@@ -1,5 +1,5 @@
 /**
- * Upgrade workflows, tasks, pre-checks and clusters as the CCE API returns them (cce-api.md §1 and §10), and the
+ * Upgrade workflows, tasks, pre-checks and clusters as the CCE API returns them (docs/cce-api.md §1 and §10), and the
  * same decoded by the real decoders: tests build their cases from the JSON a cluster would really send.
  */
 import { ClusterStatus, decodeCluster } from '../../src/cce/cluster.js'
@@ -40,7 +40,10 @@ export function stepsJson(spec: string): Record<string, unknown>[] {
         status,
         startTimeStamp: status === 'Init' ? '' : at('10:05'),
         ...(ended ? { endTimeStamp: at('10:30') } : {}),
-        expireTimeStamp: at('10:00', 25)
+        // only a pre-check's result expires (Go SDK model_point_status.go); a day after it ran
+        ...(taskType === 'PreCheck' && status === 'Success'
+          ? { expireTimeStamp: at('10:00', 25) }
+          : {})
       }
     })
 }

@@ -25,7 +25,7 @@ const MIN_INTERVAL_MS = 1000
 const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
 const CLUSTER_TYPES: readonly ClusterType[] = ['cce', 'autopilot']
 
-/** Environment credential sets, in order of precedence (cce-api.md §8). */
+/** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
 const ENV_KEY_SETS = [
   { ak: 'HUAWEICLOUD_SDK_AK', sk: 'HUAWEICLOUD_SDK_SK', token: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' },
   { ak: 'HUAWEI_CLOUD_ACCESS_KEY_ID', sk: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY' },
@@ -90,6 +90,8 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   const maxAgeText = input('max-age')
   const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined
   const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE)
+  const waitForPostCheck =
+    choiceFrom('wait-for-post-check', input('wait-for-post-check') || 'false', BOOLEAN) === 'true'
   const credential = credentialFrom(input, fromEnv)
 
   let project: ProjectRef
@@ -115,10 +117,12 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
     intervalMs,
     maxAgeMs,
     onPause,
+    waitForPostCheck,
     credential
   }
 }
 
+const BOOLEAN = ['true', 'false'] as const
 const BARE_NUMBER = /^\d+(\.\d+)?$/
 
 function targetFrom(taskId: string | undefined, workflowId: string | undefined): WaitTarget {

@@ -1,20 +1,18 @@
 import type { Logger } from '../huawei/api.js'
-import type { Choice } from '../gate/choose.js'
-import { startedOf, workflowEndedAt } from '../gate/choose.js'
+import { UnreadableItem, describeUnreadable } from '../cce/list.js'
+import { OLD_UPGRADE_MS, endedAtOf, startedOf } from '../gate/choose.js'
 import { OTHER_KNOWN_PHASES, healthOf } from '../cce/cluster.js'
 import type { Clock } from '../lib/clock.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
-import { parseGoTime } from '../lib/go-time.js'
 import { Observation, Started, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
 import type { ObserverEvent } from '../gate/observer.js'
 import { KNOWN_PHASES, UpgradeTask } from '../cce/task.js'
-import type { Verdict } from '../gate/verdict.js'
+import type { Pass, Verdict } from '../gate/verdict.js'
 import { HEARTBEAT_MS, WaitHooks } from '../gate/waiter.js'
-import { isActive, isKnownPhase } from '../cce/workflow.js'
+import { Workflow, isKnownPhase, stepOf } from '../cce/workflow.js'
+import { parseGoTime } from '../lib/go-time.js'
 
 const STEP_STATUSES = ['Init', 'Queuing', 'Running', 'Success', 'Failed']
-/** An upgrade that ended longer than this before the step began is probably not the one meant. */
-export const OLD_UPGRADE_MS = 24 * 3_600_000
 
 export function versions(v: { version: string; targetVersion: string }): string {
   return `${v.version || '?'} → ${v.targetVersion || '?'}`
@@ -23,6 +21,7 @@ export function versions(v: { version: string; targetVersion: string }): string 
 export function upgradeVersions(u: Upgrade): string {
   switch (u.kind) {
     case 'none':
+    case 'unreadable':
       return '? → ?'
     case 'task':
       return versions(u.task)
@@ -67,6 +66,8 @@ export class ProgressLog implements WaitHooks {
   private lastLineAt = -Infinity
   private lastLine = ''
   private readonly warned = new Set<string>()
+  /** The last observation waited on a pause: the next pause is a new one only after this turns false. */
+  private pausedBefore = false
   /** The warnings given, for the job summary. */
   readonly warnings: string[] = []
 
@@ -109,7 +110,9 @@ export class ProgressLog implements WaitHooks {
   event(e: ObserverEvent): void {
     switch (e.kind) {
       case 'chosen':
-        return this.chosen(e.choice, e.workflows, e.tasks)
+        return this.chosen(e)
+      case 'stale-target':
+        return this.stale(e)
       case 'cluster-forbidden':
         return this.warnOnce(
           'cluster-forbidden',
@@ -131,6 +134,7 @@ export class ProgressLog implements WaitHooks {
   private headline(obs: Observation): string {
     const u = obs.upgrade
     if (u.kind === 'none') return this.noneYet(u.newest)
+    if (u.kind === 'unreadable') return unreadableLine(u.item)
     if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
       return `Cluster ${obs.cluster.status.phase}`
     if (u.kind === 'task') return `${u.task.phase} ${percent(u.task.progress)}`
@@ -149,6 +153,8 @@ export class ProgressLog implements WaitHooks {
       // the first look was reported when the observer chose (nothing); later, only a new newest one is news
       if (p && (p.kind !== 'none' || p.newest?.what !== u.newest?.what))
         lines.push(this.noneYet(u.newest))
+    } else if (u.kind === 'unreadable') {
+      if (p?.kind !== 'unreadable' || p.item.uid !== u.item.uid) lines.push(unreadableLine(u.item))
     } else if (u.kind === 'task') {
       const before = p?.kind === 'task' ? p.task : undefined
       if (before?.phase !== u.task.phase || before.progress !== u.task.progress)
@@ -207,14 +213,18 @@ export class ProgressLog implements WaitHooks {
           `Cluster ${this.o.clusterId} is ${phase}${OTHER_KNOWN_PHASES.includes(phase) ? '' : ' (a phase this action does not know)'}, not Available: the gate waits until it is Available. If it stays ${phase}, see the cluster in the CCE console.`
         )
     }
-    if (verdict.kind !== 'wait') return
-    if (verdict.why.kind === 'paused' && task)
-      this.warnOnce(
-        `pause ${task.uid}`,
+    // each pause is news, the second of the same task too: warned when it begins
+    const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused'
+    if (paused && task && !this.pausedBefore)
+      this.warn(
         `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`
       )
-    if (verdict.why.kind === 'success-unconfirmed' && w) {
-      const { step, status } = verdict.why
+    this.pausedBefore = paused
+    if (verdict.kind === 'pass') return this.passNotes(verdict, w)
+    if (verdict.kind !== 'wait') return
+    const why = verdict.why
+    if (why.kind === 'success-unconfirmed' && w) {
+      const { step, status } = why
       const what =
         status === 'absent'
           ? `it has no ${step} step`
@@ -226,30 +236,56 @@ export class ProgressLog implements WaitHooks {
         `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`
       )
     }
-    if (verdict.why.kind === 'post-check-pending' && w)
+    if (why.kind === 'post-check-pending' && w)
       this.warnOnce(
         `post-check ${w.uid}`,
-        `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check. Start it in the CCE console (cluster → Upgrade page); the gate passes once the workflow succeeds and the cluster is Available.`
+        `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check, and wait-for-post-check: true has the gate wait for it too. Start the post-check in the CCE console (cluster → Upgrade); the gate passes once the workflow succeeds and the cluster is Available.`
+      )
+    if (why.kind === 'upgrade-not-started' && w)
+      this.warnOnce(
+        `not-started ${w.uid}`,
+        `Upgrade workflow ${w.uid} (${upgradeVersions(u)}) passed its pre-check, but its cluster upgrade has not started: a person must start it in the CCE console (cluster → Upgrade). The gate keeps waiting${why.expires ? `; the pre-check result is valid until ${why.expires}, after which this workflow cannot go on (cancel it or run a new pre-check)` : ''}.`
+      )
+    if (why.kind === 'list-item-unreadable')
+      this.warnOnce(
+        `unreadable ${why.item.what} ${why.item.uid} ${why.item.created}`,
+        `The cluster's list of upgrades holds an item the gate cannot read, which may be its current upgrade: ${describeUnreadable(why.item)}. The gate does not pass over it: it keeps waiting until the item can be read or the timeout ends the wait. Give workflow-id or task-id to wait on a known upgrade, and please report the item.`
       )
   }
 
-  private chosen(choice: Choice, workflows: number, tasks: number): void {
-    const found = `${workflows} upgrade workflow(s) and ${tasks} upgrade task(s)`
+  /** What a pass leaves to say: a post-check nobody started, a version that could not be compared. */
+  private passNotes(v: Pass, w: Workflow | undefined): void {
+    if (v.postCheckNotStarted && w)
+      this.warnOnce(
+        `post-check ${w.uid}`,
+        `The cluster upgrade of workflow ${w.uid} succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false); the workflow stays Running until it is done. Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.`
+      )
+    if (v.versionUnchecked)
+      this.log.debug(
+        `Cluster version not compared with the upgrade's target: ${v.versionUnchecked}`
+      )
+  }
+
+  private chosen(e: Extract<ObserverEvent, { kind: 'chosen' }>): void {
+    const { choice } = e
+    for (const w of e.abandoned) this.abandoned(w)
+    for (const item of e.leftOut)
+      this.log.debug(
+        `Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`
+      )
+    const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`
     if (choice.kind === 'none') {
       if (this.o.maxAgeMs === undefined) return // the verdict (no upgrade) says what to do
       this.emit(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`)
       return
     }
+    if (choice.kind === 'unreadable') return // the observation says it, and a warning
     const started = startedOf(choice)
-    const age =
-      started.at === undefined
-        ? 'at an unreadable time'
-        : `${formatAge(Math.max(0, this.o.startedAt - started.at))} before this step`
     const state = choice.kind === 'workflow' ? choice.workflow.phase : choice.task.phase
     this.emit(
-      `Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${age}): the cluster's current upgrade among ${found}.`
+      `Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${this.ago(started.at)}): the cluster's current upgrade among ${found}.`
     )
-    const ended = endedAt(choice)
+    const ended = endedAtOf(choice)
     if (
       this.o.maxAgeMs === undefined &&
       ended !== undefined &&
@@ -259,6 +295,34 @@ export class ProgressLog implements WaitHooks {
         'old upgrade',
         `The ${started.what} ended ${formatAge(this.o.startedAt - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`
       )
+  }
+
+  /** An upgrade named by ID that ended long before the step: probably a stale ID. */
+  private stale(e: Extract<ObserverEvent, { kind: 'stale-target' }>): void {
+    const id = e.upgrade.what.startsWith('upgrade task') ? 'task-id' : 'workflow-id'
+    const current = e.current
+      ? ` The cluster's current upgrade is another one: ${e.current.what} (${e.current.phase || 'phase unknown'}, started ${this.ago(e.current.at)}).`
+      : ''
+    this.warnOnce(
+      'old upgrade',
+      `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.o.startedAt - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`
+    )
+  }
+
+  /** A workflow passed over by the choice: it waits for a person, and its pre-check expired. */
+  private abandoned(w: Workflow): void {
+    const expires = stepOf(w, 'PreCheck')?.expiresAt
+    this.warnOnce(
+      `abandoned ${w.uid}`,
+      `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate; the newest other upgrade decides. Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`
+    )
+  }
+
+  /** "3d before this step", from an epoch-ms start that may be unreadable. */
+  private ago(at: number | undefined): string {
+    return at === undefined
+      ? 'at an unreadable time'
+      : `${formatAge(Math.max(0, this.o.startedAt - at))} before this step`
   }
 
   private noneYet(newest: Started | undefined): string {
@@ -274,6 +338,10 @@ export class ProgressLog implements WaitHooks {
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return
     this.warned.add(key)
+    this.warn(message)
+  }
+
+  private warn(message: string): void {
     this.warnings.push(message)
     this.log.warning(message)
   }
@@ -298,10 +366,6 @@ function clusterLine(
   return `Cluster ${clusterId} is ${s.phase}${why ? ` (${why})` : ''}`
 }
 
-/** When the chosen upgrade ended, if it has. */
-function endedAt(c: Exclude<Choice, { kind: 'none' }>): number | undefined {
-  if (c.kind === 'workflow') return isActive(c.workflow) ? undefined : workflowEndedAt(c.workflow)
-  return c.task.phase === 'Success' || c.task.phase === 'Failed'
-    ? parseGoTime(c.task.completionTime)
-    : undefined
+function unreadableLine(item: UnreadableItem): string {
+  return `Waiting: an item of the upgrade lists cannot be read and may be the current upgrade (${describeUnreadable(item)})`
 }

@@ -1,11 +1,12 @@
-import type { WaitTarget } from '../lib/config.js'
-import { formatDuration, formatElapsed } from '../lib/duration.js'
-import { Observation, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
+import { describeUnreadable } from '../cce/list.js'
 import { PreCheckItem, describeItem } from '../cce/precheck.js'
-import { percent, upgradeVersions } from './progress.js'
+import { type Workflow, awaitingUpgradeStart, isAbandoned, isKnownPhase } from '../cce/workflow.js'
+import { Observation, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
 import type { Failure } from '../gate/verdict.js'
 import { WaitResult, passed } from '../gate/waiter.js'
-import { type Workflow, isKnownPhase } from '../cce/workflow.js'
+import type { WaitTarget } from '../lib/config.js'
+import { formatDuration, formatElapsed } from '../lib/duration.js'
+import { percent, upgradeVersions } from './progress.js'
 
 export interface Target {
   clusterId: string
@@ -80,6 +81,8 @@ function lastSeen(last: Observation | undefined, t: Target): string {
   switch (u.kind) {
     case 'none':
       return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
+    case 'unreadable':
+      return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`
     case 'task':
       return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`
     case 'workflow': {
@@ -116,8 +119,17 @@ function failureMessage(f: Failure, last: Observation, t: Target): string {
       const status = f.status ? ` (${f.status})` : ''
       return `Step ${f.step}${status} of the ${subject} failed${at} (${vs})${rid}.${items} ${consequence} ${next}`
     }
-    case 'workflow-rolled-back':
-      return `The ${subject} reports Success, but its Rollback step ran (${vs})${rid}: the cluster is back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`
+    case 'workflow-rolled-back': {
+      const claim =
+        workflowOf(u)?.phase === 'Success' ? 'reports Success, but its' : 'is rolling back: its'
+      return `The ${subject} ${claim} Rollback step ran (${vs})${rid}: the cluster is (going) back on its old version, so the upgrade did not take. Do not deploy what needs the new version; see the workflow in the CCE console (cluster → Upgrade), start the upgrade again, then re-run this job.`
+    }
+    case 'version-behind': {
+      const c = f.cluster
+      return `The ${subject} ended, but cluster ${t.clusterId} runs Kubernetes ${c.version}, older than the upgrade's target ${f.target}${rid}: it was rolled back, or the upgrade never took effect. Do not deploy what needs the new version; see the cluster and its upgrade history in the CCE console (cluster → Upgrade), upgrade again, then re-run this job.`
+    }
+    case 'precheck-expired':
+      return `The ${subject} passed its pre-check, but its cluster upgrade was never started and the pre-check expired${f.expires ? ` at ${f.expires}` : ''} (${vs}): the cluster was not upgraded, and this workflow cannot go on. Run the pre-check again and start the upgrade in the CCE console (cluster → Upgrade), or cancel the workflow; then re-run this job with the new workflow's ID, or without workflow-id.`
     case 'workflow-cancelled':
       return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`
     case 'paused':
@@ -130,11 +142,15 @@ function failureMessage(f: Failure, last: Observation, t: Target): string {
     case 'rolled-back':
       return `The ${subject} succeeded, but cluster ${t.clusterId} then rolled back: it is ${f.cluster.phase} on its old version${rid}. The upgrade did not take: do not deploy what needs the new version; start the upgrade again, then re-run this job.`
     case 'no-upgrade':
-      return noUpgradeMessage(t)
+      return noUpgradeMessage(t, last)
   }
 }
 
-function noUpgradeMessage(t: Target): string {
+function noUpgradeMessage(t: Target, last: Observation | undefined): string {
+  const u = last?.upgrade
+  const abandoned = u?.kind === 'none' ? u.abandoned : undefined
+  if (abandoned)
+    return `Cluster ${t.clusterId} has no upgrade to wait on: its only upgrade workflow(s) waited for a person to start the cluster upgrade until the pre-check expired (the newest: ${abandoned.what}), so they changed nothing. Start the upgrade (CCE console → cluster → Upgrade: run the pre-check again, then upgrade), or give workflow-id or task-id; to have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`
   return `Cluster ${t.clusterId} has no upgrade workflow and no upgrade task: start the upgrade first (CCE console → cluster → Upgrade, or the upgrade API), or give workflow-id or task-id. To have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`
 }
 
@@ -166,7 +182,7 @@ function timeoutText(t: Target): string {
  */
 function nothingReadAdvice(problem: string | undefined): string {
   const p = problem ?? ''
-  if (/^HTTP 429\b|APIG\.0308/.test(p))
+  if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
     return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.'
   if (
     /ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(
@@ -181,7 +197,11 @@ function nothingReadAdvice(problem: string | undefined): string {
 }
 
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
-function stillWaitingAdvice(u: Upgrade): string {
+function stillWaitingAdvice(u: Upgrade, apiAt: number): string {
+  if (u.kind === 'unreadable')
+    return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.'
+  if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
+    return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.'
   if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
     return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`
   if (u.kind === 'workflow' && u.workflow.phase === 'Success')
@@ -200,6 +220,8 @@ function endMessage(r: WaitResult, t: Target): string {
       const cluster = r.clusterChecked
         ? `cluster ${t.clusterId} is Available`
         : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`
+      if (r.postCheckNotStarted)
+        return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started (the workflow stays Running): start it in the CCE console (cluster → Upgrade) once your services are back.`
       return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`
     }
     case 'failed':
@@ -214,13 +236,13 @@ function endMessage(r: WaitResult, t: Target): string {
       else if (r.last.upgrade.kind === 'none')
         next =
           'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
-      else next = stillWaitingAdvice(r.last.upgrade)
+      else next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt)
       return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`
     }
     case 'cancelled':
       return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`
     case 'error':
-      if (r.failure?.kind === 'no-upgrade') return noUpgradeMessage(t)
+      if (r.failure?.kind === 'no-upgrade') return noUpgradeMessage(t, r.last)
       return r.problem ?? `Stopped waiting for the ${subject}.`
   }
 }

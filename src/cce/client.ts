@@ -1,9 +1,10 @@
 import { Api, Call, FatalApiError, Reply } from '../huawei/api.js'
-import { ErrorDetails, describeDetails } from '../huawei/api-error.js'
+import { ErrorDetails, describeDetails, isGatewayCode } from '../huawei/api-error.js'
 import type { Authorizer } from '../huawei/auth.js'
 import { ClusterStatus, decodeClusterOf } from './cluster.js'
 import type { ClusterType } from '../lib/config.js'
 import { joinUrl } from '../huawei/endpoints.js'
+import type { ListAnswer } from './list.js'
 import { PreCheck, decodePreCheck } from './precheck.js'
 import { UpgradeTask, decodeTaskList, decodeTaskOf } from './task.js'
 import { Workflow, decodeWorkflowList, decodeWorkflowOf } from './workflow.js'
@@ -84,19 +85,23 @@ export class CceClient {
     }
   }
 
-  async listTasks(): Promise<Reply<UpgradeTask[]>> {
+  /** ListUpgradeClusterTasks; `deadline` bounds a best-effort read (the stale-ID check). */
+  async listTasks(deadline?: number): Promise<Reply<ListAnswer<UpgradeTask>>> {
     return this.api.call({
       ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
       explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-      decode: decodeTaskList
+      decode: decodeTaskList,
+      deadline
     })
   }
 
-  async listWorkflows(): Promise<Reply<Workflow[]>> {
+  /** ListUpgradeWorkFlows; `deadline` as for listTasks. */
+  async listWorkflows(deadline?: number): Promise<Reply<ListAnswer<Workflow>>> {
     return this.api.call({
+      deadline,
       ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
       explain: (status, d) =>
-        status === 404 && d.code === 'APIGW.0101'
+        status === 404 && isGatewayCode(d, '0101')
           ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
           : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
       decode: decodeWorkflowList
@@ -152,7 +157,7 @@ export class CceClient {
   ): Promise<FatalApiError> {
     let known: UpgradeTask[]
     try {
-      known = (await this.listTasks()).value
+      known = (await this.listTasks()).value.items
     } catch (e) {
       return e instanceof FatalApiError && e.status === 404 ? e : original
     }

@@ -1,4 +1,4 @@
-/** The cluster's own state (ShowCluster, cce-api.md §10): part of the verdict once the upgrade itself has passed. */
+/** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 import { obj, str } from '../lib/json.js'
 
 export interface ClusterStatus {
@@ -6,13 +6,34 @@ export interface ClusterStatus {
   phase: string
   reason: string
   message: string
+  /** spec.version, the cluster's Kubernetes minor version (e.g. v1.29); '' when absent. */
+  version: string
 }
 
 export function decodeCluster(json: unknown): ClusterStatus | undefined {
-  const status = obj(obj(json)['status'])
+  const root = obj(json)
+  const status = obj(root['status'])
   const phase = str(status['phase'])
   if (!phase) return undefined
-  return { phase, reason: str(status['reason']), message: str(status['message']) }
+  const version = obj(root['spec'])['version']
+  return {
+    phase,
+    reason: str(status['reason']),
+    message: str(status['message']),
+    // a number here is not a version (str() would print it with two decimals): read as absent
+    version: typeof version === 'string' ? version : ''
+  }
+}
+
+/** Major and minor of a Kubernetes version as CCE writes it: v1.29, v1.29.5-r0, 1.29. */
+export function minorVersion(version: string): [number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:$|[.-])/.exec(version.trim())
+  return m ? [Number(m[1]), Number(m[2])] : undefined
+}
+
+/** Negative when `a` is an older minor version than `b`, 0 when the same, positive when newer. */
+export function compareMinor(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1]
 }
 
 /** ShowCluster's answer for `clusterId`: one naming another cluster (metadata.uid) is not an answer. */

@@ -1,4 +1,4 @@
-/** The pre-check task (ShowPreCheck, cce-api.md §10): read when a workflow's PreCheck step failed. */
+/** The pre-check task (ShowPreCheck, docs/cce-api.md §10.2): read when a workflow's PreCheck step failed. */
 import { listOf, obj, str } from '../lib/json.js'
 
 export interface PreCheckItem {

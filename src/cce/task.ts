@@ -1,5 +1,6 @@
-/** The upgrade task as the API reports it (cce-api.md §1). */
-import { isObj, obj, str } from '../lib/json.js'
+/** The upgrade task as the API reports it (docs/cce-api.md §1). */
+import { obj, str } from '../lib/json.js'
+import { ListAnswer, decodeList } from './list.js'
 
 export interface UpgradeTask {
   uid: string
@@ -44,12 +45,16 @@ export function decodeTaskOf(taskId: string): (json: unknown) => UpgradeTask | u
   }
 }
 
-/** The list answer; a list with an item that is not a task is "not the expected JSON". */
-export function decodeTaskList(json: unknown): UpgradeTask[] | undefined {
-  // no `items` at all is not a list answer (an error or a proxy's page), not "no tasks"
-  if (!isObj(json) || !('items' in json)) return undefined
-  const items = json['items'] ?? []
-  if (!Array.isArray(items)) return undefined
-  const tasks = items.map(decodeTask)
-  return tasks.every((t): t is UpgradeTask => t !== undefined) ? tasks : undefined
+/** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
+export function decodeTaskList(json: unknown): ListAnswer<UpgradeTask> | undefined {
+  return decodeList(
+    json,
+    'upgrade task',
+    item => {
+      const task = decodeTask(item)
+      // a task without an ID cannot be followed or told apart from another: not readable as a list item
+      return task?.uid ? task : undefined
+    },
+    ['metadata.uid', 'status.phase']
+  )
 }

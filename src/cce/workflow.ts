@@ -1,5 +1,7 @@
-/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (cce-api.md §10). */
-import { isObj, listOf, obj, str } from '../lib/json.js'
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
+import { parseGoTime } from '../lib/go-time.js'
+import { listOf, obj, str } from '../lib/json.js'
+import { ListAnswer, decodeList } from './list.js'
 
 export interface WorkflowStep {
   /** PreCheck, Snapshot, Cluster, PostCheck, Rollback, or a type added later. */
@@ -10,6 +12,8 @@ export interface WorkflowStep {
   status: string
   startedAt: string
   endedAt: string
+  /** Until when the step's result is valid (only pre-checks carry it); '' when absent. */
+  expiresAt: string
 }
 
 export interface Workflow {
@@ -58,7 +62,8 @@ export function decodeWorkflow(json: unknown): Workflow | undefined {
         taskId: str(s['taskID']),
         status: str(s['status']),
         startedAt: str(s['startTimeStamp']),
-        endedAt: str(s['endTimeStamp'])
+        endedAt: str(s['endTimeStamp']),
+        expiresAt: str(s['expireTimeStamp'])
       }
     })
     // a step without a taskType is kept unless it carries nothing at all: a failure status must not be dropped
@@ -87,19 +92,9 @@ export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflo
   }
 }
 
-/**
- * ListUpgradeWorkFlows: `items` is a list (Python SDK) or one object (Go SDK); both are accepted. An item that
- * is not a workflow makes the answer "not the expected JSON".
- */
-export function decodeWorkflowList(json: unknown): Workflow[] | undefined {
-  // no `items` at all is not a list answer (an error or a proxy's page), not "no workflows"
-  if (!isObj(json) || !('items' in json)) return undefined
-  const raw = json['items']
-  if (raw !== undefined && raw !== null && typeof raw !== 'object') return undefined
-  // an empty object is how a Go-typed single item says "none"
-  const items = isObj(raw) && Object.keys(raw).length === 0 ? [] : listOf(raw)
-  const workflows = items.map(decodeWorkflow)
-  return workflows.every((w): w is Workflow => w !== undefined) ? workflows : undefined
+/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
+export function decodeWorkflowList(json: unknown): ListAnswer<Workflow> | undefined {
+  return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'])
 }
 
 export function stepOf(w: Workflow, type: string): WorkflowStep | undefined {
@@ -109,4 +104,44 @@ export function stepOf(w: Workflow, type: string): WorkflowStep | undefined {
 /** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
 export function isRollback(s: WorkflowStep): boolean {
   return s.type.toLowerCase() === 'rollback'
+}
+
+/** A step has started once it left Init; an empty status (the API may omit it) says nothing either way. */
+export function hasStarted(s: WorkflowStep): boolean {
+  return s.status !== '' && s.status !== 'Init'
+}
+
+/**
+ * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
+ * nothing. Rollback is never skipped: it is Init until it runs, and it runs only after a failure.
+ */
+export function isSkipped(w: Workflow, s: WorkflowStep): boolean {
+  if (s.status !== 'Init' || isRollback(s)) return false
+  return w.steps
+    .slice(w.steps.indexOf(s) + 1)
+    .some(later => !isRollback(later) && hasStarted(later))
+}
+
+/**
+ * The PreCheck step of a workflow that waits for a person to start its cluster upgrade: the pre-check succeeded
+ * (and the optional backup, if it ran), nothing else has started. Undefined for any other workflow.
+ */
+export function awaitingUpgradeStart(w: Workflow): WorkflowStep | undefined {
+  if (!isActive(w) || !isKnownPhase(w.phase)) return undefined
+  const precheck = stepOf(w, 'PreCheck')
+  if (precheck?.status !== 'Success') return undefined
+  const idle = w.steps.every(
+    s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success')
+  )
+  return idle ? precheck : undefined
+}
+
+/**
+ * A workflow that waits for a person before its cluster upgrade and whose pre-check result has expired (by `now`,
+ * the API's clock): it changed nothing and cannot go on. An unreadable expiry counts as not expired.
+ */
+export function isAbandoned(w: Workflow, now: number): boolean {
+  const precheck = awaitingUpgradeStart(w)
+  const expires = precheck && parseGoTime(precheck.expiresAt)
+  return expires !== undefined && expires < now
 }

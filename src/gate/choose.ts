@@ -7,14 +7,32 @@
  * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
  *   outside any workflow) wins; else one created after the newest workflow ended.
  * - Otherwise the newest workflow, else the newest task, else nothing.
+ * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
+ *   and cannot go on: it never counts (the newest other upgrade decides).
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
+ * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
+ *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
  */
 import { parseGoTime } from '../lib/go-time.js'
 import type { Started, Upgrade } from './observation.js'
+import { UnreadableItem, describeUnreadable } from '../cce/list.js'
 import type { UpgradeTask } from '../cce/task.js'
-import { Workflow, isActive } from '../cce/workflow.js'
+import { Workflow, isAbandoned, isActive } from '../cce/workflow.js'
 
-export type Choice = Exclude<Upgrade, { kind: 'none' }> | { kind: 'none'; newest?: Started }
+/** The upgrade the gate follows when no ID is given; `none` while nothing qualifies. */
+export type Choice = Upgrade
+
+export interface ChooseOptions {
+  /** With max-age: the earliest start an upgrade may have (epoch ms, the API's clock). */
+  notBefore?: number
+  /** The API's clock now, for pre-check expiry; without it no workflow counts as abandoned. */
+  apiNow?: number
+  /** The list items that could not be read (list.ts). */
+  unreadable?: UnreadableItem[]
+}
+
+/** An upgrade that has started (not `none`). */
+type Found = Exclude<Upgrade, { kind: 'none' }>
 
 /**
  * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
@@ -52,42 +70,99 @@ export function workflowEndedAt(w: Workflow): number | undefined {
   return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp)
 }
 
-export function startedOf(u: Exclude<Upgrade, { kind: 'none' }>): Started {
-  return u.kind === 'workflow'
-    ? {
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+export const OLD_UPGRADE_MS = 24 * 3_600_000
+
+/** When an upgrade ended (epoch ms), if it has and the time can be read. */
+export function endedAtOf(u: Upgrade): number | undefined {
+  switch (u.kind) {
+    case 'workflow':
+      return isActive(u.workflow) ? undefined : workflowEndedAt(u.workflow)
+    case 'task':
+      return u.task.phase === 'Success' || u.task.phase === 'Failed'
+        ? parseGoTime(u.task.completionTime)
+        : undefined
+    default:
+      return undefined
+  }
+}
+
+export function startedOf(u: Found): Started {
+  switch (u.kind) {
+    case 'workflow':
+      return {
         what: `upgrade workflow ${u.workflow.uid}`,
         phase: u.workflow.phase,
         at: parseGoTime(u.workflow.creationTimestamp)
       }
-    : {
+    case 'task':
+      return {
         what: `upgrade task ${u.task.uid}`,
         phase: u.task.phase,
         at: parseGoTime(u.task.creationTimestamp)
       }
+    case 'unreadable':
+      return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) }
+  }
+}
+
+/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
+export function abandonedWorkflows(workflows: Workflow[], apiNow: number | undefined): Workflow[] {
+  return apiNow === undefined ? [] : workflows.filter(w => isAbandoned(w, apiNow))
 }
 
 export function chooseUpgrade(
-  workflows: Workflow[],
+  all: Workflow[],
   tasks: UpgradeTask[],
-  notBefore?: number
+  o: ChooseOptions = {}
 ): Choice {
+  const abandoned = abandonedWorkflows(all, o.apiNow)
+  const workflows = all.filter(w => !abandoned.includes(w))
+  const choice = choose(workflows, tasks, all)
+  const { notBefore } = o
+  const started = choice && startedOf(choice)
+  const qualifies = (at: number | undefined) =>
+    notBefore === undefined || (at !== undefined && at >= notBefore)
+  const hidden = o.unreadable?.find(u => mayBeCurrent(u, started, notBefore))
+  if (hidden) return { kind: 'unreadable', item: hidden }
+  if (!choice) {
+    const last = newestBy(abandoned, created)
+    return last
+      ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
+      : { kind: 'none' }
+  }
+  if (!qualifies(started?.at)) return { kind: 'none', newest: started }
+  return choice
+}
+
+/**
+ * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
+ * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
+ */
+function mayBeCurrent(
+  u: UnreadableItem,
+  chosen: Started | undefined,
+  notBefore: number | undefined
+): boolean {
+  const at = parseGoTime(u.created)
+  if (at === undefined) return true
+  if (notBefore !== undefined && at < notBefore) return false
+  return chosen?.at === undefined || at >= chosen.at
+}
+
+function choose(workflows: Workflow[], tasks: UpgradeTask[], all: Workflow[]): Found | undefined {
   // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
   // one while another runs is the one mistake the gate must not make
   const active = newestBy(workflows.filter(isActive), created)
   const w = active ?? newestBy(workflows, created, succeeded)
-  const outside = tasks.filter(t => !partOfAWorkflow(t, workflows))
+  const outside = tasks.filter(t => !partOfAWorkflow(t, all))
   const running = newestBy(outside.filter(isUnderWay), created)
   const t = newestBy(tasks, created, succeeded)
-  let choice: Exclude<Upgrade, { kind: 'none' }> | undefined
-  if (active) choice = { kind: 'workflow', workflow: active }
-  else if (running) choice = { kind: 'task', task: running }
-  else if (t && (!w || standalone(t, w, workflows))) choice = { kind: 'task', task: t }
-  else if (w) choice = { kind: 'workflow', workflow: w }
-  if (!choice) return { kind: 'none' }
-  const started = startedOf(choice)
-  if (notBefore !== undefined && !(started.at !== undefined && started.at >= notBefore))
-    return { kind: 'none', newest: started }
-  return choice
+  if (active) return { kind: 'workflow', workflow: active }
+  if (running) return { kind: 'task', task: running }
+  if (t && (!w || standalone(t, w, all))) return { kind: 'task', task: t }
+  if (w) return { kind: 'workflow', workflow: w }
+  return undefined
 }
 
 /** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */

@@ -1,16 +1,22 @@
 /** One look at an upgrade: what the gate's decision (verdict.ts) is made from. Gathered by observer.ts. */
 import type { ClusterStatus } from '../cce/cluster.js'
+import type { UnreadableItem } from '../cce/list.js'
 import type { PreCheck } from '../cce/precheck.js'
 import type { UpgradeTask } from '../cce/task.js'
 import type { Workflow } from '../cce/workflow.js'
 
 /** The upgrade waited on, as last seen. */
 export type Upgrade =
-  /** No upgrade qualifies (yet): none at all, or only ones that started before `max-age`. */
-  | { kind: 'none'; newest?: Started }
+  /**
+   * No upgrade qualifies (yet): none at all, or only ones that started before `max-age` (`newest`), or only
+   * workflows abandoned before their cluster upgrade (`abandoned`, the newest of them).
+   */
+  | { kind: 'none'; newest?: Started; abandoned?: Started }
   | { kind: 'task'; task: UpgradeTask }
   /** `task` is the Cluster step's upgrade task, once it exists and could be read (its progress). */
   | { kind: 'workflow'; workflow: Workflow; task?: UpgradeTask }
+  /** A list item the gate could not read, which may be the cluster's current upgrade: nothing may pass over it. */
+  | { kind: 'unreadable'; item: UnreadableItem }
 
 /** An upgrade's identity and start, for messages about which upgrade was (not) taken. */
 export interface Started {
@@ -34,6 +40,8 @@ export type PreCheckView =
 export interface Observation {
   /** Epoch ms when the observation was complete. */
   at: number
+  /** The same instant by the API's clock, which stamps the upgrades (e.g. when a pre-check expires). */
+  apiAt: number
   upgrade: Upgrade
   cluster: ClusterView
   precheck: PreCheckView
@@ -43,7 +51,12 @@ export interface Observation {
 
 /** The upgrade task an observation shows, if any: the task waited on, or the workflow's Cluster task. */
 export function taskOf(u: Upgrade): UpgradeTask | undefined {
-  return u.kind === 'none' ? undefined : u.task
+  return u.kind === 'task' || u.kind === 'workflow' ? u.task : undefined
+}
+
+/** The version the upgrade goes to: its task's (e.g. v1.29.5-r0), else its workflow's (e.g. v1.29); or ''. */
+export function targetVersionOf(u: Upgrade): string {
+  return taskOf(u)?.targetVersion || workflowOf(u)?.targetVersion || ''
 }
 
 export function workflowOf(u: Upgrade): Workflow | undefined {
@@ -55,6 +68,7 @@ export function stateKey(obs: Observation): string {
   const u = obs.upgrade
   const parts: string[] = [u.kind]
   if (u.kind === 'none') parts.push(u.newest?.what ?? '')
+  if (u.kind === 'unreadable') parts.push(u.item.uid, u.item.created)
   if (u.kind === 'task') parts.push(u.task.uid, u.task.phase)
   if (u.kind === 'workflow')
     parts.push(

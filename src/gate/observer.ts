@@ -2,24 +2,55 @@
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
  * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
  * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
- * Which upgrade is followed is chosen once (choose.ts) and then kept.
+ * Which upgrade is followed is chosen once (choose.ts) and then kept, unless it turns out to be abandoned.
  */
-import { DeadlineError } from '../huawei/api.js'
 import type { CceClient } from '../cce/client.js'
-import { Choice, chooseUpgrade } from './choose.js'
+import type { ListAnswer, UnreadableItem } from '../cce/list.js'
+import type { UpgradeTask } from '../cce/task.js'
+import { Workflow, stepOf } from '../cce/workflow.js'
+import { DeadlineError, FatalApiError } from '../huawei/api.js'
 import type { Clock } from '../lib/clock.js'
 import type { WaitTarget } from '../lib/config.js'
-import { ClusterView, Observation, PreCheckView, Upgrade } from './observation.js'
-import type { UpgradeTask } from '../cce/task.js'
+import {
+  Choice,
+  OLD_UPGRADE_MS,
+  abandonedWorkflows,
+  chooseUpgrade,
+  endedAtOf,
+  startedOf
+} from './choose.js'
+import { ClusterView, Observation, PreCheckView, Started, Upgrade } from './observation.js'
 import { Policy, judge, judgeUpgrade, nextRead } from './verdict.js'
-import { Workflow, stepOf } from '../cce/workflow.js'
 
 /** What the observer tells the log about, besides the observations themselves. */
 export type ObserverEvent =
-  | { kind: 'chosen'; choice: Choice; workflows: number; tasks: number }
+  | {
+      kind: 'chosen'
+      choice: Choice
+      workflows: number
+      tasks: number
+      /** Workflows passed over: they wait for a person before their cluster upgrade, and their pre-check expired. */
+      abandoned: Workflow[]
+      /** List items that could not be read and cannot be the current upgrade: left out. */
+      leftOut: UnreadableItem[]
+    }
   | { kind: 'cluster-forbidden'; message: string }
   | { kind: 'no-task-detail'; taskId: string }
   | { kind: 'precheck-unavailable'; why: string }
+  /**
+   * The upgrade named by task-id or workflow-id ended `endedAt` (epoch ms), long before the step began; `current`:
+   * the cluster's current upgrade, when it is another one.
+   */
+  | { kind: 'stale-target'; upgrade: Started; endedAt: number; current?: Started }
+
+export interface ObserverOptions {
+  /** With max-age: the earliest start an upgrade may have, by the API's clock (asked at each search). */
+  notBefore?: () => number
+  /** Now by the API's clock, which dates the upgrades (a pre-check's expiry); the runner's clock by default. */
+  apiNow?: () => number
+  /** When the step began (epoch ms): an upgrade named by ID that ended long before is warned about. */
+  startedAt?: number
+}
 
 type Followed = WaitTarget | { kind: 'none' }
 
@@ -29,6 +60,8 @@ const STEP_RUNNING = ['Queuing', 'Running']
 const TASK_ENDED = ['Success', 'Failed']
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000
+/** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
+const STALE_CHECK_MS = 30_000
 
 export class UpgradeObserver {
   private followed: Followed
@@ -42,6 +75,8 @@ export class UpgradeObserver {
   /** No ID was given: the current upgrade is searched for, and checked again before passing on it. */
   private readonly discovering: boolean
   private choseThisPoll = false
+  private staleChecked = false
+  private readonly apiNow: () => number
 
   constructor(
     private readonly cce: CceClient,
@@ -49,21 +84,34 @@ export class UpgradeObserver {
     private readonly clock: Clock,
     private readonly policy: Policy,
     private readonly onEvent: (e: ObserverEvent) => void,
-    /** With max-age: the earliest start an upgrade may have, by the API's clock (asked at each search). */
-    private readonly notBefore?: () => number
+    private readonly o: ObserverOptions = {}
   ) {
     this.followed = target
     this.discovering = target.kind === 'current'
+    this.apiNow = o.apiNow ?? (() => clock.now())
   }
 
   async observe(): Promise<Observation> {
     this.choseThisPoll = false
     const obs = await this.look()
-    if (!this.discovering || this.choseThisPoll || judge(obs, this.policy).kind !== 'pass')
+    if (!this.discovering) {
+      if (!this.staleChecked) await this.checkStale(obs.upgrade)
       return obs
-    // about to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
-    // since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through
-    if (await this.stillCurrent()) return obs
+    }
+    const verdict = judge(obs, this.policy)
+    // the workflow followed since an earlier poll waited for a person until its pre-check expired: it cannot go
+    // on, so it no longer holds the gate (the choice passes over it now)
+    const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired'
+    if (
+      abandoned ||
+      (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent()))
+    )
+      return this.lookAgain()
+    return obs
+  }
+
+  /** Forgets the upgrade followed and searches again. */
+  private lookAgain(): Promise<Observation> {
     this.followed = { kind: 'current' }
     this.passed = undefined
     this.clusterTask = undefined
@@ -71,17 +119,65 @@ export class UpgradeObserver {
     return this.look()
   }
 
+  /**
+   * About to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
+   * since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through.
+   */
   private async stillCurrent(): Promise<boolean> {
     const f = this.followed
-    const choice = chooseUpgrade(
+    const choice = this.chooseFrom(
       (await this.cce.listWorkflows()).value,
-      (await this.cce.listTasks()).value,
-      this.notBefore?.()
+      (await this.cce.listTasks()).value
     )
-    if (choice.kind === 'workflow')
-      return f.kind === 'workflow' && f.workflowId === choice.workflow.uid
-    if (choice.kind === 'task') return f.kind === 'task' && f.taskId === choice.task.uid
-    return true
+    switch (choice.kind) {
+      case 'workflow':
+        return f.kind === 'workflow' && f.workflowId === choice.workflow.uid
+      case 'task':
+        return f.kind === 'task' && f.taskId === choice.task.uid
+      case 'unreadable':
+        return false
+      case 'none':
+        return true
+    }
+  }
+
+  private chooseFrom(workflows: ListAnswer<Workflow>, tasks: ListAnswer<UpgradeTask>): Choice {
+    return chooseUpgrade(workflows.items, tasks.items, {
+      notBefore: this.o.notBefore?.(),
+      apiNow: this.apiNow(),
+      unreadable: [...workflows.unreadable, ...tasks.unreadable]
+    })
+  }
+
+  /**
+   * Once, for an upgrade named by ID: if it ended more than OLD_UPGRADE_MS before the step began, it is likely a
+   * stale ID (kept in a variable, say) while a newer upgrade is the one meant. Warn, naming the cluster's current
+   * upgrade when it is another one; a list that cannot be read only leaves that name out.
+   */
+  private async checkStale(u: Upgrade): Promise<void> {
+    this.staleChecked = true
+    if (u.kind !== 'task' && u.kind !== 'workflow') return
+    const endedAt = endedAtOf(u)
+    const startedAt = this.o.startedAt ?? this.clock.now()
+    if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
+    let current: Started | undefined
+    try {
+      const deadline = this.clock.now() + STALE_CHECK_MS
+      const choice = this.chooseFrom(
+        (await this.cce.listWorkflows(deadline)).value,
+        (await this.cce.listTasks(deadline)).value
+      )
+      const named = u.kind === 'task' ? u.task.uid : u.workflow.uid
+      const other =
+        (choice.kind === 'task' && choice.task.uid !== named) ||
+        (choice.kind === 'workflow' && choice.workflow.uid !== named) ||
+        choice.kind === 'unreadable'
+      if (other) current = startedOf(choice)
+    } catch (e) {
+      // informational only: a refused or slow list leaves the newer upgrade unnamed; cancellation still stops
+      if (!(e instanceof FatalApiError || e instanceof DeadlineError)) throw e
+    }
+    this.onEvent({ kind: 'stale-target', upgrade: startedOf(u), endedAt, current })
   }
 
   private async look(): Promise<Observation> {
@@ -98,7 +194,14 @@ export class UpgradeObserver {
     let precheck: PreCheckView = { kind: 'unread' }
     let reread = cached === undefined
     for (;;) {
-      const obs: Observation = { at: this.clock.now(), upgrade, cluster, precheck, requestId }
+      const obs: Observation = {
+        at: this.clock.now(),
+        apiAt: this.apiNow(),
+        upgrade,
+        cluster,
+        precheck,
+        requestId
+      }
       const need = nextRead(obs, this.policy)
       if (need === 'cluster') cluster = await this.readCluster(track)
       else if (need === 'precheck') precheck = await this.readPreCheck(upgrade, track)
@@ -110,7 +213,7 @@ export class UpgradeObserver {
           upgrade = await this.readUpgrade(track)
           continue
         }
-        const u = judgeUpgrade(upgrade, this.policy)
+        const u = judgeUpgrade(upgrade, this.policy, obs.apiAt)
         // kept only while it passes on its own (a pause is read again each poll: it may resume and fail)
         this.passed =
           u.kind === 'pass' && !u.paused && cluster.kind === 'read' ? upgrade : undefined
@@ -135,13 +238,27 @@ export class UpgradeObserver {
   private async discover(track: Track): Promise<Upgrade> {
     const workflows = track(await this.cce.listWorkflows())
     const tasks = track(await this.cce.listTasks())
-    const choice = chooseUpgrade(workflows, tasks, this.notBefore?.())
+    const choice = this.chooseFrom(workflows, tasks)
     this.choseThisPoll = true
     // the first look is always reported, and the end of a search; a search that goes on is the progress log's
-    if (this.followed.kind === 'current' || choice.kind !== 'none')
-      this.onEvent({ kind: 'chosen', choice, workflows: workflows.length, tasks: tasks.length })
+    if (
+      this.followed.kind === 'current' ||
+      (choice.kind !== 'none' && choice.kind !== 'unreadable')
+    )
+      this.onEvent({
+        kind: 'chosen',
+        choice,
+        workflows: workflows.items.length,
+        tasks: tasks.items.length,
+        abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
+        leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
+          u => choice.kind !== 'unreadable' || u !== choice.item
+        )
+      })
     switch (choice.kind) {
       case 'none':
+      case 'unreadable':
+        // searched again at every poll, until an upgrade qualifies (or the timeout)
         this.followed = { kind: 'none' }
         return choice
       case 'task':
@@ -151,7 +268,7 @@ export class UpgradeObserver {
         this.followed = { kind: 'workflow', workflowId: choice.workflow.uid }
         // the list just read may hold the Cluster step's task: no need to read it again
         const id = stepOf(choice.workflow, 'Cluster')?.taskId
-        this.clusterTask = tasks.find(t => id && t.uid === id) ?? this.clusterTask
+        this.clusterTask = tasks.items.find(t => id && t.uid === id) ?? this.clusterTask
         return this.withClusterTask(choice.workflow, track, true)
       }
     }

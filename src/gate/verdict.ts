@@ -2,38 +2,49 @@
  * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
  * fail and why" out. Nothing here does I/O or reads a clock.
  */
-import { ClusterStatus, healthOf } from '../cce/cluster.js'
-import type { OnPause } from '../lib/config.js'
-import { Observation, Upgrade } from './observation.js'
+import { ClusterStatus, compareMinor, healthOf, minorVersion } from '../cce/cluster.js'
+import type { UnreadableItem } from '../cce/list.js'
 import { PreCheckItem, blockingItems } from '../cce/precheck.js'
 import type { UpgradeTask } from '../cce/task.js'
 import {
   STEP_UNDER_WAY,
   Workflow,
   WorkflowStep,
+  awaitingUpgradeStart,
+  hasStarted,
   isKnownPhase,
   isRollback,
+  isSkipped,
   stepOf
 } from '../cce/workflow.js'
+import type { OnPause } from '../lib/config.js'
+import { parseGoTime } from '../lib/go-time.js'
+import { Observation, Upgrade, targetVersionOf } from './observation.js'
 
 export interface Policy {
   onPause: OnPause
   /** With max-age: while no recent upgrade exists, keep waiting for one instead of failing. */
   waitForNewUpgrade: boolean
+  /** wait-for-post-check: a workflow passes only once its post-check succeeded and it says Success. */
+  waitForPostCheck: boolean
 }
 
 export type WaitReason =
   | { kind: 'no-upgrade-yet' }
   | { kind: 'upgrading' }
   | { kind: 'paused' }
-  /** The Cluster step succeeded; the workflow waits for its post-check, which a person starts. */
+  /** wait-for-post-check: the Cluster step succeeded; the workflow waits for its post-check, which a person starts. */
   | { kind: 'post-check-pending' }
+  /** The pre-check passed; the cluster upgrade waits for a person to start it, while the pre-check is valid. */
+  | { kind: 'upgrade-not-started'; expires: string }
   | { kind: 'cluster-settling'; phase: string }
   | { kind: 'cluster-unread' }
   /** The workflow says Success, but `step` (or, with step Cluster, its task) still says `status`. */
   | { kind: 'success-unconfirmed'; step: string; status: string }
   /** A workflow phase this action does not know: not taken as ended, either way. */
   | { kind: 'workflow-phase-unknown'; phase: string }
+  /** A list item the gate could not read may be the current upgrade: it holds the gate until the timeout. */
+  | { kind: 'list-item-unreadable'; item: UnreadableItem }
 
 export type Failure =
   | { kind: 'task-failed' }
@@ -43,22 +54,40 @@ export type Failure =
    */
   | { kind: 'step-failed'; step: string; status?: string; blocking?: PreCheckItem[] }
   | { kind: 'workflow-cancelled' }
-  /** The workflow reports Success, yet its Rollback step ran: the cluster is back on its old version. */
+  /** The workflow's Rollback step ran: the cluster is (going) back on its old version. */
   | { kind: 'workflow-rolled-back' }
   | { kind: 'paused' }
   | { kind: 'cluster-broken'; cluster: ClusterStatus }
   /** The upgrade passed, then the cluster rolled back to its old version. */
   | { kind: 'rolled-back'; cluster: ClusterStatus }
+  /** The cluster reports an older minor version than the upgrade's target: the upgrade did not take. */
+  | { kind: 'version-behind'; cluster: ClusterStatus; target: string }
+  /** The workflow waited for a person to start its cluster upgrade until its pre-check expired: it never started. */
+  | { kind: 'precheck-expired'; expires: string }
   | { kind: 'no-upgrade' }
 
-export type Verdict =
-  | { kind: 'wait'; why: WaitReason }
-  /** `paused`: passed on a Pause because of on-pause: succeed. `clusterChecked`: ShowCluster said Available. */
-  | { kind: 'pass'; paused: boolean; clusterChecked: boolean }
-  | { kind: 'fail'; failure: Failure }
+export interface Pass {
+  kind: 'pass'
+  /** Passed on a Pause because of on-pause: succeed. */
+  paused: boolean
+  /** ShowCluster said Available. */
+  clusterChecked: boolean
+  /** The workflow's post-check was never started (wait-for-post-check: false lets it pass). */
+  postCheckNotStarted?: boolean
+  /** Why the cluster's version could not be compared with the target (passed without that check). */
+  versionUnchecked?: string
+}
+
+export type Verdict = { kind: 'wait'; why: WaitReason } | Pass | { kind: 'fail'; failure: Failure }
 
 const wait = (why: WaitReason): Verdict => ({ kind: 'wait', why })
 const fail = (failure: Failure): Verdict => ({ kind: 'fail', failure })
+const pass = (extra: Partial<Pass> = {}): Pass => ({
+  kind: 'pass',
+  paused: false,
+  clusterChecked: false,
+  ...extra
+})
 
 function onPause(policy: Policy): Verdict {
   switch (policy.onPause) {
@@ -67,14 +96,14 @@ function onPause(policy: Policy): Verdict {
     case 'fail':
       return fail({ kind: 'paused' })
     case 'succeed':
-      return { kind: 'pass', paused: true, clusterChecked: false }
+      return pass({ paused: true })
   }
 }
 
 function taskVerdict(task: UpgradeTask, policy: Policy): Verdict {
   switch (task.phase) {
     case 'Success':
-      return { kind: 'pass', paused: false, clusterChecked: false }
+      return pass()
     case 'Failed':
       return fail({ kind: 'task-failed' })
     case 'Pause':
@@ -85,9 +114,11 @@ function taskVerdict(task: UpgradeTask, policy: Policy): Verdict {
   }
 }
 
-/** The step that failed: the first one reported Failed, else the first that did not succeed. */
+/** The step that failed: the first one reported Failed, else the first that did not succeed (nor was skipped). */
 export function failedStepOf(w: Workflow): string {
-  const step = w.steps.find(s => s.status === 'Failed') ?? w.steps.find(s => s.status !== 'Success')
+  const step =
+    w.steps.find(s => s.status === 'Failed') ??
+    w.steps.find(s => s.status !== 'Success' && !isSkipped(w, s))
   return step?.type || 'unknown'
 }
 
@@ -98,8 +129,10 @@ const isFailure = (status: string): boolean =>
 /**
  * A workflow Success is trusted only when its steps and its Cluster task agree with it: a failure among them fails,
  * anything still under way waits (the timeout ends a Success that never converges), a Rollback that left Init fails.
+ * A step skipped (still Init before a later step that ran) holds nothing, nor, unless wait-for-post-check, a
+ * post-check nobody started.
  */
-function successVerdict(w: Workflow, task: UpgradeTask | undefined): Verdict {
+function successVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
   const others = w.steps.filter(s => !isRollback(s))
   const failed = others.find(s => isFailure(s.status))
   if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
@@ -109,7 +142,10 @@ function successVerdict(w: Workflow, task: UpgradeTask | undefined): Verdict {
     return fail({ kind: 'workflow-rolled-back' })
   const cluster = stepOf(w, 'Cluster')
   if (!cluster) return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' })
-  const unfinished = others.find(s => s.status !== 'Success')
+  const postCheckIdle = postCheckNotStarted(w, policy)
+  const unfinished = others.find(
+    s => s.status !== 'Success' && !isSkipped(w, s) && !(postCheckIdle && s.type === 'PostCheck')
+  )
   if (unfinished)
     return wait({
       kind: 'success-unconfirmed',
@@ -118,47 +154,116 @@ function successVerdict(w: Workflow, task: UpgradeTask | undefined): Verdict {
     })
   if (task && task.phase !== 'Success')
     return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` })
-  return { kind: 'pass', paused: false, clusterChecked: false }
+  return postCheckIdle ? pass({ postCheckNotStarted: true }) : pass()
 }
 
-function workflowVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
+/** The post-check is listed, still Init, and wait-for-post-check does not ask for it. */
+function postCheckNotStarted(w: Workflow, policy: Policy): boolean {
+  return !policy.waitForPostCheck && stepOf(w, 'PostCheck')?.status === 'Init'
+}
+
+/**
+ * A workflow still under way whose Cluster step succeeded: the cluster is upgraded and only the post-check is
+ * left, which a person starts (or never does). Without wait-for-post-check that passes, once every other step
+ * succeeded or was skipped and the Cluster task (when read) agrees; a post-check that runs is waited for.
+ */
+function upgradedVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
+  const postCheck = stepOf(w, 'PostCheck')
+  if (policy.waitForPostCheck)
+    return wait({ kind: postCheck?.status === 'Init' ? 'post-check-pending' : 'upgrading' })
+  const pending = w.steps.find(
+    s =>
+      !isRollback(s) &&
+      s.status !== 'Success' &&
+      !isSkipped(w, s) &&
+      !(s === postCheck && s.status === 'Init')
+  )
+  if (pending || (task && task.phase !== 'Success')) return wait({ kind: 'upgrading' })
+  return postCheckNotStarted(w, policy) ? pass({ postCheckNotStarted: true }) : pass()
+}
+
+/**
+ * A workflow that waits for a person to start its cluster upgrade: waiting is right while its pre-check is valid
+ * (by the API's clock `apiAt`); once that expired, the upgrade can no longer start from this workflow.
+ */
+function idleVerdict(precheck: WorkflowStep, apiAt: number): Verdict {
+  const expires = parseGoTime(precheck.expiresAt)
+  return expires !== undefined && expires < apiAt
+    ? fail({ kind: 'precheck-expired', expires: precheck.expiresAt })
+    : wait({ kind: 'upgrade-not-started', expires: precheck.expiresAt })
+}
+
+function workflowVerdict(
+  w: Workflow,
+  task: UpgradeTask | undefined,
+  policy: Policy,
+  apiAt: number
+): Verdict {
   switch (w.phase) {
     case 'Success':
-      return successVerdict(w, task)
+      return successVerdict(w, task, policy)
     case 'Pending':
       return fail({ kind: 'step-failed', step: failedStepOf(w) })
     case 'Cancel':
       return fail({ kind: 'workflow-cancelled' })
   }
-  // Init, Running, or a phase added later: the upgrade goes on, unless its task already says otherwise
+  // Init, Running, or a phase added later: the upgrade goes on, unless its task or a step already says otherwise
   if (task?.phase === 'Failed') return fail({ kind: 'step-failed', step: 'Cluster' })
   if (task?.phase === 'Pause') return onPause(policy)
   // an unknown phase is neither ended nor known to be running: say only that it is unknown
   if (!isKnownPhase(w.phase)) return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
-  const cluster = stepOf(w, 'Cluster')
-  const postCheck = stepOf(w, 'PostCheck')
-  if (cluster?.status === 'Success' && postCheck && postCheck.status === 'Init')
-    return wait({ kind: 'post-check-pending' })
+  if (w.steps.some(s => isRollback(s) && hasStarted(s)))
+    return fail({ kind: 'workflow-rolled-back' })
+  const failed = w.steps.find(s => s.status === 'Failed')
+  if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
+  if (stepOf(w, 'Cluster')?.status === 'Success') return upgradedVerdict(w, task, policy)
+  const precheck = awaitingUpgradeStart(w)
+  if (precheck) return idleVerdict(precheck, apiAt)
   return wait({ kind: 'upgrading' })
 }
 
-/** The verdict from the upgrade alone (workflow or task), before the cluster's own state is looked at. */
-export function judgeUpgrade(u: Upgrade, policy: Policy): Verdict {
+/**
+ * The verdict from the upgrade alone (workflow or task), before the cluster's own state is looked at. `apiAt`:
+ * now by the API's clock, which dates a pre-check's expiry.
+ */
+export function judgeUpgrade(u: Upgrade, policy: Policy, apiAt: number): Verdict {
   switch (u.kind) {
     case 'none':
       return policy.waitForNewUpgrade
         ? wait({ kind: 'no-upgrade-yet' })
         : fail({ kind: 'no-upgrade' })
+    case 'unreadable':
+      return wait({ kind: 'list-item-unreadable', item: u.item })
     case 'task':
       return taskVerdict(u.task, policy)
     case 'workflow':
-      return workflowVerdict(u.workflow, u.task, policy)
+      return workflowVerdict(u.workflow, u.task, policy, apiAt)
   }
+}
+
+/**
+ * The cluster's version against the upgrade's target, by major.minor: `behind` when the cluster's is older (the
+ * upgrade did not take, or was rolled back); `why` when the two cannot be compared (passed without the check).
+ */
+export function versionCheck(
+  cluster: ClusterStatus,
+  target: string
+): { behind: boolean; why?: string } {
+  const have = minorVersion(cluster.version)
+  const want = minorVersion(target)
+  if (!cluster.version) return { behind: false, why: 'ShowCluster reported no spec.version' }
+  if (!have) return { behind: false, why: `spec.version "${cluster.version}" is not a version` }
+  if (!want)
+    return {
+      behind: false,
+      why: target ? `the target version "${target}" is not a version` : 'no target version'
+    }
+  return { behind: compareMinor(have, want) < 0 }
 }
 
 /** The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read). */
 export function judge(obs: Observation, policy: Policy): Verdict {
-  const v = judgeUpgrade(obs.upgrade, policy)
+  const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt)
   if (v.kind === 'fail') {
     const f = v.failure
     if (f.kind === 'step-failed' && f.step === 'PreCheck' && obs.precheck.kind === 'read')
@@ -182,16 +287,20 @@ export function judge(obs: Observation, policy: Policy): Verdict {
         return status.phase === 'RollingBack'
           ? wait({ kind: 'cluster-settling', phase: status.phase })
           : v
-      return health === 'ready'
-        ? { kind: 'pass', paused: false, clusterChecked: true }
-        : wait({ kind: 'cluster-settling', phase: status.phase })
+      if (health !== 'ready') return wait({ kind: 'cluster-settling', phase: status.phase })
+      const target = targetVersionOf(obs.upgrade)
+      const version = versionCheck(status, target)
+      if (version.behind) return fail({ kind: 'version-behind', cluster: status, target })
+      return version.why === undefined
+        ? { ...v, clusterChecked: true }
+        : { ...v, clusterChecked: true, versionUnchecked: version.why }
     }
   }
 }
 
 /** What else an observation needs before its verdict is final: the cluster's state, or the failed pre-check. */
 export function nextRead(obs: Observation, policy: Policy): 'cluster' | 'precheck' | undefined {
-  const v = judgeUpgrade(obs.upgrade, policy)
+  const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt)
   if (v.kind === 'pass' && obs.cluster.kind === 'unread') return 'cluster'
   if (
     v.kind === 'fail' &&

@@ -15,8 +15,9 @@ interface WaitCommon {
 }
 
 export type WaitResult = WaitCommon &
+  /** `postCheckNotStarted`: passed on a workflow whose post-check nobody started (wait-for-post-check: false). */
   (
-    | { end: 'success'; last: Observation; clusterChecked: boolean }
+    | { end: 'success'; last: Observation; clusterChecked: boolean; postCheckNotStarted?: boolean }
     /** A Pause ends the wait only with on-pause fail (`passed` false) or succeed (`passed` true). */
     | { end: 'paused'; last: Observation; passed: boolean }
     | { end: 'failed'; last: Observation; failure: Failure }
@@ -83,7 +84,13 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
       if (verdict.kind === 'pass') {
         return verdict.paused
           ? { ...common(), end: 'paused', last: obs, passed: true }
-          : { ...common(), end: 'success', last: obs, clusterChecked: verdict.clusterChecked }
+          : {
+              ...common(),
+              end: 'success',
+              last: obs,
+              clusterChecked: verdict.clusterChecked,
+              ...(verdict.postCheckNotStarted ? { postCheckNotStarted: true } : {})
+            }
       }
       if (verdict.kind === 'fail') {
         const failure = verdict.failure

@@ -65,6 +65,15 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
   return { requestId }
 }
 
+/**
+ * Whether `d` carries the API gateway's error `number` (e.g. '0301'): Huawei's gateways and pages write the
+ * same code as APIGW.0301 and APIG.0301 (docs/cce-api.md §7), so both prefixes mean the same.
+ */
+export function isGatewayCode(d: ErrorDetails, number: string): boolean {
+  const m = /^APIGW?\.(\d+)$/i.exec(d.code ?? '')
+  return m?.[1] === number
+}
+
 export function describeDetails(d: ErrorDetails): string {
   const parts: string[] = []
   if (d.code) parts.push(d.code)

@@ -1,4 +1,4 @@
-/** Default service endpoints per region (see cce-api.md §2) and the rules an endpoint override must follow. */
+/** Default service endpoints per region (docs/cce-api.md §2) and the rules an endpoint override must follow. */
 
 export const KNOWN_REGIONS: ReadonlySet<string> = new Set([
   'cn-north-1',

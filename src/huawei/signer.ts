@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import type { OutgoingRequest } from './request.js'
 
-/** Huawei Cloud API request signing, SDK-HMAC-SHA256 (cce-api.md §4). */
+/** Huawei Cloud API request signing, SDK-HMAC-SHA256 (docs/cce-api.md §4). */
 
 export const ALGORITHM = 'SDK-HMAC-SHA256'
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'

@@ -1,14 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { ErrorDetails } from './api-error.js'
+import { ErrorDetails, isGatewayCode } from './api-error.js'
 import { formatDuration } from '../lib/duration.js'
 
 /**
  * The gateway refuses a signature whose X-Sdk-Date is more than 15 minutes from its own clock:
- * 401 APIGW.0301 "… signature expired, signature time:20211217T064303Z,server time:20211217T065804Z".
+ * 401 APIGW.0301 (or APIG.0301) "… signature expired, signature time:20211217T064303Z,server time:20211217T065804Z".
  */
 export function isExpiredSignature(status: number, d: ErrorDetails): boolean {
   // Stryker disable next-line StringLiteral: equivalent, any fallback without "expired" in it reads the same
-  return status === 401 && d.code === 'APIGW.0301' && /expired/i.test(d.message ?? '')
+  return status === 401 && isGatewayCode(d, '0301') && /expired/i.test(d.message ?? '')
 }
 
 // Stryker disable next-line Regex: equivalent, the only text parsed is a match of \d{8}T\d{6}Z, so the anchors never decide

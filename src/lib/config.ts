@@ -42,6 +42,8 @@ export interface Config {
   timeoutBareNumber: boolean
   intervalMs: number
   onPause: OnPause
+  /** A workflow passes only once its post-check succeeded (and it says Success); otherwise a post-check nobody started holds nothing. */
+  waitForPostCheck: boolean
   /** The upgrade waited on must have started at most this long before the step began (or start during it). */
   maxAgeMs?: number
   credential: Credential
