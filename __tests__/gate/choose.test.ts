@@ -387,3 +387,23 @@ describe('chooseUpgrade without an ID: an outside task against a Success workflo
     expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
   })
 })
+
+describe('newestBy where one timestamp is unreadable', () => {
+  const pick = (...x: [string, string, string][]) =>
+    newestBy(
+      x.map(([uid, phase, creationTimestamp]) => ({ uid, phase, creationTimestamp })),
+      i => i.creationTimestamp,
+      i => i.phase === 'Success'
+    )?.uid
+  const T = '2026-11-24 10:00:00 +0800 CST'
+
+  it('keeps a readable failure over a later unreadable success, in either order', () => {
+    expect(pick(['bad', 'Failed', T], ['ok', 'Success', ''])).toBe('bad')
+    expect(pick(['ok', 'Success', ''], ['bad', 'Failed', T])).toBe('bad')
+  })
+
+  it('ranks an unreadable item newest between two alike, in either order', () => {
+    expect(pick(['a', 'Failed', T], ['b', 'Failed', 'x'])).toBe('b')
+    expect(pick(['b', 'Failed', 'x'], ['a', 'Failed', T])).toBe('b')
+  })
+})
