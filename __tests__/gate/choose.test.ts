@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { chooseUpgrade, newestBy, startedOf, workflowEndedAt } from '../../src/gate/choose.js'
+import {
+  abandonedWorkflows,
+  chooseUpgrade,
+  endedAtOf,
+  newestBy,
+  startedOf,
+  workflowEndedAt
+} from '../../src/gate/choose.js'
 import { at, ms, task, workflow } from '../support/upgrade-fixtures.js'
 
 const named = (stamps: string[]) => stamps.map((stamp, i) => ({ name: `#${i}`, stamp }))
@@ -406,4 +413,115 @@ describe('newestBy where one timestamp is unreadable', () => {
     expect(pick(['a', 'Failed', T], ['b', 'Failed', 'x'])).toBe('b')
     expect(pick(['b', 'Failed', 'x'], ['a', 'Failed', T])).toBe('b')
   })
+})
+
+describe('endedAtOf: when an upgrade ended', () => {
+  it('is the end of an ended workflow, and nothing for one under way', () => {
+    const w = workflow('Success', 'PreCheck:Success Cluster:Success', { updated: at('11:00') })
+    expect(endedAtOf({ kind: 'workflow', workflow: w })).toBe(ms('11:00'))
+    const running = workflow('Running', 'PreCheck:Success Cluster:Running', {
+      updated: at('11:00')
+    })
+    expect(endedAtOf({ kind: 'workflow', workflow: running })).toBeUndefined()
+  })
+
+  it('is the completion of a task that succeeded or failed, and nothing for one under way', () => {
+    for (const phase of ['Success', 'Failed'])
+      expect(endedAtOf({ kind: 'task', task: task(phase) })).toBe(ms('10:30'))
+    // a completion time on a task still running is not an end
+    const running = { ...task('Running'), completionTime: at('10:30') }
+    expect(endedAtOf({ kind: 'task', task: running })).toBeUndefined()
+    expect(endedAtOf({ kind: 'none' })).toBeUndefined()
+  })
+})
+
+describe('chooseUpgrade passes over a workflow abandoned before its cluster upgrade', () => {
+  // waits for a person after its pre-check, which is valid until 10:00 on the 25th (fixture)
+  const idle = () =>
+    workflow('Running', 'PreCheck:Success Cluster:Init PostCheck:Init', {
+      uid: 'wf-idle',
+      created: at('09:00')
+    })
+  const expired = ms('10:00', 25) + 1
+
+  it('abandonedWorkflows: only with the API time, and only once the pre-check expired', () => {
+    const w = idle()
+    expect(abandonedWorkflows([w], undefined)).toEqual([])
+    expect(abandonedWorkflows([w], ms('10:00', 25))).toEqual([])
+    expect(abandonedWorkflows([w], expired)).toEqual([w])
+  })
+
+  it('takes the newest other upgrade instead of it', () => {
+    const w = idle()
+    const old = task('Failed', { uid: 'task-old', created: at('08:00') })
+    expect(chooseUpgrade([w], [old], { apiNow: expired })).toEqual({ kind: 'task', task: old })
+    // while its pre-check is valid it is the upgrade under way
+    expect(chooseUpgrade([w], [old], { apiNow: ms('12:00') })).toEqual({
+      kind: 'workflow',
+      workflow: w
+    })
+  })
+
+  it('finds nothing, naming the abandoned workflow, when there is no other upgrade', () => {
+    expect(chooseUpgrade([idle()], [], { apiNow: expired })).toEqual({
+      kind: 'none',
+      abandoned: { what: 'upgrade workflow wf-idle', phase: 'Running', at: ms('09:00') }
+    })
+  })
+})
+
+describe('chooseUpgrade and list items it could not read', () => {
+  const item = (created: string) => ({
+    what: 'upgrade task',
+    uid: 'hidden',
+    created,
+    why: 'no status.phase'
+  })
+  const w = () =>
+    workflow('Success', 'PreCheck:Success Cluster:Success', { uid: 'wf-ok', created: at('10:00') })
+
+  it('chooses an unreadable item that may be newer than the upgrade chosen: never pass on one it may hide', () => {
+    for (const created of ['', 'yesterday', at('10:00'), at('11:00')]) {
+      const u = item(created)
+      expect(chooseUpgrade([w()], [], { unreadable: [u] })).toEqual({ kind: 'unreadable', item: u })
+    }
+    // nothing else at all: any unreadable item is the upgrade
+    expect(chooseUpgrade([], [], { unreadable: [item(at('08:00'))] })).toMatchObject({
+      kind: 'unreadable'
+    })
+  })
+
+  it('leaves out an unreadable item older than the upgrade chosen, or than max-age', () => {
+    expect(chooseUpgrade([w()], [], { unreadable: [item(at('09:59'))] })).toEqual({
+      kind: 'workflow',
+      workflow: w()
+    })
+    expect(
+      chooseUpgrade([], [], { unreadable: [item(at('08:00'))], notBefore: ms('09:00') })
+    ).toEqual({ kind: 'none' })
+    // at max-age exactly it may still be the current upgrade
+    expect(
+      chooseUpgrade([], [], { unreadable: [item(at('09:00'))], notBefore: ms('09:00') })
+    ).toMatchObject({ kind: 'unreadable' })
+  })
+
+  it('startedOf names an unreadable item and reads its creation', () => {
+    expect(startedOf({ kind: 'unreadable', item: item(at('08:00')) })).toEqual({
+      what: `upgrade task hidden (created ${at('08:00')}): no status.phase`,
+      phase: '',
+      at: ms('08:00')
+    })
+  })
+})
+
+it('chooseUpgrade takes a Failed outside task over a Success workflow whose end cannot be read', () => {
+  const w = workflow('Success', 'PreCheck:Success', { created: '', updated: '' })
+  const steps = w.steps.map(s => ({ ...s, endedAt: '' }))
+  const unreadable = { ...w, steps }
+  expect(workflowEndedAt(unreadable)).toBeUndefined()
+  const t = task('Failed', { uid: 'api-task', created: at('11:00') })
+  expect(chooseUpgrade([unreadable], [t])).toEqual({ kind: 'task', task: t })
+  // a Success task in the same place does not replace the workflow
+  const ok = task('Success', { uid: 'api-ok', created: at('11:00') })
+  expect(chooseUpgrade([unreadable], [ok])).toEqual({ kind: 'workflow', workflow: unreadable })
 })
