@@ -13,15 +13,21 @@ import {
   PreCheckItem
 } from '../../src/cce/precheck.js'
 import {
+  awaitingUpgradeStart,
   decodeWorkflow,
   decodeWorkflowList,
   decodeWorkflowOf,
+  hasStarted,
+  isAbandoned,
   isActive,
+  isSkipped,
   stepOf
 } from '../../src/cce/workflow.js'
 import {
   at,
   clusterJson,
+  ms,
+  workflow,
   mixedPrecheck,
   precheckJson,
   workflowJson
@@ -431,5 +437,83 @@ describe('answers about another workflow or cluster are not answers', () => {
     expect(decodeClusterOf('cluster-1')(c({ name: 'prod' }))?.phase).toBe('Available')
     expect(decodeClusterOf('cluster-1')(c(undefined))?.phase).toBe('Available')
     expect(decodeClusterOf('cluster-1')(c({ uid: 'cluster-2' }))).toBeUndefined()
+  })
+})
+
+describe('workflow steps: started, skipped, waiting for a person, abandoned', () => {
+  const stepIn = (steps: string, type: string) => {
+    const w = workflow('Running', steps)
+    return { w, s: stepOf(w, type)! }
+  }
+
+  it('hasStarted: a step left Init; an empty status says nothing', () => {
+    const { w } = stepIn('PreCheck:Success Snapshot:Init Cluster:Running PostCheck:=', 'PreCheck')
+    expect(w.steps.map(s => [s.type, hasStarted(s)])).toEqual([
+      ['PreCheck', true],
+      ['Snapshot', false],
+      ['Cluster', true],
+      ['PostCheck', false]
+    ])
+    for (const status of ['Queuing', 'Failed', 'Pause'])
+      expect(hasStarted({ ...w.steps[0]!, status })).toBe(true)
+  })
+
+  it('isSkipped: a step still Init while a later one (not Rollback) started', () => {
+    const skipped = stepIn('PreCheck:Success Snapshot:Init Cluster:Running', 'Snapshot')
+    expect(isSkipped(skipped.w, skipped.s)).toBe(true)
+    for (const [steps, type] of [
+      // nothing later has started yet: it may still run
+      ['PreCheck:Success Snapshot:Init Cluster:Init', 'Snapshot'],
+      // a later Rollback does not make it skipped
+      ['PreCheck:Success Snapshot:Init Rollback:Running', 'Snapshot'],
+      // only an Init step is ever skipped
+      ['PreCheck:Success Snapshot:Running Cluster:Running', 'Snapshot'],
+      ['PreCheck:Success Snapshot:= Cluster:Running', 'Snapshot'],
+      // Rollback is Init until it runs, and never skipped
+      ['PreCheck:Success Cluster:Success Rollback:Init PostCheck:Running', 'Rollback']
+    ]) {
+      const { w, s } = stepIn(steps!, type!)
+      expect([steps, isSkipped(w, s)]).toEqual([steps, false])
+    }
+  })
+
+  it('awaitingUpgradeStart: the pre-check passed (and the backup, if it ran), nothing else started', () => {
+    for (const steps of [
+      'PreCheck:Success Cluster:Init PostCheck:Init',
+      'PreCheck:Success Snapshot:Success Cluster:Init',
+      'PreCheck:Success Snapshot:Init Cluster:Init'
+    ])
+      expect(awaitingUpgradeStart(workflow('Running', steps))?.type).toBe('PreCheck')
+    for (const steps of [
+      'PreCheck:Running Cluster:Init',
+      'PreCheck:Success Snapshot:Running Cluster:Init',
+      'PreCheck:Success Cluster:Queuing',
+      'PreCheck:Success Cluster:Success PostCheck:Init',
+      'Cluster:Init'
+    ])
+      expect([steps, awaitingUpgradeStart(workflow('Running', steps))]).toEqual([steps, undefined])
+    // only a workflow under way, in a phase the API documents
+    for (const phase of ['Success', 'Pending', 'Cancel', 'Suspended'])
+      expect(awaitingUpgradeStart(workflow(phase, 'PreCheck:Success Cluster:Init'))).toBeUndefined()
+  })
+
+  it('isAbandoned: waiting for a person once the pre-check expired (strictly after its expiry)', () => {
+    const idle = workflow('Running', 'PreCheck:Success Cluster:Init')
+    const expiry = ms('10:00', 25)
+    expect(stepOf(idle, 'PreCheck')?.expiresAt).toBe(at('10:00', 25))
+    expect(isAbandoned(idle, expiry - 1)).toBe(false)
+    expect(isAbandoned(idle, expiry)).toBe(false)
+    expect(isAbandoned(idle, expiry + 1)).toBe(true)
+    // an unreadable expiry never abandons; nor does an expiry on a workflow that is not waiting
+    const noExpiry = { ...idle, steps: idle.steps.map(s => ({ ...s, expiresAt: '' })) }
+    expect(isAbandoned(noExpiry, expiry + 1)).toBe(false)
+    expect(isAbandoned(workflow('Running', 'PreCheck:Success Cluster:Running'), expiry + 1)).toBe(
+      false
+    )
+  })
+
+  it('decodeWorkflowOf answers undefined, not an error, for a body that is not a workflow', () => {
+    expect(decodeWorkflowOf('wf-1')({})).toBeUndefined()
+    expect(decodeWorkflowOf('wf-1')(null)).toBeUndefined()
   })
 })
