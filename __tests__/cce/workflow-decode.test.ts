@@ -4,7 +4,8 @@ import {
   decodeCluster,
   decodeClusterOf,
   healthOf,
-  minorVersion
+  minorVersion,
+  OTHER_KNOWN_PHASES
 } from '../../src/cce/cluster.js'
 import {
   blockingItems,
@@ -515,5 +516,41 @@ describe('workflow steps: started, skipped, waiting for a person, abandoned', ()
   it('decodeWorkflowOf answers undefined, not an error, for a body that is not a workflow', () => {
     expect(decodeWorkflowOf('wf-1')({})).toBeUndefined()
     expect(decodeWorkflowOf('wf-1')(null)).toBeUndefined()
+  })
+})
+
+describe('the cluster phases the API documents are all known to the gate', () => {
+  // docs/cce-api.md §10.4 (ShowCluster), with the four the gate also knows from Huawei's material
+  const DOCUMENTED = [
+    'Available',
+    'Unavailable',
+    'ScalingUp',
+    'ScalingDown',
+    'Creating',
+    'Deleting',
+    'Upgrading',
+    'Resizing',
+    'RollingBack',
+    'RollbackFailed',
+    'Empty',
+    'Error',
+    'Hibernating',
+    'Hibernation',
+    'Awaking'
+  ]
+
+  it('each has a health, or is one of the other known phases (the log calls the rest unknown)', () => {
+    const unknown = DOCUMENTED.filter(
+      p => healthOf(p) === 'other' && !OTHER_KNOWN_PHASES.includes(p)
+    )
+    expect(unknown).toEqual([])
+    // and the other known phases are documented ones that are neither ready, settling nor broken
+    for (const p of OTHER_KNOWN_PHASES)
+      expect([p, DOCUMENTED.includes(p), healthOf(p)]).toEqual([p, true, 'other'])
+  })
+
+  it('minorVersion reads a major version of more than one digit', () => {
+    expect(minorVersion('v10.2')).toEqual([10, 2])
+    expect(minorVersion('12.31.0-r1')).toEqual([12, 31])
   })
 })

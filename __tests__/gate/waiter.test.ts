@@ -6,6 +6,7 @@ import { ClusterView, Observation, stateKey } from '../../src/gate/observation.j
 import { UpgradeTask } from '../../src/cce/task.js'
 import { HEARTBEAT_MS, WaitHooks, passed, stopOf, waitForUpgrade } from '../../src/gate/waiter.js'
 import { FakeClock, RunawayError, takeRunaways } from '../support/fake-clock.js'
+import { cluster, workflow } from '../support/upgrade-fixtures.js'
 
 function task(phase: string, progress = '0.00'): UpgradeTask {
   return {
@@ -295,5 +296,39 @@ describe('a wait that would never end fails its test at once (no test hangs)', (
     expect(takeRunaways()).toEqual([error.message])
     expect(clock.sleeps.length).toBeGreaterThan(1000)
     expect(performance.now() - started).toBeLessThan(5000)
+  })
+})
+
+describe('what the wait result carries', () => {
+  it('records in the timeline only the observations where the state changed', async () => {
+    const { result } = await wait([
+      seen('Running', '10.00'),
+      seen('Running', '20.00'),
+      seen('Running', '30.00'),
+      seen('Success', '100.00', 'Upgrading'),
+      seen('Success', '100.00', 'Upgrading'),
+      seen('Success', '100.00', 'Available')
+    ])
+    expect(result.polls).toBe(6)
+    expect(result.timeline.map(o => [stateKey(o), o.requestId])).toEqual([
+      ['task|t1|Running|unread', 'r1'],
+      ['task|t1|Success|Upgrading', 'r4'],
+      ['task|t1|Success|Available', 'r6']
+    ])
+  })
+
+  it('says when it passed on a workflow whose post-check nobody started', async () => {
+    const steps = (post: string) =>
+      workflow('Success', `PreCheck:Success Cluster:Success PostCheck:${post}`)
+    const done = (post: string): Omit<Observation, 'at' | 'apiAt'> => ({
+      upgrade: { kind: 'workflow', workflow: steps(post) },
+      cluster: { kind: 'read', status: cluster('Available'), rolledBack: false },
+      precheck: { kind: 'unread' }
+    })
+    expect((await wait([done('Init')])).result).toMatchObject({
+      end: 'success',
+      postCheckNotStarted: true
+    })
+    expect((await wait([done('Success')])).result).not.toHaveProperty('postCheckNotStarted')
   })
 })
