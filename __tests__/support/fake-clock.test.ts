@@ -43,15 +43,31 @@ describe('FakeClock bounds', () => {
     }
   })
 
-  it('stops a loop that spins without sleeping, by its reads of the time', async () => {
+  it('stops a loop that spins without sleeping, by its reads of the time between sleeps', async () => {
     const clock = new FakeClock()
     const { error, realMs, claimed } = await runaway(async () => {
       for (;;) await Promise.resolve(clock.now())
     })
-    expect(String(error)).toMatch(new RegExp(`\\(${DEFAULT_BOUNDS.reads + 1} reads of the time\\)`))
-    expect(clock.reads).toBe(DEFAULT_BOUNDS.reads + 1)
+    const bound = DEFAULT_BOUNDS.readsBetweenSleeps
+    expect(String(error)).toMatch(
+      new RegExp(`\\(${bound + 1} reads of the time without a sleep\\)`)
+    )
+    expect(clock.reads).toBe(bound + 1)
     expect(claimed).toHaveLength(1)
     expect(realMs).toBeLessThan(5000)
+  })
+
+  it('counts reads between sleeps afresh after each sleep or advance, and all reads together', async () => {
+    const clock = new FakeClock(0, 42, undefined, { readsBetweenSleeps: 10, reads: 100 })
+    const { error, claimed } = await runaway(async () => {
+      for (let i = 0; ; i++) {
+        for (let r = 0; r < 10; r++) clock.now()
+        if (i % 2) await clock.sleep(1)
+        else clock.advance(1)
+      }
+    })
+    expect(String(error)).toMatch(/\(101 reads of the time\)/)
+    expect(claimed).toHaveLength(1)
   })
 
   it('keeps throwing once it ran away, so a loop that catches the error cannot outlive it', async () => {

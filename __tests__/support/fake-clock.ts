@@ -4,21 +4,25 @@ import { CancelledError, Clock } from '../../src/lib/clock.js'
  * How much a FakeClock may be used before the test counts as a runaway loop. A loop that never ends (a bug's, or a
  * mutant's under `npm run mutate`) must fail its test in milliseconds: a wait that only sleeps is caught by the
  * number of sleeps or the fake time gone by, one that spins without sleeping (awaiting answers that come at once)
- * by the number of times it read the time. The bounds are far above what any test needs (in the unit tests at most
- * 10 sleeps, 10 minutes of fake time and about 100 reads of one clock), and low enough that a runaway loop reaches
- * one of them in well under a second.
+ * by the number of times it read the time without sleeping in between. The bounds are far above what any test
+ * needs (in the unit tests at most 10 sleeps, 10 minutes of fake time, about 100 reads of one clock and 33 reads
+ * between two sleeps), and low enough that a runaway loop reaches one of them in well under a second — before
+ * StrykerJS's own hit limit would call it a Timeout.
  */
 export interface ClockBounds {
   sleeps: number
   /** Fake time that may pass from the clock's start, in ms. */
   elapsedMs: number
   reads: number
+  /** Reads of the time since the last sleep or advance: a loop that spins without waiting reaches this first. */
+  readsBetweenSleeps: number
 }
 
 export const DEFAULT_BOUNDS: ClockBounds = {
   sleeps: 5_000,
   elapsedMs: 7 * 24 * 3_600_000,
-  reads: 50_000
+  reads: 50_000,
+  readsBetweenSleeps: 200
 }
 
 /** Thrown by a FakeClock past its bounds; every later use throws it again, so no retry loop outlives it. */
@@ -38,6 +42,8 @@ export class FakeClock implements Clock {
   readonly sleeps: number[] = []
   /** How often now() was read. */
   reads = 0
+  /** How often now() was read since the last sleep or advance. */
+  readsSinceSleep = 0
   private seed: number
   private readonly start: number
   private readonly bounds: ClockBounds
@@ -57,6 +63,7 @@ export class FakeClock implements Clock {
 
   now(): number {
     this.reads++
+    this.readsSinceSleep++
     this.check()
     return this.t
   }
@@ -76,12 +83,14 @@ export class FakeClock implements Clock {
     await new Promise(resolve => setImmediate(resolve))
     if (signal?.aborted) throw new CancelledError()
     this.sleeps.push(ms)
+    this.readsSinceSleep = 0
     this.t += ms
     this.onSleep?.(ms)
     if (signal?.aborted) throw new CancelledError()
   }
 
   advance(ms: number): void {
+    this.readsSinceSleep = 0
     this.t += ms
   }
 
@@ -95,7 +104,9 @@ export class FakeClock implements Clock {
           ? `${elapsed} ms of fake time`
           : this.reads > this.bounds.reads
             ? `${this.reads} reads of the time`
-            : undefined
+            : this.readsSinceSleep > this.bounds.readsBetweenSleeps
+              ? `${this.readsSinceSleep} reads of the time without a sleep`
+              : undefined
     if (past === undefined) return
     this.ranAway = new RunawayError(
       `runaway loop: the fake clock was used past its bounds (${past}); a loop that should have ended did not`
