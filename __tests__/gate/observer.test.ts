@@ -607,3 +607,241 @@ describe('the failed pre-check', () => {
     expect(events).toEqual([])
   })
 })
+
+describe('observer paths issue 12 added, pinned', () => {
+  /** A FakeCce whose lists can be refused. */
+  class RefusingCce extends FakeCce {
+    refuse?: Error
+    override async listWorkflows(deadline?: number) {
+      if (this.refuse) throw this.refuse
+      return super.listWorkflows(deadline)
+    }
+  }
+
+  function observerWith(
+    target: WaitTarget,
+    o: { apiNow?: () => number; startedAt?: number; policy?: Policy } = {}
+  ) {
+    const cce = new RefusingCce()
+    const clock = new FakeClock()
+    const events: ObserverEvent[] = []
+    const policy = o.policy ?? POLICY
+    const observer = new UpgradeObserver(
+      cce as unknown as CceClient,
+      target,
+      clock,
+      policy,
+      e => void events.push(e),
+      { apiNow: o.apiNow, startedAt: o.startedAt }
+    )
+    const poll = async () => {
+      const before = cce.calls.length
+      const obs = await observer.observe()
+      clock.advance(30_000)
+      return { obs, verdict: judge(obs, policy), calls: cce.calls.slice(before) }
+    }
+    return { cce, clock, events, poll }
+  }
+  const CURRENT: WaitTarget = { kind: 'current' }
+  const hidden: UnreadableItem = {
+    what: 'upgrade task',
+    uid: 'hidden',
+    created: '',
+    why: 'no status.phase'
+  }
+
+  describe('before passing on an upgrade chosen polls ago (no ID given)', () => {
+    it('does not pass while a list item it cannot read may be a newer upgrade', async () => {
+      const { cce, poll } = observerWith(CURRENT)
+      cce.workflows = [
+        workflow('Success', 'PreCheck:Success Cluster:Success', { created: at('08:00') })
+      ]
+      cce.cluster = { kind: 'read', status: cluster('ScalingUp') }
+      expect((await poll()).verdict.kind).toBe('wait')
+      cce.unreadableTasks = [hidden]
+      cce.cluster = { kind: 'read', status: cluster('Available') }
+      const second = await poll()
+      expect(second.obs.upgrade).toEqual({ kind: 'unreadable', item: hidden })
+      expect(second.verdict).toEqual({
+        kind: 'wait',
+        why: { kind: 'list-item-unreadable', item: hidden }
+      })
+    })
+
+    it('passes when the lists no longer show any upgrade at all', async () => {
+      const { cce, poll } = observerWith(CURRENT)
+      cce.workflows = [
+        workflow('Success', 'PreCheck:Success Cluster:Success', { created: at('08:00') })
+      ]
+      cce.cluster = { kind: 'read', status: cluster('ScalingUp') }
+      await poll()
+      cce.cluster = { kind: 'read', status: cluster('Available') }
+      const gone = [...cce.workflows]
+      cce.workflows = []
+      // the workflow is still read by ID; only the lists forgot it
+      cce.getWorkflow = async (id: string) => ({ value: gone.find(w => w.uid === id)! })
+      expect((await poll()).verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+    })
+  })
+
+  describe('a workflow abandoned before its cluster upgrade', () => {
+    const idle = () =>
+      workflow('Running', 'PreCheck:Success Cluster:Init PostCheck:Init', {
+        uid: 'wf-idle',
+        created: at('09:00')
+      })
+    const expired = ms('10:00', 25) + 1
+
+    it('is passed over once its pre-check expires while it is followed: the search starts again', async () => {
+      let apiNow = ms('12:00')
+      const { cce, poll, events } = observerWith(CURRENT, { apiNow: () => apiNow })
+      const other = task('Failed', { uid: 'task-old', created: at('08:00') })
+      cce.workflows = [idle()]
+      cce.tasks = [other]
+      expect((await poll()).verdict).toEqual({
+        kind: 'wait',
+        why: { kind: 'upgrade-not-started', expires: at('10:00', 25) }
+      })
+      apiNow = expired
+      const second = await poll()
+      expect(second.calls).toEqual(['getWorkflow wf-idle', 'listWorkflows', 'listTasks'])
+      expect(second.obs.upgrade).toEqual({ kind: 'task', task: other })
+      expect(second.verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
+      expect(events[1]).toMatchObject({ kind: 'chosen', abandoned: [{ uid: 'wf-idle' }] })
+    })
+
+    it('fails when named by ID: that workflow can no longer go on', async () => {
+      const { cce, poll } = observerWith(WF, { apiNow: () => expired })
+      cce.workflows = [{ ...idle(), uid: 'wf-1' }]
+      const { calls, verdict } = await poll()
+      expect(calls).toEqual(['getWorkflow wf-1'])
+      expect(verdict).toEqual({
+        kind: 'fail',
+        failure: { kind: 'precheck-expired', expires: at('10:00', 25) }
+      })
+    })
+  })
+
+  describe('list items it cannot read, during the search', () => {
+    it('reports them as left out when they cannot be the current upgrade', async () => {
+      const { cce, poll, events } = observerWith(CURRENT)
+      const old: UnreadableItem = { ...hidden, created: at('07:00') }
+      cce.workflows = [workflow('Running', 'PreCheck:Running', { created: at('10:00') })]
+      cce.unreadableWorkflows = [old]
+      await poll()
+      expect(events).toMatchObject([
+        { kind: 'chosen', choice: { kind: 'workflow' }, leftOut: [old] }
+      ])
+    })
+
+    it('follows none while one may be the current upgrade, searching at each poll, reported once', async () => {
+      const { cce, poll, events } = observerWith(CURRENT)
+      const other: UnreadableItem = { ...hidden, uid: 'other', created: at('07:00') }
+      cce.unreadableTasks = [hidden]
+      cce.unreadableWorkflows = [other]
+      for (let i = 0; i < 3; i++) {
+        const { calls, verdict } = await poll()
+        expect(calls).toEqual(['listWorkflows', 'listTasks'])
+        expect(verdict).toMatchObject({ kind: 'wait', why: { kind: 'list-item-unreadable' } })
+      }
+      expect(events).toHaveLength(1)
+      // the first that may be current is chosen (a newer readable start, or none); it is not also "left out"
+      expect(events[0]).toMatchObject({
+        kind: 'chosen',
+        choice: { kind: 'unreadable', item: other },
+        leftOut: [hidden]
+      })
+    })
+  })
+
+  describe('an upgrade named by ID that ended long before the step began', () => {
+    const named = () => task('Success', { uid: 'task-old', created: at('10:00') })
+    // the named task completed at 10:30 on the 24th (fixture): the step begins more than 24 h later
+    const late = ms('10:30', 25) + 1
+    const TASK: WaitTarget = { kind: 'task', taskId: 'task-old' }
+
+    it('is warned about once, naming the cluster’s current upgrade, looked for within 30 s', async () => {
+      const { cce, clock, poll, events } = observerWith(TASK, { startedAt: late })
+      const newer = task('Running', { uid: 'task-new', created: at('10:00', 25) })
+      cce.tasks = [named(), newer]
+      const now = clock.now()
+      const first = await poll()
+      expect(first.calls).toEqual(['getTask task-old', 'getCluster', 'listWorkflows', 'listTasks'])
+      expect(cce.listDeadlines).toEqual([now + 30_000, now + 30_000])
+      expect(events).toEqual([
+        {
+          kind: 'stale-target',
+          upgrade: { what: 'upgrade task task-old', phase: 'Success', at: ms('10:00') },
+          endedAt: ms('10:30'),
+          current: { what: 'upgrade task task-new', phase: 'Running', at: ms('10:00', 25) }
+        }
+      ])
+      await poll()
+      expect(events).toHaveLength(1)
+    })
+
+    it('names no current upgrade when the named one is still the newest', async () => {
+      const { cce, poll, events } = observerWith(TASK, { startedAt: late })
+      cce.tasks = [named()]
+      await poll()
+      expect(events).toEqual([
+        expect.objectContaining({ kind: 'stale-target', current: undefined })
+      ])
+    })
+
+    it('names a list item it cannot read as the possible current upgrade', async () => {
+      const { cce, poll, events } = observerWith(
+        { kind: 'workflow', workflowId: 'wf-1' },
+        { startedAt: ms('10:30', 26) }
+      )
+      cce.workflows = [
+        workflow('Success', 'PreCheck:Success Cluster:Success', { updated: at('10:30') })
+      ]
+      cce.unreadableTasks = [hidden]
+      await poll()
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          kind: 'stale-target',
+          upgrade: expect.objectContaining({ what: 'upgrade workflow wf-1' }),
+          current: {
+            what: 'upgrade task hidden: no status.phase',
+            phase: '',
+            at: undefined
+          }
+        })
+      )
+    })
+
+    it('is not warned about when it ended 24 h or less before the step, or has not ended', async () => {
+      for (const [t, startedAt] of [
+        [named(), ms('10:30', 25)],
+        [task('Running', { uid: 'task-old' }), late]
+      ] as const) {
+        const { cce, poll, events } = observerWith(TASK, { startedAt })
+        cce.tasks = [t]
+        const { calls } = await poll()
+        expect(calls).not.toContain('listWorkflows')
+        expect(events).toEqual([])
+      }
+    })
+
+    it('still warns, without the current upgrade, when the lists are refused or time out', async () => {
+      for (const refuse of [new FatalApiError('forbidden', 403), new DeadlineError('slow')]) {
+        const { cce, poll, events } = observerWith(TASK, { startedAt: late })
+        cce.tasks = [named()]
+        cce.refuse = refuse
+        await poll()
+        expect(events).toEqual([
+          expect.objectContaining({ kind: 'stale-target', current: undefined })
+        ])
+      }
+    })
+
+    it('lets a cancellation through', async () => {
+      const { cce, poll } = observerWith(TASK, { startedAt: late })
+      cce.tasks = [named()]
+      cce.refuse = new CancelledError()
+      await expect(poll()).rejects.toBeInstanceOf(CancelledError)
+    })
+  })
+})
