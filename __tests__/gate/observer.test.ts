@@ -620,10 +620,10 @@ describe('observer paths issue 12 added, pinned', () => {
 
   function observerWith(
     target: WaitTarget,
-    o: { apiNow?: () => number; startedAt?: number; policy?: Policy } = {}
+    o: { apiNow?: () => number; startedAt?: number; policy?: Policy; now?: number } = {}
   ) {
     const cce = new RefusingCce()
-    const clock = new FakeClock()
+    const clock = new FakeClock(o.now)
     const events: ObserverEvent[] = []
     const policy = o.policy ?? POLICY
     const observer = new UpgradeObserver(
@@ -842,6 +842,120 @@ describe('observer paths issue 12 added, pinned', () => {
       cce.tasks = [named()]
       cce.refuse = new CancelledError()
       await expect(poll()).rejects.toBeInstanceOf(CancelledError)
+    })
+  })
+
+  describe('more of what the observer decides', () => {
+    it('judges a pre-check expiry by the runner clock when the API clock is not given', async () => {
+      const { cce, poll } = observerWith(WF, { now: ms('10:00', 25) + 1 })
+      cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Init PostCheck:Init')]
+      expect((await poll()).verdict).toEqual({
+        kind: 'fail',
+        failure: { kind: 'precheck-expired', expires: at('10:00', 25) }
+      })
+    })
+
+    it('passes on a followed task only while it is still the newest: a newer task is followed', async () => {
+      const { cce, poll } = observerWith(CURRENT)
+      cce.tasks = [task('Success', { uid: 'task-old', created: at('08:00') })]
+      cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+      expect((await poll()).verdict.kind).toBe('wait')
+      cce.tasks = [...cce.tasks, task('Failed', { uid: 'task-new', created: at('11:00') })]
+      cce.cluster = { kind: 'read', status: cluster('Available') }
+      const second = await poll()
+      expect(taskOf(second.obs.upgrade)?.uid).toBe('task-new')
+      expect(second.verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
+    })
+
+    it('judges the cluster afresh for an upgrade it follows after looking again', async () => {
+      const { cce, poll } = observerWith(CURRENT)
+      const old = workflow('Success', 'PreCheck:Success Cluster:Success', {
+        uid: 'wf-old',
+        created: at('08:00')
+      })
+      cce.workflows = [old]
+      cce.cluster = { kind: 'read', status: cluster('ScalingUp') }
+      await poll()
+      const fresh = workflow('Running', 'PreCheck:Running Cluster:Init', {
+        uid: 'wf-new',
+        created: at('11:00')
+      })
+      cce.workflows = [old, fresh]
+      cce.cluster = { kind: 'read', status: cluster('Available') }
+      expect(workflowOf((await poll()).obs.upgrade)?.uid).toBe('wf-new')
+      cce.workflows = [
+        old,
+        {
+          ...fresh,
+          phase: 'Success',
+          steps: workflow('Success', 'PreCheck:Success Cluster:Success').steps
+        }
+      ]
+      expect((await poll()).verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+    })
+
+    it('does not look again in the poll that chose the upgrade it passes on', async () => {
+      const { cce, poll } = observerWith(CURRENT)
+      cce.tasks = [task('Success', { uid: 'api-task' })]
+      const { calls, verdict } = await poll()
+      expect(calls).toEqual(['listWorkflows', 'listTasks', 'getCluster'])
+      expect(verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+    })
+
+    it('names the newer workflow when a workflow named by ID is stale', async () => {
+      const { cce, poll, events } = observerWith(WF, { startedAt: ms('10:30', 26) })
+      const newer = workflow('Running', 'PreCheck:Running', {
+        uid: 'wf-2',
+        created: at('10:00', 26)
+      })
+      cce.workflows = [
+        workflow('Success', 'PreCheck:Success Cluster:Success', { updated: at('10:30') }),
+        newer
+      ]
+      await poll()
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          kind: 'stale-target',
+          current: { what: 'upgrade workflow wf-2', phase: 'Running', at: ms('10:00', 26) }
+        })
+      )
+    })
+
+    it('reads the Cluster task of a step that is Queuing, for its progress', async () => {
+      const { cce, poll } = observerWith(WF)
+      cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Queuing')]
+      cce.tasks = [task('Queuing')]
+      const { calls, obs } = await poll()
+      expect(calls).toEqual(['getWorkflow wf-1', 'findTask task-1'])
+      expect(taskOf(obs.upgrade)?.phase).toBe('Queuing')
+    })
+
+    it('reads no task for a Cluster step that names none', async () => {
+      const { cce, poll } = observerWith(WF)
+      cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running=')]
+      expect((await poll()).calls).toEqual(['getWorkflow wf-1'])
+    })
+
+    it('never takes the task of an earlier attempt for the Cluster step of a later one', async () => {
+      const { cce, poll } = observerWith(WF)
+      cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running=task-1')]
+      cce.tasks = [task('Running', { uid: 'task-1' })]
+      await poll()
+      // the upgrade was retried: the step names a new task, which cannot be read yet; the old one failed
+      cce.workflows = [workflow('Running', 'PreCheck:Success Cluster:Running=task-2')]
+      cce.tasks = [task('Failed', { uid: 'task-1' })]
+      const { obs, verdict } = await poll()
+      expect(taskOf(obs.upgrade)).toBeUndefined()
+      expect(verdict).toEqual({ kind: 'wait', why: { kind: 'upgrading' } })
+    })
+
+    it('says how long it looked for a pre-check that never answered', async () => {
+      const { cce, poll, events } = observerWith(WF)
+      cce.workflows = [workflow('Pending', 'PreCheck:Failed Cluster:Init')]
+      cce.precheck = new DeadlineError()
+      const { obs } = await poll()
+      expect(obs.precheck).toEqual({ kind: 'unavailable', why: 'no answer within 60s' })
+      expect(events).toContainEqual({ kind: 'precheck-unavailable', why: 'no answer within 60s' })
     })
   })
 })
