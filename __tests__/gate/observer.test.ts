@@ -958,4 +958,15 @@ describe('observer paths issue 12 added, pinned', () => {
       expect(events).toContainEqual({ kind: 'precheck-unavailable', why: 'no answer within 60s' })
     })
   })
+
+  it('names no current upgrade when a stale workflow named by ID is still the newest', async () => {
+    const { cce, poll, events } = observerWith(WF, { startedAt: ms('10:30', 26) })
+    cce.workflows = [
+      workflow('Success', 'PreCheck:Success Cluster:Success', { updated: at('10:30') })
+    ]
+    await poll()
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'stale-target', current: undefined })
+    )
+  })
 })

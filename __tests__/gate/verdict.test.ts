@@ -784,3 +784,12 @@ describe('real upgrade flows: every decision pinned', () => {
     })
   })
 })
+
+it('a Running workflow whose Cluster step succeeded waits on a later step of a type added since, not yet started', () => {
+  const u = wf(
+    'Running',
+    'PreCheck:Success Cluster:Success PostCheck:Init Verify:Init',
+    task('Success')
+  )
+  expect(judge(obs(u, read('Available')), POLICY)).toEqual(WAIT_UPGRADING)
+})
