@@ -32732,10 +32732,10 @@ function hasStarted(s) {
 }
 /**
  * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
- * nothing. Rollback is never skipped: it is Init until it runs, and it runs only after a failure.
+ * nothing. Never the Cluster step, which is the upgrade itself, nor Rollback: Init until it runs, after a failure.
  */
 function isSkipped(w, s) {
-    if (s.status !== 'Init' || isRollback(s))
+    if (s.status !== 'Init' || s.type === 'Cluster' || isRollback(s))
         return false;
     return w.steps
         .slice(w.steps.indexOf(s) + 1)

@@ -242,7 +242,9 @@ describe('endReport', () => {
     it('after throttling, says the quota is shared and what to change', () => {
       for (const problem of [
         'HTTP 429 APIG.0308: Too many requests (request ID r1)',
-        'HTTP 503 APIG.0308: throttled'
+        'HTTP 503 APIG.0308: throttled',
+        // the gateway writes the same code with either prefix
+        'HTTP 503 APIGW.0308: throttled'
       ])
         expect(message(problem)).toBe(
           `${head}; last error: ${problem}. The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.`
