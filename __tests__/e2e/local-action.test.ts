@@ -236,7 +236,9 @@ describe('npm run local-action', () => {
       })
       expect(run.output).not.toContain('No outputs were set!')
       expect(run.output).toMatch(/^::debug::/m)
-      expect(readFileSync(join(dir, 'pass-summary.md'), 'utf8')).toContain('## CCE upgrade gate')
+      const summary = readFileSync(join(dir, 'pass-summary.md'), 'utf8')
+      expect(summary).toContain('## CCE upgrade gate')
+      expect(summary).toContain('\n```mermaid\ngantt\n') // the workflow's steps as a chart
       // the gate signed its requests with the key the output never shows
       expect(
         api!.requests.filter(r => r.auth === 'aksk' && r.status === 200).length
