@@ -34195,8 +34195,8 @@ function axisFormat(spanMs) {
     return '%m-%d %H:%M';
 }
 /**
- * The chart as Markdown lines (a ```mermaid block): a bar per step that has a span, in the workflow's order, and
- * the gate's wait in a section of its own. No lines when no step has a bar.
+ * The chart as Markdown lines (a ```mermaid block and a line on its time zone): a bar per step that has a span,
+ * in the workflow's order, and the gate's wait in a section of its own. No lines when no step has a bar.
  */
 function ganttChart(w, wait) {
     const bars = w.steps.flatMap((step, i) => {
@@ -34222,6 +34222,9 @@ function ganttChart(w, wait) {
         '    section This gate',
         `    Wait (${chartText(wait.end, 20)}) :${wait.passed ? 'done' : 'crit'}, gate, ${wait.startedAt}, ${gateEnd}`,
         '```',
+        '',
+        // GitHub draws the axis in the reader's time zone; the table below keeps the API's own times
+        "_The chart's times are in your browser's time zone._",
         ''
     ];
 }

@@ -48,7 +48,7 @@ function parseChart(lines: string[]): Chart {
   expect(lines[0]).toBe('```mermaid')
   expect(lines[1]).toBe('gantt')
   const close = lines.indexOf('```', 1)
-  expect(lines.slice(close)).toEqual(['```', ''])
+  expect(lines.slice(close)).toEqual(['```', '', NOTE, ''])
   const chart: Chart = { dateFormat: '', axisFormat: '', todayMarker: '', sections: [] }
   for (const line of lines.slice(2, close)) {
     const header = /^ {4}(dateFormat|axisFormat|todayMarker) ([^#;\n]+)$/.exec(line)
@@ -71,6 +71,8 @@ function parseChart(lines: string[]): Chart {
   }
   return chart
 }
+
+const NOTE = "_The chart's times are in your browser's time zone._"
 
 const PASSED: Step[] = [
   ['PreCheck', 'Success', 'pc-1', at('10:00'), at('10:02')],
@@ -96,6 +98,8 @@ describe('ganttChart', () => {
       '    section This gate',
       `    Wait (success) :done, gate, ${ms('09:59')}, ${ms('10:46')}`,
       '```',
+      '',
+      NOTE,
       ''
     ])
     const chart = parseChart(lines)
@@ -127,6 +131,8 @@ describe('ganttChart', () => {
       '    section This gate',
       `    Wait (failed) :crit, gate, ${ms('10:01')}, ${ms('10:04')}`,
       '```',
+      '',
+      NOTE,
       ''
     ])
   })
@@ -151,6 +157,8 @@ describe('ganttChart', () => {
       '    section This gate',
       `    Wait (timeout) :crit, gate, ${ms('10:03')}, ${ms('11:03')}`,
       '```',
+      '',
+      NOTE,
       ''
     ])
   })
@@ -183,7 +191,7 @@ describe('ganttChart', () => {
     )
     // nothing but the two fence lines holds a backtick, and no line holds a character outside the whitelist
     expect(lines.filter(l => l.includes('`'))).toEqual(['```mermaid', '```'])
-    for (const line of lines.slice(1, -2)) expect(line).toMatch(/^[A-Za-z0-9_. ()?%:,-]*$/)
+    for (const line of lines.slice(1, -4)) expect(line).toMatch(/^[A-Za-z0-9_. ()?%:,-]*$/)
     // the task ID of a step is not drawn at all
     expect(lines.join('\n')).not.toContain('TASKID')
   })
@@ -290,8 +298,8 @@ describe('the summary', () => {
       '```mermaid'
     ])
     const close = lines.indexOf('```', heading + 3)
-    expect(parseChart(lines.slice(heading + 2, close + 2)).sections[0]!.tasks).toHaveLength(2)
-    expect(lines.slice(close + 2, close + 7)).toEqual([
+    expect(parseChart(lines.slice(heading + 2, close + 4)).sections[0]!.tasks).toHaveLength(2)
+    expect(lines.slice(close + 4, close + 9)).toEqual([
       '| Step | Status | Started | Ended | Duration | Task |',
       '| --- | --- | --- | --- | --- | --- |',
       `| PreCheck | Success | ${at('10:00')} | ${at('10:02')} | 2m | pc-1 |`,
@@ -309,7 +317,7 @@ describe('the summary', () => {
     const fences = lines.flatMap((l, i) => (l.startsWith('```') ? [[i, l]] : []))
     expect(fences.map(([, l]) => l)).toEqual(['```mermaid', '```'])
     const [open, close] = fences.map(([i]) => i as number) as [number, number]
-    expect(parseChart(lines.slice(open, close + 2)).sections[0]!.tasks[0]!.name).toBe(
+    expect(parseChart(lines.slice(open, close + 4)).sections[0]!.tasks[0]!.name).toBe(
       'Step Owned (?)'
     )
   })
