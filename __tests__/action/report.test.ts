@@ -117,7 +117,7 @@ describe('endReport', () => {
     expect(r.summary).toContain(
       '| NodeDiskSpace | node-a | Exception | Fatal | NodeDiskSpace is wrong |'
     )
-    expect(r.summary).toContain('| PreCheck | Failed | — | — | pc-1 |')
+    expect(r.summary).toContain('| PreCheck | Failed | — | — | — | pc-1 |')
   })
 
   it('a failed pre-check whose items could not be read says so', () => {
@@ -429,7 +429,7 @@ describe('endReport', () => {
     ).summary
     expect(ws).toContain('### Upgrade workflow `wf-1`')
     expect(ws).toContain(
-      '| PreCheck | Success | 2026-11-24 20:00:00 +0800 CST | 2026-11-24 20:01:00 +0800 CST | pc-1 |'
+      '| PreCheck | Success | 2026-11-24 20:00:00 +0800 CST | 2026-11-24 20:01:00 +0800 CST | 1m | pc-1 |'
     )
     expect(ws).toContain('| Workflow phase | Success |')
     expect(ws).toContain('| Cluster phase | Available |')

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseGoTime } from '../../src/lib/go-time.js'
 import {
   DEMO,
+  cliUsage,
   computeSignature,
   demoWorkflowCluster,
   goTime,
@@ -1445,6 +1446,88 @@ describe('server', () => {
         items: {}
       })
     })
+  })
+
+  /** Runs the fake's CLI with `args` to its end; kills it (and fails) when it is still running after 20 s. */
+  function cliRun(args: string[]) {
+    const script = fileURLToPath(new URL('../support/fake-api.mjs', import.meta.url))
+    return new Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }>(
+      (resolve, reject) => {
+        const child = spawn(process.execPath, [script, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe']
+        })
+        let stdout = ''
+        let stderr = ''
+        let killed = false
+        child.stdout.on('data', c => (stdout += c))
+        child.stderr.on('data', c => (stderr += c))
+        const timer = setTimeout(() => {
+          killed = true
+          child.kill('SIGKILL')
+        }, 20_000)
+        child.on('error', reject)
+        child.on('close', code => {
+          clearTimeout(timer)
+          resolve({ code, stdout, stderr, killed })
+        })
+      }
+    )
+  }
+
+  it('--help prints the usage (every flag, every scenario) and exits 0 without serving', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await cliRun([flag])
+      expect({ killed: r.killed, code: r.code, stderr: r.stderr }).toEqual({
+        killed: false,
+        code: 0,
+        stderr: ''
+      })
+      expect(r.stdout).toBe(`${cliUsage()}\n`)
+    }
+    const usage = cliUsage()
+    expect(usage.split('\n')[0]).toBe(
+      'usage: node __tests__/support/fake-api.mjs [--scenario NAME] [--port N] [--max-seconds N] [--verbose]'
+    )
+    for (const flag of [
+      '--scenario NAME',
+      '--port N',
+      '--max-seconds N',
+      '--verbose',
+      '-h, --help'
+    ])
+      expect(usage).toMatch(new RegExp(`^  ${flag.replace(/[-,]/g, '\\$&')}  `, 'm'))
+    for (const name of Object.keys(scenarios))
+      expect(usage).toMatch(new RegExp(`^ {23}${name} +\\S`, 'm'))
+    expect(usage).not.toContain(DEMO.sk)
+  })
+
+  it('an unknown flag, a missing value or a bad one: the problem and the usage on stderr, exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['--bogus'], "fake-api.mjs: Unknown option '--bogus'"],
+      [['--scenario', 'workflow', '--prot', '18080'], "fake-api.mjs: Unknown option '--prot'"],
+      [['--port'], "fake-api.mjs: Option '--port <value>' argument missing"],
+      [['workflow'], "fake-api.mjs: Unexpected argument 'workflow'"],
+      [['--port', 'eighty'], 'fake-api.mjs: --port eighty: expected a port number, 0 to 65535'],
+      [
+        ['--scenario', 'rollback'],
+        'fake-api.mjs: unknown scenario rollback: use success, failed, workflow'
+      ],
+      [
+        ['--max-seconds', '0'],
+        'fake-api.mjs: --max-seconds 0: expected a number of seconds above 0'
+      ]
+    ]
+    for (const [args, problem] of cases) {
+      const r = await cliRun(args)
+      expect({ args, killed: r.killed, code: r.code, stdout: r.stdout }).toEqual({
+        args,
+        killed: false,
+        code: 2,
+        stdout: ''
+      })
+      expect(r.stderr.startsWith(problem)).toBe(true)
+      expect(r.stderr.endsWith(`\n\n${cliUsage()}\n`)).toBe(true)
+    }
   })
 
   it('serves the workflow scenario from the command line', async () => {

@@ -195,6 +195,8 @@ export declare const DEMO: {
 export declare const scenarios: Record<'success' | 'failed' | 'workflow', FakeApiOptions>
 export declare function goTime(ms: number): string
 export declare function startFakeApi(options?: FakeApiOptions): Promise<FakeApi>
+/** The command line's usage (what --help prints): every flag and every scenario. */
+export declare function cliUsage(): string
 export declare function computeSignature(r: {
   method: string
   url: string

@@ -7,6 +7,7 @@ import { WaitResult, passed } from '../gate/waiter.js'
 import type { WaitTarget } from '../lib/config.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
 import { percent, upgradeVersions } from './progress.js'
+import { ganttChart, stepDuration } from './gantt.js'
 
 export interface Target {
   clusterId: string
@@ -287,13 +288,23 @@ function table(header: string[], rows: string[][]): string[] {
   ]
 }
 
-function stepsTable(w: Workflow): string[] {
+/** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
+function stepsTable(w: Workflow, r: WaitResult): string[] {
+  const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
   return [
     `### Upgrade workflow \`${w.uid}\``,
     '',
+    ...ganttChart(w, wait),
     ...table(
-      ['Step', 'Status', 'Started', 'Ended', 'Task'],
-      w.steps.map(s => [s.type, s.status, s.startedAt || '—', s.endedAt || '—', s.taskId || '—'])
+      ['Step', 'Status', 'Started', 'Ended', 'Duration', 'Task'],
+      w.steps.map(s => [
+        s.type,
+        s.status,
+        s.startedAt || '—',
+        s.endedAt || '—',
+        stepDuration(s, r.endedAt),
+        s.taskId || '—'
+      ])
     )
   ]
 }
@@ -329,7 +340,7 @@ function summaryOf(r: WaitResult, t: Target, warnings: string[]): string {
   ]
   if (warnings.length) lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '')
   const w = r.last && workflowOf(r.last.upgrade)
-  if (w?.steps.length) lines.push(...stepsTable(w))
+  if (w?.steps.length) lines.push(...stepsTable(w, r))
   if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
     lines.push(
       '### Pre-check items that block the upgrade',
