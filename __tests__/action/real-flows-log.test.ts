@@ -179,6 +179,19 @@ describe('what the choice and a named ID warn about', () => {
     ])
   })
 
+  it('a stale ID whose current upgrade is an unreadable item says what it could read of it', () => {
+    const { log, p } = progressLog()
+    p.event({
+      kind: 'stale-target',
+      upgrade: { what: 'upgrade task task-old', phase: 'Success', at: t0 - 3 * D },
+      endedAt: t0 - 2 * D,
+      current: { what: 'an upgrade workflow without an ID: not a JSON object', phase: '' }
+    })
+    expect(log.of('warning')[0]).toContain(
+      "The cluster's current upgrade is another one: an upgrade workflow without an ID: not a JSON object (phase unknown, started at an unreadable time)."
+    )
+  })
+
   it('a stale workflow-id with no other upgrade known names none', () => {
     const { log, p } = progressLog()
     p.event({

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { ClusterStatus } from '../../src/cce/cluster.js'
-import type { UnreadableItem } from '../../src/cce/list.js'
+import { UnreadableItem, describeUnreadable } from '../../src/cce/list.js'
 import type { UpgradeTask } from '../../src/cce/task.js'
 import { chooseUpgrade } from '../../src/gate/choose.js'
-import type { ClusterView, Observation, Upgrade } from '../../src/gate/observation.js'
+import { ClusterView, Observation, Upgrade, stateKey } from '../../src/gate/observation.js'
 import { Policy, Verdict, judge, nextRead, versionCheck } from '../../src/gate/verdict.js'
 import { at, cluster, ms, task, workflow } from '../support/upgrade-fixtures.js'
 
@@ -333,6 +333,19 @@ describe('a list item the gate cannot read', () => {
       why: { kind: 'list-item-unreadable', item: item('') }
     })
     expect(nextRead(obs(u), POLICY)).toBeUndefined()
+  })
+
+  it('is named by what could be read of it, and is a state of its own in the timeline', () => {
+    expect(describeUnreadable(item(at('09:00')))).toBe(
+      `upgrade workflow wf-x (created ${at('09:00')}): no status.phase`
+    )
+    expect(describeUnreadable({ ...item(''), uid: '' })).toBe(
+      'an upgrade workflow without an ID: no status.phase'
+    )
+    const seen = (i: UnreadableItem) => stateKey(obs({ kind: 'unreadable', item: i }))
+    expect(seen(item('', 'a'))).not.toBe(seen(item('', 'b')))
+    expect(seen(item(at('09:00')))).not.toBe(seen(item(at('09:01'))))
+    expect(seen(item(at('09:00')))).toBe(seen({ ...item(at('09:00')), why: 'other' }))
   })
 
   it('is left out when it is older than the choice', () => {
