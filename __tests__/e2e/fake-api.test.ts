@@ -1080,6 +1080,74 @@ describe('what the real API also sends (issue 12)', () => {
     expect((await steps('none'))[0]).not.toHaveProperty('expireTimeStamp')
   })
 
+  it('plays a workflow from startedAt when given: ended long ago, or part-way through its timeline', async () => {
+    const longAgo = T0 - 90 * 86_400_000
+    const api = await fake({
+      now: () => T0,
+      tasks: { [`${P}/midway`]: [task(T, [{ phase: 'Running', progress: '10.00' }])] },
+      clusters: {
+        [KEY]: {
+          workflows: [
+            workflow([state('Success', 'Success', 'Success')], {
+              startedAt: longAgo,
+              preCheckExpiry: { afterEndMs: 3_600_000 }
+            })
+          ]
+        },
+        [`${P}/midway`]: {
+          workflows: [
+            workflow(
+              [
+                state('Running', 'Running', 'Init', { ms: 60_000 }),
+                state('Running', 'Success', 'Running', { ms: 600_000 }),
+                state('Success', 'Success', 'Success')
+              ],
+              { startedAt: T0 - 90_000 }
+            )
+          ]
+        }
+      }
+    })
+    const old = (await call(api.url, workflowPath(), TOKEN)).json()
+    expect(old.metadata.updateTimestamp).toBe(goTime(longAgo))
+    expect(old.status.pointStatuses).toEqual([
+      {
+        taskType: 'PreCheck',
+        taskID: PC,
+        status: 'Success',
+        startTimeStamp: goTime(longAgo),
+        endTimeStamp: goTime(longAgo),
+        expireTimeStamp: goTime(longAgo + 3_600_000)
+      },
+      {
+        taskType: 'Cluster',
+        taskID: T,
+        status: 'Success',
+        startTimeStamp: goTime(longAgo),
+        endTimeStamp: goTime(longAgo)
+      }
+    ])
+    // part-way: its Cluster step began 30 s ago, so its task is listed before any request showed the workflow
+    const tasks = (
+      await call(api.url, `${clusterBase('midway')}/operation/upgrade/tasks`, TOKEN)
+    ).json()
+    expect(uids(tasks.items)).toEqual([T])
+    const midway = (await call(api.url, workflowPath(WF, 'midway'), TOKEN)).json()
+    expect(midway.status.pointStatuses[1]).toEqual({
+      taskType: 'Cluster',
+      taskID: T,
+      status: 'Running',
+      startTimeStamp: goTime(T0 - 30_000)
+    })
+    await expect(
+      fake({
+        clusters: {
+          [KEY]: { workflows: [workflow([state('Init', 'Init', 'Init')], { startedAt: NaN })] }
+        }
+      })
+    ).rejects.toThrow(/startedAt must be epoch ms/)
+  })
+
   it('answers a list without items, with items null, or with one object, as the cluster says', async () => {
     const wf = workflow([state('Running', 'Running', 'Init')])
     // not the workflow's Cluster task (T), which stays hidden until that step starts

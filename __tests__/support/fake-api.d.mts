@@ -122,6 +122,12 @@ export interface FakeWorkflow {
   timeline: WorkflowState[]
   /** Default: no expireTimeStamp */
   preCheckExpiry?: PreCheckExpiry
+  /**
+   * When the timeline's clock started (epoch ms, the fake's clock), instead of at the first request that shows the
+   * workflow: the steps of its first state are stamped as started (and ended) then, and `ms` states play from
+   * then, shown or not. E.g. a Success workflow that ended 90 days ago, or a pre-check that passed 30 minutes ago.
+   */
+  startedAt?: number
   /** Fields left out of every answer about this workflow (lists and GET by ID), as for FakeTask.omit. */
   omit?: string[]
 }

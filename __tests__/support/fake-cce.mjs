@@ -30,7 +30,8 @@
  * @typedef {{ phase: string, steps: WorkflowStep[], polls?: number, ms?: number }} WorkflowState
  * @typedef {{ afterEndMs: number } | { at: number } | { raw: unknown }} PreCheckExpiry
  * @typedef {{ uid: string, creationTimestamp: string, clusterVersion: string, targetVersion: string,
- *   timeline: WorkflowState[], preCheckExpiry?: PreCheckExpiry, omit?: string[] }} FakeWorkflow
+ *   timeline: WorkflowState[], preCheckExpiry?: PreCheckExpiry, omit?: string[],
+ *   startedAt?: number }} FakeWorkflow
  * @typedef {{ phase: string, reason?: string, message?: string, polls?: number, ms?: number,
  *   version?: unknown }} ClusterPhase
  * @typedef {'array'|'object'|'omit-empty'|'null-empty'} ListShape
@@ -285,6 +286,8 @@ function validate(tasks, clusters) {
     for (const w of c.workflows ?? []) {
       if (!w.timeline?.length) throw new Error(`workflow ${w.uid} of ${key} has no timeline`)
       checkOmit(w.omit, `workflow ${w.uid} of ${key}`)
+      if (w.startedAt !== undefined && !Number.isFinite(w.startedAt))
+        throw new Error(`workflow ${w.uid} of ${key}: startedAt must be epoch ms`)
       const e = w.preCheckExpiry
       const forms = e && typeof e === 'object' ? Object.keys(e) : []
       if (
@@ -396,16 +399,20 @@ export function createCce(o) {
 
   /**
    * Where the workflow stands now; `show` starts its clock (a request shows it), `poll` also counts a poll.
-   * Without `show`, a workflow not shown yet stands at its first state, and `polls` steps do not move.
+   * Without `show`, a workflow not shown yet stands at its first state (unless it has startedAt), and `polls`
+   * steps do not move.
    * @param {FakeWorkflow} w @param {{ show?: boolean, poll?: boolean }} [how]
    */
   function workflowAt(w, how = {}) {
     const t = now()
     let s = workflowStates.get(w)
     if (!s) {
-      if (!how.show) return { state: /** @type {WorkflowState} */ (w.timeline[0]), s: undefined }
-      workflowStates.set(w, (s = { index: 0, enteredAt: t, polls: 0, stamps: new Map() }))
-      enterState(w, 0, t)
+      // a workflow with startedAt runs from then, shown or not
+      if (!how.show && w.startedAt === undefined)
+        return { state: /** @type {WorkflowState} */ (w.timeline[0]), s: undefined }
+      const from = w.startedAt ?? t
+      workflowStates.set(w, (s = { index: 0, enteredAt: from, polls: 0, stamps: new Map() }))
+      enterState(w, 0, from)
     }
     const state = advance(w.timeline, s, t, Boolean(how.show), (i, at) => enterState(w, i, at))
     if (how.poll) s.polls++
