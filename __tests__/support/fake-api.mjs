@@ -37,6 +37,7 @@ export { goTime }
  *   clusters?: Record<string, FakeCluster>,
  *   idpId?: string, audience?: string, oidcRequestToken?: string,
  *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
+ *   gatewayPrefix?: 'APIGW' | 'APIG',
  *   now?: () => number, log?: (line: string) => void
  * }} FakeApiOptions
  * @typedef {((r: RequestLog) => boolean) | Partial<RequestLog>} RequestFilter
@@ -425,6 +426,13 @@ export async function startFakeApi(options = {}) {
   const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => {})
   const jwtKey = randomBytes(32)
+  /**
+   * The gateway's error code for `number`: Huawei's gateways write APIGW.0301 and APIG.0301 alike. Without
+   * gatewayPrefix, as the fake always wrote them: APIG.0308 (throttled), APIGW. for the others.
+   * @param {string} number
+   */
+  const gw = number =>
+    `${options.gatewayPrefix ?? (number === '0308' ? 'APIG' : 'APIGW')}.${number}`
   const cce = createCce({ tasks, clusters: options.clusters ?? {}, now: () => now() })
 
   /** @type {RequestLog[]} */
@@ -525,7 +533,7 @@ export async function startFakeApi(options = {}) {
       const retry = limit?.retryAfter
       return gatewayError(
         429,
-        'APIG.0308',
+        gw('0308'),
         `The throttling threshold has been reached: policy user over ratelimit,limit:${limit?.rate},time:1 second`,
         retry ? { 'Retry-After': retry === true ? '1' : String(retry) } : {}
       )
@@ -601,21 +609,17 @@ export async function startFakeApi(options = {}) {
     const token = req.headers['x-auth-token']
     if (token !== undefined) {
       if (typeof token !== 'string' || !tokens.has(token))
-        return gatewayError(401, 'APIGW.0307', 'The token must be updated.')
+        return gatewayError(401, gw('0307'), 'The token must be updated.')
       entry.auth = 'token'
     } else if (req.headers.authorization !== undefined) {
       const problem = signatureProblem(req, body, credentials, now())
       if (problem)
-        return gatewayError(
-          401,
-          'APIGW.0301',
-          `Incorrect IAM authentication information: ${problem}`
-        )
+        return gatewayError(401, gw('0301'), `Incorrect IAM authentication information: ${problem}`)
       entry.auth = 'aksk'
     } else {
       return gatewayError(
         401,
-        'APIGW.0301',
+        gw('0301'),
         'Incorrect IAM authentication information: Authorization not found.'
       )
     }
@@ -646,14 +650,18 @@ export async function startFakeApi(options = {}) {
 
     if (route) {
       if (req.method !== 'GET')
-        return gatewayError(405, 'APIGW.0101', `${req.method} is not allowed on ${url.pathname}`)
+        return gatewayError(405, gw('0101'), `${req.method} is not allowed on ${url.pathname}`)
       const answer = cce.serve(route)
       if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry)
+      if ('gateway' in answer) {
+        const g = answer.gateway
+        return gatewayError(g.status, gw(g.number), `${g.message}: ${req.method} ${url.pathname}`)
+      }
       return send(answer.status, answer.body)
     }
     return gatewayError(
       404,
-      'APIGW.0101',
+      gw('0101'),
       `The API does not exist or has not been published in the environment: ${req.method} ${url.pathname}`
     )
   }
@@ -671,7 +679,7 @@ export async function startFakeApi(options = {}) {
         return send(
           fault.status ?? 500,
           fault.body ?? {
-            error_code: 'APIGW.0101',
+            error_code: gw('0101'),
             error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
             request_id: entry.requestId
           },
