@@ -33936,7 +33936,8 @@ class UpgradeObserver {
         if (u.kind !== 'task' && u.kind !== 'workflow')
             return;
         const endedAt = endedAtOf(u);
-        const startedAt = this.o.startedAt ?? this.clock.now();
+        // the step's start by the API's clock, which stamped the end
+        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
         if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
             return;
         let current;
@@ -34260,6 +34261,10 @@ class ProgressLog {
         this.clock = clock;
         this.o = o;
     }
+    /** The step's start by the API's clock: ages of upgrades are told against it. */
+    stepStart() {
+        return this.o.startedAt + (this.o.apiClockOffsetMs?.() ?? 0);
+    }
     observed(obs, verdict, previous) {
         const lines = this.changes(obs, previous);
         this.warnAbout(obs, verdict);
@@ -34426,8 +34431,8 @@ class ProgressLog {
         const ended = endedAtOf(choice);
         if (this.o.maxAgeMs === undefined &&
             ended !== undefined &&
-            this.o.startedAt - ended > OLD_UPGRADE_MS)
-            this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.o.startedAt - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
+            this.stepStart() - ended > OLD_UPGRADE_MS)
+            this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.stepStart() - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
     }
     /** An upgrade named by ID that ended long before the step: probably a stale ID. */
     stale(e) {
@@ -34435,24 +34440,24 @@ class ProgressLog {
         const current = e.current
             ? ` The cluster's current upgrade is another one: ${e.current.what} (${e.current.phase || 'phase unknown'}, started ${this.ago(e.current.at)}).`
             : '';
-        this.warnOnce('old upgrade', `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.o.startedAt - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`);
+        this.warnOnce('old upgrade', `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.stepStart() - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`);
     }
     /** A workflow passed over by the choice: it waits for a person, and its pre-check expired. */
     abandoned(w) {
         const expires = stepOf(w, 'PreCheck')?.expiresAt;
-        this.warnOnce(`abandoned ${w.uid}`, `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate; the newest other upgrade decides. Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`);
+        this.warnOnce(`abandoned ${w.uid}`, `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate (the choice passes over it). Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`);
     }
     /** "3d before this step", from an epoch-ms start that may be unreadable. */
     ago(at) {
         return at === undefined
             ? 'at an unreadable time'
-            : `${formatAge(Math.max(0, this.o.startedAt - at))} before this step`;
+            : `${formatAge(Math.max(0, this.stepStart() - at))} before this step`;
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
         const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase);
         const seen = newest
-            ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
+            ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
             : '';
         return `No upgrade started${window} yet${seen}`;
     }
@@ -34762,12 +34767,19 @@ function nothingReadAdvice(problem) {
         return 'The API was failing: re-run this job later.';
     return 'Re-run this job, or raise the timeout input.';
 }
+/** The Cluster step succeeded and the post-check has not started: only a person ends this wait. */
+function postCheckAwaited(w) {
+    const postCheck = stepOf(w, 'PostCheck');
+    return stepOf(w, 'Cluster')?.status === 'Success' && (!postCheck || postCheck.status === 'Init');
+}
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u, apiAt) {
     if (u.kind === 'unreadable')
         return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.';
     if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
         return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.';
+    if (u.kind === 'workflow' && isActive(u.workflow) && postCheckAwaited(u.workflow))
+        return 'The cluster upgrade is done; the workflow waits for its post-check, which a person starts: start it in the CCE console (cluster → Upgrade) once your services are back, then re-run this job (or set wait-for-post-check: false to pass without it).';
     if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
         return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`;
     if (u.kind === 'workflow' && u.workflow.phase === 'Success')
@@ -35030,7 +35042,8 @@ async function run(io = coreIo(), opts = {}) {
         clusterId: config.clusterId,
         startedAt,
         deadline,
-        maxAgeMs: config.maxAgeMs
+        maxAgeMs: config.maxAgeMs,
+        apiClockOffsetMs: () => api.apiClockOffsetMs()
     });
     let outcome;
     try {

@@ -158,7 +158,7 @@ describe('what the choice and a named ID warn about', () => {
     p.event(chosen)
     p.event(chosen)
     expect(log.of('warning')).toEqual([
-      `Upgrade workflow wf-idle (v1.28 → v1.29, created 3d before this step) passed its pre-check but its cluster upgrade was never started, and the pre-check expired at ${EXPIRES}: it changed nothing and cannot go on, so it does not hold the gate; the newest other upgrade decides. Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`
+      `Upgrade workflow wf-idle (v1.28 → v1.29, created 3d before this step) passed its pre-check but its cluster upgrade was never started, and the pre-check expired at ${EXPIRES}: it changed nothing and cannot go on, so it does not hold the gate (the choice passes over it). Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`
     ])
     expect(log.of('debug')).toEqual([
       'Left out of the choice, unreadable but older than it: upgrade task task-x: no status.phase',
@@ -190,6 +190,36 @@ describe('what the choice and a named ID warn about', () => {
     expect(log.of('warning')[0]).toContain(
       "The cluster's current upgrade is another one: an upgrade workflow without an ID: not a JSON object (phase unknown, started at an unreadable time)."
     )
+  })
+
+  it('tells ages by the API clock, which stamps the upgrades', () => {
+    const clock = new FakeClock(t0)
+    const log = recordingLog()
+    const p = new ProgressLog(log, clock, {
+      clusterId: 'c-1',
+      startedAt: t0,
+      deadline: t0 + H,
+      apiClockOffsetMs: () => 10 * 60_000
+    })
+    p.event({
+      kind: 'stale-target',
+      upgrade: { what: 'upgrade task task-old', phase: 'Success', at: t0 - 3 * D },
+      endedAt: t0 - 2 * D
+    })
+    expect(log.of('warning')[0]).toMatch(/ended 2d before this step/)
+    const w = workflow('Running', [['PreCheck', 'Running']], {
+      creationTimestamp: '2026-11-24 19:40:00 +0800 CST'
+    })
+    p.event({
+      kind: 'chosen',
+      choice: { kind: 'workflow', workflow: w },
+      workflows: 1,
+      tasks: 0,
+      abandoned: [],
+      leftOut: []
+    })
+    // 19:40 +0800 is 11:40Z; the step began at 12:00Z by the runner, 12:10Z by the API
+    expect(log.of('info')[0]).toMatch(/started 30m before this step/)
   })
 
   it('a stale workflow-id with no other upgrade known names none', () => {
@@ -284,6 +314,14 @@ describe('the final line and the outputs', () => {
     const r = endReport(result(onIdle, { end: 'timeout' }), target)
     expect(r.message).toMatch(
       /^Timed out after 1h waiting for the upgrade workflow wf-1 of cluster cluster-1: last seen: workflow Running, step Cluster Init\. The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console \(cluster → Upgrade\), then re-run this job\.$/
+    )
+    const upgraded = workflow('Running', [
+      ['PreCheck', 'Success'],
+      ['Cluster', 'Success'],
+      ['PostCheck', 'Init']
+    ])
+    expect(endReport(result(onWorkflow(upgraded), { end: 'timeout' }), target).message).toMatch(
+      /\. The cluster upgrade is done; the workflow waits for its post-check, which a person starts: start it in the CCE console \(cluster → Upgrade\) once your services are back, then re-run this job \(or set wait-for-post-check: false to pass without it\)\.$/
     )
     const onItem = endReport(
       result(obs({ kind: 'unreadable', item: hidden }), { end: 'timeout' }),

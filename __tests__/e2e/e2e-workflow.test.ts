@@ -22,13 +22,16 @@ afterEach(async () => {
   api = undefined
 })
 
-/** Last quarter's upgrade: a task that ended in Success 90 days ago. */
+/**
+ * Last quarter's upgrade: a task that ended in Success 90 days ago (and half an hour: ages are floored, and the
+ * API clock's offset is read to the second).
+ */
 const oldTask = {
   uid: OLD_TASK,
-  completionTime: goTime(Date.now() - 90 * DAY),
+  completionTime: goTime(Date.now() - 90 * DAY - DAY / 48),
   version: 'v1.27.3-r0',
   targetVersion: 'v1.28.3-r4',
-  creationTimestamp: goTime(Date.now() - 91 * DAY),
+  creationTimestamp: goTime(Date.now() - 91 * DAY - DAY / 48),
   timeline: [{ phase: 'Success', progress: '100.00' }]
 }
 

@@ -789,6 +789,16 @@ describe('real upgrade flows (issue 12)', () => {
       }
     })
 
+    it('counts by the API clock, which stamped the end', async () => {
+      const ended = ms('10:30', 24)
+      const { cce, poll } = setup(target, {
+        startedAt: ended + 24 * 3_600_000 - 5 * 60_000,
+        apiOffsetMs: 10 * 60_000
+      })
+      cce.tasks = [task('Success', { uid: 'task-old' })]
+      expect((await poll()).calls).toContain('listTasks')
+    })
+
     it('names nothing when the named upgrade is the current one', async () => {
       const { cce, poll, events } = setup(target)
       cce.tasks = [stale]
