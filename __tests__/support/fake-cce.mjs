@@ -9,7 +9,7 @@
  * GET (or, with `phasesStart: 'first-request'`, at the first request of any endpoint of the cluster). Polls are GETs
  * by ID (ShowCluster for a cluster); a list shows a timeline without counting a poll.
  *
- * The answers the real API may send and the gate must read (cce-api.md §10): a PreCheck step's `expireTimeStamp`
+ * The answers the real API may send and the gate must read (docs/cce-api.md §10.5): a PreCheck step's `expireTimeStamp`
  * (FakeWorkflow.preCheckExpiry), list answers whose `items` is missing, null or one object (FakeCluster.lists),
  * items missing fields (`omit` on a task or workflow) or not readable at all (FakeCluster.rawItems), ShowCluster's
  * `spec.version` (FakeCluster.version, ClusterPhase.version), and a gateway that does not publish the workflow API
