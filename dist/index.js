@@ -32125,6 +32125,8 @@ class DeadlineError extends Error {
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
 const MAX_DATE_OFFSET_MS = 15 * 60_000;
+/** A Date header gives the API's time in whole seconds. */
+const DATE_RESOLUTION_MS = 1000;
 const MAX_REQUEST_TIMEOUT_MS = 30_000;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -32139,7 +32141,7 @@ class Api {
     o;
     pacer;
     correction = new ClockCorrection();
-    /** API time − runner time as the last answer's Date header says (whole seconds); 0 until one is read. */
+    /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
     dateOffsetMs = 0;
     dateOffsetWarned = false;
     constructor(o) {
@@ -32283,8 +32285,9 @@ class Api {
         }
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
+        // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
         if (!Number.isNaN(date))
-            this.dateOffsetMs = date - clock.now();
+            this.dateOffsetMs = Math.abs(date - clock.now()) < DATE_RESOLUTION_MS ? 0 : date - clock.now();
         log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
             const value = decodeJson(res, call.decode);
@@ -32745,10 +32748,10 @@ function hasStarted(s) {
 }
 /**
  * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
- * nothing. Rollback is never skipped: it is Init until it runs, and it runs only after a failure.
+ * nothing. Never the Cluster step, which is the upgrade itself, nor Rollback: Init until it runs, after a failure.
  */
 function isSkipped(w, s) {
-    if (s.status !== 'Init' || isRollback(s))
+    if (s.status !== 'Init' || s.type === 'Cluster' || isRollback(s))
         return false;
     return w.steps
         .slice(w.steps.indexOf(s) + 1)
@@ -33949,7 +33952,8 @@ class UpgradeObserver {
         if (u.kind !== 'task' && u.kind !== 'workflow')
             return;
         const endedAt = endedAtOf(u);
-        const startedAt = this.o.startedAt ?? this.clock.now();
+        // the step's start by the API's clock, which stamped the end
+        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
         if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
             return;
         let current;
@@ -34273,6 +34277,10 @@ class ProgressLog {
         this.clock = clock;
         this.o = o;
     }
+    /** The step's start by the API's clock: ages of upgrades are told against it. */
+    stepStart() {
+        return this.o.startedAt + (this.o.apiClockOffsetMs?.() ?? 0);
+    }
     observed(obs, verdict, previous) {
         const lines = this.changes(obs, previous);
         this.warnAbout(obs, verdict);
@@ -34439,8 +34447,8 @@ class ProgressLog {
         const ended = endedAtOf(choice);
         if (this.o.maxAgeMs === undefined &&
             ended !== undefined &&
-            this.o.startedAt - ended > OLD_UPGRADE_MS)
-            this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.o.startedAt - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
+            this.stepStart() - ended > OLD_UPGRADE_MS)
+            this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.stepStart() - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
     }
     /** An upgrade named by ID that ended long before the step: probably a stale ID. */
     stale(e) {
@@ -34448,24 +34456,24 @@ class ProgressLog {
         const current = e.current
             ? ` The cluster's current upgrade is another one: ${e.current.what} (${e.current.phase || 'phase unknown'}, started ${this.ago(e.current.at)}).`
             : '';
-        this.warnOnce('old upgrade', `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.o.startedAt - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`);
+        this.warnOnce('old upgrade', `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.stepStart() - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`);
     }
     /** A workflow passed over by the choice: it waits for a person, and its pre-check expired. */
     abandoned(w) {
         const expires = stepOf(w, 'PreCheck')?.expiresAt;
-        this.warnOnce(`abandoned ${w.uid}`, `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate; the newest other upgrade decides. Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`);
+        this.warnOnce(`abandoned ${w.uid}`, `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate (the choice passes over it). Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`);
     }
     /** "3d before this step", from an epoch-ms start that may be unreadable. */
     ago(at) {
         return at === undefined
             ? 'at an unreadable time'
-            : `${formatAge(Math.max(0, this.o.startedAt - at))} before this step`;
+            : `${formatAge(Math.max(0, this.stepStart() - at))} before this step`;
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
         const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase);
         const seen = newest
-            ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
+            ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
             : '';
         return `No upgrade started${window} yet${seen}`;
     }
@@ -34497,7 +34505,122 @@ function unreadableLine(item) {
     return `Waiting: an item of the upgrade lists cannot be read and may be the current upgrade (${describeUnreadable(item)})`;
 }
 
+;// CONCATENATED MODULE: ./src/action/gantt.ts
+/**
+ * The upgrade workflow's steps as a Mermaid Gantt chart for the job summary (GitHub renders ```mermaid blocks),
+ * and each step's duration for the steps table.
+ *
+ * Every value that comes from the API (step types, statuses) passes a whitelist before it reaches the chart: in a
+ * gantt chart `:` ends a task's name, `#` and `%%` start comments, `;` ends a statement, a line break ends the
+ * task, a leading keyword (`section`, `click`, `title`, …) or date turns the line into something else, and a
+ * backtick could close the Markdown code block. Times are epoch ms (`dateFormat x`), never text from the API.
+ */
+
+
+
+/** The step types CCE documents: a chart line may start with these as they are; any other name gets a prefix. */
+const KNOWN_STEPS = new Set([
+    'PreCheck',
+    'Snapshot',
+    'Cluster',
+    'PostCheck',
+    'Rollback',
+    'RollBack'
+]);
+const MAX_NAME = 40;
+/**
+ * The step's span: undefined when it has not started (no start time), or when a time it has cannot be read, or
+ * ends before it starts. A step still under way (Init, Queuing, Running, Pause) without an end runs to the end of
+ * the wait; a step that ended without an end time has no span.
+ */
+function stepSpan(step, waitEnd) {
+    if (!step.startedAt)
+        return undefined;
+    const start = parseGoTime(step.startedAt);
+    if (start === undefined)
+        return undefined;
+    if (step.endedAt) {
+        const end = parseGoTime(step.endedAt);
+        return end === undefined || end < start ? undefined : { start, end, running: false };
+    }
+    if (!STEP_UNDER_WAY.includes(step.status))
+        return undefined;
+    // the API's clock may run a little ahead of the runner's: a step that just started is not drawn backwards
+    return { start, end: Math.max(start, waitEnd), running: true };
+}
+/** The steps table's Duration cell: "8m", "running, 3m10s so far", or "—" without a readable span. */
+function stepDuration(step, waitEnd) {
+    const span = stepSpan(step, waitEnd);
+    if (!span)
+        return '—';
+    const took = formatElapsed(span.end - span.start);
+    return span.running ? `running, ${took} so far` : took;
+}
+/** Keeps letters, digits, space, `_`, `.` and `-` of a value from the API; anything else becomes a space. */
+function chartText(value, max = MAX_NAME) {
+    const kept = value
+        .replace(/[^A-Za-z0-9_. -]+/g, ' ')
+        .replace(/ +/g, ' ')
+        .trim();
+    const cut = kept.length > max ? `${kept.slice(0, max - 3).trimEnd()}...` : kept;
+    return cut || '?';
+}
+function gantt_stepName(step) {
+    const type = chartText(step.type);
+    // a name the API did not document could start with a gantt keyword or a date: "Step …" never does
+    const name = KNOWN_STEPS.has(type) ? type : `Step ${type}`;
+    return `${name} (${chartText(step.status, 20)})`;
+}
+function stepTag(step) {
+    if (step.status === 'Success')
+        return 'done';
+    return STEP_UNDER_WAY.includes(step.status) ? 'active' : 'crit';
+}
+/** d3 time format for the axis, by how long the chart spans. */
+function axisFormat(spanMs) {
+    if (spanMs < 10 * 60_000)
+        return '%H:%M:%S';
+    if (spanMs < 2 * 86_400_000)
+        return '%H:%M';
+    return '%m-%d %H:%M';
+}
+/**
+ * The chart as Markdown lines (a ```mermaid block and a line on its time zone): a bar per step that has a span,
+ * in the workflow's order, and the gate's wait in a section of its own. No lines when no step has a bar.
+ */
+function ganttChart(w, wait) {
+    const bars = w.steps.flatMap((step, i) => {
+        const span = stepSpan(step, wait.endedAt);
+        return span
+            ? [`    ${gantt_stepName(step)} :${stepTag(step)}, step${i}, ${span.start}, ${span.end}`]
+            : [];
+    });
+    if (bars.length === 0)
+        return [];
+    const gateEnd = Math.max(wait.startedAt, wait.endedAt);
+    const spans = w.steps.flatMap(s => stepSpan(s, wait.endedAt) ?? []);
+    const first = Math.min(wait.startedAt, ...spans.map(s => s.start));
+    const last = Math.max(gateEnd, ...spans.map(s => s.end));
+    return [
+        '```mermaid',
+        'gantt',
+        '    dateFormat x',
+        `    axisFormat ${axisFormat(last - first)}`,
+        '    todayMarker off',
+        '    section Upgrade workflow',
+        ...bars,
+        '    section This gate',
+        `    Wait (${chartText(wait.end, 20)}) :${wait.passed ? 'done' : 'crit'}, gate, ${wait.startedAt}, ${gateEnd}`,
+        '```',
+        '',
+        // GitHub draws the axis in the reader's time zone; the table below keeps the API's own times
+        "_The chart's times are in your browser's time zone._",
+        ''
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/action/report.ts
+
 
 
 
@@ -34660,12 +34783,19 @@ function nothingReadAdvice(problem) {
         return 'The API was failing: re-run this job later.';
     return 'Re-run this job, or raise the timeout input.';
 }
+/** The Cluster step succeeded and the post-check has not started: only a person ends this wait. */
+function postCheckAwaited(w) {
+    const postCheck = stepOf(w, 'PostCheck');
+    return stepOf(w, 'Cluster')?.status === 'Success' && (!postCheck || postCheck.status === 'Init');
+}
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u, apiAt) {
     if (u.kind === 'unreadable')
         return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.';
     if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
         return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.';
+    if (u.kind === 'workflow' && isActive(u.workflow) && postCheckAwaited(u.workflow))
+        return 'The cluster upgrade is done; the workflow waits for its post-check, which a person starts: start it in the CCE console (cluster → Upgrade) once your services are back, then re-run this job (or set wait-for-post-check: false to pass without it).';
     if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
         return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`;
     if (u.kind === 'workflow' && u.workflow.phase === 'Success')
@@ -34751,11 +34881,21 @@ function table(header, rows) {
         ''
     ];
 }
-function stepsTable(w) {
+/** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
+function stepsTable(w, r) {
+    const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) };
     return [
         `### Upgrade workflow \`${w.uid}\``,
         '',
-        ...table(['Step', 'Status', 'Started', 'Ended', 'Task'], w.steps.map(s => [s.type, s.status, s.startedAt || '—', s.endedAt || '—', s.taskId || '—']))
+        ...ganttChart(w, wait),
+        ...table(['Step', 'Status', 'Started', 'Ended', 'Duration', 'Task'], w.steps.map(s => [
+            s.type,
+            s.status,
+            s.startedAt || '—',
+            s.endedAt || '—',
+            stepDuration(s, r.endedAt),
+            s.taskId || '—'
+        ]))
     ];
 }
 function summaryOf(r, t, warnings) {
@@ -34794,7 +34934,7 @@ function summaryOf(r, t, warnings) {
         lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '');
     const w = r.last && workflowOf(r.last.upgrade);
     if (w?.steps.length)
-        lines.push(...stepsTable(w));
+        lines.push(...stepsTable(w, r));
     if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
         lines.push('### Pre-check items that block the upgrade', '', ...table(['Item', 'Node', 'Kind', 'Level', 'Message'], r.failure.blocking.map(i => [i.name, i.node ?? '—', i.kind, i.level, i.message])));
     }
@@ -34918,7 +35058,8 @@ async function run(io = coreIo(), opts = {}) {
         clusterId: config.clusterId,
         startedAt,
         deadline,
-        maxAgeMs: config.maxAgeMs
+        maxAgeMs: config.maxAgeMs,
+        apiClockOffsetMs: () => api.apiClockOffsetMs()
     });
     let outcome;
     try {

@@ -87,7 +87,8 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     clusterId: config.clusterId,
     startedAt,
     deadline,
-    maxAgeMs: config.maxAgeMs
+    maxAgeMs: config.maxAgeMs,
+    apiClockOffsetMs: () => api.apiClockOffsetMs()
   })
   let outcome: WaitResult
   try {

@@ -85,6 +85,19 @@ describe('readConfig', () => {
     expect(c.target).toEqual({ kind: 'current' })
     expect(c.maxAgeMs).toBeUndefined()
     expect(c.clusterType).toBe('cce')
+    expect(c.waitForPostCheck).toBe(false)
+  })
+
+  it('reads wait-for-post-check as true or false, in any case', () => {
+    for (const [text, value] of [
+      ['true', true],
+      ['TRUE', true],
+      ['True', true],
+      ['false', false],
+      ['False', false],
+      ['', false]
+    ] as const)
+      expect(read({ 'wait-for-post-check': text }).call().waitForPostCheck).toBe(value)
   })
 
   it('reads workflow-id, max-age and cluster-type', () => {
@@ -160,6 +173,11 @@ describe('readConfig', () => {
       'on-pause',
       'ignore',
       /Input on-pause is "ignore": accepted values are wait, fail and succeed/
+    ],
+    [
+      'wait-for-post-check',
+      'yes',
+      /^Input wait-for-post-check is "yes": accepted values are true or false$/
     ],
     ['region', 'Asia Pacific', /Input region is "Asia Pacific": expected a region name/],
     [

@@ -117,7 +117,7 @@ describe('endReport', () => {
     expect(r.summary).toContain(
       '| NodeDiskSpace | node-a | Exception | Fatal | NodeDiskSpace is wrong |'
     )
-    expect(r.summary).toContain('| PreCheck | Failed | — | — | pc-1 |')
+    expect(r.summary).toContain('| PreCheck | Failed | — | — | — | pc-1 |')
   })
 
   it('a failed pre-check whose items could not be read says so', () => {
@@ -242,7 +242,9 @@ describe('endReport', () => {
     it('after throttling, says the quota is shared and what to change', () => {
       for (const problem of [
         'HTTP 429 APIG.0308: Too many requests (request ID r1)',
-        'HTTP 503 APIG.0308: throttled'
+        'HTTP 503 APIG.0308: throttled',
+        // the gateway writes the same code with either prefix
+        'HTTP 503 APIGW.0308: throttled'
       ])
         expect(message(problem)).toBe(
           `${head}; last error: ${problem}. The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.`
@@ -427,7 +429,7 @@ describe('endReport', () => {
     ).summary
     expect(ws).toContain('### Upgrade workflow `wf-1`')
     expect(ws).toContain(
-      '| PreCheck | Success | 2026-11-24 20:00:00 +0800 CST | 2026-11-24 20:01:00 +0800 CST | pc-1 |'
+      '| PreCheck | Success | 2026-11-24 20:00:00 +0800 CST | 2026-11-24 20:01:00 +0800 CST | 1m | pc-1 |'
     )
     expect(ws).toContain('| Workflow phase | Success |')
     expect(ws).toContain('| Cluster phase | Available |')

@@ -22,13 +22,16 @@ afterEach(async () => {
   api = undefined
 })
 
-/** Last quarter's upgrade: a task that ended in Success 90 days ago. */
+/**
+ * Last quarter's upgrade: a task that ended in Success 90 days ago (and half an hour: ages are floored, and the
+ * API clock's offset is read to the second).
+ */
 const oldTask = {
   uid: OLD_TASK,
-  completionTime: goTime(Date.now() - 90 * DAY),
+  completionTime: goTime(Date.now() - 90 * DAY - DAY / 48),
   version: 'v1.27.3-r0',
   targetVersion: 'v1.28.3-r4',
-  creationTimestamp: goTime(Date.now() - 91 * DAY),
+  creationTimestamp: goTime(Date.now() - 91 * DAY - DAY / 48),
   timeline: [{ phase: 'Success', progress: '100.00' }]
 }
 
@@ -168,7 +171,17 @@ describe('following the upgrade workflow, end to end', () => {
     })
     expect(a.count({ kind: 'task', taskId: OLD_TASK })).toBe(0)
     expect(r.summary).toContain(`### Upgrade workflow \`${WF}\``)
-    expect(r.summary).toMatch(/\| Cluster \| Success \| \d{4}-.* \| \d{4}-.* \| a1b2c3d4/)
+    expect(r.summary).toMatch(/\| Cluster \| Success \| \d{4}-.* \| \d{4}-.* \| \d+s \| a1b2c3d4/)
+    // the steps as a Mermaid Gantt chart: a bar per step, from the times the fake stamped, and the gate's wait
+    const chart = r.summary.slice(r.summary.indexOf('```mermaid\n'), r.summary.indexOf('\n```\n'))
+    const bars = chart.split('\n').flatMap(l => /^ {4}(.+), (\d+), (\d+)$/.exec(l) ?? [])
+    expect(bars.filter((_, i) => i % 4 === 1)).toEqual([
+      'PreCheck (Success) :done, step0',
+      'Snapshot (Success) :done, step1',
+      'Cluster (Success) :done, step2',
+      'PostCheck (Success) :done, step3',
+      'Wait (success) :done, gate'
+    ])
   })
 
   it('the pre-check race, failing: the new upgrade’s Cluster step fails, and so does the gate', async () => {

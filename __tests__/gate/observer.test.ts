@@ -81,7 +81,10 @@ class FakeCce {
   }
 }
 
-function setup(target: WaitTarget, o: { policy?: Policy; notBefore?: number } = {}) {
+function setup(
+  target: WaitTarget,
+  o: { policy?: Policy; notBefore?: number; apiOffsetMs?: number; startedAt?: number } = {}
+) {
   const cce = new FakeCce()
   const clock = new FakeClock()
   const events: ObserverEvent[] = []
@@ -92,7 +95,11 @@ function setup(target: WaitTarget, o: { policy?: Policy; notBefore?: number } = 
     clock,
     policy,
     e => void events.push(e),
-    { notBefore: o.notBefore === undefined ? undefined : () => o.notBefore as number }
+    {
+      notBefore: o.notBefore === undefined ? undefined : () => o.notBefore as number,
+      apiNow: () => clock.now() + (o.apiOffsetMs ?? 0),
+      startedAt: o.startedAt
+    }
   )
   /** One poll: the observation, its verdict and the calls it made. */
   const poll = async (): Promise<{ obs: Observation; verdict: Verdict; calls: string[] }> => {
@@ -605,6 +612,212 @@ describe('the failed pre-check', () => {
     cce.precheck = new CancelledError()
     await expect(observer.observe()).rejects.toBeInstanceOf(CancelledError)
     expect(events).toEqual([])
+  })
+})
+
+describe('real upgrade flows (issue 12)', () => {
+  const CURRENT: WaitTarget = { kind: 'current' }
+  /** The fixtures' pre-checks expire on the 25th at 10:00 +0800; the fake clock starts 14 h before. */
+  const EXPIRED = ms('10:01', 25) - new FakeClock().now()
+  const idle = (o: { uid?: string; created?: string } = {}) =>
+    workflow('Running', 'PreCheck:Success Cluster:Init PostCheck:Init', {
+      uid: o.uid ?? 'wf-idle',
+      created: o.created ?? at('10:00')
+    })
+  const oldSuccess = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
+    uid: 'wf-old',
+    created: at('10:00', 20),
+    updated: at('11:00', 20)
+  })
+
+  it('passes over an abandoned workflow, naming it in the choice event, and passes on the one before', async () => {
+    const { cce, poll, events } = setup(CURRENT, { apiOffsetMs: EXPIRED })
+    cce.workflows = [idle(), oldSuccess]
+    const first = await poll()
+    expect(workflowOf(first.obs.upgrade)?.uid).toBe('wf-old')
+    expect(first.verdict).toEqual({ kind: 'pass', paused: false, clusterChecked: true })
+    expect(events).toMatchObject([
+      { kind: 'chosen', choice: { workflow: { uid: 'wf-old' } }, abandoned: [{ uid: 'wf-idle' }] }
+    ])
+  })
+
+  it('a workflow followed while idle whose pre-check expires meanwhile is dropped for the next newest', async () => {
+    const { cce, clock, poll, events } = setup(CURRENT)
+    cce.workflows = [idle(), oldSuccess]
+    const first = await poll()
+    expect(workflowOf(first.obs.upgrade)?.uid).toBe('wf-idle')
+    expect(first.verdict).toMatchObject({ kind: 'wait', why: { kind: 'upgrade-not-started' } })
+    expect((await poll()).calls).toEqual(['getWorkflow wf-idle'])
+    clock.advance(EXPIRED)
+    const later = await poll()
+    expect(later.calls).toEqual(['getWorkflow wf-idle', 'listWorkflows', 'listTasks', 'getCluster'])
+    expect(workflowOf(later.obs.upgrade)?.uid).toBe('wf-old')
+    expect(later.verdict.kind).toBe('pass')
+    expect(events.filter(e => e.kind === 'chosen')).toHaveLength(2)
+  })
+
+  it('named by workflow-id, an abandoned workflow fails at once', async () => {
+    const { cce, poll } = setup(
+      { kind: 'workflow', workflowId: 'wf-idle' },
+      { apiOffsetMs: EXPIRED }
+    )
+    cce.workflows = [idle(), oldSuccess]
+    const { verdict, calls } = await poll()
+    expect(calls).toEqual(['getWorkflow wf-idle'])
+    expect(verdict).toEqual({
+      kind: 'fail',
+      failure: { kind: 'precheck-expired', expires: at('10:00', 25) }
+    })
+  })
+
+  it('an unreadable list item that may be the current upgrade holds the gate, searched again each poll', async () => {
+    const { cce, poll, events } = setup(CURRENT)
+    cce.workflows = [oldSuccess]
+    const hidden: UnreadableItem = {
+      what: 'upgrade task',
+      uid: 'task-new',
+      created: at('09:00', 24),
+      why: 'no status.phase'
+    }
+    const older: UnreadableItem = { ...hidden, uid: 'task-older', created: at('09:00', 19) }
+    cce.unreadableTasks = [older, hidden]
+    for (let i = 0; i < 2; i++) {
+      const { obs, verdict, calls } = await poll()
+      expect(calls).toEqual(['listWorkflows', 'listTasks'])
+      expect(obs.upgrade).toEqual({ kind: 'unreadable', item: hidden })
+      expect(verdict).toEqual({ kind: 'wait', why: { kind: 'list-item-unreadable', item: hidden } })
+    }
+    // reported once, with the item it left out
+    expect(events).toMatchObject([{ kind: 'chosen', leftOut: [older] }])
+    // once the item can be read (or is gone), the gate goes on
+    cce.unreadableTasks = [older]
+    const next = await poll()
+    expect(workflowOf(next.obs.upgrade)?.uid).toBe('wf-old')
+    expect(events).toHaveLength(2)
+    expect(events[1]).toMatchObject({ kind: 'chosen', leftOut: [older] })
+  })
+
+  it('before passing on an upgrade chosen polls ago, a newer unreadable item stops the pass', async () => {
+    const { cce, poll } = setup(CURRENT)
+    cce.workflows = [oldSuccess]
+    cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+    await poll()
+    cce.cluster = { kind: 'read', status: cluster('Available') }
+    cce.unreadableWorkflows = [
+      { what: 'upgrade workflow', uid: '', created: '', why: 'not a JSON object' }
+    ]
+    const { obs, verdict } = await poll()
+    expect(obs.upgrade.kind).toBe('unreadable')
+    expect(verdict.kind).toBe('wait')
+  })
+
+  describe('a named upgrade that ended long before the step', () => {
+    const ninetyDaysAgo = at('10:00', 24).replace('2026-11-24', '2026-08-26')
+    const stale = task('Success', { uid: 'task-old', created: ninetyDaysAgo })
+    stale.completionTime = ninetyDaysAgo
+    const target: WaitTarget = { kind: 'task', taskId: 'task-old' }
+
+    it('reads the lists once, naming the current upgrade in one event', async () => {
+      const { cce, poll, events } = setup(target)
+      const fresh = workflow('Running', 'PreCheck:Success Cluster:Running=task-new', {
+        uid: 'wf-new',
+        created: at('19:00')
+      })
+      cce.tasks = [stale]
+      cce.workflows = [fresh]
+      cce.cluster = { kind: 'read', status: cluster('Upgrading') }
+      const first = await poll()
+      expect(first.calls).toEqual(['getTask task-old', 'getCluster', 'listWorkflows', 'listTasks'])
+      expect(events).toEqual([
+        {
+          kind: 'stale-target',
+          upgrade: { what: 'upgrade task task-old', phase: 'Success', at: expect.any(Number) },
+          endedAt: expect.any(Number),
+          current: { what: 'upgrade workflow wf-new', phase: 'Running', at: ms('19:00') }
+        }
+      ])
+      // later polls: the cluster only, and no second look at the lists
+      expect((await poll()).calls).toEqual(['getCluster'])
+      expect(events).toHaveLength(1)
+    })
+
+    it('bounds the list reads by 30 s', async () => {
+      const { cce, clock, poll } = setup(target)
+      cce.tasks = [stale]
+      const start = clock.now()
+      await poll()
+      expect(cce.listDeadlines).toEqual([start + 30_000, start + 30_000])
+    })
+
+    it('warns without a name when the lists cannot be read', async () => {
+      const { cce, poll, events } = setup(target)
+      cce.tasks = [stale]
+      cce.listTasks = async () => {
+        throw new FatalApiError('CCE refused access (HTTP 403)', 403)
+      }
+      const { verdict } = await poll()
+      expect(verdict.kind).toBe('pass')
+      expect(events).toEqual([
+        expect.objectContaining({ kind: 'stale-target', current: undefined })
+      ])
+    })
+
+    it('names an unreadable list item that may be the current upgrade', async () => {
+      const { cce, poll, events } = setup(target)
+      cce.tasks = [stale]
+      cce.unreadableWorkflows = [
+        { what: 'upgrade workflow', uid: 'wf-x', created: '', why: 'no status.phase' }
+      ]
+      await poll()
+      expect(events).toMatchObject([
+        {
+          kind: 'stale-target',
+          current: { what: 'upgrade workflow wf-x: no status.phase', at: undefined }
+        }
+      ])
+    })
+
+    it('counts from when the upgrade ended: exactly 24 h before the step is not yet stale', async () => {
+      const ended = ms('10:30', 24)
+      for (const [startedAt, looks] of [
+        [ended + 24 * 3_600_000, false],
+        [ended + 24 * 3_600_000 + 1, true]
+      ] as const) {
+        const { cce, poll } = setup(target, { startedAt })
+        cce.tasks = [task('Success', { uid: 'task-old' })]
+        expect((await poll()).calls.includes('listTasks')).toBe(looks)
+      }
+    })
+
+    it('counts by the API clock, which stamped the end', async () => {
+      const ended = ms('10:30', 24)
+      const { cce, poll } = setup(target, {
+        startedAt: ended + 24 * 3_600_000 - 5 * 60_000,
+        apiOffsetMs: 10 * 60_000
+      })
+      cce.tasks = [task('Success', { uid: 'task-old' })]
+      expect((await poll()).calls).toContain('listTasks')
+    })
+
+    it('names nothing when the named upgrade is the current one', async () => {
+      const { cce, poll, events } = setup(target)
+      cce.tasks = [stale]
+      await poll()
+      expect(events).toMatchObject([{ kind: 'stale-target', current: undefined }])
+    })
+
+    it('does not look when the upgrade ended within 24 h of the step, or has not ended', async () => {
+      for (const t of [
+        task('Success', { uid: 'task-old' }),
+        { ...stale, phase: 'Running', completionTime: '' }
+      ]) {
+        const { cce, poll, events } = setup(target, { startedAt: ms('10:29', 25) })
+        cce.tasks = [t]
+        const { calls } = await poll()
+        expect(calls).not.toContain('listTasks')
+        expect(events).toEqual([])
+      }
+    })
   })
 })
 

@@ -9,9 +9,9 @@ import { Step, recordingLog, scriptedSend, taskBody } from '../support/scripted-
 
 function setup(
   steps: Step[],
-  opts: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal } = {}
+  opts: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; clock?: FakeClock } = {}
 ) {
-  const clock = new FakeClock()
+  const clock = opts.clock ?? new FakeClock()
   const log = recordingLog()
   const send = scriptedSend(steps)
   const api = new Api({
@@ -404,6 +404,21 @@ describe('Api.apiClockOffsetMs', () => {
     const { api, log } = await offsetAfter(now => new Date(now - 14 * 60_000).toUTCString())
     expect(api.apiClockOffsetMs()).toBe(-14 * 60_000)
     expect(log.of('warning')).toEqual([])
+  })
+
+  it('reads less than a second off as no offset: a Date header is whole seconds', async () => {
+    // the runner's clock at 12:00:00.600: a header of 12:00:00 is within its rounding, 12:00:02 is not
+    const clock = new FakeClock(Date.UTC(2026, 10, 24, 12, 0, 0, 600))
+    for (const [header, offset] of [
+      ['Tue, 24 Nov 2026 12:00:00 GMT', 0],
+      ['Tue, 24 Nov 2026 12:00:01 GMT', 0],
+      ['Tue, 24 Nov 2026 12:00:02 GMT', 1400],
+      ['Tue, 24 Nov 2026 11:59:59 GMT', -1600]
+    ] as const) {
+      const s = setup([dated(header)], { clock })
+      await s.api.call(s.call)
+      expect([header, s.api.apiClockOffsetMs()]).toEqual([header, offset])
+    }
   })
 
   it.each([

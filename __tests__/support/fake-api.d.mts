@@ -30,6 +30,12 @@ export interface FakeTask {
   completionTime?: string
   timeline: Step[]
   faults?: Fault[]
+  /**
+   * Fields left out of every answer about this task (lists and GET by ID), as dotted paths: e.g.
+   * `['status.phase']` for an old task the API returns without a phase, `['metadata.uid']`,
+   * `['metadata.creationTimestamp']`.
+   */
+  omit?: string[]
 }
 export interface ClusterPhase {
   /** Available, Upgrading, RollingBack, RollbackFailed, Unavailable, Error, … */
@@ -40,7 +46,16 @@ export interface ClusterPhase {
   polls?: number
   /** shown for this many ms after the phase began */
   ms?: number
+  /** ShowCluster's spec.version while this phase shows (e.g. the old 'v1.28' while Upgrading); see FakeCluster.version */
+  version?: string | number | null
 }
+/**
+ * How a list answers its `items` (every SDK marks it optional): 'array' (default) always an array; 'object' only
+ * the newest item (by creationTimestamp) as one object, no `items` when empty (how the Go SDK types the workflow
+ * list); 'omit-empty' an array, but no `items` at all when the list is empty (Go's omitempty); 'null-empty' an
+ * array, but `items: null` when empty.
+ */
+export type ListShape = 'array' | 'object' | 'omit-empty' | 'null-empty'
 export interface FakeCluster {
   /**
    * 'autopilot': every call of this cluster is served only under /autopilot/v3/projects/…; under /api/v3 the
@@ -64,7 +79,33 @@ export interface FakeCluster {
   /** ListUpgradeWorkFlows answers `items` as one object (the newest workflow) instead of a list, as the Go SDK types it */
   workflowListAsObject?: boolean
   prechecks?: FakePreCheck[]
+  /** The shape of each list's `items` (workflowListAsObject is lists.workflows: 'object'). */
+  lists?: { workflows?: ListShape; tasks?: ListShape }
+  /**
+   * JSON values added verbatim to a list (in an array shape; not shown in the 'object' shape): items the gate may
+   * not be able to read, e.g. `'oops'`, `{ metadata: { creationTimestamp: '…' }, status: { phase: 'Running' } }`.
+   */
+  rawItems?: { workflows?: unknown[]; tasks?: unknown[] }
+  /**
+   * ShowCluster's spec.version (a phase's `version` wins): a string such as 'v1.29' or one that is not a version,
+   * a number (not a string: unreadable), or null to leave the field out. Default: the highest targetVersion
+   * (major.minor) of the cluster's upgrade tasks and workflows, so that every scripted upgrade looks taken;
+   * none when the cluster has neither.
+   */
+  version?: string | number | null
+  /**
+   * The gateway does not publish the workflow API here: ListUpgradeWorkFlows and ShowUpgradeWorkFlow answer
+   * 404 with the gateway code 0101 (APIGW.0101, or APIG.0101 with gatewayPrefix 'APIG').
+   */
+  noWorkflowApi?: boolean
 }
+/**
+ * The PreCheck step's expireTimeStamp (also the pre-check task's status.expireTimeStamp), shown once the step has
+ * ended: `afterEndMs` after the step ended by the fake's clock (negative: expired before it ended, e.g. a workflow
+ * first shown long after its pre-check); `at` an absolute instant (epoch ms); `raw` a JSON value sent as it is
+ * (e.g. 'tomorrow', 0, null: what the gate cannot read).
+ */
+export type PreCheckExpiry = { afterEndMs: number } | { at: number } | { raw: unknown }
 export interface FakeWorkflow {
   uid: string
   /** Go time.String() text, like tasks */
@@ -79,6 +120,16 @@ export interface FakeWorkflow {
    * stands at a state where that step's status is not Init; then it stays visible.
    */
   timeline: WorkflowState[]
+  /** Default: no expireTimeStamp */
+  preCheckExpiry?: PreCheckExpiry
+  /**
+   * When the timeline's clock started (epoch ms, the fake's clock), instead of at the first request that shows the
+   * workflow: the steps of its first state are stamped as started (and ended) then, and `ms` states play from
+   * then, shown or not. E.g. a Success workflow that ended 90 days ago, or a pre-check that passed 30 minutes ago.
+   */
+  startedAt?: number
+  /** Fields left out of every answer about this workflow (lists and GET by ID), as for FakeTask.omit. */
+  omit?: string[]
 }
 export interface WorkflowStep {
   /** PreCheck, Snapshot, Cluster, PostCheck, Rollback */
@@ -170,6 +221,12 @@ export interface FakeApiOptions {
   audience?: string
   oidcRequestToken?: string
   rateLimit?: { rate: number; burst: number; retryAfter?: boolean | string }
+  /**
+   * The prefix of every gateway error code the fake writes (0301 refused signature, 0307 token, 0101 no such API,
+   * 0308 throttled): Huawei's gateways write both. Default: APIG.0308, APIGW. for the others.
+   */
+  gatewayPrefix?: 'APIGW' | 'APIG'
+  /** The fake's clock (ms): timelines, timestamps, the signature's date check (a skew), tokens, the rate limit. */
   now?: () => number
   log?: (line: string) => void
 }
@@ -195,6 +252,8 @@ export declare const DEMO: {
 export declare const scenarios: Record<'success' | 'failed' | 'workflow', FakeApiOptions>
 export declare function goTime(ms: number): string
 export declare function startFakeApi(options?: FakeApiOptions): Promise<FakeApi>
+/** The command line's usage (what --help prints): every flag and every scenario. */
+export declare function cliUsage(): string
 export declare function computeSignature(r: {
   method: string
   url: string

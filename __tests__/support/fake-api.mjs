@@ -9,12 +9,14 @@
  *
  * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed|workflow] [--port N] [--max-seconds N]
  * [--verbose] prints one line, FAKE_API_URL=http://127.0.0.1:PORT, and serves until SIGINT/SIGTERM or
- * --max-seconds (default 600); --verbose logs each request (no secrets) to stderr.
+ * --max-seconds (default 600); --verbose logs each request (no secrets) to stderr. --help prints the usage (all
+ * flags and scenarios, cliUsage) and exits 0; an unknown flag or a bad value prints it to stderr and exits 2.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
 
 export { goTime }
@@ -35,6 +37,7 @@ export { goTime }
  *   clusters?: Record<string, FakeCluster>,
  *   idpId?: string, audience?: string, oidcRequestToken?: string,
  *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
+ *   gatewayPrefix?: 'APIGW' | 'APIG',
  *   now?: () => number, log?: (line: string) => void
  * }} FakeApiOptions
  * @typedef {((r: RequestLog) => boolean) | Partial<RequestLog>} RequestFilter
@@ -423,6 +426,13 @@ export async function startFakeApi(options = {}) {
   const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => {})
   const jwtKey = randomBytes(32)
+  /**
+   * The gateway's error code for `number`: Huawei's gateways write APIGW.0301 and APIG.0301 alike. Without
+   * gatewayPrefix, as the fake always wrote them: APIG.0308 (throttled), APIGW. for the others.
+   * @param {string} number
+   */
+  const gw = number =>
+    `${options.gatewayPrefix ?? (number === '0308' ? 'APIG' : 'APIGW')}.${number}`
   const cce = createCce({ tasks, clusters: options.clusters ?? {}, now: () => now() })
 
   /** @type {RequestLog[]} */
@@ -523,7 +533,7 @@ export async function startFakeApi(options = {}) {
       const retry = limit?.retryAfter
       return gatewayError(
         429,
-        'APIG.0308',
+        gw('0308'),
         `The throttling threshold has been reached: policy user over ratelimit,limit:${limit?.rate},time:1 second`,
         retry ? { 'Retry-After': retry === true ? '1' : String(retry) } : {}
       )
@@ -599,21 +609,17 @@ export async function startFakeApi(options = {}) {
     const token = req.headers['x-auth-token']
     if (token !== undefined) {
       if (typeof token !== 'string' || !tokens.has(token))
-        return gatewayError(401, 'APIGW.0307', 'The token must be updated.')
+        return gatewayError(401, gw('0307'), 'The token must be updated.')
       entry.auth = 'token'
     } else if (req.headers.authorization !== undefined) {
       const problem = signatureProblem(req, body, credentials, now())
       if (problem)
-        return gatewayError(
-          401,
-          'APIGW.0301',
-          `Incorrect IAM authentication information: ${problem}`
-        )
+        return gatewayError(401, gw('0301'), `Incorrect IAM authentication information: ${problem}`)
       entry.auth = 'aksk'
     } else {
       return gatewayError(
         401,
-        'APIGW.0301',
+        gw('0301'),
         'Incorrect IAM authentication information: Authorization not found.'
       )
     }
@@ -644,14 +650,18 @@ export async function startFakeApi(options = {}) {
 
     if (route) {
       if (req.method !== 'GET')
-        return gatewayError(405, 'APIGW.0101', `${req.method} is not allowed on ${url.pathname}`)
+        return gatewayError(405, gw('0101'), `${req.method} is not allowed on ${url.pathname}`)
       const answer = cce.serve(route)
       if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry)
+      if ('gateway' in answer) {
+        const g = answer.gateway
+        return gatewayError(g.status, gw(g.number), `${g.message}: ${req.method} ${url.pathname}`)
+      }
       return send(answer.status, answer.body)
     }
     return gatewayError(
       404,
-      'APIGW.0101',
+      gw('0101'),
       `The API does not exist or has not been published in the environment: ${req.method} ${url.pathname}`
     )
   }
@@ -669,7 +679,7 @@ export async function startFakeApi(options = {}) {
         return send(
           fault.status ?? 500,
           fault.body ?? {
-            error_code: 'APIGW.0101',
+            error_code: gw('0101'),
             error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
             request_id: entry.requestId
           },
@@ -771,6 +781,22 @@ function logged(pathname, route) {
   return { kind: pathname.startsWith('/v3') ? 'iam' : 'other' }
 }
 
+/** The command line's flags; throws on an unknown flag, a missing value or a stray argument. */
+function parseCli() {
+  return parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      scenario: { type: 'string' },
+      port: { type: 'string' },
+      'max-seconds': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    strict: true,
+    allowPositionals: false
+  }).values
+}
+
 /** @returns {boolean} */
 function isMain() {
   try {
@@ -781,28 +807,68 @@ function isMain() {
   }
 }
 
+/** What each built-in scenario does, for --help (one line each). */
+const SCENARIO_NOTES = /** @type {Record<keyof typeof scenarios, string>} */ ({
+  success: 'the demo upgrade task succeeds, about 15 s from its first GET',
+  failed: 'the demo upgrade task fails at 62.50 %, about 10 s from its first GET',
+  workflow:
+    "the demo cluster's upgrade workflow through PreCheck, Snapshot, Cluster and PostCheck, about 14 s"
+})
+
+/** The command line's usage: every flag it takes, and the scenarios. */
+export function cliUsage() {
+  const width = Math.max(...Object.keys(scenarios).map(n => n.length))
+  const notes = Object.entries(SCENARIO_NOTES).map(
+    ([name, note]) => `                       ${name.padEnd(width)}  ${note}`
+  )
+  return [
+    'usage: node __tests__/support/fake-api.mjs [--scenario NAME] [--port N] [--max-seconds N] [--verbose]',
+    '',
+    "The project's fake Huawei Cloud API (CCE upgrade tasks and workflows, clusters, IAM, GitHub OIDC) on 127.0.0.1.",
+    'Prints FAKE_API_URL=http://127.0.0.1:PORT once it listens, then serves until Ctrl-C, SIGTERM or --max-seconds.',
+    '',
+    `  --scenario NAME    what it serves (default success):`,
+    ...notes,
+    '  --port N           the port on 127.0.0.1 (default 0: any free port)',
+    '  --max-seconds N    stop after N seconds (default 600)',
+    '  --verbose          log each request (never a secret) to stderr',
+    '  -h, --help         print this and exit',
+    '',
+    `It accepts the demo account (DEMO in this file; the values in .env.example): access-key-id ${DEMO.ak},`,
+    `region ${DEMO.region}, cluster-id ${DEMO.clusterId}. .env.example expects --port 18080.`
+  ].join('\n')
+}
+
 if (isMain()) {
-  const arg = (/** @type {string} */ name, /** @type {string} */ fallback) => {
-    const i = process.argv.indexOf(`--${name}`)
-    return i > 1 ? (process.argv[i + 1] ?? fallback) : fallback
-  }
-  const scenario = arg('scenario', 'success')
-  const port = Number(arg('port', '0'))
-  const maxSeconds = Number(arg('max-seconds', '600'))
-  if (!Object.prototype.hasOwnProperty.call(scenarios, scenario)) {
-    console.error(`unknown scenario ${scenario}: use ${Object.keys(scenarios).join(' or ')}`)
+  /** Usage on stderr, exit 2: for any command line it cannot follow. @param {string} problem @returns {never} */
+  const usageError = problem => {
+    process.stderr.write(`fake-api.mjs: ${problem}\n\n${cliUsage()}\n`)
     process.exit(2)
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxSeconds > 0)) {
-    console.error(
-      'usage: fake-api.mjs [--scenario success|failed|workflow] [--port N] [--max-seconds N] [--verbose]'
-    )
-    process.exit(2)
+  /** @type {ReturnType<typeof parseCli>} */
+  let cli
+  try {
+    cli = parseCli()
+  } catch (e) {
+    usageError(e instanceof Error ? e.message : String(e))
   }
+  if (cli.help) {
+    process.stdout.write(`${cliUsage()}\n`)
+    process.exit(0)
+  }
+  const scenario = cli.scenario ?? 'success'
+  const port = Number(cli.port ?? '0')
+  const maxSeconds = Number(cli['max-seconds'] ?? '600')
+  if (!Object.prototype.hasOwnProperty.call(scenarios, scenario))
+    usageError(`unknown scenario ${scenario}: use ${Object.keys(scenarios).join(', ')}`)
+  if (!/^\d+$/.test(cli.port ?? '0') || port > 65535)
+    usageError(`--port ${cli.port}: expected a port number, 0 to 65535`)
+  if (!(maxSeconds > 0))
+    usageError(`--max-seconds ${cli['max-seconds']}: expected a number of seconds above 0`)
   const api = await startFakeApi({
     ...scenarios[/** @type {keyof typeof scenarios} */ (scenario)],
     port,
-    ...(process.argv.includes('--verbose')
+    ...(cli.verbose
       ? { log: (/** @type {string} */ line) => process.stderr.write(`${line}\n`) }
       : {})
   })

@@ -8,6 +8,12 @@
  * starts at its first GET, a workflow's at the first request that shows it (list or GET), a cluster's at its first
  * GET (or, with `phasesStart: 'first-request'`, at the first request of any endpoint of the cluster). Polls are GETs
  * by ID (ShowCluster for a cluster); a list shows a timeline without counting a poll.
+ *
+ * The answers the real API may send and the gate must read (docs/cce-api.md §10.5): a PreCheck step's `expireTimeStamp`
+ * (FakeWorkflow.preCheckExpiry), list answers whose `items` is missing, null or one object (FakeCluster.lists),
+ * items missing fields (`omit` on a task or workflow) or not readable at all (FakeCluster.rawItems), ShowCluster's
+ * `spec.version` (FakeCluster.version, ClusterPhase.version), and a gateway that does not publish the workflow API
+ * (FakeCluster.noWorkflowApi: 404 <prefix>.0101; the prefix, APIGW or APIG, is fake-api.mjs's).
  */
 
 /**
@@ -15,22 +21,29 @@
  * @typedef {{ poll: number, kind: 'status'|'reset'|'badjson'|'hang'|'html'|'redirect', status?: number,
  *   body?: unknown, retryAfter?: string, location?: string }} Fault
  * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
- *   completionTime?: string, timeline: Step[], faults?: Fault[] }} Task
+ *   completionTime?: string, timeline: Step[], faults?: Fault[], omit?: string[] }} Task
  * @typedef {{ name: string, kind: 'Exception'|'Risk', group?: string, level: 'Info'|'Warning'|'Fatal',
  *   phase?: string, message: string, errorCodes?: string[] }} PreCheckItem
  * @typedef {{ uid: string, phase: string, message?: string, clusterItems?: PreCheckItem[],
  *   addonItems?: PreCheckItem[], nodes?: { uid: string, name: string, items: PreCheckItem[] }[] }} FakePreCheck
  * @typedef {{ taskType: string, taskID?: string, status: string }} WorkflowStep
  * @typedef {{ phase: string, steps: WorkflowStep[], polls?: number, ms?: number }} WorkflowState
+ * @typedef {{ afterEndMs: number } | { at: number } | { raw: unknown }} PreCheckExpiry
  * @typedef {{ uid: string, creationTimestamp: string, clusterVersion: string, targetVersion: string,
- *   timeline: WorkflowState[] }} FakeWorkflow
- * @typedef {{ phase: string, reason?: string, message?: string, polls?: number, ms?: number }} ClusterPhase
+ *   timeline: WorkflowState[], preCheckExpiry?: PreCheckExpiry, omit?: string[],
+ *   startedAt?: number }} FakeWorkflow
+ * @typedef {{ phase: string, reason?: string, message?: string, polls?: number, ms?: number,
+ *   version?: unknown }} ClusterPhase
+ * @typedef {'array'|'object'|'omit-empty'|'null-empty'} ListShape
  * @typedef {{ type?: 'cce'|'autopilot', phases?: ClusterPhase[], phasesStart?: 'first-get'|'first-request',
  *   forbidden?: boolean, workflows?: FakeWorkflow[], workflowListAsObject?: boolean,
- *   prechecks?: FakePreCheck[] }} FakeCluster
+ *   prechecks?: FakePreCheck[], version?: unknown,
+ *   lists?: { workflows?: ListShape, tasks?: ListShape, prechecks?: ListShape },
+ *   rawItems?: { workflows?: unknown[], tasks?: unknown[] }, noWorkflowApi?: boolean }} FakeCluster
  * @typedef {'cluster'|'task'|'tasks'|'workflow'|'workflows'|'precheck'|'prechecks'} RouteKind
  * @typedef {{ prefix: 'api'|'autopilot', projectId: string, clusterId: string, kind: RouteKind, id?: string }} Route
- * @typedef {{ status: number, body: unknown } | { fault: Fault }} Answer
+ * @typedef {{ status: number, number: string, message: string }} GatewayRefusal
+ * @typedef {{ status: number, body: unknown } | { fault: Fault } | { gateway: GatewayRefusal }} Answer
  * @typedef {{ index: number, enteredAt: number, polls: number }} Position
  */
 
@@ -84,6 +97,72 @@ export const decode = s => {
 
 /** @param {object} o @param {string} key */
 const has = (o, key) => Object.prototype.hasOwnProperty.call(o, key)
+
+/**
+ * Leaves the fields at `paths` (dotted, e.g. `status.phase`) out of a body just built for one answer.
+ * @param {any} body @param {string[] | undefined} paths
+ */
+function omitFields(body, paths) {
+  for (const path of paths ?? []) {
+    const keys = path.split('.')
+    const last = /** @type {string} */ (keys.pop())
+    const parent = keys.reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), body)
+    if (parent && typeof parent === 'object') delete parent[last]
+  }
+  return body
+}
+
+/** `v1.29` of the highest version among `versions` that reads as one (`v1.29.5-r0`, `v1.29`), or undefined. */
+function highestMinor(/** @type {string[]} */ versions) {
+  let best = /** @type {[number, number] | undefined} */ (undefined)
+  for (const v of versions) {
+    const m = /^v?(\d+)\.(\d+)(?:$|[.-])/.exec(v)
+    if (!m) continue
+    const here = /** @type {[number, number]} */ ([Number(m[1]), Number(m[2])])
+    if (!best || here[0] > best[0] || (here[0] === best[0] && here[1] > best[1])) best = here
+  }
+  return best && `v${best[0]}.${best[1]}`
+}
+
+const LIST_SHAPES = ['array', 'object', 'omit-empty', 'null-empty']
+
+/**
+ * A list answer: `items` as `shape` says. 'array': always an array; 'object': only the newest item, as one
+ * object, and no `items` when there is none (the Go SDK's type); 'omit-empty' / 'null-empty': an array, but no
+ * `items` / `items: null` when the list is empty (Go's omitempty). `all` and `newest` are called only as needed:
+ * showing a workflow starts its clock.
+ * @param {Record<string, unknown>} head @param {ListShape} shape
+ * @param {() => unknown[]} all @param {() => unknown} newest
+ */
+function listBody(head, shape, all, newest) {
+  switch (shape) {
+    case 'object': {
+      const one = newest()
+      return { ...head, ...(one === undefined ? {} : { items: one }) }
+    }
+    case 'omit-empty': {
+      const items = all()
+      return { ...head, ...(items.length ? { items } : {}) }
+    }
+    case 'null-empty': {
+      const items = all()
+      return { ...head, items: items.length ? items : null }
+    }
+    default:
+      return { ...head, items: all() }
+  }
+}
+
+/**
+ * The newest of `list` by its creationTimestamp as an instant (unreadable ones rank oldest), or undefined.
+ * @template {{ creationTimestamp: string }} T @param {T[]} list @returns {T | undefined}
+ */
+function newestOf(list) {
+  let newest = /** @type {T | undefined} */ (undefined)
+  for (const x of list)
+    if (!newest || instantOf(x.creationTimestamp) > instantOf(newest.creationTimestamp)) newest = x
+  return newest
+}
 
 /**
  * The CCE endpoint a path names, or undefined when it names none.
@@ -176,20 +255,67 @@ const notFound = what => cceError(404, 'CCE.01404001', `${what} not found`, 'Not
 /** @param {unknown} body @returns {Answer} */
 const ok = body => ({ status: 200, body })
 
+/** What the gateway answers for an API it does not publish (fake-api.mjs writes the code with its prefix). */
+const noApi = /** @type {Answer} */ ({
+  gateway: {
+    status: 404,
+    number: '0101',
+    message: 'The API does not exist or has not been published in the environment'
+  }
+})
+
 /**
  * Throws at start-up on a script the fake cannot play.
  * @param {Record<string, Task[]>} tasks @param {Record<string, FakeCluster>} clusters
  */
 function validate(tasks, clusters) {
+  /** @param {unknown} omit @param {string} what */
+  const checkOmit = (omit, what) => {
+    if (omit !== undefined && !(Array.isArray(omit) && omit.every(p => typeof p === 'string' && p)))
+      throw new Error(`${what}: omit must be a list of field paths such as status.phase`)
+  }
   for (const [key, list] of Object.entries(tasks))
-    for (const task of list)
+    for (const task of list) {
       if (!task.timeline?.length) throw new Error(`task ${task.uid} of ${key} has no timeline`)
+      checkOmit(task.omit, `task ${task.uid} of ${key}`)
+    }
   for (const [key, c] of Object.entries(clusters)) {
     if (c.type !== undefined && c.type !== 'cce' && c.type !== 'autopilot')
       throw new Error(`cluster ${key}: type must be cce or autopilot, not ${c.type}`)
     if (c.phases !== undefined && !c.phases.length) throw new Error(`cluster ${key} has no phases`)
-    for (const w of c.workflows ?? [])
+    for (const w of c.workflows ?? []) {
       if (!w.timeline?.length) throw new Error(`workflow ${w.uid} of ${key} has no timeline`)
+      checkOmit(w.omit, `workflow ${w.uid} of ${key}`)
+      if (w.startedAt !== undefined && !Number.isFinite(w.startedAt))
+        throw new Error(`workflow ${w.uid} of ${key}: startedAt must be epoch ms`)
+      const e = w.preCheckExpiry
+      const forms = e && typeof e === 'object' ? Object.keys(e) : []
+      if (
+        e !== undefined &&
+        !(
+          forms.length === 1 &&
+          ['afterEndMs', 'at', 'raw'].includes(/** @type {string} */ (forms[0]))
+        )
+      )
+        throw new Error(
+          `workflow ${w.uid} of ${key}: preCheckExpiry must be { afterEndMs }, { at } or { raw }`
+        )
+      if (e && 'afterEndMs' in e && !Number.isFinite(e.afterEndMs))
+        throw new Error(`workflow ${w.uid} of ${key}: preCheckExpiry.afterEndMs must be a number`)
+      if (e && 'at' in e && !Number.isFinite(e.at))
+        throw new Error(`workflow ${w.uid} of ${key}: preCheckExpiry.at must be epoch ms`)
+    }
+    for (const [list, shape] of Object.entries(c.lists ?? {})) {
+      if (list !== 'workflows' && list !== 'tasks')
+        throw new Error(`cluster ${key}: lists.${list}: only workflows and tasks have a shape`)
+      if (!LIST_SHAPES.includes(/** @type {string} */ (shape)))
+        throw new Error(`cluster ${key}: lists.${list} must be one of ${LIST_SHAPES.join(', ')}`)
+    }
+    if (c.workflowListAsObject && (c.lists?.workflows ?? 'object') !== 'object')
+      throw new Error(`cluster ${key}: workflowListAsObject contradicts lists.workflows`)
+    for (const [list, items] of Object.entries(c.rawItems ?? {}))
+      if ((list !== 'workflows' && list !== 'tasks') || !Array.isArray(items))
+        throw new Error(`cluster ${key}: rawItems.${list} must be a list, of workflows or tasks`)
   }
 }
 
@@ -239,17 +365,20 @@ export function createCce(o) {
     const since = goTime(at.index === 0 ? s.shownAt : at.enteredAt)
     const ended = TERMINAL.has(step.phase)
     const completion = ended ? (task.completionTime ?? since) : ''
-    return {
-      kind: 'UpgradeTask',
-      apiVersion: 'v3',
-      metadata: {
-        uid: task.uid,
-        creationTimestamp: task.creationTimestamp,
-        updateTimestamp: ended && task.completionTime !== undefined ? task.completionTime : since
+    return omitFields(
+      {
+        kind: 'UpgradeTask',
+        apiVersion: 'v3',
+        metadata: {
+          uid: task.uid,
+          creationTimestamp: task.creationTimestamp,
+          updateTimestamp: ended && task.completionTime !== undefined ? task.completionTime : since
+        },
+        spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
+        status: { phase: step.phase, progress: step.progress, completionTime: completion }
       },
-      spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
-      status: { phase: step.phase, progress: step.progress, completionTime: completion }
-    }
+      task.omit
+    )
   }
 
   /**
@@ -270,20 +399,38 @@ export function createCce(o) {
 
   /**
    * Where the workflow stands now; `show` starts its clock (a request shows it), `poll` also counts a poll.
-   * Without `show`, a workflow not shown yet stands at its first state, and `polls` steps do not move.
+   * Without `show`, a workflow not shown yet stands at its first state (unless it has startedAt), and `polls`
+   * steps do not move.
    * @param {FakeWorkflow} w @param {{ show?: boolean, poll?: boolean }} [how]
    */
   function workflowAt(w, how = {}) {
     const t = now()
     let s = workflowStates.get(w)
     if (!s) {
-      if (!how.show) return { state: /** @type {WorkflowState} */ (w.timeline[0]), s: undefined }
-      workflowStates.set(w, (s = { index: 0, enteredAt: t, polls: 0, stamps: new Map() }))
-      enterState(w, 0, t)
+      // a workflow with startedAt runs from then, shown or not
+      if (!how.show && w.startedAt === undefined)
+        return { state: /** @type {WorkflowState} */ (w.timeline[0]), s: undefined }
+      const from = w.startedAt ?? t
+      workflowStates.set(w, (s = { index: 0, enteredAt: from, polls: 0, stamps: new Map() }))
+      enterState(w, 0, from)
     }
     const state = advance(w.timeline, s, t, Boolean(how.show), (i, at) => enterState(w, i, at))
     if (how.poll) s.polls++
     return { state, s }
+  }
+
+  /**
+   * `expireTimeStamp` of the workflow's ended PreCheck step (and of its pre-check task), as `preCheckExpiry` has
+   * it: `end` + afterEndMs, `at`, or `raw` sent as it is; none without preCheckExpiry, or before the step ended.
+   * @param {FakeWorkflow} w @param {number | undefined} end when the step ended (the fake's clock)
+   * @returns {{ expireTimeStamp?: unknown }}
+   */
+  function expiryOf(w, end) {
+    const e = w.preCheckExpiry
+    if (!e) return {}
+    if ('raw' in e) return { expireTimeStamp: e.raw }
+    if ('at' in e) return { expireTimeStamp: goTime(e.at) }
+    return end === undefined ? {} : { expireTimeStamp: goTime(end + e.afterEndMs) }
   }
 
   /** @param {string} clusterId @param {FakeWorkflow} w @param {boolean} poll */
@@ -291,43 +438,49 @@ export function createCce(o) {
     const { state, s } = workflowAt(w, { show: true, poll })
     const stamps = s?.stamps ?? new Map()
     const steps = keyedSteps(state)
-    return {
-      kind: 'WorkFlowTask',
-      apiVersion: 'v3',
-      metadata: {
-        uid: w.uid,
-        name: `upgrade-${w.clusterVersion}-to-${w.targetVersion}`,
-        creationTimestamp: w.creationTimestamp,
-        updateTimestamp: goTime(s?.enteredAt ?? now())
+    return omitFields(
+      {
+        kind: 'WorkFlowTask',
+        apiVersion: 'v3',
+        metadata: {
+          uid: w.uid,
+          name: `upgrade-${w.clusterVersion}-to-${w.targetVersion}`,
+          creationTimestamp: w.creationTimestamp,
+          updateTimestamp: goTime(s?.enteredAt ?? now())
+        },
+        spec: {
+          clusterID: clusterId,
+          clusterVersion: w.clusterVersion,
+          targetVersion: w.targetVersion
+        },
+        status: {
+          phase: state.phase,
+          pointStatuses: steps.map(([key, step]) => {
+            const st = stamps.get(key) ?? {}
+            return {
+              taskType: step.taskType,
+              ...(step.taskID !== undefined ? { taskID: step.taskID } : {}),
+              status: step.status,
+              ...(STEP_STARTED.has(step.status) && st.start !== undefined
+                ? { startTimeStamp: goTime(st.start) }
+                : {}),
+              ...(TERMINAL.has(step.status) && st.end !== undefined
+                ? { endTimeStamp: goTime(st.end) }
+                : {}),
+              ...(step.taskType === 'PreCheck' && TERMINAL.has(step.status)
+                ? expiryOf(w, st.end)
+                : {})
+            }
+          }),
+          lineStatuses: steps.slice(1).map(([, step], i) => ({
+            startPoint: { taskType: /** @type {[string, WorkflowStep]} */ (steps[i])[1].taskType },
+            endPoint: { taskType: step.taskType },
+            critical: 'true'
+          }))
+        }
       },
-      spec: {
-        clusterID: clusterId,
-        clusterVersion: w.clusterVersion,
-        targetVersion: w.targetVersion
-      },
-      status: {
-        phase: state.phase,
-        pointStatuses: steps.map(([key, step]) => {
-          const st = stamps.get(key) ?? {}
-          return {
-            taskType: step.taskType,
-            ...(step.taskID !== undefined ? { taskID: step.taskID } : {}),
-            status: step.status,
-            ...(STEP_STARTED.has(step.status) && st.start !== undefined
-              ? { startTimeStamp: goTime(st.start) }
-              : {}),
-            ...(TERMINAL.has(step.status) && st.end !== undefined
-              ? { endTimeStamp: goTime(st.end) }
-              : {})
-          }
-        }),
-        lineStatuses: steps.slice(1).map(([, step], i) => ({
-          startPoint: { taskType: /** @type {[string, WorkflowStep]} */ (steps[i])[1].taskType },
-          endPoint: { taskType: step.taskType },
-          critical: 'true'
-        }))
-      }
-    }
+      w.omit
+    )
   }
 
   /**
@@ -378,8 +531,31 @@ export function createCce(o) {
     return phase
   }
 
-  /** @param {Route} route @param {FakeCluster} cluster @param {string} key @returns {Answer} */
-  function showCluster(route, cluster, key) {
+  /**
+   * ShowCluster's spec.version: the phase's, else the cluster's, else the highest target (major.minor) of the
+   * cluster's upgrade tasks and workflows (so a scripted upgrade looks taken); null (or nothing to derive it
+   * from) leaves it out.
+   * @param {FakeCluster} cluster @param {ClusterPhase} p @param {Task[]} tasks
+   * @returns {{ version?: unknown }}
+   */
+  function versionOf(cluster, p, tasks) {
+    const v =
+      p.version !== undefined
+        ? p.version
+        : cluster.version !== undefined
+          ? cluster.version
+          : highestMinor([
+              ...tasks.map(t => t.targetVersion),
+              ...(cluster.workflows ?? []).map(w => w.targetVersion)
+            ])
+    return v === null || v === undefined ? {} : { version: v }
+  }
+
+  /**
+   * @param {Route} route @param {FakeCluster} cluster @param {string} key @param {Task[]} tasks
+   * @returns {Answer}
+   */
+  function showCluster(route, cluster, key, tasks) {
     if (cluster.forbidden)
       return cceError(
         403,
@@ -396,7 +572,8 @@ export function createCce(o) {
       spec: {
         category: autopilot ? 'Autopilot' : 'CCE',
         type: 'VirtualMachine',
-        flavor: autopilot ? 'cce.autopilot.cluster' : 'cce.s1.small'
+        flavor: autopilot ? 'cce.autopilot.cluster' : 'cce.s1.small',
+        ...versionOf(cluster, p, tasks)
       },
       status: {
         phase: p.phase,
@@ -429,6 +606,9 @@ export function createCce(o) {
         errorCodes: i.errorCodes ?? []
       }))
     const nodes = pc.nodes ?? []
+    const ownerStep = owner && workflowStates.get(owner)?.stamps.get('PreCheck#0')
+    const expiry =
+      owner && TERMINAL.has(pc.phase) ? expiryOf(owner, ownerStep ? ownerStep.end : undefined) : {}
     return {
       kind: 'PreCheckTask',
       apiVersion: 'v3',
@@ -441,6 +621,7 @@ export function createCce(o) {
       status: {
         phase: pc.phase,
         message: pc.message ?? '',
+        ...expiry,
         clusterCheckStatus: {
           phase: phaseOf(pc.clusterItems ?? []),
           itemsStatus: itemsStatus(pc.clusterItems ?? [])
@@ -473,11 +654,21 @@ export function createCce(o) {
     if (route.kind !== 'cluster') clusterPhase(key, cluster, false)
     switch (route.kind) {
       case 'cluster':
-        return showCluster(route, cluster, key)
+        return showCluster(route, cluster, key, found.tasks)
       case 'tasks': {
         const shown = found.tasks.filter(t => visible(workflows, t))
-        const items = scramble(shown).map(t => taskView(t, false))
-        return ok({ apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {}, items })
+        const raw = cluster.rawItems?.tasks ?? []
+        return ok(
+          listBody(
+            { apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {} },
+            cluster.lists?.tasks ?? 'array',
+            () => scramble([...shown.map(t => taskView(t, false)), ...raw]),
+            () => {
+              const newest = newestOf(shown)
+              return newest && taskView(newest, false)
+            }
+          )
+        )
       }
       case 'task': {
         const task = found.tasks.find(t => t.uid === id)
@@ -490,24 +681,24 @@ export function createCce(o) {
         return ok(taskView(task, true))
       }
       case 'workflows': {
-        if (!cluster.workflowListAsObject)
-          return ok({
-            kind: 'List',
-            apiVersion: 'v3',
-            items: scramble(workflows).map(w => workflowView(route.clusterId, w, false))
-          })
-        // as the Go SDK types it: `items` is one object, the newest workflow
-        let newest = /** @type {FakeWorkflow | undefined} */ (undefined)
-        for (const w of workflows)
-          if (!newest || instantOf(w.creationTimestamp) > instantOf(newest.creationTimestamp))
-            newest = w
-        return ok({
-          kind: 'List',
-          apiVersion: 'v3',
-          ...(newest ? { items: workflowView(route.clusterId, newest, false) } : {})
-        })
+        if (cluster.noWorkflowApi) return noApi
+        const raw = cluster.rawItems?.workflows ?? []
+        // as the Go SDK types it, `items` is one object (the newest workflow): only that one is shown
+        return ok(
+          listBody(
+            { kind: 'List', apiVersion: 'v3' },
+            cluster.lists?.workflows ?? (cluster.workflowListAsObject ? 'object' : 'array'),
+            () =>
+              scramble([...workflows.map(w => workflowView(route.clusterId, w, false)), ...raw]),
+            () => {
+              const newest = newestOf(workflows)
+              return newest && workflowView(route.clusterId, newest, false)
+            }
+          )
+        )
       }
       case 'workflow': {
+        if (cluster.noWorkflowApi) return noApi
         const w = workflows.find(x => x.uid === id)
         if (!w) return notFound(`Upgrade workflow ${id}`)
         return ok(workflowView(route.clusterId, w, true))

@@ -25,7 +25,7 @@ const DEFAULT_TASK: Record<string, string> = { PreCheck: 'precheck-1', Cluster: 
  * Steps written compactly: `'PreCheck:Success Cluster:Running'`. A step's task ID is a default for PreCheck and
  * Cluster once they left Init; `Cluster:Running=task-9` names it, `PreCheck:Failed=` leaves it empty.
  */
-export function stepsJson(spec: string): Record<string, unknown>[] {
+export function stepsJson(spec: string, expires = at('10:00', 25)): Record<string, unknown>[] {
   return spec
     .split(/\s+/)
     .filter(Boolean)
@@ -41,8 +41,8 @@ export function stepsJson(spec: string): Record<string, unknown>[] {
         startTimeStamp: status === 'Init' ? '' : at('10:05'),
         ...(ended ? { endTimeStamp: at('10:30') } : {}),
         // only a pre-check's result expires (Go SDK model_point_status.go); a day after it ran
-        ...(taskType === 'PreCheck' && status === 'Success'
-          ? { expireTimeStamp: at('10:00', 25) }
+        ...(taskType === 'PreCheck' && status === 'Success' && expires
+          ? { expireTimeStamp: expires }
           : {})
       }
     })
@@ -55,6 +55,8 @@ export interface WorkflowSpec {
   steps?: string
   /** Raw pointStatuses, instead of `steps`. */
   pointStatuses?: unknown
+  /** The PreCheck step's expireTimeStamp once it succeeded ('' leaves it out); a day after it ran by default. */
+  expires?: string
 }
 
 export function workflowJson(phase: string, o: WorkflowSpec = {}): Record<string, unknown> {
@@ -70,7 +72,7 @@ export function workflowJson(phase: string, o: WorkflowSpec = {}): Record<string
     spec: { clusterID: 'cluster-1', clusterVersion: 'v1.28', targetVersion: 'v1.29' },
     status: {
       phase,
-      pointStatuses: o.pointStatuses ?? stepsJson(o.steps ?? ''),
+      pointStatuses: o.pointStatuses ?? stepsJson(o.steps ?? '', o.expires),
       lineStatuses: [
         {
           startPoint: { taskType: 'PreCheck' },

@@ -80,8 +80,15 @@ export class ProgressLog implements WaitHooks {
       startedAt: number
       deadline: number
       maxAgeMs?: number
+      /** How far the API's clock, which stamps the upgrades, is ahead of the runner's (ms); 0 by default. */
+      apiClockOffsetMs?: () => number
     }
   ) {}
+
+  /** The step's start by the API's clock: ages of upgrades are told against it. */
+  private stepStart(): number {
+    return this.o.startedAt + (this.o.apiClockOffsetMs?.() ?? 0)
+  }
 
   observed(obs: Observation, verdict: Verdict, previous: Observation | undefined): void {
     const lines = this.changes(obs, previous)
@@ -289,11 +296,11 @@ export class ProgressLog implements WaitHooks {
     if (
       this.o.maxAgeMs === undefined &&
       ended !== undefined &&
-      this.o.startedAt - ended > OLD_UPGRADE_MS
+      this.stepStart() - ended > OLD_UPGRADE_MS
     )
       this.warnOnce(
         'old upgrade',
-        `The ${started.what} ended ${formatAge(this.o.startedAt - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`
+        `The ${started.what} ended ${formatAge(this.stepStart() - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`
       )
   }
 
@@ -305,7 +312,7 @@ export class ProgressLog implements WaitHooks {
       : ''
     this.warnOnce(
       'old upgrade',
-      `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.o.startedAt - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`
+      `The ${e.upgrade.what} that ${id} names ended ${formatAge(Math.max(0, this.stepStart() - e.endedAt))} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate.${current} Pass the ID from the step that starts the upgrade (its metadata.uid), or leave ${id} empty and set max-age (e.g. max-age: 2h) to wait on the cluster's current upgrade.`
     )
   }
 
@@ -314,7 +321,7 @@ export class ProgressLog implements WaitHooks {
     const expires = stepOf(w, 'PreCheck')?.expiresAt
     this.warnOnce(
       `abandoned ${w.uid}`,
-      `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate; the newest other upgrade decides. Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`
+      `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate (the choice passes over it). Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`
     )
   }
 
@@ -322,7 +329,7 @@ export class ProgressLog implements WaitHooks {
   private ago(at: number | undefined): string {
     return at === undefined
       ? 'at an unreadable time'
-      : `${formatAge(Math.max(0, this.o.startedAt - at))} before this step`
+      : `${formatAge(Math.max(0, this.stepStart() - at))} before this step`
   }
 
   private noneYet(newest: Started | undefined): string {
@@ -330,7 +337,7 @@ export class ProgressLog implements WaitHooks {
       this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`
     const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase)
     const seen = newest
-      ? ` (the newest, ${newest.what}, started ${newest.at === undefined ? 'at an unreadable time' : `${formatAge(Math.max(0, this.o.startedAt - newest.at))} before this step`}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
+      ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
       : ''
     return `No upgrade started${window} yet${seen}`
   }

@@ -1,12 +1,20 @@
 import { describeUnreadable } from '../cce/list.js'
 import { PreCheckItem, describeItem } from '../cce/precheck.js'
-import { type Workflow, awaitingUpgradeStart, isAbandoned, isKnownPhase } from '../cce/workflow.js'
+import {
+  type Workflow,
+  awaitingUpgradeStart,
+  isAbandoned,
+  isActive,
+  isKnownPhase,
+  stepOf
+} from '../cce/workflow.js'
 import { Observation, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
 import type { Failure } from '../gate/verdict.js'
 import { WaitResult, passed } from '../gate/waiter.js'
 import type { WaitTarget } from '../lib/config.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
 import { percent, upgradeVersions } from './progress.js'
+import { ganttChart, stepDuration } from './gantt.js'
 
 export interface Target {
   clusterId: string
@@ -196,12 +204,20 @@ function nothingReadAdvice(problem: string | undefined): string {
   return 'Re-run this job, or raise the timeout input.'
 }
 
+/** The Cluster step succeeded and the post-check has not started: only a person ends this wait. */
+function postCheckAwaited(w: Workflow): boolean {
+  const postCheck = stepOf(w, 'PostCheck')
+  return stepOf(w, 'Cluster')?.status === 'Success' && (!postCheck || postCheck.status === 'Init')
+}
+
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u: Upgrade, apiAt: number): string {
   if (u.kind === 'unreadable')
     return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.'
   if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
     return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.'
+  if (u.kind === 'workflow' && isActive(u.workflow) && postCheckAwaited(u.workflow))
+    return 'The cluster upgrade is done; the workflow waits for its post-check, which a person starts: start it in the CCE console (cluster → Upgrade) once your services are back, then re-run this job (or set wait-for-post-check: false to pass without it).'
   if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
     return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`
   if (u.kind === 'workflow' && u.workflow.phase === 'Success')
@@ -287,13 +303,23 @@ function table(header: string[], rows: string[][]): string[] {
   ]
 }
 
-function stepsTable(w: Workflow): string[] {
+/** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
+function stepsTable(w: Workflow, r: WaitResult): string[] {
+  const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
   return [
     `### Upgrade workflow \`${w.uid}\``,
     '',
+    ...ganttChart(w, wait),
     ...table(
-      ['Step', 'Status', 'Started', 'Ended', 'Task'],
-      w.steps.map(s => [s.type, s.status, s.startedAt || '—', s.endedAt || '—', s.taskId || '—'])
+      ['Step', 'Status', 'Started', 'Ended', 'Duration', 'Task'],
+      w.steps.map(s => [
+        s.type,
+        s.status,
+        s.startedAt || '—',
+        s.endedAt || '—',
+        stepDuration(s, r.endedAt),
+        s.taskId || '—'
+      ])
     )
   ]
 }
@@ -329,7 +355,7 @@ function summaryOf(r: WaitResult, t: Target, warnings: string[]): string {
   ]
   if (warnings.length) lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '')
   const w = r.last && workflowOf(r.last.upgrade)
-  if (w?.steps.length) lines.push(...stepsTable(w))
+  if (w?.steps.length) lines.push(...stepsTable(w, r))
   if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
     lines.push(
       '### Pre-check items that block the upgrade',

@@ -113,10 +113,10 @@ export function hasStarted(s: WorkflowStep): boolean {
 
 /**
  * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
- * nothing. Rollback is never skipped: it is Init until it runs, and it runs only after a failure.
+ * nothing. Never the Cluster step, which is the upgrade itself, nor Rollback: Init until it runs, after a failure.
  */
 export function isSkipped(w: Workflow, s: WorkflowStep): boolean {
-  if (s.status !== 'Init' || isRollback(s)) return false
+  if (s.status !== 'Init' || s.type === 'Cluster' || isRollback(s)) return false
   return w.steps
     .slice(w.steps.indexOf(s) + 1)
     .some(later => !isRollback(later) && hasStarted(later))

@@ -158,7 +158,8 @@ export class UpgradeObserver {
     this.staleChecked = true
     if (u.kind !== 'task' && u.kind !== 'workflow') return
     const endedAt = endedAtOf(u)
-    const startedAt = this.o.startedAt ?? this.clock.now()
+    // the step's start by the API's clock, which stamped the end
+    const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now()
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
     let current: Started | undefined
     try {

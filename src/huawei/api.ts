@@ -43,6 +43,8 @@ export class DeadlineError extends Error {
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
 /** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
 const MAX_DATE_OFFSET_MS = 15 * 60_000
+/** A Date header gives the API's time in whole seconds. */
+const DATE_RESOLUTION_MS = 1000
 const MAX_REQUEST_TIMEOUT_MS = 30_000
 const MIN_REQUEST_TIMEOUT_MS = 10_000
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -100,7 +102,7 @@ type Outcome<T> =
 export class Api {
   private readonly pacer: Pacer
   private readonly correction = new ClockCorrection()
-  /** API time − runner time as the last answer's Date header says (whole seconds); 0 until one is read. */
+  /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
   private dateOffsetMs = 0
   private dateOffsetWarned = false
 
@@ -257,7 +259,9 @@ export class Api {
     }
     const requestId = requestIdOf(res.headers)
     const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN
-    if (!Number.isNaN(date)) this.dateOffsetMs = date - clock.now()
+    // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
+    if (!Number.isNaN(date))
+      this.dateOffsetMs = Math.abs(date - clock.now()) < DATE_RESOLUTION_MS ? 0 : date - clock.now()
     log.debug(
       `→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`
     )
