@@ -57,13 +57,19 @@ async function wait(
 ) {
   const clock = o.clock ?? new FakeClock()
   const events: string[] = []
+  let final: string | undefined
   const hooks: WaitHooks = {
-    observed: (obs, verdict) => void events.push(`observed ${stateKey(obs)} ${verdict.kind}`),
+    observed: (obs, verdict) => {
+      events.push(`observed ${stateKey(obs)} ${verdict.kind}`)
+      if (verdict.kind !== 'wait') final = verdict.kind
+    },
     idle: () => void events.push('idle')
   }
   let polls = 0
   const pollTimes: number[] = []
   const observe = async (): Promise<Observation> => {
+    // a wait that goes on after a verdict of pass or fail is broken: say so at once, not at the fake deadline
+    if (final) throw new Error(`observed again after a final verdict (${final})`)
     if (polls >= RUNAWAY) throw new Error(`runaway loop: ${polls} observations without an end`)
     pollTimes.push(clock.now())
     const step = script[Math.min(polls++, script.length - 1)]!

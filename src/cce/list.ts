@@ -37,7 +37,8 @@ export function decodeList<T>(
 ): ListAnswer<T> | undefined {
   if (!isObj(json) || ERROR_FIELDS.some(f => f in json)) return undefined
   const raw = json['items']
-  if (raw !== undefined && raw !== null && typeof raw !== 'object') return undefined
+  // null is an object to typeof: read, like an absent `items`, as no items
+  if (raw !== undefined && typeof raw !== 'object') return undefined
   const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : []
   const answer: ListAnswer<T> = { items: [], unreadable: [] }
   for (const item of list) {

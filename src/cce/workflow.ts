@@ -142,6 +142,10 @@ export function awaitingUpgradeStart(w: Workflow): WorkflowStep | undefined {
  */
 export function isAbandoned(w: Workflow, now: number): boolean {
   const precheck = awaitingUpgradeStart(w)
-  const expires = precheck && parseGoTime(precheck.expiresAt)
-  return expires !== undefined && expires < now
+  return precheck !== undefined && hasExpired(precheck, now)
+}
+
+/** Whether a step's result (a pre-check's) expired before `now`; an expiry that is absent or unreadable never does. */
+export function hasExpired(step: WorkflowStep, now: number): boolean {
+  return (parseGoTime(step.expiresAt) ?? Infinity) < now
 }

@@ -42,6 +42,7 @@ type Found = Exclude<Upgrade, { kind: 'none' }>
 export function newestBy<T>(
   items: T[],
   stamp: (item: T) => string,
+  // Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
   succeeded: (item: T) => boolean = () => false
 ): T | undefined {
   let best: { item: T; at: number } | undefined
@@ -75,16 +76,10 @@ export const OLD_UPGRADE_MS = 24 * 3_600_000
 
 /** When an upgrade ended (epoch ms), if it has and the time can be read. */
 export function endedAtOf(u: Upgrade): number | undefined {
-  switch (u.kind) {
-    case 'workflow':
-      return isActive(u.workflow) ? undefined : workflowEndedAt(u.workflow)
-    case 'task':
-      return u.task.phase === 'Success' || u.task.phase === 'Failed'
-        ? parseGoTime(u.task.completionTime)
-        : undefined
-    default:
-      return undefined
-  }
+  if (u.kind === 'workflow') return isActive(u.workflow) ? undefined : workflowEndedAt(u.workflow)
+  if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
+    return parseGoTime(u.task.completionTime)
+  return undefined
 }
 
 export function startedOf(u: Found): Started {
@@ -108,7 +103,8 @@ export function startedOf(u: Found): Started {
 
 /** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
 export function abandonedWorkflows(workflows: Workflow[], apiNow: number | undefined): Workflow[] {
-  return apiNow === undefined ? [] : workflows.filter(w => isAbandoned(w, apiNow))
+  // without the API's clock nothing has expired
+  return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity))
 }
 
 export function chooseUpgrade(
@@ -119,20 +115,19 @@ export function chooseUpgrade(
   const abandoned = abandonedWorkflows(all, o.apiNow)
   const workflows = all.filter(w => !abandoned.includes(w))
   const choice = choose(workflows, tasks, all)
-  const { notBefore } = o
-  const started = choice && startedOf(choice)
-  const qualifies = (at: number | undefined) =>
-    notBefore === undefined || (at !== undefined && at >= notBefore)
-  const hidden = o.unreadable?.find(u => mayBeCurrent(u, started, notBefore))
+  const found = choice && { choice, started: startedOf(choice) }
+  const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore))
   if (hidden) return { kind: 'unreadable', item: hidden }
-  if (!choice) {
+  if (!found) {
     const last = newestBy(abandoned, created)
     return last
       ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
       : { kind: 'none' }
   }
-  if (!qualifies(started?.at)) return { kind: 'none', newest: started }
-  return choice
+  // with max-age, an upgrade that started earlier (or at an unreadable time) does not count
+  if (o.notBefore !== undefined && !((found.started.at ?? -Infinity) >= o.notBefore))
+    return { kind: 'none', newest: found.started }
+  return found.choice
 }
 
 /**
@@ -146,7 +141,7 @@ function mayBeCurrent(
 ): boolean {
   const at = parseGoTime(u.created)
   if (at === undefined) return true
-  if (notBefore !== undefined && at < notBefore) return false
+  if (at < (notBefore ?? -Infinity)) return false
   return chosen?.at === undefined || at >= chosen.at
 }
 
@@ -182,6 +177,6 @@ function standalone(t: UpgradeTask, newest: Workflow, all: Workflow[]): boolean 
   if (partOfAWorkflow(t, all)) return false
   const createdAt = parseGoTime(t.creationTimestamp)
   const ended = workflowEndedAt(newest)
-  if (createdAt === undefined || ended === undefined || createdAt === ended) return !succeeded(t)
-  return createdAt > ended
+  if (createdAt === undefined || ended === undefined) return !succeeded(t)
+  return createdAt > ended || (createdAt === ended && !succeeded(t))
 }

@@ -11,6 +11,7 @@ import {
   Workflow,
   WorkflowStep,
   awaitingUpgradeStart,
+  hasExpired,
   hasStarted,
   isKnownPhase,
   isRollback,
@@ -18,7 +19,6 @@ import {
   stepOf
 } from '../cce/workflow.js'
 import type { OnPause } from '../lib/config.js'
-import { parseGoTime } from '../lib/go-time.js'
 import { Observation, Upgrade, targetVersionOf } from './observation.js'
 
 export interface Policy {
@@ -187,8 +187,7 @@ function upgradedVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Pol
  * (by the API's clock `apiAt`); once that expired, the upgrade can no longer start from this workflow.
  */
 function idleVerdict(precheck: WorkflowStep, apiAt: number): Verdict {
-  const expires = parseGoTime(precheck.expiresAt)
-  return expires !== undefined && expires < apiAt
+  return hasExpired(precheck, apiAt)
     ? fail({ kind: 'precheck-expired', expires: precheck.expiresAt })
     : wait({ kind: 'upgrade-not-started', expires: precheck.expiresAt })
 }
@@ -266,6 +265,7 @@ export function judge(obs: Observation, policy: Policy): Verdict {
   const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt)
   if (v.kind === 'fail') {
     const f = v.failure
+    // Stryker disable next-line ConditionalExpression: narrows the type; only a step-failed failure has a step
     if (f.kind === 'step-failed' && f.step === 'PreCheck' && obs.precheck.kind === 'read')
       return fail({ ...f, blocking: blockingItems(obs.precheck.precheck) })
     return v
@@ -291,9 +291,7 @@ export function judge(obs: Observation, policy: Policy): Verdict {
       const target = targetVersionOf(obs.upgrade)
       const version = versionCheck(status, target)
       if (version.behind) return fail({ kind: 'version-behind', cluster: status, target })
-      return version.why === undefined
-        ? { ...v, clusterChecked: true }
-        : { ...v, clusterChecked: true, versionUnchecked: version.why }
+      return { ...v, clusterChecked: true, versionUnchecked: version.why }
     }
   }
 }
@@ -302,6 +300,8 @@ export function judge(obs: Observation, policy: Policy): Verdict {
 export function nextRead(obs: Observation, policy: Policy): 'cluster' | 'precheck' | undefined {
   const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt)
   if (v.kind === 'pass' && obs.cluster.kind === 'unread') return 'cluster'
+  // Stryker disable ConditionalExpression,OptionalChaining: the kind checks narrow the types (only a step-failed
+  // failure names PreCheck, only a workflow has a PreCheck step, and then stepOf finds it)
   if (
     v.kind === 'fail' &&
     v.failure.kind === 'step-failed' &&
@@ -311,5 +311,6 @@ export function nextRead(obs: Observation, policy: Policy): 'cluster' | 'prechec
     stepOf(obs.upgrade.workflow, 'PreCheck')?.taskId
   )
     return 'precheck'
+  // Stryker restore ConditionalExpression,OptionalChaining
   return undefined
 }
