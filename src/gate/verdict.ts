@@ -142,10 +142,7 @@ function successVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Poli
     return fail({ kind: 'workflow-rolled-back' })
   const cluster = stepOf(w, 'Cluster')
   if (!cluster) return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' })
-  const postCheckIdle = postCheckNotStarted(w, policy)
-  const unfinished = others.find(
-    s => s.status !== 'Success' && !isSkipped(w, s) && !(postCheckIdle && s.type === 'PostCheck')
-  )
+  const unfinished = holdingStep(w, policy)
   if (unfinished)
     return wait({
       kind: 'success-unconfirmed',
@@ -154,7 +151,7 @@ function successVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Poli
     })
   if (task && task.phase !== 'Success')
     return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` })
-  return postCheckIdle ? pass({ postCheckNotStarted: true }) : pass()
+  return upgradePassed(w, policy)
 }
 
 /** The post-check is listed, still Init, and wait-for-post-check does not ask for it. */
@@ -163,23 +160,38 @@ function postCheckNotStarted(w: Workflow, policy: Policy): boolean {
 }
 
 /**
+ * The first step that holds a pass: not Rollback (judged apart), not Success, not skipped, and not a post-check
+ * nobody started that wait-for-post-check does not ask for.
+ */
+function holdingStep(w: Workflow, policy: Policy): WorkflowStep | undefined {
+  const postCheckIdle = postCheckNotStarted(w, policy)
+  return w.steps.find(
+    s =>
+      !isRollback(s) &&
+      s.status !== 'Success' &&
+      !isSkipped(w, s) &&
+      !(postCheckIdle && s.type === 'PostCheck')
+  )
+}
+
+/** A pass, noting a post-check nobody started. */
+function upgradePassed(w: Workflow, policy: Policy): Verdict {
+  return postCheckNotStarted(w, policy) ? pass({ postCheckNotStarted: true }) : pass()
+}
+
+/**
  * A workflow still under way whose Cluster step succeeded: the cluster is upgraded and only the post-check is
  * left, which a person starts (or never does). Without wait-for-post-check that passes, once every other step
  * succeeded or was skipped and the Cluster task (when read) agrees; a post-check that runs is waited for.
  */
 function upgradedVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
-  const postCheck = stepOf(w, 'PostCheck')
   if (policy.waitForPostCheck)
-    return wait({ kind: postCheck?.status === 'Init' ? 'post-check-pending' : 'upgrading' })
-  const pending = w.steps.find(
-    s =>
-      !isRollback(s) &&
-      s.status !== 'Success' &&
-      !isSkipped(w, s) &&
-      !(s === postCheck && s.status === 'Init')
-  )
-  if (pending || (task && task.phase !== 'Success')) return wait({ kind: 'upgrading' })
-  return postCheckNotStarted(w, policy) ? pass({ postCheckNotStarted: true }) : pass()
+    return wait({
+      kind: stepOf(w, 'PostCheck')?.status === 'Init' ? 'post-check-pending' : 'upgrading'
+    })
+  if (holdingStep(w, policy) || (task && task.phase !== 'Success'))
+    return wait({ kind: 'upgrading' })
+  return upgradePassed(w, policy)
 }
 
 /**
