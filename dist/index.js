@@ -32676,6 +32676,8 @@ const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
 const ENDED_WORKFLOW_PHASES = ['Success', 'Pending', 'Cancel'];
 /** Step statuses that are not (yet) a failure; any other status, e.g. Failed or Error, is one. Case-sensitive. */
 const STEP_UNDER_WAY = ['Init', 'Queuing', 'Running', 'Pause'];
+/** Step statuses that fail a workflow still under way: the documented Failed, and the Error CCE spells elsewhere. */
+const STEP_FAILED = ['Failed', 'Error'];
 /** The order the steps run in, for showing steps the API lists in another order. */
 const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback'];
 /** One of the phases the API documents (a later API may add others). */
@@ -32782,6 +32784,26 @@ function isAbandoned(w, now) {
 /** Whether a step's result (a pre-check's) expired before `now`; an expiry that is absent or unreadable never does. */
 function hasExpired(step, now) {
     return (parseGoTime(step.expiresAt) ?? Infinity) < now;
+}
+/**
+ * A Running workflow whose cluster upgrade is done (the Cluster step and every step before the post-check
+ * succeeded or were skipped, no rollback) and which waits only for a post-check nobody has started: a person starts
+ * it, or never does. It changes the cluster no more: for the choice it has ended.
+ */
+function awaitsOnlyPostCheck(w) {
+    if (w.phase !== 'Running')
+        return false;
+    if (stepOf(w, 'Cluster')?.status !== 'Success' || stepOf(w, 'PostCheck')?.status !== 'Init')
+        return false;
+    return w.steps.every(s => isRollback(s)
+        ? s.status === 'Init'
+        : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s));
+}
+/** A workflow cancelled before its cluster upgrade started (its Cluster step still Init): it changed nothing. */
+function cancelledBeforeUpgrade(w) {
+    return (w.phase === 'Cancel' &&
+        stepOf(w, 'Cluster')?.status === 'Init' &&
+        !w.steps.some(s => isRollback(s) && hasStarted(s)));
 }
 
 ;// CONCATENATED MODULE: ./src/cce/client.ts
@@ -33479,7 +33501,10 @@ function stateKey(obs) {
  *   outside any workflow) wins; else one created after the newest workflow ended.
  * - Otherwise the newest workflow, else the newest task, else nothing.
  * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
- *   and cannot go on: it never counts (the newest other upgrade decides).
+ *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
+ *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
+ * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
+ *   choice: an upgrade started after it decides.
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
  *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
@@ -33511,7 +33536,14 @@ function ranksNewer(item, at, best, bestAt, succeeded) {
 }
 const created = (x) => x.creationTimestamp;
 const succeeded = (x) => x.phase === 'Success';
-/** When a workflow ended: its last step's end or its last update (only meaningful once it is not active). */
+/**
+ * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
+ * is done and only a post-check nobody started is left.
+ */
+function stillChanging(w) {
+    return isActive(w) && !awaitsOnlyPostCheck(w);
+}
+/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
 function workflowEndedAt(w) {
     const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
         .map(parseGoTime)
@@ -33523,7 +33555,7 @@ const OLD_UPGRADE_MS = 24 * 3_600_000;
 /** When an upgrade ended (epoch ms), if it has and the time can be read. */
 function endedAtOf(u) {
     if (u.kind === 'workflow')
-        return isActive(u.workflow) ? undefined : workflowEndedAt(u.workflow);
+        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow);
     if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
         return parseGoTime(u.task.completionTime);
     return undefined;
@@ -33546,21 +33578,58 @@ function startedOf(u) {
             return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
     }
 }
+/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
+function sameUpgrade(a, b) {
+    const ids = (u) => {
+        switch (u.kind) {
+            case 'task':
+                return [u.task.uid];
+            case 'workflow':
+                return [
+                    u.workflow.uid,
+                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
+                ];
+            case 'unreadable':
+                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
+                return [u.item.uid];
+        }
+    };
+    const other = ids(b);
+    return ids(a).some(id => other.includes(id));
+}
+/**
+ * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
+ * current upgrade, when `named` is a stale ID.
+ */
+function newerThan(choice, named) {
+    if (choice.kind === 'none' || sameUpgrade(choice, named))
+        return undefined;
+    const current = startedOf(choice);
+    const namedAt = startedOf(named).at;
+    return current.at !== undefined && namedAt !== undefined && current.at <= namedAt
+        ? undefined
+        : current;
+}
 /** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
 function abandonedWorkflows(workflows, apiNow) {
     // without the API's clock nothing has expired
     return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
 }
+/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
+function passedOverWorkflows(workflows, apiNow) {
+    const abandoned = abandonedWorkflows(workflows, apiNow);
+    return workflows.filter(w => abandoned.includes(w) || cancelledBeforeUpgrade(w));
+}
 function chooseUpgrade(all, tasks, o = {}) {
-    const abandoned = abandonedWorkflows(all, o.apiNow);
-    const workflows = all.filter(w => !abandoned.includes(w));
-    const choice = choose(workflows, tasks, all);
+    const passedOver = passedOverWorkflows(all, o.apiNow);
+    const workflows = all.filter(w => !passedOver.includes(w));
+    const choice = choose(workflows, tasks);
     const found = choice && { choice, started: startedOf(choice) };
     const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore));
     if (hidden)
         return { kind: 'unreadable', item: hidden };
     if (!found) {
-        const last = newestBy(abandoned, created);
+        const last = newestBy(passedOver, created);
         return last
             ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
             : { kind: 'none' };
@@ -33582,19 +33651,19 @@ function mayBeCurrent(u, chosen, notBefore) {
         return false;
     return chosen?.at === undefined || at >= chosen.at;
 }
-function choose(workflows, tasks, all) {
+function choose(workflows, tasks) {
     // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
     // one while another runs is the one mistake the gate must not make
-    const active = newestBy(workflows.filter(isActive), created);
+    const active = newestBy(workflows.filter(stillChanging), created);
     const w = active ?? newestBy(workflows, created, succeeded);
-    const outside = tasks.filter(t => !partOfAWorkflow(t, all));
+    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
     const running = newestBy(outside.filter(isUnderWay), created);
     const t = newestBy(tasks, created, succeeded);
     if (active)
         return { kind: 'workflow', workflow: active };
     if (running)
         return { kind: 'task', task: running };
-    if (t && (!w || standalone(t, w, all)))
+    if (t && (!w || standalone(t, w, workflows)))
         return { kind: 'task', task: t };
     if (w)
         return { kind: 'workflow', workflow: w };
@@ -33759,7 +33828,7 @@ function workflowVerdict(w, task, policy, apiAt) {
         return wait({ kind: 'workflow-phase-unknown', phase: w.phase });
     if (w.steps.some(s => isRollback(s) && hasStarted(s)))
         return fail({ kind: 'workflow-rolled-back' });
-    const failed = w.steps.find(s => s.status === 'Failed');
+    const failed = w.steps.find(s => STEP_FAILED.includes(s.status));
     if (failed)
         return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status });
     if (stepOf(w, 'Cluster')?.status === 'Success')
@@ -33977,12 +34046,7 @@ class UpgradeObserver {
         try {
             const deadline = this.clock.now() + STALE_CHECK_MS;
             const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
-            const named = u.kind === 'task' ? u.task.uid : u.workflow.uid;
-            const other = (choice.kind === 'task' && choice.task.uid !== named) ||
-                (choice.kind === 'workflow' && choice.workflow.uid !== named) ||
-                choice.kind === 'unreadable';
-            if (other)
-                current = startedOf(choice);
+            current = newerThan(choice, u);
         }
         catch (e) {
             // informational only: a refused or slow list leaves the newer upgrade unnamed; cancellation still stops
@@ -34062,6 +34126,7 @@ class UpgradeObserver {
                 workflows: workflows.items.length,
                 tasks: tasks.items.length,
                 abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
+                cancelled: workflows.items.filter(cancelledBeforeUpgrade),
                 leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
                 // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
                 u => choice.kind !== 'unreadable' || u !== choice.item)
@@ -34292,7 +34357,7 @@ class ProgressLog {
     eta = new EtaEstimator();
     lastLineAt = -Infinity;
     lastLine = '';
-    warned = new Set();
+    said = new Set();
     /** The last observation waited on a pause: the next pause is a new one only after this turns false. */
     pausedBefore = false;
     /** The warnings given, for the job summary. */
@@ -34412,7 +34477,7 @@ class ProgressLog {
             this.warnOnce(`workflow-phase ${w.phase}`, `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`);
         for (const s of w?.steps ?? [])
             if (waiting && !STEP_STATUSES.includes(s.status))
-                this.warnOnce(`step-status ${s.status}`, `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting.`);
+                this.warnOnce(`step-status ${s.status}`, `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if the step never moves on. Please report the status.`);
         if (obs.cluster.kind === 'read') {
             const phase = obs.cluster.status.phase;
             if (healthOf(phase) === 'other')
@@ -34435,7 +34500,7 @@ class ProgressLog {
                 : status.startsWith('task ')
                     ? `the ${step} step's upgrade task is still ${status.slice(5)}`
                     : `step ${step} is still ${status || '(no status)'}`;
-            this.warnOnce(`success-unconfirmed ${w.uid}`, `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`);
+            this.warnOnce(`success-unconfirmed ${w.uid}`, `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do. See the workflow in the CCE console (cluster → Upgrade).`);
         }
         if (why.kind === 'post-check-pending' && w)
             this.warnOnce(`post-check ${w.uid}`, `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check, and wait-for-post-check: true has the gate wait for it too. Start the post-check in the CCE console (cluster → Upgrade); the gate passes once the workflow succeeds and the cluster is Available.`);
@@ -34447,7 +34512,7 @@ class ProgressLog {
     /** What a pass leaves to say: a post-check nobody started, a version that could not be compared. */
     passNotes(v, w) {
         if (v.postCheckNotStarted && w)
-            this.warnOnce(`post-check ${w.uid}`, `The cluster upgrade of workflow ${w.uid} succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false); the workflow stays Running until it is done. Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.`);
+            this.warnOnce(`post-check ${w.uid}`, `The cluster upgrade of workflow ${w.uid} succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false)${w.phase === 'Success' ? '' : '; the workflow stays Running until it is done'}. Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.`);
         if (v.versionUnchecked)
             this.log.debug(`Cluster version not compared with the upgrade's target: ${v.versionUnchecked}`);
     }
@@ -34455,6 +34520,8 @@ class ProgressLog {
         const { choice } = e;
         for (const w of e.abandoned)
             this.abandoned(w);
+        for (const w of e.cancelled)
+            this.cancelledUnstarted(w);
         for (const item of e.leftOut)
             this.log.debug(`Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`);
         const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`;
@@ -34488,6 +34555,11 @@ class ProgressLog {
         const expires = stepOf(w, 'PreCheck')?.expiresAt;
         this.warnOnce(`abandoned ${w.uid}`, `Upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}) passed its pre-check but its cluster upgrade was never started, and the pre-check expired${expires ? ` at ${expires}` : ''}: it changed nothing and cannot go on, so it does not hold the gate (the choice passes over it). Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`);
     }
+    /** A workflow passed over by the choice: cancelled before its cluster upgrade started. A line, not a warning. */
+    cancelledUnstarted(w) {
+        if (this.first(`cancelled ${w.uid}`))
+            this.emit(`Passing over upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}): it was cancelled before its cluster upgrade started, so it changed nothing.`);
+    }
     /** "3d before this step", from an epoch-ms start that may be unreadable. */
     ago(at) {
         return at === undefined
@@ -34503,10 +34575,15 @@ class ProgressLog {
         return `No upgrade started${window} yet${seen}`;
     }
     warnOnce(key, message) {
-        if (this.warned.has(key))
-            return;
-        this.warned.add(key);
-        this.warn(message);
+        if (this.first(key))
+            this.warn(message);
+    }
+    /** Whether `key` is said for the first time (each warning, or line, said once). */
+    first(key) {
+        if (this.said.has(key))
+            return false;
+        this.said.add(key);
+        return true;
     }
     warn(message) {
         this.warnings.push(message);
@@ -34770,7 +34847,7 @@ function noUpgradeMessage(t, last) {
     const u = last?.upgrade;
     const abandoned = u?.kind === 'none' ? u.abandoned : undefined;
     if (abandoned)
-        return `Cluster ${t.clusterId} has no upgrade to wait on: its only upgrade workflow(s) waited for a person to start the cluster upgrade until the pre-check expired (the newest: ${abandoned.what}), so they changed nothing. Start the upgrade (CCE console → cluster → Upgrade: run the pre-check again, then upgrade), or give workflow-id or task-id; to have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`;
+        return `Cluster ${t.clusterId} has no upgrade to wait on: its only upgrade workflow(s) never started the cluster upgrade: they waited for a person until the pre-check expired, or were cancelled first (the newest: ${abandoned.what}), so they changed nothing. Start the upgrade (CCE console → cluster → Upgrade: run the pre-check again, then upgrade), or give workflow-id or task-id; to have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`;
     return `Cluster ${t.clusterId} has no upgrade workflow and no upgrade task: start the upgrade first (CCE console → cluster → Upgrade, or the upgrade API), or give workflow-id or task-id. To have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`;
 }
 function preCheckText(blocking, last) {
@@ -34839,7 +34916,7 @@ function endMessage(r, t) {
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
             if (r.postCheckNotStarted)
-                return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started (the workflow stays Running): start it in the CCE console (cluster → Upgrade) once your services are back.`;
+                return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started${workflowOf(u)?.phase === 'Success' ? '' : ' (the workflow stays Running)'}: start it in the CCE console (cluster → Upgrade) once your services are back.`;
             return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`;
         }
         case 'failed':

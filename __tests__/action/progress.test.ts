@@ -207,7 +207,7 @@ describe('warnings about a workflow Success that its steps contradict', () => {
     p.observed(onWorkflow(w), v, undefined)
     p.observed(onWorkflow(w), v, undefined)
     expect(log.of('warning')).toEqual([
-      'Upgrade workflow wf-1 says Success, but step Cluster is still Running: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.'
+      'Upgrade workflow wf-1 says Success, but step Cluster is still Running: the gate keeps waiting until they agree, and the timeout ends the wait if they never do. See the workflow in the CCE console (cluster → Upgrade).'
     ])
   })
 
@@ -250,6 +250,7 @@ describe('observer events', () => {
       workflows: 0,
       tasks: 3,
       abandoned: [],
+      cancelled: [],
       leftOut: []
     })
     expect(log.of('info')).toEqual([
@@ -271,6 +272,7 @@ describe('observer events', () => {
       workflows: 1,
       tasks: 0,
       abandoned: [],
+      cancelled: [],
       leftOut: []
     })
     expect(log.of('warning')).toEqual([])
@@ -296,6 +298,7 @@ describe('observer events', () => {
       workflows: 0,
       tasks: 1,
       abandoned: [],
+      cancelled: [],
       leftOut: []
     })
     expect(log.of('info')).toEqual([

@@ -56,6 +56,19 @@ describe('warnings while it waits', () => {
     expect(p.warnings).toEqual(log.of('warning'))
   })
 
+  it('a workflow that says Success without its post-check: the warning does not say it stays Running', () => {
+    const { log, p } = progressLog()
+    const done = workflow('Success', [
+      ['PreCheck', 'Success'],
+      ['Cluster', 'Success', 'task-1'],
+      ['PostCheck', 'Init']
+    ])
+    p.observed(onWorkflow(done, task('Success')), { ...PASS, postCheckNotStarted: true }, undefined)
+    expect(log.of('warning')).toEqual([
+      'The cluster upgrade of workflow wf-1 succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false). Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.'
+    ])
+  })
+
   it('no post-check warning on a plain pass', () => {
     const { log, p } = progressLog()
     p.observed(onWorkflow(upgraded, task('Success')), PASS, undefined)
@@ -153,6 +166,7 @@ describe('what the choice and a named ID warn about', () => {
       workflows: 2,
       tasks: 0,
       abandoned: [abandoned],
+      cancelled: [],
       leftOut: [hidden]
     }
     p.event(chosen)
@@ -163,6 +177,33 @@ describe('what the choice and a named ID warn about', () => {
     expect(log.of('debug')).toEqual([
       'Left out of the choice, unreadable but older than it: upgrade task task-x: no status.phase',
       'Left out of the choice, unreadable but older than it: upgrade task task-x: no status.phase'
+    ])
+  })
+
+  it('a workflow cancelled before its cluster upgrade: one line saying why it is passed over, no warning', () => {
+    const { log, p } = progressLog()
+    const cancelled = workflow(
+      'Cancel',
+      [
+        ['PreCheck', 'Success'],
+        ['Cluster', 'Init']
+      ],
+      { uid: 'wf-cancelled', creationTimestamp: '2026-11-23 20:00:00 +0800 CST' }
+    )
+    const chosen = {
+      kind: 'chosen' as const,
+      choice: { kind: 'workflow' as const, workflow: old },
+      workflows: 2,
+      tasks: 0,
+      abandoned: [],
+      cancelled: [cancelled],
+      leftOut: []
+    }
+    p.event(chosen)
+    p.event(chosen)
+    expect(log.of('warning')).toEqual([])
+    expect(log.of('info').filter(l => l.includes('wf-cancelled'))).toEqual([
+      'Passing over upgrade workflow wf-cancelled (v1.28 → v1.29, created 24h before this step): it was cancelled before its cluster upgrade started, so it changed nothing.'
     ])
   })
 
@@ -216,6 +257,7 @@ describe('what the choice and a named ID warn about', () => {
       workflows: 1,
       tasks: 0,
       abandoned: [],
+      cancelled: [],
       leftOut: []
     })
     // 19:40 +0800 is 11:40Z; the step began at 12:00Z by the runner, 12:10Z by the API
@@ -265,6 +307,25 @@ describe('the final line and the outputs', () => {
     })
   })
 
+  it('a workflow that says Success without its post-check: the final line does not say it stays Running', () => {
+    const done = workflow('Success', [
+      ['PreCheck', 'Success'],
+      ['Cluster', 'Success', 'task-1'],
+      ['PostCheck', 'Init']
+    ])
+    const r = endReport(
+      result(onWorkflow(done, task('Success', '100.00'), { cluster: 'Available' }), {
+        end: 'success',
+        clusterChecked: true,
+        postCheckNotStarted: true
+      }),
+      target
+    )
+    expect(r.message).toMatch(
+      /the cluster is upgraded\. Its post-check has not been started: start it in the CCE console/
+    )
+  })
+
   it('a cluster on an older version fails, naming both versions', () => {
     const last = onTask(task('Success', '100.00'), { cluster: 'Available' })
     const status = { phase: 'Available', reason: '', message: '', version: 'v1.28' }
@@ -305,7 +366,7 @@ describe('the final line and the outputs', () => {
       target: { kind: 'current' }
     })
     expect(r.message).toMatch(
-      /^Cluster cluster-1 has no upgrade to wait on: its only upgrade workflow\(s\) waited for a person to start the cluster upgrade until the pre-check expired \(the newest: upgrade workflow wf-idle\), so they changed nothing\. Start the upgrade/
+      /^Cluster cluster-1 has no upgrade to wait on: its only upgrade workflow\(s\) never started the cluster upgrade: they waited for a person until the pre-check expired, or were cancelled first \(the newest: upgrade workflow wf-idle\), so they changed nothing\. Start the upgrade/
     )
   })
 

@@ -977,3 +977,146 @@ describe('bugs these flows found', () => {
     TEST_MS
   )
 })
+
+describe('workflows that hold nothing after a review of real flows', () => {
+  /** This morning's upgrade: a workflow that ended in Success 2 hours ago, and its task. */
+  const morning = (at: number): { workflow: FakeWorkflow; task: FakeTask } => ({
+    workflow: workflow(
+      at,
+      [
+        state(
+          'Success',
+          [
+            ['PreCheck', 'Success'],
+            ['Cluster', 'Success'],
+            ['PostCheck', 'Success']
+          ],
+          undefined,
+          { PreCheck: 'pc-prev', Cluster: PREV_TASK }
+        )
+      ],
+      { uid: PREV_WF, creationTimestamp: goTime(at - 3 * HOUR), startedAt: at - 2 * HOUR }
+    ),
+    task: {
+      uid: PREV_TASK,
+      version: 'v1.28.3-r4',
+      targetVersion: 'v1.29.5-r0',
+      creationTimestamp: goTime(at - 3 * HOUR + MIN),
+      completionTime: goTime(at - 2 * HOUR),
+      timeline: [{ phase: 'Success', progress: '100.00' }]
+    }
+  })
+
+  it(
+    'a workflow cancelled before its cluster upgrade (as the abandoned warning advises) is passed over in a log line; the older Success decides',
+    async () => {
+      const at = Date.now()
+      const before = morning(at)
+      const a = await fake(
+        {
+          version: 'v1.29',
+          workflows: [
+            before.workflow,
+            workflow(
+              at,
+              [
+                state(
+                  'Cancel',
+                  [
+                    ['PreCheck', 'Success'],
+                    ['Cluster', 'Init'],
+                    ['PostCheck', 'Init']
+                  ],
+                  undefined,
+                  { PreCheck: 'pc-gone' }
+                )
+              ],
+              { uid: ABANDONED, creationTimestamp: goTime(at - 30 * MIN), targetVersion: 'v1.30' }
+            )
+          ]
+        },
+        [before.task]
+      )
+      const r = await run(a)
+      expect(r.stderr).toBe('')
+      expect(errors(r.stdout)).toEqual([])
+      expect(warnings(r.stdout)).toEqual([])
+      expect(r.code).toBe(0)
+      expect(infoLines(r.stdout)).toContainEqual(
+        expect.stringMatching(
+          line(
+            `Passing over upgrade workflow ${ABANDONED} (v1.28 → v1.30, created `,
+            /30m(\d+s)?|29m5\ds/,
+            ' before this step): it was cancelled before its cluster upgrade started, so it changed nothing.'
+          )
+        )
+      )
+      expect(r.outputs).toMatchObject({
+        result: 'success',
+        workflowId: PREV_WF,
+        workflowPhase: 'Success',
+        taskId: PREV_TASK
+      })
+    },
+    TEST_MS
+  )
+
+  it(
+    'a workflow left Running two days ago on a post-check nobody started does not outrank a newer task that failed: the step fails',
+    async () => {
+      const at = Date.now()
+      const a = await fake(
+        {
+          version: 'v1.29',
+          workflows: [
+            workflow(
+              at,
+              [
+                state(
+                  'Running',
+                  [
+                    ['PreCheck', 'Success'],
+                    ['Cluster', 'Success'],
+                    ['PostCheck', 'Init']
+                  ],
+                  undefined,
+                  { PreCheck: 'pc-prev', Cluster: PREV_TASK }
+                )
+              ],
+              {
+                uid: PREV_WF,
+                creationTimestamp: goTime(at - 2 * DAY - HOUR),
+                startedAt: at - 2 * DAY
+              }
+            )
+          ]
+        },
+        [
+          {
+            uid: PREV_TASK,
+            version: 'v1.28.3-r4',
+            targetVersion: 'v1.29.5-r0',
+            creationTimestamp: goTime(at - 2 * DAY),
+            completionTime: goTime(at - 2 * DAY + HOUR),
+            timeline: [{ phase: 'Success', progress: '100.00' }]
+          },
+          newTask(at - 10 * MIN, [], {
+            version: 'v1.29.5-r0',
+            targetVersion: 'v1.30.1-r0',
+            timeline: [{ phase: 'Failed', progress: '35.00' }]
+          })
+        ]
+      )
+      const r = await run(a)
+      expect(r.code).toBe(1)
+      expect(r.outputs).toMatchObject({
+        result: 'failed',
+        taskId: NEW_TASK,
+        phase: 'Failed',
+        workflowId: ''
+      })
+      expect(errors(r.stdout)).toEqual([expect.stringContaining(`upgrade task ${NEW_TASK}`)])
+    },
+    TEST_MS
+  )
+})

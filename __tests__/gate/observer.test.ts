@@ -418,6 +418,7 @@ describe('discovery (no task-id or workflow-id)', () => {
         workflows: 1,
         tasks: 2,
         abandoned: [],
+        cancelled: [],
         leftOut: []
       }
     ])
@@ -502,6 +503,7 @@ describe('discovery (no task-id or workflow-id)', () => {
         workflows: 0,
         tasks: 0,
         abandoned: [],
+        cancelled: [],
         leftOut: []
       }
     ])
@@ -741,6 +743,24 @@ describe('real upgrade flows (issue 12)', () => {
       expect(events).toHaveLength(1)
     })
 
+    it('names no other upgrade when the current one is the workflow whose Cluster step ran the named task', async () => {
+      const { cce, poll, events } = setup(target)
+      const own = workflow(
+        'Success',
+        'PreCheck:Success Cluster:Success=task-old PostCheck:Success',
+        {
+          uid: 'wf-old',
+          created: ninetyDaysAgo
+        }
+      )
+      cce.tasks = [stale]
+      cce.workflows = [own]
+      await poll()
+      expect(events).toEqual([
+        expect.objectContaining({ kind: 'stale-target', current: undefined })
+      ])
+    })
+
     it('bounds the list reads by 30 s', async () => {
       const { cce, clock, poll } = setup(target)
       cce.tasks = [stale]
@@ -921,6 +941,21 @@ describe('observer paths issue 12 added, pinned', () => {
       expect(second.obs.upgrade).toEqual({ kind: 'task', task: other })
       expect(second.verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
       expect(events[1]).toMatchObject({ kind: 'chosen', abandoned: [{ uid: 'wf-idle' }] })
+    })
+
+    it('one cancelled before its cluster upgrade is passed over, and named in the choice event', async () => {
+      const { cce, poll, events } = setup(CURRENT)
+      const cancelled = workflow('Cancel', 'PreCheck:Success Cluster:Init PostCheck:Init', {
+        uid: 'wf-cancelled',
+        created: at('09:00')
+      })
+      const other = task('Failed', { uid: 'task-old', created: at('08:00') })
+      cce.workflows = [cancelled]
+      cce.tasks = [other]
+      expect((await poll()).verdict).toEqual({ kind: 'fail', failure: { kind: 'task-failed' } })
+      expect(events).toMatchObject([
+        { kind: 'chosen', abandoned: [], cancelled: [{ uid: 'wf-cancelled' }] }
+      ])
     })
 
     it('fails when named by ID: that workflow can no longer go on', async () => {

@@ -7,9 +7,16 @@ import { describe, expect, it } from '@jest/globals'
 import type { ClusterStatus } from '../../src/cce/cluster.js'
 import { UnreadableItem, describeUnreadable } from '../../src/cce/list.js'
 import type { UpgradeTask } from '../../src/cce/task.js'
-import { chooseUpgrade } from '../../src/gate/choose.js'
+import {
+  chooseUpgrade,
+  endedAtOf,
+  newerThan,
+  sameUpgrade,
+  stillChanging
+} from '../../src/gate/choose.js'
 import { ClusterView, Observation, Upgrade, stateKey } from '../../src/gate/observation.js'
 import { Policy, Verdict, judge, nextRead, versionCheck } from '../../src/gate/verdict.js'
+import { stepOf } from '../../src/cce/workflow.js'
 import { at, cluster, ms, task, workflow } from '../support/upgrade-fixtures.js'
 
 const POLICY: Policy = { onPause: 'wait', waitForNewUpgrade: false, waitForPostCheck: false }
@@ -412,5 +419,238 @@ describe('the choice passes over an abandoned workflow', () => {
     expect(
       chooseUpgrade([idle, oldSuccess], [], { apiNow: AFTER_EXPIRY, notBefore: ms('09:00') })
     ).toMatchObject({ kind: 'none', newest: { what: 'upgrade workflow wf-old' } })
+  })
+})
+
+describe('a workflow left Running on a post-check nobody started has ended, for the choice', () => {
+  // its Cluster step ended at 10:30 on the 24th (fixture); the post-check was never started
+  const atRest = workflow(
+    'Running',
+    'PreCheck:Success Snapshot:Success Cluster:Success PostCheck:Init',
+    {
+      uid: 'wf-old',
+      created: at('09:00')
+    }
+  )
+
+  it('does not outrank a newer upgrade that failed', () => {
+    const failed = task('Failed', { uid: 'task-new', created: at('10:00', 25) })
+    expect(chooseUpgrade([atRest], [failed])).toEqual({ kind: 'task', task: failed })
+    const pending = workflow('Pending', 'PreCheck:Success Cluster:Failed=task-9', {
+      uid: 'wf-new',
+      created: at('10:00', 25)
+    })
+    expect(chooseUpgrade([atRest, pending], [])).toEqual({ kind: 'workflow', workflow: pending })
+  })
+
+  it('an upgrade created after its cluster upgrade ended decides; one created before it does not', () => {
+    const after = task('Success', { uid: 'task-after', created: at('10:31') })
+    expect(chooseUpgrade([atRest], [after])).toEqual({ kind: 'task', task: after })
+    const before = task('Success', { uid: 'task-before', created: at('10:29') })
+    expect(chooseUpgrade([atRest], [before])).toEqual({ kind: 'workflow', workflow: atRest })
+  })
+
+  it('is still chosen, and passes, when nothing newer exists; its age counts from its end', () => {
+    expect(chooseUpgrade([atRest], [])).toEqual({ kind: 'workflow', workflow: atRest })
+    expect(endedAtOf({ kind: 'workflow', workflow: atRest })).toBe(ms('10:30'))
+    expect(judge(obs({ kind: 'workflow', workflow: atRest }, available()), POLICY)).toEqual(
+      PASS_NO_POST_CHECK
+    )
+  })
+
+  it('a workflow still under way outranks it, whatever their ages', () => {
+    const idle = workflow('Running', 'PreCheck:Success Cluster:Init PostCheck:Init', {
+      uid: 'wf-idle',
+      created: at('08:00')
+    })
+    expect(chooseUpgrade([atRest, idle], [], { apiNow: BEFORE_EXPIRY })).toEqual({
+      kind: 'workflow',
+      workflow: idle
+    })
+  })
+
+  it('is still changing while anything but an unstarted post-check is left', () => {
+    for (const steps of [
+      'PreCheck:Success Cluster:Success PostCheck:Running',
+      'PreCheck:Success Cluster:Success PostCheck:Success',
+      'PreCheck:Success Cluster:Success',
+      'PreCheck:Success PostCheck:Init',
+      'PreCheck:Success Cluster:Running PostCheck:Init',
+      'PreCheck:Success Snapshot:Running Cluster:Success PostCheck:Init',
+      'PreCheck:Success Cluster:Success PostCheck:Init Rollback:Running',
+      'PreCheck:Success Cluster:Success PostCheck:Init Rollback:'
+    ])
+      expect([steps, stillChanging(workflow('Running', steps))]).toEqual([steps, true])
+    for (const phase of ['Init', 'Verifying'])
+      expect(
+        stillChanging(workflow(phase, 'PreCheck:Success Cluster:Success PostCheck:Init'))
+      ).toBe(true)
+    for (const steps of [
+      'PreCheck:Success Cluster:Success PostCheck:Init',
+      'PreCheck:Success Snapshot:Init Cluster:Success PostCheck:Init Rollback:Init'
+    ])
+      expect([steps, stillChanging(workflow('Running', steps))]).toEqual([steps, false])
+    expect(
+      endedAtOf({
+        kind: 'workflow',
+        workflow: workflow('Running', 'PreCheck:Success Cluster:Running')
+      })
+    ).toBeUndefined()
+  })
+})
+
+describe('a workflow cancelled before its cluster upgrade started changed nothing', () => {
+  const oldSuccess = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
+    uid: 'wf-old',
+    created: at('09:00', 20)
+  })
+  const cancelled = workflow(
+    'Cancel',
+    'PreCheck:Success Snapshot:Success Cluster:Init PostCheck:Init',
+    {
+      uid: 'wf-cancelled',
+      created: at('10:00')
+    }
+  )
+
+  it('is passed over: the newest other upgrade decides', () => {
+    expect(chooseUpgrade([cancelled, oldSuccess], [])).toEqual({
+      kind: 'workflow',
+      workflow: oldSuccess
+    })
+  })
+
+  it('alone, nothing qualifies, naming it', () => {
+    expect(chooseUpgrade([cancelled], [])).toEqual({
+      kind: 'none',
+      abandoned: { what: 'upgrade workflow wf-cancelled', phase: 'Cancel', at: ms('10:00') }
+    })
+  })
+
+  it('one cancelled once its cluster upgrade started, or with no Cluster step listed, or after a rollback, decides and fails', () => {
+    for (const steps of [
+      'PreCheck:Success Cluster:Running PostCheck:Init',
+      'PreCheck:Success Cluster:Failed PostCheck:Init',
+      'PreCheck:Success',
+      'PreCheck:Success Cluster:Init Rollback:Running'
+    ]) {
+      const w = workflow('Cancel', steps, { uid: 'wf-cancelled', created: at('10:00') })
+      expect([steps, chooseUpgrade([w, oldSuccess], [])]).toEqual([
+        steps,
+        { kind: 'workflow', workflow: w }
+      ])
+    }
+  })
+
+  it('named by workflow-id, it still fails as cancelled', () => {
+    expect(judge(obs({ kind: 'workflow', workflow: cancelled }), POLICY)).toEqual({
+      kind: 'fail',
+      failure: { kind: 'workflow-cancelled' }
+    })
+  })
+})
+
+describe('the tasks of a workflow the choice passes over count as outside any workflow', () => {
+  it('a task under way that an abandoned workflow names decides', () => {
+    const done = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
+      uid: 'wf-done',
+      created: at('09:00', 20)
+    })
+    const abandoned = workflow('Running', 'PreCheck:Success Cluster:Init=task-2 PostCheck:Init', {
+      uid: 'wf-2',
+      created: at('10:00')
+    })
+    const running = task('Running', { uid: 'task-2', created: at('10:20') })
+    expect(chooseUpgrade([abandoned, done], [running], { apiNow: AFTER_EXPIRY })).toEqual({
+      kind: 'task',
+      task: running
+    })
+    // created after wf-done's steps ended (10:30 in the fixture)
+    const failed = task('Failed', { uid: 'task-2', created: at('10:40') })
+    expect(chooseUpgrade([abandoned, done], [failed], { apiNow: AFTER_EXPIRY })).toEqual({
+      kind: 'task',
+      task: failed
+    })
+  })
+})
+
+describe('a step Error fails a running workflow, as Failed does', () => {
+  it('before or after the cluster upgrade', () => {
+    for (const [steps, step] of [
+      ['PreCheck:Error Cluster:Init', 'PreCheck'],
+      ['PreCheck:Success Cluster:Success PostCheck:Error', 'PostCheck']
+    ] as const)
+      expect(
+        judge(obs(wf('Running', steps, { task: task('Success') }), available()), POLICY)
+      ).toEqual({
+        kind: 'fail',
+        failure: { kind: 'step-failed', step, status: 'Error' }
+      })
+  })
+})
+
+describe('a stale named upgrade: which current upgrade is another, newer one', () => {
+  const named = task('Success', { uid: 'task-old', created: at('10:10') })
+  const own = workflow('Success', 'PreCheck:Success Cluster:Success=task-old PostCheck:Success', {
+    uid: 'wf-old',
+    created: at('10:00')
+  })
+
+  it('a workflow and the task of its Cluster step are one upgrade, either way round', () => {
+    expect(sameUpgrade({ kind: 'workflow', workflow: own }, { kind: 'task', task: named })).toBe(
+      true
+    )
+    expect(sameUpgrade({ kind: 'task', task: named }, { kind: 'workflow', workflow: own })).toBe(
+      true
+    )
+    expect(
+      newerThan({ kind: 'workflow', workflow: own }, { kind: 'task', task: named })
+    ).toBeUndefined()
+  })
+
+  it('two workflows are not one for sharing a pre-check task, or an empty Cluster task ID', () => {
+    const a = workflow('Running', 'PreCheck:Success Cluster:Init', { uid: 'wf-a' })
+    const b = workflow('Running', 'PreCheck:Success Cluster:Init', { uid: 'wf-b' })
+    expect(stepOf(a, 'PreCheck')?.taskId).toBe(stepOf(b, 'PreCheck')?.taskId)
+    expect(sameUpgrade({ kind: 'workflow', workflow: a }, { kind: 'workflow', workflow: b })).toBe(
+      false
+    )
+  })
+
+  it('names only an upgrade that started after the named one, or at a time it cannot compare', () => {
+    const u = { kind: 'task' as const, task: named }
+    const newer = task('Running', { uid: 'task-new', created: at('10:11') })
+    const older = task('Success', { uid: 'task-older', created: at('10:09') })
+    const same = task('Failed', { uid: 'task-same', created: at('10:10') })
+    const unknown = task('Running', { uid: 'task-x', created: 'yesterday' })
+    expect(newerThan({ kind: 'task', task: newer }, u)).toEqual({
+      what: 'upgrade task task-new',
+      phase: 'Running',
+      at: ms('10:11')
+    })
+    expect(newerThan({ kind: 'task', task: older }, u)).toBeUndefined()
+    expect(newerThan({ kind: 'task', task: same }, u)).toBeUndefined()
+    expect(newerThan({ kind: 'task', task: unknown }, u)).toMatchObject({
+      what: 'upgrade task task-x'
+    })
+    expect(newerThan({ kind: 'none' }, u)).toBeUndefined()
+    const stampless = { ...named, creationTimestamp: '' }
+    expect(
+      newerThan({ kind: 'task', task: older }, { kind: 'task', task: stampless })
+    ).toMatchObject({
+      what: 'upgrade task task-older'
+    })
+  })
+
+  it('an unreadable item is the named upgrade when it carries its ID, another one otherwise', () => {
+    const item = (uid: string): UnreadableItem => ({
+      what: 'upgrade task',
+      uid,
+      created: '',
+      why: 'no status.phase'
+    })
+    const u = { kind: 'task' as const, task: named }
+    expect(newerThan({ kind: 'unreadable', item: item('task-old') }, u)).toBeUndefined()
+    expect(newerThan({ kind: 'unreadable', item: item('') }, u)).toMatchObject({ at: undefined })
   })
 })

@@ -65,7 +65,7 @@ export class ProgressLog implements WaitHooks {
   private readonly eta = new EtaEstimator()
   private lastLineAt = -Infinity
   private lastLine = ''
-  private readonly warned = new Set<string>()
+  private readonly said = new Set<string>()
   /** The last observation waited on a pause: the next pause is a new one only after this turns false. */
   private pausedBefore = false
   /** The warnings given, for the job summary. */
@@ -210,7 +210,7 @@ export class ProgressLog implements WaitHooks {
       if (waiting && !STEP_STATUSES.includes(s.status))
         this.warnOnce(
           `step-status ${s.status}`,
-          `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting.`
+          `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if the step never moves on. Please report the status.`
         )
     if (obs.cluster.kind === 'read') {
       const phase = obs.cluster.status.phase
@@ -240,7 +240,7 @@ export class ProgressLog implements WaitHooks {
             : `step ${step} is still ${status || '(no status)'}`
       this.warnOnce(
         `success-unconfirmed ${w.uid}`,
-        `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do.`
+        `Upgrade workflow ${w.uid} says Success, but ${what}: the gate keeps waiting until they agree, and the timeout ends the wait if they never do. See the workflow in the CCE console (cluster → Upgrade).`
       )
     }
     if (why.kind === 'post-check-pending' && w)
@@ -265,7 +265,7 @@ export class ProgressLog implements WaitHooks {
     if (v.postCheckNotStarted && w)
       this.warnOnce(
         `post-check ${w.uid}`,
-        `The cluster upgrade of workflow ${w.uid} succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false); the workflow stays Running until it is done. Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.`
+        `The cluster upgrade of workflow ${w.uid} succeeded, but its post-check has not been started: the gate passes without it (wait-for-post-check: false)${w.phase === 'Success' ? '' : '; the workflow stays Running until it is done'}. Once your services are back, start the post-check in the CCE console (cluster → Upgrade); set wait-for-post-check: true to have the gate wait for it.`
       )
     if (v.versionUnchecked)
       this.log.debug(
@@ -276,6 +276,7 @@ export class ProgressLog implements WaitHooks {
   private chosen(e: Extract<ObserverEvent, { kind: 'chosen' }>): void {
     const { choice } = e
     for (const w of e.abandoned) this.abandoned(w)
+    for (const w of e.cancelled) this.cancelledUnstarted(w)
     for (const item of e.leftOut)
       this.log.debug(
         `Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`
@@ -325,6 +326,14 @@ export class ProgressLog implements WaitHooks {
     )
   }
 
+  /** A workflow passed over by the choice: cancelled before its cluster upgrade started. A line, not a warning. */
+  private cancelledUnstarted(w: Workflow): void {
+    if (this.first(`cancelled ${w.uid}`))
+      this.emit(
+        `Passing over upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}): it was cancelled before its cluster upgrade started, so it changed nothing.`
+      )
+  }
+
   /** "3d before this step", from an epoch-ms start that may be unreadable. */
   private ago(at: number | undefined): string {
     return at === undefined
@@ -343,9 +352,14 @@ export class ProgressLog implements WaitHooks {
   }
 
   private warnOnce(key: string, message: string): void {
-    if (this.warned.has(key)) return
-    this.warned.add(key)
-    this.warn(message)
+    if (this.first(key)) this.warn(message)
+  }
+
+  /** Whether `key` is said for the first time (each warning, or line, said once). */
+  private first(key: string): boolean {
+    if (this.said.has(key)) return false
+    this.said.add(key)
+    return true
   }
 
   private warn(message: string): void {

@@ -158,7 +158,7 @@ function noUpgradeMessage(t: Target, last: Observation | undefined): string {
   const u = last?.upgrade
   const abandoned = u?.kind === 'none' ? u.abandoned : undefined
   if (abandoned)
-    return `Cluster ${t.clusterId} has no upgrade to wait on: its only upgrade workflow(s) waited for a person to start the cluster upgrade until the pre-check expired (the newest: ${abandoned.what}), so they changed nothing. Start the upgrade (CCE console → cluster → Upgrade: run the pre-check again, then upgrade), or give workflow-id or task-id; to have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`
+    return `Cluster ${t.clusterId} has no upgrade to wait on: its only upgrade workflow(s) never started the cluster upgrade: they waited for a person until the pre-check expired, or were cancelled first (the newest: ${abandoned.what}), so they changed nothing. Start the upgrade (CCE console → cluster → Upgrade: run the pre-check again, then upgrade), or give workflow-id or task-id; to have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`
   return `Cluster ${t.clusterId} has no upgrade workflow and no upgrade task: start the upgrade first (CCE console → cluster → Upgrade, or the upgrade API), or give workflow-id or task-id. To have the gate wait for an upgrade that is about to start, set max-age (e.g. max-age: 2h).`
 }
 
@@ -237,7 +237,7 @@ function endMessage(r: WaitResult, t: Target): string {
         ? `cluster ${t.clusterId} is Available`
         : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`
       if (r.postCheckNotStarted)
-        return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started (the workflow stays Running): start it in the CCE console (cluster → Upgrade) once your services are back.`
+        return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started${workflowOf(u)?.phase === 'Success' ? '' : ' (the workflow stays Running)'}: start it in the CCE console (cluster → Upgrade) once your services are back.`
       return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`
     }
     case 'failed':

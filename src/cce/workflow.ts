@@ -32,6 +32,8 @@ export const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel
 export const ENDED_WORKFLOW_PHASES: readonly string[] = ['Success', 'Pending', 'Cancel']
 /** Step statuses that are not (yet) a failure; any other status, e.g. Failed or Error, is one. Case-sensitive. */
 export const STEP_UNDER_WAY: readonly string[] = ['Init', 'Queuing', 'Running', 'Pause']
+/** Step statuses that fail a workflow still under way: the documented Failed, and the Error CCE spells elsewhere. */
+export const STEP_FAILED: readonly string[] = ['Failed', 'Error']
 /** The order the steps run in, for showing steps the API lists in another order. */
 const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback']
 
@@ -148,4 +150,29 @@ export function isAbandoned(w: Workflow, now: number): boolean {
 /** Whether a step's result (a pre-check's) expired before `now`; an expiry that is absent or unreadable never does. */
 export function hasExpired(step: WorkflowStep, now: number): boolean {
   return (parseGoTime(step.expiresAt) ?? Infinity) < now
+}
+
+/**
+ * A Running workflow whose cluster upgrade is done (the Cluster step and every step before the post-check
+ * succeeded or were skipped, no rollback) and which waits only for a post-check nobody has started: a person starts
+ * it, or never does. It changes the cluster no more: for the choice it has ended.
+ */
+export function awaitsOnlyPostCheck(w: Workflow): boolean {
+  if (w.phase !== 'Running') return false
+  if (stepOf(w, 'Cluster')?.status !== 'Success' || stepOf(w, 'PostCheck')?.status !== 'Init')
+    return false
+  return w.steps.every(s =>
+    isRollback(s)
+      ? s.status === 'Init'
+      : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s)
+  )
+}
+
+/** A workflow cancelled before its cluster upgrade started (its Cluster step still Init): it changed nothing. */
+export function cancelledBeforeUpgrade(w: Workflow): boolean {
+  return (
+    w.phase === 'Cancel' &&
+    stepOf(w, 'Cluster')?.status === 'Init' &&
+    !w.steps.some(s => isRollback(s) && hasStarted(s))
+  )
 }

@@ -8,7 +8,10 @@
  *   outside any workflow) wins; else one created after the newest workflow ended.
  * - Otherwise the newest workflow, else the newest task, else nothing.
  * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
- *   and cannot go on: it never counts (the newest other upgrade decides).
+ *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
+ *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
+ * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
+ *   choice: an upgrade started after it decides.
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
  *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
@@ -17,7 +20,13 @@ import { parseGoTime } from '../lib/go-time.js'
 import type { Started, Upgrade } from './observation.js'
 import { UnreadableItem, describeUnreadable } from '../cce/list.js'
 import type { UpgradeTask } from '../cce/task.js'
-import { Workflow, isAbandoned, isActive } from '../cce/workflow.js'
+import {
+  Workflow,
+  awaitsOnlyPostCheck,
+  cancelledBeforeUpgrade,
+  isAbandoned,
+  isActive
+} from '../cce/workflow.js'
 
 /** The upgrade the gate follows when no ID is given; `none` while nothing qualifies. */
 export type Choice = Upgrade
@@ -63,7 +72,15 @@ function ranksNewer<T>(item: T, at: number, best: T, bestAt: number, succeeded: 
 const created = (x: { creationTimestamp: string }): string => x.creationTimestamp
 const succeeded = (x: { phase: string }): boolean => x.phase === 'Success'
 
-/** When a workflow ended: its last step's end or its last update (only meaningful once it is not active). */
+/**
+ * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
+ * is done and only a post-check nobody started is left.
+ */
+export function stillChanging(w: Workflow): boolean {
+  return isActive(w) && !awaitsOnlyPostCheck(w)
+}
+
+/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
 export function workflowEndedAt(w: Workflow): number | undefined {
   const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
     .map(parseGoTime)
@@ -76,7 +93,8 @@ export const OLD_UPGRADE_MS = 24 * 3_600_000
 
 /** When an upgrade ended (epoch ms), if it has and the time can be read. */
 export function endedAtOf(u: Upgrade): number | undefined {
-  if (u.kind === 'workflow') return isActive(u.workflow) ? undefined : workflowEndedAt(u.workflow)
+  if (u.kind === 'workflow')
+    return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow)
   if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
     return parseGoTime(u.task.completionTime)
   return undefined
@@ -101,10 +119,49 @@ export function startedOf(u: Found): Started {
   }
 }
 
+/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
+export function sameUpgrade(a: Found, b: Found): boolean {
+  const ids = (u: Found): string[] => {
+    switch (u.kind) {
+      case 'task':
+        return [u.task.uid]
+      case 'workflow':
+        return [
+          u.workflow.uid,
+          ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
+        ]
+      case 'unreadable':
+        // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
+        return [u.item.uid]
+    }
+  }
+  const other = ids(b)
+  return ids(a).some(id => other.includes(id))
+}
+
+/**
+ * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
+ * current upgrade, when `named` is a stale ID.
+ */
+export function newerThan(choice: Choice, named: Found): Started | undefined {
+  if (choice.kind === 'none' || sameUpgrade(choice, named)) return undefined
+  const current = startedOf(choice)
+  const namedAt = startedOf(named).at
+  return current.at !== undefined && namedAt !== undefined && current.at <= namedAt
+    ? undefined
+    : current
+}
+
 /** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
 export function abandonedWorkflows(workflows: Workflow[], apiNow: number | undefined): Workflow[] {
   // without the API's clock nothing has expired
   return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity))
+}
+
+/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
+export function passedOverWorkflows(workflows: Workflow[], apiNow: number | undefined): Workflow[] {
+  const abandoned = abandonedWorkflows(workflows, apiNow)
+  return workflows.filter(w => abandoned.includes(w) || cancelledBeforeUpgrade(w))
 }
 
 export function chooseUpgrade(
@@ -112,14 +169,14 @@ export function chooseUpgrade(
   tasks: UpgradeTask[],
   o: ChooseOptions = {}
 ): Choice {
-  const abandoned = abandonedWorkflows(all, o.apiNow)
-  const workflows = all.filter(w => !abandoned.includes(w))
-  const choice = choose(workflows, tasks, all)
+  const passedOver = passedOverWorkflows(all, o.apiNow)
+  const workflows = all.filter(w => !passedOver.includes(w))
+  const choice = choose(workflows, tasks)
   const found = choice && { choice, started: startedOf(choice) }
   const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore))
   if (hidden) return { kind: 'unreadable', item: hidden }
   if (!found) {
-    const last = newestBy(abandoned, created)
+    const last = newestBy(passedOver, created)
     return last
       ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
       : { kind: 'none' }
@@ -145,17 +202,17 @@ function mayBeCurrent(
   return chosen?.at === undefined || at >= chosen.at
 }
 
-function choose(workflows: Workflow[], tasks: UpgradeTask[], all: Workflow[]): Found | undefined {
+function choose(workflows: Workflow[], tasks: UpgradeTask[]): Found | undefined {
   // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
   // one while another runs is the one mistake the gate must not make
-  const active = newestBy(workflows.filter(isActive), created)
+  const active = newestBy(workflows.filter(stillChanging), created)
   const w = active ?? newestBy(workflows, created, succeeded)
-  const outside = tasks.filter(t => !partOfAWorkflow(t, all))
+  const outside = tasks.filter(t => !partOfAWorkflow(t, workflows))
   const running = newestBy(outside.filter(isUnderWay), created)
   const t = newestBy(tasks, created, succeeded)
   if (active) return { kind: 'workflow', workflow: active }
   if (running) return { kind: 'task', task: running }
-  if (t && (!w || standalone(t, w, all))) return { kind: 'task', task: t }
+  if (t && (!w || standalone(t, w, workflows))) return { kind: 'task', task: t }
   if (w) return { kind: 'workflow', workflow: w }
   return undefined
 }

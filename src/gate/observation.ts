@@ -9,7 +9,7 @@ import type { Workflow } from '../cce/workflow.js'
 export type Upgrade =
   /**
    * No upgrade qualifies (yet): none at all, or only ones that started before `max-age` (`newest`), or only
-   * workflows abandoned before their cluster upgrade (`abandoned`, the newest of them).
+   * workflows that never started their cluster upgrade, abandoned or cancelled (`abandoned`, the newest of them).
    */
   | { kind: 'none'; newest?: Started; abandoned?: Started }
   | { kind: 'task'; task: UpgradeTask }

@@ -7,7 +7,7 @@
 import type { CceClient } from '../cce/client.js'
 import type { ListAnswer, UnreadableItem } from '../cce/list.js'
 import type { UpgradeTask } from '../cce/task.js'
-import { Workflow, stepOf } from '../cce/workflow.js'
+import { Workflow, cancelledBeforeUpgrade, stepOf } from '../cce/workflow.js'
 import { DeadlineError, FatalApiError } from '../huawei/api.js'
 import type { Clock } from '../lib/clock.js'
 import type { WaitTarget } from '../lib/config.js'
@@ -17,6 +17,7 @@ import {
   abandonedWorkflows,
   chooseUpgrade,
   endedAtOf,
+  newerThan,
   startedOf
 } from './choose.js'
 import { ClusterView, Observation, PreCheckView, Started, Upgrade } from './observation.js'
@@ -31,6 +32,8 @@ export type ObserverEvent =
       tasks: number
       /** Workflows passed over: they wait for a person before their cluster upgrade, and their pre-check expired. */
       abandoned: Workflow[]
+      /** Workflows passed over: cancelled before their cluster upgrade started. */
+      cancelled: Workflow[]
       /** List items that could not be read and cannot be the current upgrade: left out. */
       leftOut: UnreadableItem[]
     }
@@ -173,12 +176,7 @@ export class UpgradeObserver {
         (await this.cce.listWorkflows(deadline)).value,
         (await this.cce.listTasks(deadline)).value
       )
-      const named = u.kind === 'task' ? u.task.uid : u.workflow.uid
-      const other =
-        (choice.kind === 'task' && choice.task.uid !== named) ||
-        (choice.kind === 'workflow' && choice.workflow.uid !== named) ||
-        choice.kind === 'unreadable'
-      if (other) current = startedOf(choice)
+      current = newerThan(choice, u)
     } catch (e) {
       // informational only: a refused or slow list leaves the newer upgrade unnamed; cancellation still stops
       if (!(e instanceof FatalApiError || e instanceof DeadlineError)) throw e
@@ -259,6 +257,7 @@ export class UpgradeObserver {
         workflows: workflows.items.length,
         tasks: tasks.items.length,
         abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
+        cancelled: workflows.items.filter(cancelledBeforeUpgrade),
         leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
           // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
           u => choice.kind !== 'unreadable' || u !== choice.item

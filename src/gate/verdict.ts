@@ -7,6 +7,7 @@ import type { UnreadableItem } from '../cce/list.js'
 import { PreCheckItem, blockingItems } from '../cce/precheck.js'
 import type { UpgradeTask } from '../cce/task.js'
 import {
+  STEP_FAILED,
   STEP_UNDER_WAY,
   Workflow,
   WorkflowStep,
@@ -225,7 +226,7 @@ function workflowVerdict(
   if (!isKnownPhase(w.phase)) return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
   if (w.steps.some(s => isRollback(s) && hasStarted(s)))
     return fail({ kind: 'workflow-rolled-back' })
-  const failed = w.steps.find(s => s.status === 'Failed')
+  const failed = w.steps.find(s => STEP_FAILED.includes(s.status))
   if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
   if (stepOf(w, 'Cluster')?.status === 'Success') return upgradedVerdict(w, task, policy)
   const precheck = awaitingUpgradeStart(w)
