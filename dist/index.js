@@ -33605,10 +33605,8 @@ function newerThan(choice, named) {
     if (choice.kind === 'none' || sameUpgrade(choice, named))
         return undefined;
     const current = startedOf(choice);
-    const namedAt = startedOf(named).at;
-    return current.at !== undefined && namedAt !== undefined && current.at <= namedAt
-        ? undefined
-        : current;
+    // an unreadable time is NaN, which is not at or before anything: such a choice is named
+    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
 }
 /** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
 function abandonedWorkflows(workflows, apiNow) {
