@@ -358,6 +358,45 @@ describe('a skipped backup (rule 2)', () => {
   )
 })
 
+/** A workflow whose steps all succeeded, PREV_WF unless `extra` says, its Cluster step's task `clusterTask`. */
+const succeededWorkflow = (
+  at: number,
+  clusterTask: string,
+  extra: Partial<FakeWorkflow>
+): FakeWorkflow =>
+  workflow(
+    at,
+    [
+      state(
+        'Success',
+        [
+          ['PreCheck', 'Success'],
+          ['Cluster', 'Success'],
+          ['PostCheck', 'Success']
+        ],
+        undefined,
+        { PreCheck: 'pc-prev', Cluster: clusterTask }
+      )
+    ],
+    { uid: PREV_WF, ...extra }
+  )
+
+/** This morning's upgrade: a workflow that ended in Success 2 hours ago, and its task. */
+const morning = (at: number): { workflow: FakeWorkflow; task: FakeTask } => ({
+  workflow: succeededWorkflow(at, PREV_TASK, {
+    creationTimestamp: goTime(at - 3 * HOUR),
+    startedAt: at - 2 * HOUR
+  }),
+  task: {
+    uid: PREV_TASK,
+    version: 'v1.28.3-r4',
+    targetVersion: 'v1.29.5-r0',
+    creationTimestamp: goTime(at - 3 * HOUR + MIN),
+    completionTime: goTime(at - 2 * HOUR),
+    timeline: [{ phase: 'Success', progress: '100.00' }]
+  }
+})
+
 describe('an abandoned workflow: its pre-check expired before anyone started the upgrade (rule 3)', () => {
   /**
    * This morning's upgrade (a workflow that ended in Success 2 hours ago) and, newer, a workflow whose pre-check
@@ -373,22 +412,7 @@ describe('an abandoned workflow: its pre-check expired before anyone started the
         // the cluster is on the previous upgrade's version: the abandoned one's target never took
         version: 'v1.29',
         workflows: [
-          workflow(
-            at,
-            [
-              state(
-                'Success',
-                [
-                  ['PreCheck', 'Success'],
-                  ['Cluster', 'Success'],
-                  ['PostCheck', 'Success']
-                ],
-                undefined,
-                { PreCheck: 'pc-prev', Cluster: PREV_TASK }
-              )
-            ],
-            { uid: PREV_WF, creationTimestamp: goTime(at - 3 * HOUR), startedAt: at - 2 * HOUR }
-          ),
+          morning(at).workflow,
           workflow(
             at,
             [
@@ -415,16 +439,7 @@ describe('an abandoned workflow: its pre-check expired before anyone started the
           )
         ]
       },
-      [
-        {
-          uid: PREV_TASK,
-          version: 'v1.28.3-r4',
-          targetVersion: 'v1.29.5-r0',
-          creationTimestamp: goTime(at - 3 * HOUR + MIN),
-          completionTime: goTime(at - 2 * HOUR),
-          timeline: [{ phase: 'Success', progress: '100.00' }]
-        }
-      ],
+      [morning(at).task],
       apiAhead ? { now: () => Date.now() + apiAhead } : {}
     )
     return { a, expires: goTime(expired) }
@@ -831,28 +846,12 @@ describe('a stale ID (rule 8)', () => {
       const a = await fake(
         {
           workflows: [
-            workflow(
-              at,
-              [
-                state(
-                  'Success',
-                  [
-                    ['PreCheck', 'Success'],
-                    ['Cluster', 'Success'],
-                    ['PostCheck', 'Success']
-                  ],
-                  undefined,
-                  { PreCheck: 'pc-prev', Cluster: OLD_TASK }
-                )
-              ],
-              {
-                uid: PREV_WF,
-                creationTimestamp: goTime(at - 91 * DAY),
-                startedAt: at - 90 * DAY - HOUR / 2,
-                clusterVersion: 'v1.27',
-                targetVersion: 'v1.28'
-              }
-            )
+            succeededWorkflow(at, OLD_TASK, {
+              creationTimestamp: goTime(at - 91 * DAY),
+              startedAt: at - 90 * DAY - HOUR / 2,
+              clusterVersion: 'v1.27',
+              targetVersion: 'v1.28'
+            })
           ]
         },
         // today's upgrade, started through the API: a task of no workflow
@@ -979,34 +978,6 @@ describe('bugs these flows found', () => {
 })
 
 describe('workflows that hold nothing after a review of real flows', () => {
-  /** This morning's upgrade: a workflow that ended in Success 2 hours ago, and its task. */
-  const morning = (at: number): { workflow: FakeWorkflow; task: FakeTask } => ({
-    workflow: workflow(
-      at,
-      [
-        state(
-          'Success',
-          [
-            ['PreCheck', 'Success'],
-            ['Cluster', 'Success'],
-            ['PostCheck', 'Success']
-          ],
-          undefined,
-          { PreCheck: 'pc-prev', Cluster: PREV_TASK }
-        )
-      ],
-      { uid: PREV_WF, creationTimestamp: goTime(at - 3 * HOUR), startedAt: at - 2 * HOUR }
-    ),
-    task: {
-      uid: PREV_TASK,
-      version: 'v1.28.3-r4',
-      targetVersion: 'v1.29.5-r0',
-      creationTimestamp: goTime(at - 3 * HOUR + MIN),
-      completionTime: goTime(at - 2 * HOUR),
-      timeline: [{ phase: 'Success', progress: '100.00' }]
-    }
-  })
-
   it(
     'a workflow cancelled before its cluster upgrade (as the abandoned warning advises) is passed over in a log line; the older Success decides',
     async () => {

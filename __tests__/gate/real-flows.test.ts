@@ -378,11 +378,13 @@ describe('a list item the gate cannot read', () => {
   })
 })
 
+/** An upgrade that succeeded days ago: what decides once the newer workflows are passed over. */
+const oldSuccess = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
+  uid: 'wf-old',
+  created: at('09:00', 20)
+})
+
 describe('the choice passes over an abandoned workflow', () => {
-  const oldSuccess = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
-    uid: 'wf-old',
-    created: at('09:00', 20)
-  })
   const idle = workflow('Running', 'PreCheck:Success Cluster:Init PostCheck:Init', {
     uid: 'wf-idle',
     created: at('10:00')
@@ -500,10 +502,6 @@ describe('a workflow left Running on a post-check nobody started has ended, for 
 })
 
 describe('a workflow cancelled before its cluster upgrade started changed nothing', () => {
-  const oldSuccess = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
-    uid: 'wf-old',
-    created: at('09:00', 20)
-  })
   const cancelled = workflow(
     'Cancel',
     'PreCheck:Success Snapshot:Success Cluster:Init PostCheck:Init',
@@ -552,22 +550,18 @@ describe('a workflow cancelled before its cluster upgrade started changed nothin
 
 describe('the tasks of a workflow the choice passes over count as outside any workflow', () => {
   it('a task under way that an abandoned workflow names decides', () => {
-    const done = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
-      uid: 'wf-done',
-      created: at('09:00', 20)
-    })
     const abandoned = workflow('Running', 'PreCheck:Success Cluster:Init=task-2 PostCheck:Init', {
       uid: 'wf-2',
       created: at('10:00')
     })
     const running = task('Running', { uid: 'task-2', created: at('10:20') })
-    expect(chooseUpgrade([abandoned, done], [running], { apiNow: AFTER_EXPIRY })).toEqual({
+    expect(chooseUpgrade([abandoned, oldSuccess], [running], { apiNow: AFTER_EXPIRY })).toEqual({
       kind: 'task',
       task: running
     })
-    // created after wf-done's steps ended (10:30 in the fixture)
+    // created after wf-old's steps ended (10:30 in the fixture)
     const failed = task('Failed', { uid: 'task-2', created: at('10:40') })
-    expect(chooseUpgrade([abandoned, done], [failed], { apiNow: AFTER_EXPIRY })).toEqual({
+    expect(chooseUpgrade([abandoned, oldSuccess], [failed], { apiNow: AFTER_EXPIRY })).toEqual({
       kind: 'task',
       task: failed
     })
