@@ -32286,8 +32286,10 @@ class Api {
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
         // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
-        if (!Number.isNaN(date))
-            this.dateOffsetMs = Math.abs(date - clock.now()) < DATE_RESOLUTION_MS ? 0 : date - clock.now();
+        if (!Number.isNaN(date)) {
+            const offset = date - clock.now();
+            this.dateOffsetMs = Math.abs(offset) < DATE_RESOLUTION_MS ? 0 : offset;
+        }
         log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
             const value = decodeJson(res, call.decode);
@@ -33615,8 +33617,7 @@ function abandonedWorkflows(workflows, apiNow) {
 }
 /** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
 function passedOverWorkflows(workflows, apiNow) {
-    const abandoned = abandonedWorkflows(workflows, apiNow);
-    return workflows.filter(w => abandoned.includes(w) || cancelledBeforeUpgrade(w));
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w));
 }
 function chooseUpgrade(all, tasks, o = {}) {
     const passedOver = passedOverWorkflows(all, o.apiNow);
@@ -34689,16 +34690,15 @@ function axisFormat(spanMs) {
  * in the workflow's order, and the gate's wait in a section of its own. No lines when no step has a bar.
  */
 function ganttChart(w, wait) {
-    const bars = w.steps.flatMap((step, i) => {
+    const drawn = w.steps.flatMap((step, i) => {
         const span = stepSpan(step, wait.endedAt);
-        return span
-            ? [`    ${gantt_stepName(step)} :${stepTag(step)}, step${i}, ${span.start}, ${span.end}`]
-            : [];
+        return span ? [{ step, i, span }] : [];
     });
-    if (bars.length === 0)
+    if (drawn.length === 0)
         return [];
+    const bars = drawn.map(({ step, i, span }) => `    ${gantt_stepName(step)} :${stepTag(step)}, step${i}, ${span.start}, ${span.end}`);
     const gateEnd = Math.max(wait.startedAt, wait.endedAt);
-    const spans = w.steps.flatMap(s => stepSpan(s, wait.endedAt) ?? []);
+    const spans = drawn.map(d => d.span);
     const first = Math.min(wait.startedAt, ...spans.map(s => s.start));
     const last = Math.max(gateEnd, ...spans.map(s => s.end));
     return [
@@ -34883,18 +34883,14 @@ function nothingReadAdvice(problem) {
         return 'The API was failing: re-run this job later.';
     return 'Re-run this job, or raise the timeout input.';
 }
-/** The Cluster step succeeded and the post-check has not started: only a person ends this wait. */
-function postCheckAwaited(w) {
-    const postCheck = stepOf(w, 'PostCheck');
-    return stepOf(w, 'Cluster')?.status === 'Success' && (!postCheck || postCheck.status === 'Init');
-}
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u, apiAt) {
     if (u.kind === 'unreadable')
         return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.';
     if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
         return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.';
-    if (u.kind === 'workflow' && isActive(u.workflow) && postCheckAwaited(u.workflow))
+    // only a person ends this wait: the cluster upgrade is done, the post-check not started
+    if (u.kind === 'workflow' && awaitsOnlyPostCheck(u.workflow))
         return 'The cluster upgrade is done; the workflow waits for its post-check, which a person starts: start it in the CCE console (cluster → Upgrade) once your services are back, then re-run this job (or set wait-for-post-check: false to pass without it).';
     if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
         return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`;

@@ -8,7 +8,7 @@ import {
 } from '../../src/action/progress.js'
 import type { Verdict } from '../../src/gate/verdict.js'
 import { FakeClock } from '../support/fake-clock.js'
-import { obs, onTask, onWorkflow, task, workflow } from '../support/observations.js'
+import { chosen, obs, onTask, onWorkflow, task, workflow } from '../support/observations.js'
 import { recordingLog } from '../support/scripted-send.js'
 
 const WAIT: Verdict = { kind: 'wait', why: { kind: 'upgrading' } }
@@ -244,15 +244,7 @@ describe('observer events', () => {
       creationTimestamp: old,
       completionTime: old
     })
-    p.event({
-      kind: 'chosen',
-      choice: { kind: 'task', task: oldTask },
-      workflows: 0,
-      tasks: 3,
-      abandoned: [],
-      cancelled: [],
-      leftOut: []
-    })
+    p.event(chosen({ kind: 'task', task: oldTask }, { tasks: 3 }))
     expect(log.of('info')).toEqual([
       "Waiting on upgrade task old-1 (v1.28.3-r4 → v1.29.5-r0, Success, started 90d before this step): the cluster's current upgrade among 0 upgrade workflow(s) and 3 upgrade task(s)."
     ])
@@ -266,15 +258,7 @@ describe('observer events', () => {
     const { log, clock } = at(t0)
     const p = new ProgressLog(log, clock, { clusterId: 'c-1', startedAt: t0, deadline: t0 + H })
     const w = workflow('Running', [['PreCheck', 'Running']], { creationTimestamp: old })
-    p.event({
-      kind: 'chosen',
-      choice: { kind: 'workflow', workflow: w },
-      workflows: 1,
-      tasks: 0,
-      abandoned: [],
-      cancelled: [],
-      leftOut: []
-    })
+    p.event(chosen({ kind: 'workflow', workflow: w }, { workflows: 1 }))
     expect(log.of('warning')).toEqual([])
     expect(log.of('info')[0]).toMatch(
       /^Waiting on upgrade workflow wf-1 \(v1\.28 → v1\.29, Running, started 90d before this step\)/
@@ -289,18 +273,12 @@ describe('observer events', () => {
       deadline: t0 + H,
       maxAgeMs: 2 * H
     })
-    p.event({
-      kind: 'chosen',
-      choice: {
-        kind: 'none',
-        newest: { what: 'upgrade task old-1', phase: 'Success', at: t0 - 3 * H }
-      },
-      workflows: 0,
-      tasks: 1,
-      abandoned: [],
-      cancelled: [],
-      leftOut: []
-    })
+    p.event(
+      chosen(
+        { kind: 'none', newest: { what: 'upgrade task old-1', phase: 'Success', at: t0 - 3 * H } },
+        { tasks: 1 }
+      )
+    )
     expect(log.of('info')).toEqual([
       'No upgrade started in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'
     ])

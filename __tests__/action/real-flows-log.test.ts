@@ -10,7 +10,7 @@ import type { Observation } from '../../src/gate/observation.js'
 import type { Verdict } from '../../src/gate/verdict.js'
 import type { WaitResult } from '../../src/gate/waiter.js'
 import { FakeClock } from '../support/fake-clock.js'
-import { obs, onTask, onWorkflow, task, workflow } from '../support/observations.js'
+import { chosen, obs, onTask, onWorkflow, task, workflow } from '../support/observations.js'
 import { recordingLog } from '../support/scripted-send.js'
 
 const H = 3_600_000
@@ -160,17 +160,12 @@ describe('what the choice and a named ID warn about', () => {
 
   it('an abandoned workflow: one warning with its ID, age, and what to do', () => {
     const { log, p } = progressLog()
-    const chosen = {
-      kind: 'chosen' as const,
-      choice: { kind: 'workflow' as const, workflow: old },
-      workflows: 2,
-      tasks: 0,
-      abandoned: [abandoned],
-      cancelled: [],
-      leftOut: [hidden]
-    }
-    p.event(chosen)
-    p.event(chosen)
+    const event = chosen(
+      { kind: 'workflow', workflow: old },
+      { workflows: 2, abandoned: [abandoned], leftOut: [hidden] }
+    )
+    p.event(event)
+    p.event(event)
     expect(log.of('warning')).toEqual([
       `Upgrade workflow wf-idle (v1.28 → v1.29, created 3d before this step) passed its pre-check but its cluster upgrade was never started, and the pre-check expired at ${EXPIRES}: it changed nothing and cannot go on, so it does not hold the gate (the choice passes over it). Cancel it in the CCE console (cluster → Upgrade), or run a new pre-check to upgrade.`
     ])
@@ -190,17 +185,12 @@ describe('what the choice and a named ID warn about', () => {
       ],
       { uid: 'wf-cancelled', creationTimestamp: '2026-11-23 20:00:00 +0800 CST' }
     )
-    const chosen = {
-      kind: 'chosen' as const,
-      choice: { kind: 'workflow' as const, workflow: old },
-      workflows: 2,
-      tasks: 0,
-      abandoned: [],
-      cancelled: [cancelled],
-      leftOut: []
-    }
-    p.event(chosen)
-    p.event(chosen)
+    const event = chosen(
+      { kind: 'workflow', workflow: old },
+      { workflows: 2, cancelled: [cancelled] }
+    )
+    p.event(event)
+    p.event(event)
     expect(log.of('warning')).toEqual([])
     expect(log.of('info').filter(l => l.includes('wf-cancelled'))).toEqual([
       'Passing over upgrade workflow wf-cancelled (v1.28 → v1.29, created 24h before this step): it was cancelled before its cluster upgrade started, so it changed nothing.'
@@ -251,15 +241,7 @@ describe('what the choice and a named ID warn about', () => {
     const w = workflow('Running', [['PreCheck', 'Running']], {
       creationTimestamp: '2026-11-24 19:40:00 +0800 CST'
     })
-    p.event({
-      kind: 'chosen',
-      choice: { kind: 'workflow', workflow: w },
-      workflows: 1,
-      tasks: 0,
-      abandoned: [],
-      cancelled: [],
-      leftOut: []
-    })
+    p.event(chosen({ kind: 'workflow', workflow: w }, { workflows: 1 }))
     // 19:40 +0800 is 11:40Z; the step began at 12:00Z by the runner, 12:10Z by the API
     expect(log.of('info')[0]).toMatch(/started 30m before this step/)
   })

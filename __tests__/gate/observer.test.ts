@@ -81,12 +81,21 @@ class FakeCce {
   }
 }
 
-function setup(
-  target: WaitTarget,
-  o: { policy?: Policy; notBefore?: number; apiOffsetMs?: number; startedAt?: number } = {}
-) {
-  const cce = new FakeCce()
-  const clock = new FakeClock()
+interface SetupOptions<C extends FakeCce> {
+  policy?: Policy
+  notBefore?: number
+  /** The API's clock: the runner's plus this offset, unless `apiNow` is given. */
+  apiOffsetMs?: number
+  apiNow?: () => number
+  startedAt?: number
+  /** The fake clock's start. */
+  now?: number
+  cce?: C
+}
+
+function setup<C extends FakeCce = FakeCce>(target: WaitTarget, o: SetupOptions<C> = {}) {
+  const cce = o.cce ?? (new FakeCce() as C)
+  const clock = new FakeClock(o.now)
   const events: ObserverEvent[] = []
   const policy = o.policy ?? POLICY
   const observer = new UpgradeObserver(
@@ -97,7 +106,7 @@ function setup(
     e => void events.push(e),
     {
       notBefore: o.notBefore === undefined ? undefined : () => o.notBefore as number,
-      apiNow: () => clock.now() + (o.apiOffsetMs ?? 0),
+      apiNow: o.apiNow ?? (() => clock.now() + (o.apiOffsetMs ?? 0)),
       startedAt: o.startedAt
     }
   )
@@ -851,30 +860,8 @@ describe('observer paths issue 12 added, pinned', () => {
     }
   }
 
-  function observerWith(
-    target: WaitTarget,
-    o: { apiNow?: () => number; startedAt?: number; policy?: Policy; now?: number } = {}
-  ) {
-    const cce = new RefusingCce()
-    const clock = new FakeClock(o.now)
-    const events: ObserverEvent[] = []
-    const policy = o.policy ?? POLICY
-    const observer = new UpgradeObserver(
-      cce as unknown as CceClient,
-      target,
-      clock,
-      policy,
-      e => void events.push(e),
-      { apiNow: o.apiNow, startedAt: o.startedAt }
-    )
-    const poll = async () => {
-      const before = cce.calls.length
-      const obs = await observer.observe()
-      clock.advance(30_000)
-      return { obs, verdict: judge(obs, policy), calls: cce.calls.slice(before) }
-    }
-    return { cce, clock, events, poll }
-  }
+  const observerWith = (target: WaitTarget, o: Omit<SetupOptions<RefusingCce>, 'cce'> = {}) =>
+    setup(target, { ...o, cce: new RefusingCce() })
   const CURRENT: WaitTarget = { kind: 'current' }
   const hidden: UnreadableItem = {
     what: 'upgrade task',

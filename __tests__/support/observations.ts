@@ -1,4 +1,6 @@
 import type { ClusterView, Observation, PreCheckView, Upgrade } from '../../src/gate/observation.js'
+import type { Choice } from '../../src/gate/choose.js'
+import type { ObserverEvent } from '../../src/gate/observer.js'
 import type { UpgradeTask } from '../../src/cce/task.js'
 import type { Workflow, WorkflowStep } from '../../src/cce/workflow.js'
 
@@ -100,4 +102,23 @@ export function onWorkflow(
   o: Parameters<typeof obs>[1] = {}
 ): Observation {
   return obs(t ? { kind: 'workflow', workflow: w, task: t } : { kind: 'workflow', workflow: w }, o)
+}
+
+type ChosenEvent = Extract<ObserverEvent, { kind: 'chosen' }>
+
+/** The observer's `chosen` event: nothing passed over or left out, unless `extra` says. */
+export function chosen(
+  choice: Choice,
+  extra: Partial<Omit<ChosenEvent, 'kind'>> = {}
+): ChosenEvent {
+  return {
+    kind: 'chosen',
+    choice,
+    workflows: 0,
+    tasks: 0,
+    abandoned: [],
+    cancelled: [],
+    leftOut: [],
+    ...extra
+  }
 }

@@ -98,15 +98,17 @@ function axisFormat(spanMs: number): string {
  * in the workflow's order, and the gate's wait in a section of its own. No lines when no step has a bar.
  */
 export function ganttChart(w: Workflow, wait: GateWait): string[] {
-  const bars = w.steps.flatMap((step, i) => {
+  const drawn = w.steps.flatMap((step, i) => {
     const span = stepSpan(step, wait.endedAt)
-    return span
-      ? [`    ${stepName(step)} :${stepTag(step)}, step${i}, ${span.start}, ${span.end}`]
-      : []
+    return span ? [{ step, i, span }] : []
   })
-  if (bars.length === 0) return []
+  if (drawn.length === 0) return []
+  const bars = drawn.map(
+    ({ step, i, span }) =>
+      `    ${stepName(step)} :${stepTag(step)}, step${i}, ${span.start}, ${span.end}`
+  )
   const gateEnd = Math.max(wait.startedAt, wait.endedAt)
-  const spans = w.steps.flatMap(s => stepSpan(s, wait.endedAt) ?? [])
+  const spans = drawn.map(d => d.span)
   const first = Math.min(wait.startedAt, ...spans.map(s => s.start))
   const last = Math.max(gateEnd, ...spans.map(s => s.end))
   return [

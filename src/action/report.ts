@@ -3,10 +3,9 @@ import { PreCheckItem, describeItem } from '../cce/precheck.js'
 import {
   type Workflow,
   awaitingUpgradeStart,
+  awaitsOnlyPostCheck,
   isAbandoned,
-  isActive,
-  isKnownPhase,
-  stepOf
+  isKnownPhase
 } from '../cce/workflow.js'
 import { Observation, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
 import type { Failure } from '../gate/verdict.js'
@@ -204,19 +203,14 @@ function nothingReadAdvice(problem: string | undefined): string {
   return 'Re-run this job, or raise the timeout input.'
 }
 
-/** The Cluster step succeeded and the post-check has not started: only a person ends this wait. */
-function postCheckAwaited(w: Workflow): boolean {
-  const postCheck = stepOf(w, 'PostCheck')
-  return stepOf(w, 'Cluster')?.status === 'Success' && (!postCheck || postCheck.status === 'Init')
-}
-
 /** What to do after a timeout with the upgrade seen, by what kept the gate waiting. */
 function stillWaitingAdvice(u: Upgrade, apiAt: number): string {
   if (u.kind === 'unreadable')
     return 'The gate does not pass while an item it cannot read may be the current upgrade: give workflow-id or task-id of the upgrade to wait on, and please report the item; then re-run this job.'
   if (u.kind === 'workflow' && awaitingUpgradeStart(u.workflow) && !isAbandoned(u.workflow, apiAt))
     return 'The pre-check passed, but nobody started the cluster upgrade: start it in the CCE console (cluster → Upgrade), then re-run this job.'
-  if (u.kind === 'workflow' && isActive(u.workflow) && postCheckAwaited(u.workflow))
+  // only a person ends this wait: the cluster upgrade is done, the post-check not started
+  if (u.kind === 'workflow' && awaitsOnlyPostCheck(u.workflow))
     return 'The cluster upgrade is done; the workflow waits for its post-check, which a person starts: start it in the CCE console (cluster → Upgrade) once your services are back, then re-run this job (or set wait-for-post-check: false to pass without it).'
   if (u.kind === 'workflow' && !isKnownPhase(u.workflow.phase))
     return `The workflow's phase ${u.workflow.phase} is not one this action knows, so it did not pass: see the workflow in the CCE console (cluster → Upgrade), then re-run this job.`

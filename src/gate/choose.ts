@@ -158,8 +158,7 @@ export function abandonedWorkflows(workflows: Workflow[], apiNow: number | undef
 
 /** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
 export function passedOverWorkflows(workflows: Workflow[], apiNow: number | undefined): Workflow[] {
-  const abandoned = abandonedWorkflows(workflows, apiNow)
-  return workflows.filter(w => abandoned.includes(w) || cancelledBeforeUpgrade(w))
+  return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w))
 }
 
 export function chooseUpgrade(

@@ -260,8 +260,10 @@ export class Api {
     const requestId = requestIdOf(res.headers)
     const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN
     // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
-    if (!Number.isNaN(date))
-      this.dateOffsetMs = Math.abs(date - clock.now()) < DATE_RESOLUTION_MS ? 0 : date - clock.now()
+    if (!Number.isNaN(date)) {
+      const offset = date - clock.now()
+      this.dateOffsetMs = Math.abs(offset) < DATE_RESOLUTION_MS ? 0 : offset
+    }
     log.debug(
       `→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`
     )
