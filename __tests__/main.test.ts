@@ -113,8 +113,12 @@ describe('run', () => {
     expect(requests).toHaveLength(0)
     expect(rec.failed).toEqual(['Input interval is 100ms: it must be at least 1s'])
     expect(rec.outputs['result']).toBe('error')
-    expect(Object.keys(rec.outputs)).toHaveLength(11)
-    expect(Object.entries(rec.outputs).filter(([k, v]) => k !== 'result' && v)).toEqual([])
+    expect(Object.keys(rec.outputs)).toHaveLength(14)
+    const lists = ['results', 'passed', 'failed']
+    expect(lists.map(k => rec.outputs[k])).toEqual(['[]', '[]', '[]'])
+    expect(
+      Object.entries(rec.outputs).filter(([k, v]) => k !== 'result' && !lists.includes(k) && v)
+    ).toEqual([])
     expect(rec.summary).toContain('Input interval is 100ms')
     const noCluster = await go({ 'cluster-id': '' }, [])
     expect(noCluster.rec.summary).toContain('`(not set)`')

@@ -31838,6 +31838,7 @@ function formatElapsed(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/pacer.ts
+
 /**
  * How fast one gate asks, adapted to throttling (AIMD on its request rate): a 429 cuts the rate to a third at
  * once, each answer gives back a tenth of the configured rate. Many gates on one account's quota thus thin out
@@ -31885,6 +31886,188 @@ class Pacer {
     retryDelayMs(random, retryAfterMs = 0) {
         const window = Math.min(MAX_RETRY_WINDOW_MS, Math.max(MIN_RETRY_WINDOW_MS, RETRY_WINDOW * this.pollIntervalMs()));
         return Math.round(retryAfterMs + window * (RETRY_FLOOR + (1 - RETRY_FLOOR) * random));
+    }
+}
+/** A poll while waiting reads at most this many answers (the lists, or a workflow and its task). */
+const REQUESTS_PER_POLL = 2;
+/** The step starts as fast as REQUESTS_PER_POLL for every cluster per interval needs, and never slower than this (requests/s). */
+const START_RATE = 10;
+const MIN_RATE = 0.5;
+/** A refusal halves the rate, unless the answers of the last MEASURE_MS show the quota is higher … */
+const STEP_CUT = 0.5;
+const MEASURE_MS = 2000;
+/** … then it falls to this share of the rate answered (never rising on a refusal). */
+const MEASURED_SHARE = 0.9;
+const NO_RISE = 0.95;
+/** While answered, the rate grows by this share per second, up to the start rate. */
+const GROWTH_PER_S = 0.05;
+/**
+ * One rate for every request of a step that gates several clusters (issue 21): requests start one at a time, at
+ * most `rate` per second, in the order of the polls they belong to (a poll under way finishes before the next
+ * starts). A 429 slows the whole step (AIMD on the shared rate: halved, or cut to what the quota answered; grown
+ * back while answered), a Retry-After holds every request until it has passed, and each cluster polls no more
+ * often than its share of the rate allows.
+ */
+class StepPacer {
+    clock;
+    intervalMs;
+    rate;
+    maxRate;
+    active;
+    nextAt = -Infinity;
+    lastSentAt = -Infinity;
+    pausedUntil = -Infinity;
+    /** A 429 to a request sent before this was already answered by a cut. */
+    cutAt = -Infinity;
+    grownAt;
+    firstAt;
+    answers = [];
+    queue = [];
+    pumping = false;
+    constructor(clock, intervalMs, clusters) {
+        this.clock = clock;
+        this.intervalMs = intervalMs;
+        this.active = clusters;
+        this.maxRate = Math.max(START_RATE, (REQUESTS_PER_POLL * clusters * 1000) / intervalMs);
+        this.rate = this.maxRate;
+    }
+    /** Requests per second allowed now. */
+    get currentRate() {
+        return this.rate;
+    }
+    /** The time between one cluster's polls now: the interval, or longer when the rate cannot serve every cluster. */
+    pollIntervalMs() {
+        return Math.round(Math.max(this.intervalMs, (this.active * REQUESTS_PER_POLL * 1000) / this.rate));
+    }
+    /** A lane for one cluster's requests. */
+    lane() {
+        return new StepLane(this);
+    }
+    /** A cluster's wait has ended: the others share the rate. */
+    finished() {
+        this.active = Math.max(1, this.active - 1);
+    }
+    answered() {
+        const now = this.clock.now();
+        this.answers.push(now);
+        while ((this.answers[0] ?? now) <= now - MEASURE_MS)
+            this.answers.shift();
+        const dt = Math.max(0, now - (this.grownAt ?? now)) / 1000;
+        this.grownAt = now;
+        this.rate = Math.min(this.maxRate, this.rate * Math.exp(GROWTH_PER_S * dt));
+    }
+    refused(sentAt, retryAfterMs) {
+        const now = this.clock.now();
+        if (retryAfterMs !== undefined)
+            this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+        if (sentAt < this.cutAt)
+            return;
+        this.cutAt = now;
+        let next = this.rate * STEP_CUT;
+        const measured = this.measuredRate(now);
+        if (measured !== undefined)
+            next = Math.max(next, Math.min(this.rate * NO_RISE, measured * MEASURED_SHARE));
+        this.rate = Math.max(MIN_RATE, next);
+        this.grownAt = now;
+        this.nextAt = Math.max(this.nextAt, this.lastSentAt + 1000 / this.rate);
+    }
+    /** Requests answered per second over the last MEASURE_MS; undefined before the step has run that long. */
+    measuredRate(now) {
+        if (this.firstAt === undefined || now - this.firstAt < MEASURE_MS)
+            return undefined;
+        return this.answers.filter(t => t > now - MEASURE_MS).length / (MEASURE_MS / 1000);
+    }
+    /** Resolves with the time the request may start, or undefined when `deadline` comes first. */
+    turn(rank, deadline, signal) {
+        if (signal?.aborted)
+            return Promise.reject(new CancelledError());
+        return new Promise((resolve, reject) => {
+            const onAbort = () => {
+                const i = this.queue.indexOf(waiter);
+                if (i >= 0)
+                    this.queue.splice(i, 1);
+                reject(new CancelledError());
+            };
+            const waiter = {
+                rank,
+                deadline,
+                done: ok => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve(ok ? this.clock.now() : undefined);
+                }
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            // after every waiter of an earlier or the same poll start: first come, first served among equals
+            const at = this.queue.findIndex(w => w.rank > rank);
+            this.queue.splice(at < 0 ? this.queue.length : at, 0, waiter);
+            void this.pump();
+        });
+    }
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            for (;;) {
+                const first = this.queue[0];
+                if (!first)
+                    return;
+                const at = Math.max(this.nextAt, this.pausedUntil);
+                const now = this.clock.now();
+                // a request whose deadline comes before its slot does not wait for it
+                for (const w of this.queue.filter(w => w.deadline <= Math.max(at, now))) {
+                    this.queue.splice(this.queue.indexOf(w), 1);
+                    w.done(false);
+                }
+                if (this.queue.length === 0)
+                    return;
+                if (at > now) {
+                    await this.clock.sleep(at - now);
+                    continue;
+                }
+                const next = this.queue.shift();
+                this.firstAt ??= now;
+                this.lastSentAt = now;
+                this.nextAt = now + 1000 / this.rate;
+                next.done(true);
+            }
+        }
+        finally {
+            this.pumping = false;
+        }
+    }
+}
+/** One cluster's requests through a StepPacer: ranked by when its poll began. */
+class StepLane {
+    step;
+    pollStartedAt = 0;
+    sentAt = -Infinity;
+    constructor(step) {
+        this.step = step;
+    }
+    /** A new poll begins (epoch ms): its requests queue behind those of polls that began earlier. */
+    pollStarted(at) {
+        this.pollStartedAt = at;
+    }
+    pollIntervalMs() {
+        return this.step.pollIntervalMs();
+    }
+    answered() {
+        this.step.answered();
+    }
+    refused(retryAfterMs) {
+        this.step.refused(this.sentAt, retryAfterMs);
+    }
+    /** The step's queue spaces the retry, and a Retry-After holds every lane: only that is waited here. */
+    retryDelayMs(_random, retryAfterMs = 0) {
+        return Math.round(Math.max(retryAfterMs, 1000 / this.step.currentRate));
+    }
+    async turn(deadline, signal) {
+        const at = await this.step.turn(this.pollStartedAt, deadline, signal);
+        if (at === undefined)
+            return false;
+        this.sentAt = at;
+        return true;
     }
 }
 
@@ -32140,13 +32323,14 @@ const MAX_UNDECODABLE = 3;
 class Api {
     o;
     pacer;
-    correction = new ClockCorrection();
+    correction;
     /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
     dateOffsetMs = 0;
     dateOffsetWarned = false;
     constructor(o) {
         this.o = o;
-        this.pacer = new Pacer(o.intervalMs);
+        this.pacer = o.pacer ?? new Pacer(o.intervalMs);
+        this.correction = o.correction ?? new ClockCorrection();
     }
     /** The poll interval to use now: the configured one when healthy, wider after throttling. */
     pollIntervalMs() {
@@ -32200,6 +32384,8 @@ class Api {
         for (let attempt = 1;;) {
             if (signal?.aborted)
                 throw new CancelledError();
+            if (this.pacer.turn && !(await this.pacer.turn(deadline, signal)))
+                throw new DeadlineError(lastProblem);
             const remaining = deadline - clock.now();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
@@ -32223,7 +32409,7 @@ class Api {
             }
             let delay;
             if (outcome.kind === 'transient' && outcome.status === 429) {
-                this.pacer.refused();
+                this.pacer.refused(outcome.retryAfterMs);
                 delay = this.pacer.retryDelayMs(clock.random(), outcome.retryAfterMs);
             }
             else {
@@ -32356,62 +32542,11 @@ function configProblem(url, e) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cce/cluster.ts
-/** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
-
-function decodeCluster(json) {
-    const root = obj(json);
-    const status = obj(root['status']);
-    const phase = str(status['phase']);
-    if (!phase)
-        return undefined;
-    const version = obj(root['spec'])['version'];
-    return {
-        phase,
-        reason: str(status['reason']),
-        message: str(status['message']),
-        // a number here is not a version (str() would print it with two decimals): read as absent
-        version: typeof version === 'string' ? version : ''
-    };
-}
-/** Major and minor of a Kubernetes version as CCE writes it: v1.29, v1.29.5-r0, 1.29. */
-function minorVersion(version) {
-    const m = /^v?(\d+)\.(\d+)(?:$|[.-])/.exec(version.trim());
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-/** Negative when `a` is an older minor version than `b`, 0 when the same, positive when newer. */
-function compareMinor(a, b) {
-    return a[0] - b[0] || a[1] - b[1];
-}
-/** ShowCluster's answer for `clusterId`: one naming another cluster (metadata.uid) is not an answer. */
-function decodeClusterOf(clusterId) {
-    return json => {
-        const uid = str(obj(obj(json)['metadata'])['uid']);
-        return uid === '' || uid === clusterId ? decodeCluster(json) : undefined;
-    };
-}
-const SETTLING = ['Upgrading', 'RollingBack'];
-/** Deploying onto these cannot be right; Deleting is added to the documented abnormal phases for the same reason. */
-const BROKEN = ['RollbackFailed', 'Unavailable', 'Error', 'Deleting'];
-/** Documented phases that are neither: the cluster is busy with something else (or asleep); the gate keeps waiting. */
-const OTHER_KNOWN_PHASES = [
-    'Creating',
-    'ScalingUp',
-    'ScalingDown',
-    'Resizing',
-    'Hibernating',
-    'Hibernation',
-    'Awaking',
-    'Empty'
-];
-function healthOf(phase) {
-    if (phase === 'Available')
-        return 'ready';
-    if (SETTLING.includes(phase))
-        return 'settling';
-    if (BROKEN.includes(phase))
-        return 'broken';
-    return 'other';
+;// CONCATENATED MODULE: ./src/lib/config.ts
+/** The typed configuration the rest of the action works from; produced only by inputs.ts. */
+/** A problem with the inputs: reported as one `::error::` line, before any request. */
+class InputError extends Error {
+    name = 'InputError';
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/endpoints.ts
@@ -32500,484 +32635,14 @@ function joinUrl(base, path, query) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/cce/precheck.ts
-/** The pre-check task (ShowPreCheck, docs/cce-api.md §10.2): read when a workflow's PreCheck step failed. */
-
-function itemsOf(v, scope, node) {
-    return listOf(obj(v)['itemsStatus']).map(i => {
-        const item = obj(i);
-        return {
-            name: str(item['name']),
-            kind: str(item['kind']),
-            level: str(item['level']),
-            message: str(item['message']),
-            phase: str(item['phase']),
-            scope,
-            ...(node ? { node } : {})
-        };
-    });
-}
-function decodePreCheck(json) {
-    const root = obj(json);
-    const status = obj(root['status']);
-    const phase = str(status['phase']);
-    if (!phase)
-        return undefined;
-    const nodes = listOf(obj(status['nodeCheckStatus'])['nodeStageStatus']).flatMap(n => {
-        const info = obj(obj(n)['nodeInfo']);
-        return itemsOf(n, 'node', str(info['name']) || str(info['uid']) || undefined);
-    });
-    return {
-        uid: str(obj(root['metadata'])['uid']),
-        phase,
-        message: str(status['message']),
-        items: [
-            ...itemsOf(status['clusterCheckStatus'], 'cluster'),
-            ...itemsOf(status['addonCheckStatus'], 'addon'),
-            ...nodes
-        ]
-    };
-}
-/**
- * The items that block the upgrade: kind Exception (must be fixed) or level Fatal; Risk items may be skipped.
- * An item whose own phase says it passed blocks nothing, whatever its kind.
- */
-function blockingItems(p) {
-    return p.items.filter(i => (i.kind === 'Exception' || i.level === 'Fatal') && i.phase !== 'Success');
-}
-function describeItem(i) {
-    const where = i.node ? ` on node ${i.node}` : '';
-    return `${i.name || '(unnamed check)'}${where}: ${i.message || 'no message'}`;
-}
-
-;// CONCATENATED MODULE: ./src/cce/list.ts
-/**
- * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
- * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
- * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
- */
-
-/** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
-const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
-/**
- * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
- * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
- */
-function decodeList(json, what, decode, required) {
-    if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
-        return undefined;
-    const raw = json['items'];
-    // null is an object to typeof: read, like an absent `items`, as no items
-    if (raw !== undefined && typeof raw !== 'object')
-        return undefined;
-    const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : [];
-    const answer = { items: [], unreadable: [] };
-    for (const item of list) {
-        const decoded = decode(item);
-        if (decoded !== undefined)
-            answer.items.push(decoded);
-        else
-            answer.unreadable.push(unreadable(item, what, required));
-    }
-    return answer;
-}
-function unreadable(item, what, required) {
-    const metadata = obj(obj(item)['metadata']);
-    const missing = required.filter(path => !str(path.split('.').reduce((v, k) => obj(v)[k], item)));
-    return {
-        what,
-        uid: str(metadata['uid']),
-        created: str(metadata['creationTimestamp']),
-        why: isObj(item) ? `no ${missing.join(', no ') || 'readable fields'}` : 'not a JSON object'
-    };
-}
-/** "upgrade workflow wf-1", or "an upgrade workflow without an ID (created …)". */
-function describeUnreadable(u) {
-    const name = u.uid ? `${u.what} ${u.uid}` : `an ${u.what} without an ID`;
-    return `${name}${u.created ? ` (created ${u.created})` : ''}: ${u.why}`;
-}
-
-;// CONCATENATED MODULE: ./src/cce/task.ts
-/** The upgrade task as the API reports it (docs/cce-api.md §1). */
-
-
-const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
-/** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
-function decodeTask(json) {
-    const root = obj(json);
-    const metadata = obj(root['metadata']);
-    const spec = obj(root['spec']);
-    const status = obj(root['status']);
-    const phase = str(status['phase']);
-    if (!phase)
-        return undefined;
-    return {
-        uid: str(metadata['uid']),
-        version: str(spec['version']),
-        targetVersion: str(spec['targetVersion']),
-        phase,
-        progress: str(status['progress']),
-        creationTimestamp: str(metadata['creationTimestamp']),
-        completionTime: str(status['completionTime'])
-    };
-}
-/**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
- */
-function decodeTaskOf(taskId) {
-    return json => {
-        const task = decodeTask(json);
-        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
-    };
-}
-/** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
-function decodeTaskList(json) {
-    return decodeList(json, 'upgrade task', item => {
-        const task = decodeTask(item);
-        // a task without an ID cannot be followed or told apart from another: not readable as a list item
-        return task?.uid ? task : undefined;
-    }, ['metadata.uid', 'status.phase']);
-}
-
-;// CONCATENATED MODULE: ./src/lib/go-time.ts
-/**
- * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
- * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
- * Returns epoch ms, so that timestamps with different offsets compare as instants.
- */
-const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
-const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
-function parseGoTime(text) {
-    const t = text.trim();
-    const match = GO.exec(t) ?? RFC3339.exec(t);
-    if (!match)
-        return undefined;
-    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
-    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
-    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
-        return undefined;
-    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    // a day past the month's end would roll over into the next month: reject it instead
-    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
-        return undefined;
-    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
-    const offset = (offH * 60 + offM) * 60_000;
-    return date.getTime() - (sign === '-' ? -offset : offset);
-}
-
-;// CONCATENATED MODULE: ./src/cce/workflow.ts
-/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
-
-
-
-const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
-/** Phases after which a workflow changes no more. */
-const ENDED_WORKFLOW_PHASES = ['Success', 'Pending', 'Cancel'];
-/** Step statuses that are not (yet) a failure; any other status, e.g. Failed or Error, is one. Case-sensitive. */
-const STEP_UNDER_WAY = ['Init', 'Queuing', 'Running', 'Pause'];
-/** Step statuses that fail a workflow still under way: the documented Failed, and the Error CCE spells elsewhere. */
-const STEP_FAILED = ['Failed', 'Error'];
-/** The order the steps run in, for showing steps the API lists in another order. */
-const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback'];
-/** One of the phases the API documents (a later API may add others). */
-function isKnownPhase(phase) {
-    return WORKFLOW_PHASES.includes(phase);
-}
-/** Init, Running, or a phase the API may add later: a phase the gate does not know is never taken as ended. */
-function isActive(w) {
-    return !ENDED_WORKFLOW_PHASES.includes(w.phase);
-}
-/** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
-function decodeWorkflow(json) {
-    const root = obj(json);
-    const metadata = obj(root['metadata']);
-    const spec = obj(root['spec']);
-    const status = obj(root['status']);
-    const uid = str(metadata['uid']);
-    const phase = str(status['phase']);
-    if (!uid || !phase)
-        return undefined;
-    const steps = listOf(status['pointStatuses'])
-        .map(p => {
-        const s = obj(p);
-        return {
-            type: str(s['taskType']),
-            taskId: str(s['taskID']),
-            status: str(s['status']),
-            startedAt: str(s['startTimeStamp']),
-            endedAt: str(s['endTimeStamp']),
-            expiresAt: str(s['expireTimeStamp'])
-        };
-    })
-        // a step without a taskType is kept unless it carries nothing at all: a failure status must not be dropped
-        .filter(s => s.type || s.status || s.taskId);
-    const rank = (t) => {
-        const i = STEP_ORDER.indexOf(t);
-        return i < 0 ? STEP_ORDER.length : i;
-    };
-    steps.sort((a, b) => rank(a.type) - rank(b.type));
-    return {
-        uid,
-        creationTimestamp: str(metadata['creationTimestamp']),
-        updateTimestamp: str(metadata['updateTimestamp']),
-        clusterVersion: str(spec['clusterVersion']),
-        targetVersion: str(spec['targetVersion']),
-        phase,
-        steps
-    };
-}
-/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
-function decodeWorkflowOf(workflowId) {
-    return json => {
-        const workflow = decodeWorkflow(json);
-        return workflow?.uid === workflowId ? workflow : undefined;
-    };
-}
-/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
-function decodeWorkflowList(json) {
-    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
-}
-function stepOf(w, type) {
-    return w.steps.find(s => s.type === type);
-}
-/** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
-function isRollback(s) {
-    return s.type.toLowerCase() === 'rollback';
-}
-/** A step has started once it left Init; an empty status (the API may omit it) says nothing either way. */
-function hasStarted(s) {
-    return s.status !== '' && s.status !== 'Init';
-}
-/**
- * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
- * nothing. Never the Cluster step, which is the upgrade itself, nor Rollback: Init until it runs, after a failure.
- */
-function isSkipped(w, s) {
-    if (s.status !== 'Init' || s.type === 'Cluster' || isRollback(s))
-        return false;
-    return w.steps
-        .slice(w.steps.indexOf(s) + 1)
-        .some(later => !isRollback(later) && hasStarted(later));
-}
-/**
- * The PreCheck step of a workflow that waits for a person to start its cluster upgrade: the pre-check succeeded
- * (and the optional backup, if it ran), nothing else has started. Undefined for any other workflow.
- */
-function awaitingUpgradeStart(w) {
-    if (!isActive(w) || !isKnownPhase(w.phase))
-        return undefined;
-    const precheck = stepOf(w, 'PreCheck');
-    if (precheck?.status !== 'Success')
-        return undefined;
-    const idle = w.steps.every(s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success'));
-    return idle ? precheck : undefined;
-}
-/**
- * A workflow that waits for a person before its cluster upgrade and whose pre-check result has expired (by `now`,
- * the API's clock): it changed nothing and cannot go on. An unreadable expiry counts as not expired.
- */
-function isAbandoned(w, now) {
-    const precheck = awaitingUpgradeStart(w);
-    return precheck !== undefined && hasExpired(precheck, now);
-}
-/** Whether a step's result (a pre-check's) expired before `now`; an expiry that is absent or unreadable never does. */
-function hasExpired(step, now) {
-    return (parseGoTime(step.expiresAt) ?? Infinity) < now;
-}
-/**
- * A Running workflow whose cluster upgrade is done (the Cluster step and every step before the post-check
- * succeeded or were skipped, no rollback) and which waits only for a post-check nobody has started: a person starts
- * it, or never does. It changes the cluster no more: for the choice it has ended.
- */
-function awaitsOnlyPostCheck(w) {
-    if (w.phase !== 'Running')
-        return false;
-    if (stepOf(w, 'Cluster')?.status !== 'Success' || stepOf(w, 'PostCheck')?.status !== 'Init')
-        return false;
-    return w.steps.every(s => isRollback(s)
-        ? s.status === 'Init'
-        : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s));
-}
-/** A workflow cancelled before its cluster upgrade started (its Cluster step still Init): it changed nothing. */
-function cancelledBeforeUpgrade(w) {
-    return (w.phase === 'Cancel' &&
-        stepOf(w, 'Cluster')?.status === 'Init' &&
-        !w.steps.some(s => isRollback(s) && hasStarted(s)));
-}
-
-;// CONCATENATED MODULE: ./src/cce/client.ts
-
-
-
-
-
-
-
-const ACCESS_HINT = {
-    401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
-    403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
-};
-/** The CCE calls the gate makes, for one cluster; `/api/v3/…` or, for Autopilot clusters, `/autopilot/v3/…`. */
-class CceClient {
-    api;
-    t;
-    auth;
-    constructor(api, t, auth) {
-        this.api = api;
-        this.t = t;
-        this.auth = auth;
-    }
-    url(path = '') {
-        const prefix = this.t.clusterType === 'autopilot' ? '/autopilot/v3' : '/api/v3';
-        return joinUrl(this.t.endpoint, `${prefix}/projects/${this.t.projectId}/clusters/${this.t.clusterId}${path}`);
-    }
-    get cluster() {
-        return `${this.t.clusterType === 'autopilot' ? 'Autopilot cluster' : 'cluster'} ${this.t.clusterId}`;
-    }
-    get(path, what) {
-        return {
-            method: 'GET',
-            url: this.url(path),
-            auth: this.auth,
-            explain: (status, d) => this.explain(status, d, what)
-        };
-    }
-    async getTask(taskId) {
-        const reply = await this.showTask(taskId);
-        if ('missing' in reply)
-            throw await this.explainMissingTask(taskId, reply.missing);
-        return reply;
-    }
-    /** A workflow step's upgrade task, for its progress: a 404 only means there is no detail (yet). */
-    async findTask(taskId) {
-        const reply = await this.showTask(taskId);
-        return 'missing' in reply ? undefined : reply;
-    }
-    /** ShowUpgradeClusterTask; a 404 is handed back for the caller to read. */
-    async showTask(taskId) {
-        try {
-            return await this.api.call({
-                ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTaskOf(taskId)
-            });
-        }
-        catch (e) {
-            if (e instanceof FatalApiError && e.status === 404)
-                return { missing: e };
-            throw e;
-        }
-    }
-    /** ListUpgradeClusterTasks; `deadline` bounds a best-effort read (the stale-ID check). */
-    async listTasks(deadline) {
-        return this.api.call({
-            ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
-            explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-            decode: decodeTaskList,
-            deadline
-        });
-    }
-    /** ListUpgradeWorkFlows; `deadline` as for listTasks. */
-    async listWorkflows(deadline) {
-        return this.api.call({
-            deadline,
-            ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
-            explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
-                ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
-                : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-            decode: decodeWorkflowList
-        });
-    }
-    async getWorkflow(workflowId) {
-        const what = `upgrade workflow ${workflowId} of ${this.cluster}`;
-        return this.api.call({
-            ...this.get(`/operation/upgradeworkflows/${workflowId}`, what),
-            explain: (status, d) => status === 404
-                ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
-                : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId)
-        });
-    }
-    /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
-    async getCluster() {
-        try {
-            return await this.api.call({
-                ...this.get('', this.cluster),
-                explain: this.clusterLevel(this.cluster),
-                decode: json => {
-                    const status = decodeClusterOf(this.t.clusterId)(json);
-                    return status && { kind: 'read', status };
-                }
-            });
-        }
-        catch (e) {
-            if (e instanceof FatalApiError && e.status === 403)
-                return { value: { kind: 'forbidden', message: describeDetails(e.details) } };
-            throw e;
-        }
-    }
-    /** ShowPreCheck, bounded by `deadline`: the pre-check's items explain a failure, they never hold it up. */
-    async getPreCheck(taskId, deadline) {
-        return this.api.call({
-            ...this.get(`/operation/precheck/tasks/${taskId}`, `pre-check task ${taskId} of ${this.cluster}`),
-            decode: decodePreCheck,
-            deadline
-        });
-    }
-    /** A 404 does not say whether the cluster or the task is missing: the task list does. */
-    async explainMissingTask(taskId, original) {
-        let known;
-        try {
-            known = (await this.listTasks()).value.items;
-        }
-        catch (e) {
-            return e instanceof FatalApiError && e.status === 404 ? e : original;
-        }
-        const ids = known
-            .map(t => `${t.uid} (${t.version} → ${t.targetVersion}, ${t.phase})`)
-            .slice(0, 5);
-        const list = ids.length
-            ? `; its upgrade tasks: ${ids.join(', ')}`
-            : '; the cluster has no upgrade task';
-        return new FatalApiError(`Upgrade task ${taskId} was not found on ${this.cluster}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the cluster's current upgrade.`, 404, original.details);
-    }
-    /** For calls on the cluster itself, where a 404 can only mean the cluster is not there. */
-    clusterLevel(what) {
-        return (status, d) => status === 404
-            ? `Cluster ${this.t.clusterId} was not found in project ${this.t.projectId}: ${describeDetails(d)}. Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`
-            : this.explain(status, d, what);
-    }
-    autopilotHint() {
-        return this.t.clusterType === 'cce'
-            ? ' (an Autopilot cluster needs cluster-type: autopilot)'
-            : ' (cluster-type is autopilot: for a CCE standard or Turbo cluster leave it at cce)';
-    }
-    explain(status, d, what) {
-        const detail = describeDetails(d);
-        if (status === 401 || status === 403) {
-            return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT[status]}`;
-        }
-        if (status === 404)
-            return `CCE did not find ${what} (HTTP 404 ${detail}).`;
-        return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/lib/config.ts
-/** The typed configuration the rest of the action works from; produced only by inputs.ts. */
-/** A problem with the inputs: reported as one `::error::` line, before any request. */
-class InputError extends Error {
-    name = 'InputError';
-}
-
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 
 
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
+/** Clusters one step may gate. */
+const MAX_CLUSTERS = 200;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
 const CLUSTER_TYPES = ['cce', 'autopilot'];
 /** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
@@ -33000,8 +32665,13 @@ function readConfig(getInput, env, secrets) {
         secrets.add(input(name));
     for (const name of SECRET_ENV)
         secrets.add(fromEnv(name));
-    const clusterId = requireId('input cluster-id', input('cluster-id'));
+    const clusterIds = clusterIdsFrom(input('cluster-id'));
     const target = targetFrom(optionalId('input task-id', input('task-id')), optionalId('input workflow-id', input('workflow-id')));
+    if (clusterIds.length > 1 && target.kind !== 'current') {
+        const name = `${target.kind}-id`;
+        throw new InputError(`Input ${name} is set with ${clusterIds.length} clusters in cluster-id: ${name} names one cluster's upgrade. Leave it empty to wait on each cluster's current upgrade (max-age narrows it), or gate that cluster in a step of its own.`);
+    }
+    const failFast = choiceFrom('fail-fast', input('fail-fast') || 'false', BOOLEAN) === 'true';
     const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES);
     const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv);
     if (regionText && !REGION_PATTERN.test(regionText)) {
@@ -33033,7 +32703,9 @@ function readConfig(getInput, env, secrets) {
         throw new InputError('Input project-id is empty and there is no region to look it up by: set project-id, or region (the project named after the region is used)');
     }
     return {
-        clusterId,
+        clusterId: clusterIds[0] ?? '',
+        clusterIds,
+        failFast,
         clusterType,
         target,
         region,
@@ -33074,10 +32746,29 @@ function firstOf(value, inputName, envNames, fromEnv) {
 function capitalized(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
-function requireId(source, value) {
+/**
+ * One ID, or several: one per line, or separated by commas or spaces. Blank lines are ignored; an empty entry
+ * (two commas with nothing between, a comma at either end), a duplicate or more than MAX_CLUSTERS is refused.
+ */
+function clusterIdsFrom(value) {
     if (!value)
-        throw new InputError(`${capitalized(source)} is required: the ID as shown in the CCE console`);
-    return checkId(source, value);
+        throw new InputError('Input cluster-id is required: the ID as shown in the CCE console');
+    const entries = value.split(',').map(e => e.trim());
+    if (entries.length > 1 && entries.some(e => e === ''))
+        throw new InputError('Input cluster-id has an empty entry (two commas with nothing between, or a comma at the start or end): give the IDs one per line, or separated by commas or spaces');
+    const ids = entries.flatMap(e => e.split(/\s+/)).filter(Boolean);
+    if (ids.length === 1)
+        return [checkId('input cluster-id', ids[0] ?? '')];
+    if (ids.length > MAX_CLUSTERS)
+        throw new InputError(`Input cluster-id names ${ids.length} clusters: at most ${MAX_CLUSTERS} in one step (one account's rate limit is shared by all); split them over several steps or jobs, e.g. a matrix over regions`);
+    const seen = new Set();
+    ids.forEach((id, i) => {
+        checkId(`entry ${i + 1} of input cluster-id`, id);
+        if (seen.has(id))
+            throw new InputError(`Input cluster-id names cluster ${id} twice (entry ${i + 1}): give each cluster once`);
+        seen.add(id);
+    });
+    return ids;
 }
 function optionalId(source, value) {
     return value ? checkId(source, value) : undefined;
@@ -33464,6 +33155,271 @@ async function oidcLogin(cred, project, iam, deps) {
     return { auth, projectId: scoped.project.id };
 }
 
+;// CONCATENATED MODULE: ./src/cce/list.ts
+/**
+ * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
+ * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
+ * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
+ */
+
+/** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
+const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
+/**
+ * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
+ * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
+ */
+function decodeList(json, what, decode, required) {
+    if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
+        return undefined;
+    const raw = json['items'];
+    // null is an object to typeof: read, like an absent `items`, as no items
+    if (raw !== undefined && typeof raw !== 'object')
+        return undefined;
+    const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : [];
+    const answer = { items: [], unreadable: [] };
+    for (const item of list) {
+        const decoded = decode(item);
+        if (decoded !== undefined)
+            answer.items.push(decoded);
+        else
+            answer.unreadable.push(unreadable(item, what, required));
+    }
+    return answer;
+}
+function unreadable(item, what, required) {
+    const metadata = obj(obj(item)['metadata']);
+    const missing = required.filter(path => !str(path.split('.').reduce((v, k) => obj(v)[k], item)));
+    return {
+        what,
+        uid: str(metadata['uid']),
+        created: str(metadata['creationTimestamp']),
+        why: isObj(item) ? `no ${missing.join(', no ') || 'readable fields'}` : 'not a JSON object'
+    };
+}
+/** "upgrade workflow wf-1", or "an upgrade workflow without an ID (created …)". */
+function describeUnreadable(u) {
+    const name = u.uid ? `${u.what} ${u.uid}` : `an ${u.what} without an ID`;
+    return `${name}${u.created ? ` (created ${u.created})` : ''}: ${u.why}`;
+}
+
+;// CONCATENATED MODULE: ./src/cce/precheck.ts
+/** The pre-check task (ShowPreCheck, docs/cce-api.md §10.2): read when a workflow's PreCheck step failed. */
+
+function itemsOf(v, scope, node) {
+    return listOf(obj(v)['itemsStatus']).map(i => {
+        const item = obj(i);
+        return {
+            name: str(item['name']),
+            kind: str(item['kind']),
+            level: str(item['level']),
+            message: str(item['message']),
+            phase: str(item['phase']),
+            scope,
+            ...(node ? { node } : {})
+        };
+    });
+}
+function decodePreCheck(json) {
+    const root = obj(json);
+    const status = obj(root['status']);
+    const phase = str(status['phase']);
+    if (!phase)
+        return undefined;
+    const nodes = listOf(obj(status['nodeCheckStatus'])['nodeStageStatus']).flatMap(n => {
+        const info = obj(obj(n)['nodeInfo']);
+        return itemsOf(n, 'node', str(info['name']) || str(info['uid']) || undefined);
+    });
+    return {
+        uid: str(obj(root['metadata'])['uid']),
+        phase,
+        message: str(status['message']),
+        items: [
+            ...itemsOf(status['clusterCheckStatus'], 'cluster'),
+            ...itemsOf(status['addonCheckStatus'], 'addon'),
+            ...nodes
+        ]
+    };
+}
+/**
+ * The items that block the upgrade: kind Exception (must be fixed) or level Fatal; Risk items may be skipped.
+ * An item whose own phase says it passed blocks nothing, whatever its kind.
+ */
+function blockingItems(p) {
+    return p.items.filter(i => (i.kind === 'Exception' || i.level === 'Fatal') && i.phase !== 'Success');
+}
+function describeItem(i) {
+    const where = i.node ? ` on node ${i.node}` : '';
+    return `${i.name || '(unnamed check)'}${where}: ${i.message || 'no message'}`;
+}
+
+;// CONCATENATED MODULE: ./src/lib/go-time.ts
+/**
+ * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
+ * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
+ * Returns epoch ms, so that timestamps with different offsets compare as instants.
+ */
+const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
+function parseGoTime(text) {
+    const t = text.trim();
+    const match = GO.exec(t) ?? RFC3339.exec(t);
+    if (!match)
+        return undefined;
+    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
+    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
+    if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
+        return undefined;
+    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    // a day past the month's end would roll over into the next month: reject it instead
+    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+        return undefined;
+    date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+    const offset = (offH * 60 + offM) * 60_000;
+    return date.getTime() - (sign === '-' ? -offset : offset);
+}
+
+;// CONCATENATED MODULE: ./src/cce/workflow.ts
+/** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
+
+
+
+const WORKFLOW_PHASES = ['Init', 'Running', 'Pending', 'Success', 'Cancel'];
+/** Phases after which a workflow changes no more. */
+const ENDED_WORKFLOW_PHASES = ['Success', 'Pending', 'Cancel'];
+/** Step statuses that are not (yet) a failure; any other status, e.g. Failed or Error, is one. Case-sensitive. */
+const STEP_UNDER_WAY = ['Init', 'Queuing', 'Running', 'Pause'];
+/** Step statuses that fail a workflow still under way: the documented Failed, and the Error CCE spells elsewhere. */
+const STEP_FAILED = ['Failed', 'Error'];
+/** The order the steps run in, for showing steps the API lists in another order. */
+const STEP_ORDER = ['PreCheck', 'Snapshot', 'Cluster', 'PostCheck', 'Rollback'];
+/** One of the phases the API documents (a later API may add others). */
+function isKnownPhase(phase) {
+    return WORKFLOW_PHASES.includes(phase);
+}
+/** Init, Running, or a phase the API may add later: a phase the gate does not know is never taken as ended. */
+function isActive(w) {
+    return !ENDED_WORKFLOW_PHASES.includes(w.phase);
+}
+/** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
+function decodeWorkflow(json) {
+    const root = obj(json);
+    const metadata = obj(root['metadata']);
+    const spec = obj(root['spec']);
+    const status = obj(root['status']);
+    const uid = str(metadata['uid']);
+    const phase = str(status['phase']);
+    if (!uid || !phase)
+        return undefined;
+    const steps = listOf(status['pointStatuses'])
+        .map(p => {
+        const s = obj(p);
+        return {
+            type: str(s['taskType']),
+            taskId: str(s['taskID']),
+            status: str(s['status']),
+            startedAt: str(s['startTimeStamp']),
+            endedAt: str(s['endTimeStamp']),
+            expiresAt: str(s['expireTimeStamp'])
+        };
+    })
+        // a step without a taskType is kept unless it carries nothing at all: a failure status must not be dropped
+        .filter(s => s.type || s.status || s.taskId);
+    const rank = (t) => {
+        const i = STEP_ORDER.indexOf(t);
+        return i < 0 ? STEP_ORDER.length : i;
+    };
+    steps.sort((a, b) => rank(a.type) - rank(b.type));
+    return {
+        uid,
+        creationTimestamp: str(metadata['creationTimestamp']),
+        updateTimestamp: str(metadata['updateTimestamp']),
+        clusterVersion: str(spec['clusterVersion']),
+        targetVersion: str(spec['targetVersion']),
+        phase,
+        steps
+    };
+}
+/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
+function decodeWorkflowOf(workflowId) {
+    return json => {
+        const workflow = decodeWorkflow(json);
+        return workflow?.uid === workflowId ? workflow : undefined;
+    };
+}
+/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
+function decodeWorkflowList(json) {
+    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
+}
+function stepOf(w, type) {
+    return w.steps.find(s => s.type === type);
+}
+/** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
+function isRollback(s) {
+    return s.type.toLowerCase() === 'rollback';
+}
+/** A step has started once it left Init; an empty status (the API may omit it) says nothing either way. */
+function hasStarted(s) {
+    return s.status !== '' && s.status !== 'Init';
+}
+/**
+ * A step still Init while a later step has started was skipped (the console's backup is optional) and holds
+ * nothing. Never the Cluster step, which is the upgrade itself, nor Rollback: Init until it runs, after a failure.
+ */
+function isSkipped(w, s) {
+    if (s.status !== 'Init' || s.type === 'Cluster' || isRollback(s))
+        return false;
+    return w.steps
+        .slice(w.steps.indexOf(s) + 1)
+        .some(later => !isRollback(later) && hasStarted(later));
+}
+/**
+ * The PreCheck step of a workflow that waits for a person to start its cluster upgrade: the pre-check succeeded
+ * (and the optional backup, if it ran), nothing else has started. Undefined for any other workflow.
+ */
+function awaitingUpgradeStart(w) {
+    if (!isActive(w) || !isKnownPhase(w.phase))
+        return undefined;
+    const precheck = stepOf(w, 'PreCheck');
+    if (precheck?.status !== 'Success')
+        return undefined;
+    const idle = w.steps.every(s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success'));
+    return idle ? precheck : undefined;
+}
+/**
+ * A workflow that waits for a person before its cluster upgrade and whose pre-check result has expired (by `now`,
+ * the API's clock): it changed nothing and cannot go on. An unreadable expiry counts as not expired.
+ */
+function isAbandoned(w, now) {
+    const precheck = awaitingUpgradeStart(w);
+    return precheck !== undefined && hasExpired(precheck, now);
+}
+/** Whether a step's result (a pre-check's) expired before `now`; an expiry that is absent or unreadable never does. */
+function hasExpired(step, now) {
+    return (parseGoTime(step.expiresAt) ?? Infinity) < now;
+}
+/**
+ * A Running workflow whose cluster upgrade is done (the Cluster step and every step before the post-check
+ * succeeded or were skipped, no rollback) and which waits only for a post-check nobody has started: a person starts
+ * it, or never does. It changes the cluster no more: for the choice it has ended.
+ */
+function awaitsOnlyPostCheck(w) {
+    if (w.phase !== 'Running')
+        return false;
+    if (stepOf(w, 'Cluster')?.status !== 'Success' || stepOf(w, 'PostCheck')?.status !== 'Init')
+        return false;
+    return w.steps.every(s => isRollback(s)
+        ? s.status === 'Init'
+        : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s));
+}
+/** A workflow cancelled before its cluster upgrade started (its Cluster step still Init): it changed nothing. */
+function cancelledBeforeUpgrade(w) {
+    return (w.phase === 'Cancel' &&
+        stepOf(w, 'Cluster')?.status === 'Init' &&
+        !w.steps.some(s => isRollback(s) && hasStarted(s)));
+}
+
 ;// CONCATENATED MODULE: ./src/gate/observation.ts
 /** The upgrade task an observation shows, if any: the task waited on, or the workflow's Cluster task. */
 function taskOf(u) {
@@ -33492,201 +33448,64 @@ function stateKey(obs) {
     return parts.join('|');
 }
 
-;// CONCATENATED MODULE: ./src/gate/choose.ts
-/**
- * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
- * workflow or upgrade task, "newest" by instant.
- *
- * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
- *   the newest.
- * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
- *   outside any workflow) wins; else one created after the newest workflow ended.
- * - Otherwise the newest workflow, else the newest task, else nothing.
- * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
- *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
- *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
- * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
- *   choice: an upgrade started after it decides.
- * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
- * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
- *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
- */
+;// CONCATENATED MODULE: ./src/cce/cluster.ts
+/** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 
-
-
-/**
- * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
- * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
- * wins; between two alike, an unreadable timestamp ranks newest.
- */
-function newestBy(items, stamp, 
-// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
-succeeded = () => false) {
-    let best;
-    for (const item of items) {
-        const at = parseGoTime(stamp(item)) ?? Infinity;
-        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
-            best = { item, at };
-    }
-    return best?.item;
-}
-function ranksNewer(item, at, best, bestAt, succeeded) {
-    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
-    if (unknownOrder && succeeded(item) !== succeeded(best))
-        return !succeeded(item);
-    return at > bestAt;
-}
-const created = (x) => x.creationTimestamp;
-const succeeded = (x) => x.phase === 'Success';
-/**
- * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
- * is done and only a post-check nobody started is left.
- */
-function stillChanging(w) {
-    return isActive(w) && !awaitsOnlyPostCheck(w);
-}
-/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
-function workflowEndedAt(w) {
-    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
-        .map(parseGoTime)
-        .filter((t) => t !== undefined);
-    return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
-}
-/** An upgrade that ended longer than this before the step began is probably not the one meant. */
-const OLD_UPGRADE_MS = 24 * 3_600_000;
-/** When an upgrade ended (epoch ms), if it has and the time can be read. */
-function endedAtOf(u) {
-    if (u.kind === 'workflow')
-        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow);
-    if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
-        return parseGoTime(u.task.completionTime);
-    return undefined;
-}
-function startedOf(u) {
-    switch (u.kind) {
-        case 'workflow':
-            return {
-                what: `upgrade workflow ${u.workflow.uid}`,
-                phase: u.workflow.phase,
-                at: parseGoTime(u.workflow.creationTimestamp)
-            };
-        case 'task':
-            return {
-                what: `upgrade task ${u.task.uid}`,
-                phase: u.task.phase,
-                at: parseGoTime(u.task.creationTimestamp)
-            };
-        case 'unreadable':
-            return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
-    }
-}
-/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
-function sameUpgrade(a, b) {
-    const ids = (u) => {
-        switch (u.kind) {
-            case 'task':
-                return [u.task.uid];
-            case 'workflow':
-                return [
-                    u.workflow.uid,
-                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
-                ];
-            case 'unreadable':
-                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
-                return [u.item.uid];
-        }
-    };
-    const other = ids(b);
-    return ids(a).some(id => other.includes(id));
-}
-/**
- * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
- * current upgrade, when `named` is a stale ID.
- */
-function newerThan(choice, named) {
-    if (choice.kind === 'none' || sameUpgrade(choice, named))
+function decodeCluster(json) {
+    const root = obj(json);
+    const status = obj(root['status']);
+    const phase = str(status['phase']);
+    if (!phase)
         return undefined;
-    const current = startedOf(choice);
-    // an unreadable time is NaN, which is not at or before anything: such a choice is named
-    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
+    const version = obj(root['spec'])['version'];
+    const name = obj(root['metadata'])['name'];
+    return {
+        ...(typeof name === 'string' && name ? { name } : {}),
+        phase,
+        reason: str(status['reason']),
+        message: str(status['message']),
+        // a number here is not a version (str() would print it with two decimals): read as absent
+        version: typeof version === 'string' ? version : ''
+    };
 }
-/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
-function abandonedWorkflows(workflows, apiNow) {
-    // without the API's clock nothing has expired
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
+/** Major and minor of a Kubernetes version as CCE writes it: v1.29, v1.29.5-r0, 1.29. */
+function minorVersion(version) {
+    const m = /^v?(\d+)\.(\d+)(?:$|[.-])/.exec(version.trim());
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
-/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
-function passedOverWorkflows(workflows, apiNow) {
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w));
+/** Negative when `a` is an older minor version than `b`, 0 when the same, positive when newer. */
+function compareMinor(a, b) {
+    return a[0] - b[0] || a[1] - b[1];
 }
-function chooseUpgrade(all, tasks, o = {}) {
-    const passedOver = passedOverWorkflows(all, o.apiNow);
-    const workflows = all.filter(w => !passedOver.includes(w));
-    const choice = choose(workflows, tasks);
-    const found = choice && { choice, started: startedOf(choice) };
-    const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore));
-    if (hidden)
-        return { kind: 'unreadable', item: hidden };
-    if (!found) {
-        const last = newestBy(passedOver, created);
-        return last
-            ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
-            : { kind: 'none' };
-    }
-    // with max-age, an upgrade that started earlier (or at an unreadable time) does not count
-    if (o.notBefore !== undefined && !((found.started.at ?? -Infinity) >= o.notBefore))
-        return { kind: 'none', newest: found.started };
-    return found.choice;
+/** ShowCluster's answer for `clusterId`: one naming another cluster (metadata.uid) is not an answer. */
+function decodeClusterOf(clusterId) {
+    return json => {
+        const uid = str(obj(obj(json)['metadata'])['uid']);
+        return uid === '' || uid === clusterId ? decodeCluster(json) : undefined;
+    };
 }
-/**
- * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
- * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
- */
-function mayBeCurrent(u, chosen, notBefore) {
-    const at = parseGoTime(u.created);
-    if (at === undefined)
-        return true;
-    if (at < (notBefore ?? -Infinity))
-        return false;
-    return chosen?.at === undefined || at >= chosen.at;
-}
-function choose(workflows, tasks) {
-    // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
-    // one while another runs is the one mistake the gate must not make
-    const active = newestBy(workflows.filter(stillChanging), created);
-    const w = active ?? newestBy(workflows, created, succeeded);
-    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
-    const running = newestBy(outside.filter(isUnderWay), created);
-    const t = newestBy(tasks, created, succeeded);
-    if (active)
-        return { kind: 'workflow', workflow: active };
-    if (running)
-        return { kind: 'task', task: running };
-    if (t && (!w || standalone(t, w, workflows)))
-        return { kind: 'task', task: t };
-    if (w)
-        return { kind: 'workflow', workflow: w };
-    return undefined;
-}
-/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
-function isUnderWay(t) {
-    return t.phase !== 'Success' && t.phase !== 'Failed';
-}
-function partOfAWorkflow(t, all) {
-    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
-}
-/**
- * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
- * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
- */
-function standalone(t, newest, all) {
-    if (partOfAWorkflow(t, all))
-        return false;
-    const createdAt = parseGoTime(t.creationTimestamp);
-    const ended = workflowEndedAt(newest);
-    if (createdAt === undefined || ended === undefined)
-        return !succeeded(t);
-    return createdAt > ended || (createdAt === ended && !succeeded(t));
+const SETTLING = ['Upgrading', 'RollingBack'];
+/** Deploying onto these cannot be right; Deleting is added to the documented abnormal phases for the same reason. */
+const BROKEN = ['RollbackFailed', 'Unavailable', 'Error', 'Deleting'];
+/** Documented phases that are neither: the cluster is busy with something else (or asleep); the gate keeps waiting. */
+const OTHER_KNOWN_PHASES = [
+    'Creating',
+    'ScalingUp',
+    'ScalingDown',
+    'Resizing',
+    'Hibernating',
+    'Hibernation',
+    'Awaking',
+    'Empty'
+];
+function healthOf(phase) {
+    if (phase === 'Available')
+        return 'ready';
+    if (SETTLING.includes(phase))
+        return 'settling';
+    if (BROKEN.includes(phase))
+        return 'broken';
+    return 'other';
 }
 
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
@@ -33930,288 +33749,6 @@ function nextRead(obs, policy) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/gate/observer.ts
-
-
-
-
-/** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
-const STEP_RUNNING = ['Queuing', 'Running'];
-/** Ended steps, and ended tasks: both say Success or Failed. */
-const TASK_ENDED = ['Success', 'Failed'];
-/** How long the failed pre-check's items may be looked for before the failure is reported without them. */
-const PRECHECK_READ_MS = 60_000;
-/** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
-const STALE_CHECK_MS = 30_000;
-class UpgradeObserver {
-    cce;
-    clock;
-    policy;
-    onEvent;
-    o;
-    followed;
-    /** The upgrade part, once it passed: later polls only read the cluster again. */
-    passed;
-    clusterTask;
-    warnedNoDetail = new Set();
-    /** Cluster tasks still not found (404) once their step had ended: not looked for again. */
-    missingAfterStep = new Set();
-    sawRollback = false;
-    /** No ID was given: the current upgrade is searched for, and checked again before passing on it. */
-    discovering;
-    // Stryker disable next-line BooleanLiteral: observe() sets it before anything reads it
-    choseThisPoll = false;
-    staleChecked = false;
-    apiNow;
-    constructor(cce, target, clock, policy, onEvent, o = {}) {
-        this.cce = cce;
-        this.clock = clock;
-        this.policy = policy;
-        this.onEvent = onEvent;
-        this.o = o;
-        this.followed = target;
-        this.discovering = target.kind === 'current';
-        this.apiNow = o.apiNow ?? (() => clock.now());
-    }
-    async observe() {
-        this.choseThisPoll = false;
-        const obs = await this.look();
-        if (!this.discovering) {
-            if (!this.staleChecked)
-                await this.checkStale(obs.upgrade);
-            return obs;
-        }
-        const verdict = judge(obs, this.policy);
-        // the workflow followed since an earlier poll waited for a person until its pre-check expired: it cannot go
-        // on, so it no longer holds the gate (the choice passes over it now)
-        const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired';
-        if (abandoned ||
-            (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent())))
-            return this.lookAgain();
-        return obs;
-    }
-    /** Forgets the upgrade followed and searches again. */
-    lookAgain() {
-        this.followed = { kind: 'current' };
-        this.passed = undefined;
-        this.clusterTask = undefined;
-        this.sawRollback = false;
-        return this.look();
-    }
-    /**
-     * About to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
-     * since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through.
-     */
-    async stillCurrent() {
-        const f = this.followed;
-        const choice = this.chooseFrom((await this.cce.listWorkflows()).value, (await this.cce.listTasks()).value);
-        // Stryker disable ConditionalExpression: the kind checks narrow the types; another kind has no such ID
-        switch (choice.kind) {
-            case 'workflow':
-                return f.kind === 'workflow' && f.workflowId === choice.workflow.uid;
-            case 'task':
-                return f.kind === 'task' && f.taskId === choice.task.uid;
-            case 'none':
-                return true;
-            default:
-                // an item it cannot read may hide the current upgrade: never pass over it
-                return false;
-        }
-        // Stryker restore ConditionalExpression
-    }
-    chooseFrom(workflows, tasks) {
-        return chooseUpgrade(workflows.items, tasks.items, {
-            notBefore: this.o.notBefore?.(),
-            apiNow: this.apiNow(),
-            unreadable: [...workflows.unreadable, ...tasks.unreadable]
-        });
-    }
-    /**
-     * Once, for an upgrade named by ID: if it ended more than OLD_UPGRADE_MS before the step began, it is likely a
-     * stale ID (kept in a variable, say) while a newer upgrade is the one meant. Warn, naming the cluster's current
-     * upgrade when it is another one; a list that cannot be read only leaves that name out.
-     */
-    async checkStale(u) {
-        this.staleChecked = true;
-        // Stryker disable next-line ConditionalExpression: narrows the type; endedAtOf has no end for other kinds
-        if (u.kind !== 'task' && u.kind !== 'workflow')
-            return;
-        const endedAt = endedAtOf(u);
-        // the step's start by the API's clock, which stamped the end
-        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
-        if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
-            return;
-        let current;
-        try {
-            const deadline = this.clock.now() + STALE_CHECK_MS;
-            const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
-            current = newerThan(choice, u);
-        }
-        catch (e) {
-            // informational only: a refused or slow list leaves the newer upgrade unnamed; cancellation still stops
-            if (!(e instanceof FatalApiError || e instanceof DeadlineError))
-                throw e;
-        }
-        this.onEvent({ kind: 'stale-target', upgrade: startedOf(u), endedAt, current });
-    }
-    async look() {
-        let requestId;
-        const track = (r) => {
-            requestId = r.requestId ?? requestId;
-            return r.value;
-        };
-        // an upgrade that passed in an earlier poll is kept while the cluster settles, and read once more before
-        // the gate passes on it; one read in this poll is as fresh as the cluster's answer that follows it
-        const cached = this.passed;
-        let upgrade = cached ?? (await this.readUpgrade(track));
-        let cluster = { kind: 'unread' };
-        let precheck = { kind: 'unread' };
-        let reread = cached === undefined;
-        for (;;) {
-            const obs = {
-                at: this.clock.now(),
-                apiAt: this.apiNow(),
-                upgrade,
-                cluster,
-                precheck,
-                requestId
-            };
-            const need = nextRead(obs, this.policy);
-            if (need === 'cluster')
-                cluster = await this.readCluster(track);
-            else if (need === 'precheck')
-                precheck = await this.readPreCheck(upgrade, track);
-            else {
-                const v = judge(obs, this.policy);
-                // Stryker disable next-line ConditionalExpression,LogicalOperator: narrows the type; only a pass has clusterChecked
-                if (v.kind === 'pass' && v.clusterChecked && !reread) {
-                    // polls old: a failure or rollback meanwhile must not be passed over
-                    reread = true;
-                    upgrade = await this.readUpgrade(track);
-                    continue;
-                }
-                const u = judgeUpgrade(upgrade, this.policy, obs.apiAt);
-                // kept only while it passes on its own (a pause is read again each poll: it may resume and fail)
-                // Stryker disable next-line ConditionalExpression: a pass with the cluster unread or forbidden ends the wait in this poll, so nothing reads the cache
-                this.passed =
-                    u.kind === 'pass' && !u.paused && cluster.kind === 'read' ? upgrade : undefined;
-                return obs;
-            }
-        }
-    }
-    async readUpgrade(track) {
-        const f = this.followed;
-        switch (f.kind) {
-            case 'task':
-                return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) };
-            case 'workflow':
-                return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track);
-            case 'current':
-            case 'none':
-                return this.discover(track);
-        }
-    }
-    async discover(track) {
-        const workflows = track(await this.cce.listWorkflows());
-        const tasks = track(await this.cce.listTasks());
-        const choice = this.chooseFrom(workflows, tasks);
-        this.choseThisPoll = true;
-        // the first look is always reported, and the end of a search; a search that goes on is the progress log's
-        if (this.followed.kind === 'current' ||
-            (choice.kind !== 'none' && choice.kind !== 'unreadable'))
-            this.onEvent({
-                kind: 'chosen',
-                choice,
-                workflows: workflows.items.length,
-                tasks: tasks.items.length,
-                abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
-                cancelled: workflows.items.filter(cancelledBeforeUpgrade),
-                leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
-                // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
-                u => choice.kind !== 'unreadable' || u !== choice.item)
-            });
-        switch (choice.kind) {
-            case 'none':
-            case 'unreadable':
-                // searched again at every poll, until an upgrade qualifies (or the timeout)
-                this.followed = { kind: 'none' };
-                return choice;
-            case 'task':
-                this.followed = { kind: 'task', taskId: choice.task.uid };
-                return choice;
-            case 'workflow': {
-                this.followed = { kind: 'workflow', workflowId: choice.workflow.uid };
-                // the list just read may hold the Cluster step's task: no need to read it again
-                const id = stepOf(choice.workflow, 'Cluster')?.taskId;
-                this.clusterTask = tasks.items.find(t => id && t.uid === id) ?? this.clusterTask;
-                return this.withClusterTask(choice.workflow, track, true);
-            }
-        }
-    }
-    /**
-     * The workflow with its Cluster step's task: read while the step runs, and once more when it has ended
-     * (`fresh`: the task as known was read in this same poll).
-     */
-    async withClusterTask(workflow, track, fresh = false) {
-        const step = stepOf(workflow, 'Cluster');
-        const id = step?.taskId;
-        if (!step || !id)
-            return { kind: 'workflow', workflow };
-        // Stryker disable next-line ConditionalExpression: a task kept from another step is forgotten at each new search, and its ID is not this step's
-        const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
-        const running = STEP_RUNNING.includes(step.status);
-        // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
-        const ended = TASK_ENDED.includes(step.status);
-        const stale = ended && !(known && TASK_ENDED.includes(known.phase));
-        if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
-            const reply = await this.cce.findTask(id);
-            if (reply)
-                this.clusterTask = track(reply);
-            else {
-                if (!running)
-                    this.missingAfterStep.add(id);
-                if (!this.warnedNoDetail.has(id)) {
-                    this.warnedNoDetail.add(id);
-                    this.onEvent({ kind: 'no-task-detail', taskId: id });
-                }
-            }
-        }
-        const task = this.clusterTask?.uid === id ? this.clusterTask : undefined;
-        return task ? { kind: 'workflow', workflow, task } : { kind: 'workflow', workflow };
-    }
-    async readCluster(track) {
-        const read = track(await this.cce.getCluster());
-        if (read.kind === 'read') {
-            this.sawRollback ||= read.status.phase === 'RollingBack';
-            return { ...read, rolledBack: this.sawRollback };
-        }
-        this.onEvent({ kind: 'cluster-forbidden', message: read.message });
-        return { kind: 'forbidden' };
-    }
-    async readPreCheck(upgrade, track) {
-        // Stryker disable all: nextRead asks for the pre-check only when a workflow's PreCheck step names a task; this
-        // keeps the types honest
-        const id = upgrade.kind === 'workflow' ? stepOf(upgrade.workflow, 'PreCheck')?.taskId : undefined;
-        if (!id)
-            return { kind: 'unavailable', why: 'the PreCheck step names no task' };
-        // Stryker restore all
-        try {
-            const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS));
-            return { kind: 'read', precheck };
-        }
-        catch (e) {
-            // a failure is reported as it is; only cancellation stops it from being reported at all
-            if (!(e instanceof Error) || e.name === 'CancelledError')
-                throw e;
-            const why = e instanceof DeadlineError
-                ? `no answer within ${PRECHECK_READ_MS / 1000}s${e.lastProblem ? ` (${e.lastProblem})` : ''}`
-                : e.message;
-            this.onEvent({ kind: 'precheck-unavailable', why });
-            return { kind: 'unavailable', why };
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/gate/waiter.ts
 
 
@@ -34294,6 +33831,246 @@ async function sleepUntilNextPoll(o) {
         if (wake - clock.now() > 0)
             o.hooks.idle();
     }
+}
+
+;// CONCATENATED MODULE: ./src/gate/choose.ts
+/**
+ * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
+ * workflow or upgrade task, "newest" by instant.
+ *
+ * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
+ *   the newest.
+ * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
+ *   outside any workflow) wins; else one created after the newest workflow ended.
+ * - Otherwise the newest workflow, else the newest task, else nothing.
+ * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
+ *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
+ *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
+ * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
+ *   choice: an upgrade started after it decides.
+ * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
+ * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
+ *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
+ */
+
+
+
+/**
+ * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
+ * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
+ * wins; between two alike, an unreadable timestamp ranks newest.
+ */
+function newestBy(items, stamp, 
+// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
+succeeded = () => false) {
+    let best;
+    for (const item of items) {
+        const at = parseGoTime(stamp(item)) ?? Infinity;
+        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
+            best = { item, at };
+    }
+    return best?.item;
+}
+function ranksNewer(item, at, best, bestAt, succeeded) {
+    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
+    if (unknownOrder && succeeded(item) !== succeeded(best))
+        return !succeeded(item);
+    return at > bestAt;
+}
+const created = (x) => x.creationTimestamp;
+const succeeded = (x) => x.phase === 'Success';
+/**
+ * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
+ * is done and only a post-check nobody started is left.
+ */
+function stillChanging(w) {
+    return isActive(w) && !awaitsOnlyPostCheck(w);
+}
+/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
+function workflowEndedAt(w) {
+    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
+        .map(parseGoTime)
+        .filter((t) => t !== undefined);
+    return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
+}
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+const OLD_UPGRADE_MS = 24 * 3_600_000;
+/** When an upgrade ended (epoch ms), if it has and the time can be read. */
+function endedAtOf(u) {
+    if (u.kind === 'workflow')
+        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow);
+    if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
+        return parseGoTime(u.task.completionTime);
+    return undefined;
+}
+function startedOf(u) {
+    switch (u.kind) {
+        case 'workflow':
+            return {
+                what: `upgrade workflow ${u.workflow.uid}`,
+                phase: u.workflow.phase,
+                at: parseGoTime(u.workflow.creationTimestamp)
+            };
+        case 'task':
+            return {
+                what: `upgrade task ${u.task.uid}`,
+                phase: u.task.phase,
+                at: parseGoTime(u.task.creationTimestamp)
+            };
+        case 'unreadable':
+            return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
+    }
+}
+/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
+function sameUpgrade(a, b) {
+    const ids = (u) => {
+        switch (u.kind) {
+            case 'task':
+                return [u.task.uid];
+            case 'workflow':
+                return [
+                    u.workflow.uid,
+                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
+                ];
+            case 'unreadable':
+                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
+                return [u.item.uid];
+        }
+    };
+    const other = ids(b);
+    return ids(a).some(id => other.includes(id));
+}
+/**
+ * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
+ * current upgrade, when `named` is a stale ID.
+ */
+function newerThan(choice, named) {
+    if (choice.kind === 'none' || sameUpgrade(choice, named))
+        return undefined;
+    const current = startedOf(choice);
+    // an unreadable time is NaN, which is not at or before anything: such a choice is named
+    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
+}
+/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
+function abandonedWorkflows(workflows, apiNow) {
+    // without the API's clock nothing has expired
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
+}
+/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
+function passedOverWorkflows(workflows, apiNow) {
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w));
+}
+function chooseUpgrade(all, tasks, o = {}) {
+    const passedOver = passedOverWorkflows(all, o.apiNow);
+    const workflows = all.filter(w => !passedOver.includes(w));
+    const choice = choose(workflows, tasks);
+    const found = choice && { choice, started: startedOf(choice) };
+    const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore));
+    if (hidden)
+        return { kind: 'unreadable', item: hidden };
+    if (!found) {
+        const last = newestBy(passedOver, created);
+        return last
+            ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
+            : { kind: 'none' };
+    }
+    // with max-age, an upgrade that started earlier (or at an unreadable time) does not count
+    if (o.notBefore !== undefined && !((found.started.at ?? -Infinity) >= o.notBefore))
+        return { kind: 'none', newest: found.started };
+    return found.choice;
+}
+/**
+ * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
+ * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
+ */
+function mayBeCurrent(u, chosen, notBefore) {
+    const at = parseGoTime(u.created);
+    if (at === undefined)
+        return true;
+    if (at < (notBefore ?? -Infinity))
+        return false;
+    return chosen?.at === undefined || at >= chosen.at;
+}
+function choose(workflows, tasks) {
+    // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
+    // one while another runs is the one mistake the gate must not make
+    const active = newestBy(workflows.filter(stillChanging), created);
+    const w = active ?? newestBy(workflows, created, succeeded);
+    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
+    const running = newestBy(outside.filter(isUnderWay), created);
+    const t = newestBy(tasks, created, succeeded);
+    if (active)
+        return { kind: 'workflow', workflow: active };
+    if (running)
+        return { kind: 'task', task: running };
+    if (t && (!w || standalone(t, w, workflows)))
+        return { kind: 'task', task: t };
+    if (w)
+        return { kind: 'workflow', workflow: w };
+    return undefined;
+}
+/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
+function isUnderWay(t) {
+    return t.phase !== 'Success' && t.phase !== 'Failed';
+}
+function partOfAWorkflow(t, all) {
+    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
+}
+/**
+ * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
+ * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
+ */
+function standalone(t, newest, all) {
+    if (partOfAWorkflow(t, all))
+        return false;
+    const createdAt = parseGoTime(t.creationTimestamp);
+    const ended = workflowEndedAt(newest);
+    if (createdAt === undefined || ended === undefined)
+        return !succeeded(t);
+    return createdAt > ended || (createdAt === ended && !succeeded(t));
+}
+
+;// CONCATENATED MODULE: ./src/cce/task.ts
+/** The upgrade task as the API reports it (docs/cce-api.md §1). */
+
+
+const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
+/** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
+function decodeTask(json) {
+    const root = obj(json);
+    const metadata = obj(root['metadata']);
+    const spec = obj(root['spec']);
+    const status = obj(root['status']);
+    const phase = str(status['phase']);
+    if (!phase)
+        return undefined;
+    return {
+        uid: str(metadata['uid']),
+        version: str(spec['version']),
+        targetVersion: str(spec['targetVersion']),
+        phase,
+        progress: str(status['progress']),
+        creationTimestamp: str(metadata['creationTimestamp']),
+        completionTime: str(status['completionTime'])
+    };
+}
+/**
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
+ * retried as a broken one); a task without an ID is taken as the one asked for.
+ */
+function decodeTaskOf(taskId) {
+    return json => {
+        const task = decodeTask(json);
+        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
+    };
+}
+/** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
+function decodeTaskList(json) {
+    return decodeList(json, 'upgrade task', item => {
+        const task = decodeTask(item);
+        // a task without an ID cannot be followed or told apart from another: not readable as a list item
+        return task?.uid ? task : undefined;
+    }, ['metadata.uid', 'status.phase']);
 }
 
 ;// CONCATENATED MODULE: ./src/action/progress.ts
@@ -34382,13 +34159,15 @@ class ProgressLog {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
         }
-        else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+        else if (this.o.heartbeat !== false && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
             this.emit(`${this.headline(obs)} · ${summary}`);
         }
         this.lastLine = `${this.headline(obs)} · ${summary}`;
     }
     idle() {
-        if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+        if (this.o.heartbeat !== false &&
+            this.lastLine &&
+            this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
             this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`);
         }
     }
@@ -34619,6 +34398,7 @@ function unreadableLine(item) {
 
 
 
+
 /** The step types CCE documents: a chart line may start with these as they are; any other name gets a prefix. */
 const KNOWN_STEPS = new Set([
     'PreCheck',
@@ -34714,6 +34494,84 @@ function ganttChart(w, wait) {
         '```',
         '',
         // GitHub draws the axis in the reader's time zone; the table below keeps the API's own times
+        "_The chart's times are in your browser's time zone._",
+        ''
+    ];
+}
+/** Mermaid refuses a diagram longer than this (its default maxTextSize, which GitHub keeps). */
+const MERMAID_MAX_TEXT = 50_000;
+/** The span of an upgrade: a workflow's from its first step's start to its last step's end, or the task's. */
+function upgradeSpan(u, waitEnd) {
+    const w = workflowOf(u);
+    if (w) {
+        const spans = w.steps.flatMap(s => stepSpan(s, waitEnd) ?? []);
+        if (spans.length === 0)
+            return undefined;
+        const failed = w.phase === 'Pending' || w.phase === 'Cancel' || w.steps.some(s => stepTag(s) === 'crit');
+        return {
+            start: Math.min(...spans.map(s => s.start)),
+            end: Math.max(...spans.map(s => s.end)),
+            running: spans.some(s => s.running),
+            tag: w.phase === 'Success' ? 'done' : failed ? 'crit' : 'active',
+            state: w.phase
+        };
+    }
+    const task = taskOf(u);
+    const start = task && parseGoTime(task.creationTimestamp);
+    if (!task || start === undefined)
+        return undefined;
+    const ended = task.phase === 'Success' || task.phase === 'Failed';
+    const end = ended ? parseGoTime(task.completionTime) : Math.max(start, waitEnd);
+    if (end === undefined || end < start)
+        return undefined;
+    return {
+        start,
+        end,
+        running: !ended,
+        tag: task.phase === 'Success' ? 'done' : task.phase === 'Failed' ? 'crit' : 'active',
+        state: task.phase
+    };
+}
+/**
+ * A fleet's chart: a section per cluster with its upgrade's bar and the gate's wait. Past Mermaid's size limit the
+ * upgrade bars are left out, then the chart; no lines when there is nothing to draw.
+ */
+function fleetGanttChart(bars) {
+    if (bars.length === 0)
+        return [];
+    const chart = (withUpgrades) => {
+        const times = bars.flatMap(b => [
+            b.wait.startedAt,
+            Math.max(b.wait.startedAt, b.wait.endedAt),
+            ...(withUpgrades && b.upgrade ? [b.upgrade.start, b.upgrade.end] : [])
+        ]);
+        const lines = bars.flatMap((b, i) => [
+            `    section ${chartText(b.label, 30)}`,
+            ...(withUpgrades && b.upgrade
+                ? [
+                    `    Upgrade (${chartText(b.upgrade.state, 20)}) :${b.upgrade.tag}, u${i}, ${b.upgrade.start}, ${b.upgrade.end}`
+                ]
+                : []),
+            `    Gate (${chartText(b.wait.end, 20)}) :${b.wait.passed ? 'done' : 'crit'}, g${i}, ${b.wait.startedAt}, ${Math.max(b.wait.startedAt, b.wait.endedAt)}`
+        ]);
+        return [
+            'gantt',
+            '    dateFormat x',
+            `    axisFormat ${axisFormat(Math.max(...times) - Math.min(...times))}`,
+            '    todayMarker off',
+            ...lines
+        ];
+    };
+    const fits = (lines) => lines.join('\n').length <= MERMAID_MAX_TEXT;
+    const full = chart(true);
+    const body = fits(full) ? full : chart(false);
+    if (!fits(body))
+        return [];
+    return [
+        '```mermaid',
+        ...body,
+        '```',
+        '',
         "_The chart's times are in your browser's time zone._",
         ''
     ];
@@ -35043,6 +34901,209 @@ function describe(obs, t) {
     return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
 }
 
+;// CONCATENATED MODULE: ./src/gate/fleet.ts
+/**
+ * The verdict of a step that gates several clusters, pure: each cluster's own wait result in (judged by the rules
+ * for one cluster, independently), the step's result and the clusters that passed and did not out.
+ */
+
+/** Most severe first: the step's result is the first of these that any cluster ended with (README, Outputs). */
+const SEVERITY = [
+    'failed',
+    'error',
+    'timeout',
+    'paused',
+    'cancelled',
+    'success'
+];
+function fleetVerdict(outcomes) {
+    const passedIds = outcomes.filter(o => passed(o.result)).map(o => o.clusterId);
+    const failedIds = outcomes.filter(o => !passed(o.result)).map(o => o.clusterId);
+    const ends = new Set(outcomes.map(o => o.result.end));
+    // no cluster at all cannot happen (inputs refuse it); it is no success either
+    const result = SEVERITY.find(e => ends.has(e)) ?? 'error';
+    return { result, passed: outcomes.length > 0 && failedIds.length === 0, passedIds, failedIds };
+}
+/** The name from the cluster's last ShowCluster answer, if it gave one. */
+function clusterNameOf(r) {
+    return r.last?.cluster.kind === 'read' ? r.last.cluster.status.name : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/action/fleet-report.ts
+/**
+ * What a step that gates several clusters reports: the outputs (`results`, `passed`, `failed`, the step's
+ * `result`), the job summary (a row per cluster, a Gantt chart with a section per cluster, the detail folded) and
+ * the final line. Each cluster's own outputs and message are those of a single-cluster step (report.ts).
+ */
+
+
+
+
+
+
+/** GitHub refuses a step's summary over 1 MiB: the detail is cut well before. */
+const SUMMARY_LIMIT = 900 * 1024;
+/** How much of a cluster's message its table row shows; the folded detail has it all. */
+const WHY_IN_ROW = 160;
+const MESSAGE_IN_DETAIL = 2000;
+const WARNING_IN_DETAIL = 500;
+const MAX_WARNINGS = 300;
+/** The outputs every single-cluster step writes besides `result`, … : empty with several (see `results`). */
+const SINGLE_OUTPUTS = [
+    'phase',
+    'progress',
+    'targetVersion',
+    'version',
+    'taskId',
+    'completionTime',
+    'workflowId',
+    'workflowPhase',
+    'failedStep',
+    'clusterPhase'
+];
+const fleet_report_RESULT_TEXT = {
+    success: '✅ Success',
+    failed: '❌ Failed',
+    paused: '⏸️ Paused',
+    timeout: '⌛ Timed out',
+    cancelled: '🚫 Cancelled',
+    error: '❌ Error'
+};
+/** `results`, `passed` and `failed` for one or several clusters. */
+function fleetOutputs(judged, v) {
+    const results = judged.map(({ o, report }) => ({
+        clusterId: o.clusterId,
+        name: o.name ?? '',
+        ...report.outputs,
+        passed: report.passed,
+        message: report.message
+    }));
+    return {
+        results: JSON.stringify(results),
+        passed: JSON.stringify(v.passedIds),
+        failed: JSON.stringify(v.failedIds)
+    };
+}
+/** Each cluster's report as a single-cluster step would write it. */
+function fleet_report_judge(outcomes, t) {
+    return outcomes.map(o => ({
+        o,
+        report: endReport(o.result, { ...t, clusterId: o.clusterId }, o.warnings)
+    }));
+}
+function labelOf(o) {
+    return o.name ? `${o.name} (${o.clusterId})` : o.clusterId;
+}
+function messageOf(j) {
+    return j.o.stoppedByFailFast
+        ? `Not waited for to the end: fail-fast ended the step after another cluster did not pass. ${j.report.message}`
+        : j.report.message;
+}
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+function fleet_report_cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+function fleetReport(outcomes, t) {
+    const judged = fleet_report_judge(outcomes, t);
+    const v = fleetVerdict(outcomes);
+    const outputs = {
+        result: v.result,
+        ...Object.fromEntries(SINGLE_OUTPUTS.map(name => [name, ''])),
+        ...fleetOutputs(judged, v)
+    };
+    return {
+        passed: v.passed,
+        message: fleetMessage(judged, v),
+        outputs,
+        summary: fleet_report_summary(judged, v)
+    };
+}
+function fleetMessage(judged, v) {
+    const n = judged.length;
+    if (v.passed)
+        return `All ${n} clusters passed: ${judged.map(j => labelOf(j.o)).join(', ')}.`;
+    const failing = judged.filter(j => !j.report.passed);
+    return [
+        `${failing.length} of ${n} clusters did not pass (result: ${v.result}); do not deploy onto them. ${v.passedIds.length} passed (the passed output lists them).`,
+        ...failing.map(j => `- ${labelOf(j.o)}: ${j.o.result.end}. ${messageOf(j)}`)
+    ].join('\n');
+}
+function fleet_report_summary(judged, v) {
+    const n = judged.length;
+    const rows = judged.map(j => {
+        const r = j.o.result;
+        const why = j.report.passed ? cut(j.report.message, WHY_IN_ROW) : cut(messageOf(j), WHY_IN_ROW);
+        return [
+            j.o.name ?? '—',
+            `\`${j.o.clusterId}\``,
+            r.last ? upgradeVersions(r.last.upgrade) : '? → ?',
+            `${fleet_report_RESULT_TEXT[r.end] ?? r.end}${j.report.passed ? '' : ' (not passed)'}`,
+            formatElapsed(r.endedAt - r.startedAt),
+            why
+        ];
+    });
+    const head = [
+        `## CCE upgrade gate: ${n} clusters`,
+        '',
+        `**${fleet_report_RESULT_TEXT[v.result] ?? v.result}**: ${v.passedIds.length} of ${n} passed${v.failedIds.length ? `, ${v.failedIds.length} did not` : ''}.`,
+        '',
+        '| Cluster | ID | Versions | Result | Waited | Why |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows.map(r => `| ${r.map(fleet_report_cell).join(' | ')} |`),
+        ''
+    ];
+    const bars = judged.map(j => {
+        const r = j.o.result;
+        return {
+            label: j.o.name ?? j.o.clusterId,
+            upgrade: r.last && upgradeSpan(r.last.upgrade, r.endedAt),
+            wait: { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
+        };
+    });
+    const chart = fleetGanttChart(bars);
+    const failing = judged.filter(j => !j.report.passed);
+    const details = failing.length
+        ? [
+            '<details><summary>What each cluster that did not pass needs (' +
+                failing.length +
+                ')</summary>',
+            '',
+            ...failing.map(j => `- **${fleet_report_cell(labelOf(j.o))}**: ${fleet_report_cell(cut(messageOf(j), MESSAGE_IN_DETAIL))}`),
+            '',
+            '</details>',
+            ''
+        ]
+        : [];
+    const warnings = judged.flatMap(j => j.o.warnings.map(w => `- ${fleet_report_cell(labelOf(j.o))}: ${fleet_report_cell(cut(w, WARNING_IN_DETAIL))}`));
+    const folded = warnings.length
+        ? [
+            `<details><summary>Warnings (${warnings.length})</summary>`,
+            '',
+            ...warnings.slice(0, MAX_WARNINGS),
+            ...(warnings.length > MAX_WARNINGS
+                ? [`- … and ${warnings.length - MAX_WARNINGS} more (in the log)`]
+                : []),
+            '',
+            '</details>',
+            ''
+        ]
+        : [];
+    // the table first; what does not fit under GitHub's limit is left to the log
+    const parts = [head, chart, details, folded];
+    let text = '';
+    for (const part of parts) {
+        const next = part.join('\n');
+        if (Buffer.byteLength(text + next) > SUMMARY_LIMIT) {
+            text += '\n_More detail did not fit in the job summary: see the log._\n';
+            break;
+        }
+        text += next + (next ? '\n' : '');
+    }
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
@@ -35075,8 +35136,685 @@ class Secrets {
     }
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/cce/client.ts
 
+
+
+
+
+
+
+const ACCESS_HINT = {
+    401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
+    403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
+};
+/** The CCE calls the gate makes, for one cluster; `/api/v3/…` or, for Autopilot clusters, `/autopilot/v3/…`. */
+class CceClient {
+    api;
+    t;
+    auth;
+    constructor(api, t, auth) {
+        this.api = api;
+        this.t = t;
+        this.auth = auth;
+    }
+    url(path = '') {
+        const prefix = this.t.clusterType === 'autopilot' ? '/autopilot/v3' : '/api/v3';
+        return joinUrl(this.t.endpoint, `${prefix}/projects/${this.t.projectId}/clusters/${this.t.clusterId}${path}`);
+    }
+    get cluster() {
+        return `${this.t.clusterType === 'autopilot' ? 'Autopilot cluster' : 'cluster'} ${this.t.clusterId}`;
+    }
+    get(path, what) {
+        return {
+            method: 'GET',
+            url: this.url(path),
+            auth: this.auth,
+            explain: (status, d) => this.explain(status, d, what)
+        };
+    }
+    async getTask(taskId) {
+        const reply = await this.showTask(taskId);
+        if ('missing' in reply)
+            throw await this.explainMissingTask(taskId, reply.missing);
+        return reply;
+    }
+    /** A workflow step's upgrade task, for its progress: a 404 only means there is no detail (yet). */
+    async findTask(taskId) {
+        const reply = await this.showTask(taskId);
+        return 'missing' in reply ? undefined : reply;
+    }
+    /** ShowUpgradeClusterTask; a 404 is handed back for the caller to read. */
+    async showTask(taskId) {
+        try {
+            return await this.api.call({
+                ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
+                decode: decodeTaskOf(taskId)
+            });
+        }
+        catch (e) {
+            if (e instanceof FatalApiError && e.status === 404)
+                return { missing: e };
+            throw e;
+        }
+    }
+    /** ListUpgradeClusterTasks; `deadline` bounds a best-effort read (the stale-ID check). */
+    async listTasks(deadline) {
+        return this.api.call({
+            ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
+            explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
+            decode: decodeTaskList,
+            deadline
+        });
+    }
+    /** ListUpgradeWorkFlows; `deadline` as for listTasks. */
+    async listWorkflows(deadline) {
+        return this.api.call({
+            deadline,
+            ...this.get('/operation/upgradeworkflows', `the upgrade workflows of ${this.cluster}`),
+            explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
+                ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
+                : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
+            decode: decodeWorkflowList
+        });
+    }
+    async getWorkflow(workflowId) {
+        const what = `upgrade workflow ${workflowId} of ${this.cluster}`;
+        return this.api.call({
+            ...this.get(`/operation/upgradeworkflows/${workflowId}`, what),
+            explain: (status, d) => status === 404
+                ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
+                : this.explain(status, d, what),
+            decode: decodeWorkflowOf(workflowId)
+        });
+    }
+    /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
+    async getCluster() {
+        try {
+            return await this.api.call({
+                ...this.get('', this.cluster),
+                explain: this.clusterLevel(this.cluster),
+                decode: json => {
+                    const status = decodeClusterOf(this.t.clusterId)(json);
+                    return status && { kind: 'read', status };
+                }
+            });
+        }
+        catch (e) {
+            if (e instanceof FatalApiError && e.status === 403)
+                return { value: { kind: 'forbidden', message: describeDetails(e.details) } };
+            throw e;
+        }
+    }
+    /** ShowPreCheck, bounded by `deadline`: the pre-check's items explain a failure, they never hold it up. */
+    async getPreCheck(taskId, deadline) {
+        return this.api.call({
+            ...this.get(`/operation/precheck/tasks/${taskId}`, `pre-check task ${taskId} of ${this.cluster}`),
+            decode: decodePreCheck,
+            deadline
+        });
+    }
+    /** A 404 does not say whether the cluster or the task is missing: the task list does. */
+    async explainMissingTask(taskId, original) {
+        let known;
+        try {
+            known = (await this.listTasks()).value.items;
+        }
+        catch (e) {
+            return e instanceof FatalApiError && e.status === 404 ? e : original;
+        }
+        const ids = known
+            .map(t => `${t.uid} (${t.version} → ${t.targetVersion}, ${t.phase})`)
+            .slice(0, 5);
+        const list = ids.length
+            ? `; its upgrade tasks: ${ids.join(', ')}`
+            : '; the cluster has no upgrade task';
+        return new FatalApiError(`Upgrade task ${taskId} was not found on ${this.cluster}: ${describeDetails(original.details)}${list}. Check task-id (the metadata.uid of the upgrade call), or leave it empty to wait on the cluster's current upgrade.`, 404, original.details);
+    }
+    /** For calls on the cluster itself, where a 404 can only mean the cluster is not there. */
+    clusterLevel(what) {
+        return (status, d) => status === 404
+            ? `Cluster ${this.t.clusterId} was not found in project ${this.t.projectId}: ${describeDetails(d)}. Check cluster-id and that region/project-id are the cluster's${this.autopilotHint()}.`
+            : this.explain(status, d, what);
+    }
+    autopilotHint() {
+        return this.t.clusterType === 'cce'
+            ? ' (an Autopilot cluster needs cluster-type: autopilot)'
+            : ' (cluster-type is autopilot: for a CCE standard or Turbo cluster leave it at cce)';
+    }
+    explain(status, d, what) {
+        const detail = describeDetails(d);
+        if (status === 401 || status === 403) {
+            return `CCE refused access to ${what} (HTTP ${status} ${detail}). ${ACCESS_HINT[status]}`;
+        }
+        if (status === 404)
+            return `CCE did not find ${what} (HTTP 404 ${detail}).`;
+        return `CCE refused the request for ${what} (HTTP ${status} ${detail}). Check cluster-id, task-id, workflow-id and project-id.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gate/observer.ts
+
+
+
+
+/** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
+const STEP_RUNNING = ['Queuing', 'Running'];
+/** Ended steps, and ended tasks: both say Success or Failed. */
+const TASK_ENDED = ['Success', 'Failed'];
+/** How long the failed pre-check's items may be looked for before the failure is reported without them. */
+const PRECHECK_READ_MS = 60_000;
+/** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
+const STALE_CHECK_MS = 30_000;
+class UpgradeObserver {
+    cce;
+    clock;
+    policy;
+    onEvent;
+    o;
+    followed;
+    /** The upgrade part, once it passed: later polls only read the cluster again. */
+    passed;
+    clusterTask;
+    warnedNoDetail = new Set();
+    /** Cluster tasks still not found (404) once their step had ended: not looked for again. */
+    missingAfterStep = new Set();
+    sawRollback = false;
+    /** No ID was given: the current upgrade is searched for, and checked again before passing on it. */
+    discovering;
+    // Stryker disable next-line BooleanLiteral: observe() sets it before anything reads it
+    choseThisPoll = false;
+    staleChecked = false;
+    apiNow;
+    constructor(cce, target, clock, policy, onEvent, o = {}) {
+        this.cce = cce;
+        this.clock = clock;
+        this.policy = policy;
+        this.onEvent = onEvent;
+        this.o = o;
+        this.followed = target;
+        this.discovering = target.kind === 'current';
+        this.apiNow = o.apiNow ?? (() => clock.now());
+    }
+    async observe() {
+        this.choseThisPoll = false;
+        const obs = await this.look();
+        if (!this.discovering) {
+            if (!this.staleChecked)
+                await this.checkStale(obs.upgrade);
+            return obs;
+        }
+        const verdict = judge(obs, this.policy);
+        // the workflow followed since an earlier poll waited for a person until its pre-check expired: it cannot go
+        // on, so it no longer holds the gate (the choice passes over it now)
+        const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired';
+        if (abandoned ||
+            (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent())))
+            return this.lookAgain();
+        return obs;
+    }
+    /** Forgets the upgrade followed and searches again. */
+    lookAgain() {
+        this.followed = { kind: 'current' };
+        this.passed = undefined;
+        this.clusterTask = undefined;
+        this.sawRollback = false;
+        return this.look();
+    }
+    /**
+     * About to pass on an upgrade chosen polls ago (the cluster was busy meanwhile): if a newer one has started
+     * since, that one is the cluster's current upgrade, and passing on the old one would let a deploy through.
+     */
+    async stillCurrent() {
+        const f = this.followed;
+        const choice = this.chooseFrom((await this.cce.listWorkflows()).value, (await this.cce.listTasks()).value);
+        // Stryker disable ConditionalExpression: the kind checks narrow the types; another kind has no such ID
+        switch (choice.kind) {
+            case 'workflow':
+                return f.kind === 'workflow' && f.workflowId === choice.workflow.uid;
+            case 'task':
+                return f.kind === 'task' && f.taskId === choice.task.uid;
+            case 'none':
+                return true;
+            default:
+                // an item it cannot read may hide the current upgrade: never pass over it
+                return false;
+        }
+        // Stryker restore ConditionalExpression
+    }
+    chooseFrom(workflows, tasks) {
+        return chooseUpgrade(workflows.items, tasks.items, {
+            notBefore: this.o.notBefore?.(),
+            apiNow: this.apiNow(),
+            unreadable: [...workflows.unreadable, ...tasks.unreadable]
+        });
+    }
+    /**
+     * Once, for an upgrade named by ID: if it ended more than OLD_UPGRADE_MS before the step began, it is likely a
+     * stale ID (kept in a variable, say) while a newer upgrade is the one meant. Warn, naming the cluster's current
+     * upgrade when it is another one; a list that cannot be read only leaves that name out.
+     */
+    async checkStale(u) {
+        this.staleChecked = true;
+        // Stryker disable next-line ConditionalExpression: narrows the type; endedAtOf has no end for other kinds
+        if (u.kind !== 'task' && u.kind !== 'workflow')
+            return;
+        const endedAt = endedAtOf(u);
+        // the step's start by the API's clock, which stamped the end
+        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
+        if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
+            return;
+        let current;
+        try {
+            const deadline = this.clock.now() + STALE_CHECK_MS;
+            const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
+            current = newerThan(choice, u);
+        }
+        catch (e) {
+            // informational only: a refused or slow list leaves the newer upgrade unnamed; cancellation still stops
+            if (!(e instanceof FatalApiError || e instanceof DeadlineError))
+                throw e;
+        }
+        this.onEvent({ kind: 'stale-target', upgrade: startedOf(u), endedAt, current });
+    }
+    async look() {
+        let requestId;
+        const track = (r) => {
+            requestId = r.requestId ?? requestId;
+            return r.value;
+        };
+        // an upgrade that passed in an earlier poll is kept while the cluster settles, and read once more before
+        // the gate passes on it; one read in this poll is as fresh as the cluster's answer that follows it
+        const cached = this.passed;
+        let upgrade = cached ?? (await this.readUpgrade(track));
+        let cluster = { kind: 'unread' };
+        let precheck = { kind: 'unread' };
+        let reread = cached === undefined;
+        for (;;) {
+            const obs = {
+                at: this.clock.now(),
+                apiAt: this.apiNow(),
+                upgrade,
+                cluster,
+                precheck,
+                requestId
+            };
+            const need = nextRead(obs, this.policy);
+            if (need === 'cluster')
+                cluster = await this.readCluster(track);
+            else if (need === 'precheck')
+                precheck = await this.readPreCheck(upgrade, track);
+            else {
+                const v = judge(obs, this.policy);
+                // Stryker disable next-line ConditionalExpression,LogicalOperator: narrows the type; only a pass has clusterChecked
+                if (v.kind === 'pass' && v.clusterChecked && !reread) {
+                    // polls old: a failure or rollback meanwhile must not be passed over
+                    reread = true;
+                    upgrade = await this.readUpgrade(track);
+                    continue;
+                }
+                const u = judgeUpgrade(upgrade, this.policy, obs.apiAt);
+                // kept only while it passes on its own (a pause is read again each poll: it may resume and fail)
+                // Stryker disable next-line ConditionalExpression: a pass with the cluster unread or forbidden ends the wait in this poll, so nothing reads the cache
+                this.passed =
+                    u.kind === 'pass' && !u.paused && cluster.kind === 'read' ? upgrade : undefined;
+                return obs;
+            }
+        }
+    }
+    async readUpgrade(track) {
+        const f = this.followed;
+        if (this.discovering && this.o.followByLists)
+            return this.discover(track);
+        switch (f.kind) {
+            case 'task':
+                return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) };
+            case 'workflow':
+                return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track);
+            case 'current':
+            case 'none':
+                return this.discover(track);
+        }
+    }
+    async discover(track) {
+        const workflows = track(await this.cce.listWorkflows());
+        const tasks = track(await this.cce.listTasks());
+        const choice = this.chooseFrom(workflows, tasks);
+        this.choseThisPoll = true;
+        // the first look is always reported, and the end of a search; a search that goes on is the progress log's
+        if (this.followed.kind === 'current' ||
+            (choice.kind !== 'none' && choice.kind !== 'unreadable' && !this.isFollowed(choice)))
+            this.onEvent({
+                kind: 'chosen',
+                choice,
+                workflows: workflows.items.length,
+                tasks: tasks.items.length,
+                abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
+                cancelled: workflows.items.filter(cancelledBeforeUpgrade),
+                leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
+                // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
+                u => choice.kind !== 'unreadable' || u !== choice.item)
+            });
+        switch (choice.kind) {
+            case 'none':
+            case 'unreadable':
+                // searched again at every poll, until an upgrade qualifies (or the timeout)
+                this.followed = { kind: 'none' };
+                return choice;
+            case 'task':
+                this.followed = { kind: 'task', taskId: choice.task.uid };
+                return choice;
+            case 'workflow': {
+                this.followed = { kind: 'workflow', workflowId: choice.workflow.uid };
+                // the list just read may hold the Cluster step's task: no need to read it again
+                const id = stepOf(choice.workflow, 'Cluster')?.taskId;
+                this.clusterTask = tasks.items.find(t => id && t.uid === id) ?? this.clusterTask;
+                return this.withClusterTask(choice.workflow, track, true);
+            }
+        }
+    }
+    /** The choice is the upgrade already followed (read again from the lists): not news. */
+    isFollowed(choice) {
+        const f = this.followed;
+        if (choice.kind === 'task')
+            return f.kind === 'task' && f.taskId === choice.task.uid;
+        return (choice.kind === 'workflow' && f.kind === 'workflow' && f.workflowId === choice.workflow.uid);
+    }
+    /**
+     * The workflow with its Cluster step's task: read while the step runs, and once more when it has ended
+     * (`fresh`: the task as known was read in this same poll).
+     */
+    async withClusterTask(workflow, track, fresh = false) {
+        const step = stepOf(workflow, 'Cluster');
+        const id = step?.taskId;
+        if (!step || !id)
+            return { kind: 'workflow', workflow };
+        // Stryker disable next-line ConditionalExpression: a task kept from another step is forgotten at each new search, and its ID is not this step's
+        const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
+        const running = STEP_RUNNING.includes(step.status);
+        // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
+        const ended = TASK_ENDED.includes(step.status);
+        const stale = ended && !(known && TASK_ENDED.includes(known.phase));
+        if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
+            const reply = await this.cce.findTask(id);
+            if (reply)
+                this.clusterTask = track(reply);
+            else {
+                if (!running)
+                    this.missingAfterStep.add(id);
+                if (!this.warnedNoDetail.has(id)) {
+                    this.warnedNoDetail.add(id);
+                    this.onEvent({ kind: 'no-task-detail', taskId: id });
+                }
+            }
+        }
+        const task = this.clusterTask?.uid === id ? this.clusterTask : undefined;
+        return task ? { kind: 'workflow', workflow, task } : { kind: 'workflow', workflow };
+    }
+    async readCluster(track) {
+        const read = track(await this.cce.getCluster());
+        if (read.kind === 'read') {
+            this.sawRollback ||= read.status.phase === 'RollingBack';
+            return { ...read, rolledBack: this.sawRollback };
+        }
+        this.onEvent({ kind: 'cluster-forbidden', message: read.message });
+        return { kind: 'forbidden' };
+    }
+    async readPreCheck(upgrade, track) {
+        // Stryker disable all: nextRead asks for the pre-check only when a workflow's PreCheck step names a task; this
+        // keeps the types honest
+        const id = upgrade.kind === 'workflow' ? stepOf(upgrade.workflow, 'PreCheck')?.taskId : undefined;
+        if (!id)
+            return { kind: 'unavailable', why: 'the PreCheck step names no task' };
+        // Stryker restore all
+        try {
+            const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS));
+            return { kind: 'read', precheck };
+        }
+        catch (e) {
+            // a failure is reported as it is; only cancellation stops it from being reported at all
+            if (!(e instanceof Error) || e.name === 'CancelledError')
+                throw e;
+            const why = e instanceof DeadlineError
+                ? `no answer within ${PRECHECK_READ_MS / 1000}s${e.lastProblem ? ` (${e.lastProblem})` : ''}`
+                : e.message;
+            this.onEvent({ kind: 'precheck-unavailable', why });
+            return { kind: 'unavailable', why };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster-run.ts
+
+
+
+
+
+
+/** The progress log of one cluster's wait. */
+function progressLog(r, heartbeat = true) {
+    return new ProgressLog(r.log, r.clock, {
+        clusterId: r.clusterId,
+        startedAt: r.startedAt,
+        deadline: r.deadline,
+        maxAgeMs: r.config.maxAgeMs,
+        apiClockOffsetMs: () => r.api.apiClockOffsetMs(),
+        heartbeat
+    });
+}
+async function waitForCluster(r) {
+    const { config, api, clock, log, progress, startedAt } = r;
+    const cce = new CceClient(api, {
+        endpoint: config.cceEndpoint,
+        projectId: r.session.projectId,
+        clusterId: r.clusterId,
+        clusterType: config.clusterType
+    }, r.session.auth);
+    const policy = {
+        onPause: config.onPause,
+        waitForPostCheck: config.waitForPostCheck,
+        waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
+    };
+    // an ID names its upgrade: max-age only narrows the search for the current one
+    const discovering = config.target.kind === 'current';
+    if (config.maxAgeMs !== undefined && !discovering)
+        log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`);
+    // the step's start by the API's clock, which stamps the upgrades (a runner clock a few minutes off must not
+    // let last hour's upgrade count as a new one)
+    const maxAgeMs = config.maxAgeMs;
+    const notBefore = maxAgeMs === undefined || !discovering
+        ? undefined
+        : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
+    const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), {
+        notBefore,
+        apiNow: () => clock.now() + api.apiClockOffsetMs(),
+        startedAt,
+        followByLists: r.followByLists
+    });
+    log.info(`Waiting for ${describeTarget(config.target, r.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
+    return waitForUpgrade({
+        observe: () => {
+            r.onPoll?.(clock.now());
+            return observer.observe();
+        },
+        stateKey: stateKey,
+        clock,
+        intervalMs: () => api.pollIntervalMs(),
+        startedAt,
+        deadline: r.deadline,
+        policy,
+        signal: r.signal,
+        hooks: progress
+    });
+}
+function describeTarget(t, clusterId) {
+    switch (t.kind) {
+        case 'task':
+            return `upgrade task ${t.taskId} of cluster ${clusterId}, then the cluster to be Available`;
+        case 'workflow':
+            return `upgrade workflow ${t.workflowId} of cluster ${clusterId}, then the cluster to be Available`;
+        case 'current':
+            return `the current upgrade of cluster ${clusterId} (its newest upgrade workflow or task), then the cluster to be Available`;
+    }
+}
+/** A wait that ended before its first poll (bad inputs, a failed login, cancelled while starting). */
+function endedEarly(stop, startedAt, clock) {
+    return { ...stop, polls: 0, startedAt, endedAt: clock.now(), timeline: [] };
+}
+/** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
+function unexpectedToo(e, log) {
+    try {
+        return stopOf(e);
+    }
+    catch {
+        log.debug(e instanceof Error && e.stack ? e.stack : String(e));
+        return {
+            end: 'error',
+            problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fleet.ts
+/**
+ * A step that gates several clusters (issue 21): one login and one project lookup for all, then each cluster's
+ * wait as for one cluster (cluster-run.ts), side by side, every request through one StepPacer. The step ends
+ * when every cluster's wait has ended, or with fail-fast at the first cluster that does not pass; a timeout or a
+ * cancellation ends every wait.
+ */
+
+
+
+
+
+
+
+
+
+/** Every cluster's log line starts with this. */
+function clusterPrefix(clusterId) {
+    return `[${clusterId}] `;
+}
+function prefixed(log, prefix) {
+    return {
+        debug: m => log.debug(prefix + m),
+        info: m => log.info(prefix + m),
+        warning: m => log.warning(prefix + m)
+    };
+}
+async function runFleet(f) {
+    const { config, clock, deadline } = f;
+    const ids = config.clusterIds;
+    const pacer = new StepPacer(clock, config.intervalMs, ids.length);
+    const correction = new ClockCorrection();
+    // ends every cluster's wait: the runner's cancellation, or fail-fast
+    const stop = new AbortController();
+    const relay = () => stop.abort();
+    f.signal?.addEventListener('abort', relay, { once: true });
+    if (f.signal?.aborted)
+        stop.abort();
+    const apiFor = (log, lane = pacer.lane()) => new Api({
+        send: f.send,
+        clock,
+        log,
+        intervalMs: config.intervalMs,
+        deadline,
+        signal: stop.signal,
+        redact: text => f.secrets.redact(text),
+        pacer: lane,
+        correction
+    });
+    try {
+        return await gate(f, pacer, apiFor, stop);
+    }
+    finally {
+        f.signal?.removeEventListener('abort', relay);
+    }
+}
+async function gate(f, pacer, apiFor, stop) {
+    const { config, clock, startedAt, deadline } = f;
+    const ids = config.clusterIds;
+    let session;
+    try {
+        session = await login(config, {
+            api: apiFor(f.log),
+            secrets: f.secrets,
+            log: f.log,
+            getIDToken: audience => f.getIDToken(audience)
+        });
+    }
+    catch (e) {
+        const result = endedEarly(unexpectedToo(e, f.log), startedAt, clock);
+        return ids.map(clusterId => ({ clusterId, result, warnings: [] }));
+    }
+    f.log.info(`Gating ${ids.length} clusters in one step${config.failFast ? ' (fail-fast: the first that does not pass ends the step)' : ''}; each line of a cluster starts with its ID in brackets.`);
+    let failFastBy;
+    let ended = 0;
+    let notPassed = 0;
+    const one = async (clusterId, i) => {
+        const log = prefixed(f.log, clusterPrefix(clusterId));
+        const lane = pacer.lane();
+        const api = apiFor(log, lane);
+        const run = { config, clusterId, api, clock, log, startedAt, deadline };
+        const progress = progressLog(run, false);
+        let result;
+        try {
+            // the first polls spread over one interval, not all at once
+            await clock.sleep((i * config.intervalMs) / ids.length, stop.signal);
+            result = await waitForCluster({
+                ...run,
+                session,
+                progress,
+                signal: stop.signal,
+                onPoll: at => lane.pollStarted(at),
+                followByLists: true
+            });
+        }
+        catch (e) {
+            result = endedEarly(unexpectedToo(e, log), startedAt, clock);
+        }
+        pacer.finished();
+        ended++;
+        const message = endReport(result, { ...f.target, clusterId }).message;
+        if (passed(result) || result.end === 'cancelled')
+            log.info(message);
+        else
+            log.warning(message);
+        const stoppedByFailFast = failFastBy !== undefined && result.end === 'cancelled' && !f.signal?.aborted;
+        if (!passed(result)) {
+            notPassed++;
+            if (config.failFast && !stop.signal.aborted) {
+                failFastBy = clusterId;
+                f.log.info(`Cluster ${clusterId} did not pass (${result.end}): fail-fast ends the wait of every other cluster.`);
+                stop.abort();
+            }
+        }
+        return {
+            clusterId,
+            ...(clusterNameOf(result) ? { name: clusterNameOf(result) } : {}),
+            result,
+            warnings: progress.warnings,
+            ...(stoppedByFailFast ? { stoppedByFailFast } : {})
+        };
+    };
+    // one heartbeat for the step while clusters wait (each cluster logs only its changes)
+    const quiet = new AbortController();
+    const heartbeat = (async () => {
+        for (;;) {
+            await clock.sleep(HEARTBEAT_MS, quiet.signal);
+            f.log.info(`Still waiting on ${ids.length - ended} of ${ids.length} clusters (${ended - notPassed} passed, ${notPassed} did not) · ${formatElapsed(clock.now() - startedAt)} elapsed`);
+        }
+    })().catch(() => undefined);
+    try {
+        return await Promise.all(ids.map(one));
+    }
+    finally {
+        quiet.abort();
+        await heartbeat;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
 
 
 
@@ -35103,13 +35841,7 @@ async function run(io = coreIo(), opts = {}) {
     };
     // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
     const startedAt = clock.now();
-    const ended = (stop) => ({
-        ...stop,
-        polls: 0,
-        startedAt,
-        endedAt: clock.now(),
-        timeline: []
-    });
+    const ended = (stop) => endedEarly(stop, startedAt, clock);
     let config;
     try {
         config = readConfig(io.getInput, io.env, secrets);
@@ -35121,6 +35853,7 @@ async function run(io = coreIo(), opts = {}) {
             throw e;
         const clusterId = io.getInput('cluster-id').trim() || '(not set)';
         return finish(io, log, secrets, ended({ end: 'error', problem: e.message }), {
+            unread: true,
             clusterId,
             target: { kind: 'current' },
             timeoutMs: 0
@@ -35137,6 +35870,27 @@ async function run(io = coreIo(), opts = {}) {
         ? { send: opts.send, close: () => undefined }
         : createTransport(USER_AGENT);
     const deadline = startedAt + config.timeoutMs;
+    if (config.clusterIds.length > 1) {
+        logSettings(config, log);
+        try {
+            const outcomes = await runFleet({
+                config,
+                target,
+                clock,
+                log,
+                startedAt,
+                deadline,
+                signal: opts.signal,
+                send: transport.send,
+                secrets,
+                getIDToken: audience => io.getIDToken(audience)
+            });
+            return await finishFleet(io, log, secrets, outcomes, target);
+        }
+        finally {
+            transport.close();
+        }
+    }
     const api = new Api({
         send: transport.send,
         clock,
@@ -35146,59 +35900,18 @@ async function run(io = coreIo(), opts = {}) {
         signal: opts.signal,
         redact: text => secrets.redact(text)
     });
-    log.info(`Credentials: ${config.credential.source}`);
-    if (config.regionSource)
-        log.debug(`Region ${config.region} from ${config.regionSource}`);
-    log.debug(`CCE endpoint ${config.cceEndpoint.href} (${config.clusterType}), IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}${config.maxAgeMs === undefined ? '' : `, max-age ${formatDuration(config.maxAgeMs)}`}`);
-    const progress = new ProgressLog(log, clock, {
-        clusterId: config.clusterId,
-        startedAt,
-        deadline,
-        maxAgeMs: config.maxAgeMs,
-        apiClockOffsetMs: () => api.apiClockOffsetMs()
-    });
+    logSettings(config, log);
+    const run = { config, clusterId: config.clusterId, api, clock, log, startedAt, deadline };
+    const progress = progressLog(run);
     let outcome;
     try {
-        const { auth, projectId } = await login(config, {
+        const session = await login(config, {
             api,
             secrets,
             log,
             getIDToken: audience => io.getIDToken(audience)
         });
-        const cce = new CceClient(api, {
-            endpoint: config.cceEndpoint,
-            projectId,
-            clusterId: config.clusterId,
-            clusterType: config.clusterType
-        }, auth);
-        const policy = {
-            onPause: config.onPause,
-            waitForPostCheck: config.waitForPostCheck,
-            waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
-        };
-        // an ID names its upgrade: max-age only narrows the search for the current one
-        const discovering = config.target.kind === 'current';
-        if (config.maxAgeMs !== undefined && !discovering)
-            log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`);
-        // the step's start by the API's clock, which stamps the upgrades (a runner clock a few minutes off must not
-        // let last hour's upgrade count as a new one)
-        const maxAgeMs = config.maxAgeMs;
-        const notBefore = maxAgeMs === undefined || !discovering
-            ? undefined
-            : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
-        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt });
-        log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
-        outcome = await waitForUpgrade({
-            observe: () => observer.observe(),
-            stateKey: stateKey,
-            clock,
-            intervalMs: () => api.pollIntervalMs(),
-            startedAt,
-            deadline,
-            policy,
-            signal: opts.signal,
-            hooks: progress
-        });
+        outcome = await waitForCluster({ ...run, session, progress, signal: opts.signal });
     }
     catch (e) {
         outcome = ended(unexpectedToo(e, log));
@@ -35208,33 +35921,36 @@ async function run(io = coreIo(), opts = {}) {
     }
     return finish(io, log, secrets, outcome, target, progress.warnings);
 }
-/** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
-function unexpectedToo(e, log) {
-    try {
-        return stopOf(e);
-    }
-    catch {
-        log.debug(e instanceof Error && e.stack ? e.stack : String(e));
-        return {
-            end: 'error',
-            problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
-        };
-    }
+function logSettings(config, log) {
+    log.info(`Credentials: ${config.credential.source}`);
+    if (config.regionSource)
+        log.debug(`Region ${config.region} from ${config.regionSource}`);
+    log.debug(`CCE endpoint ${config.cceEndpoint.href} (${config.clusterType}), IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}${config.maxAgeMs === undefined ? '' : `, max-age ${formatDuration(config.maxAgeMs)}`}`);
 }
-function describeTarget(t, clusterId) {
-    switch (t.kind) {
-        case 'task':
-            return `upgrade task ${t.taskId} of cluster ${clusterId}, then the cluster to be Available`;
-        case 'workflow':
-            return `upgrade workflow ${t.workflowId} of cluster ${clusterId}, then the cluster to be Available`;
-        case 'current':
-            return `the current upgrade of cluster ${clusterId} (its newest upgrade workflow or task), then the cluster to be Available`;
-    }
-}
+/** One cluster: the outputs, summary and message as ever, and `results`, `passed` and `failed` of that one. */
 async function finish(io, log, secrets, outcome, target, warnings = []) {
     const report = endReport(outcome, target, warnings);
+    const one = {
+        clusterId: target.clusterId,
+        name: clusterNameOf(outcome),
+        result: outcome,
+        warnings
+    };
+    // inputs that could not be read name no cluster to list
+    const lists = target.unread
+        ? { results: '[]', passed: '[]', failed: '[]' }
+        : fleetOutputs([{ o: one, report }], fleetVerdict([one]));
+    for (const [name, value] of Object.entries({ ...report.outputs, ...lists }))
+        io.setOutput(name, secrets.redact(value));
+    await writeEnd(io, log, secrets, report, outcome.end === 'paused');
+}
+async function finishFleet(io, log, secrets, outcomes, target) {
+    const report = fleetReport(outcomes, target);
     for (const [name, value] of Object.entries(report.outputs))
         io.setOutput(name, secrets.redact(value));
+    await writeEnd(io, log, secrets, report, report.outputs['result'] === 'paused');
+}
+async function writeEnd(io, log, secrets, report, paused) {
     try {
         await io.writeSummary(secrets.redact(report.summary));
     }
@@ -35244,7 +35960,7 @@ async function finish(io, log, secrets, outcome, target, warnings = []) {
     const message = secrets.redact(report.message);
     if (!report.passed)
         io.setFailed(message);
-    else if (outcome.end === 'paused')
+    else if (paused)
         log.warning(message);
     else
         log.info(message);

@@ -1,20 +1,19 @@
 import { Api, Logger } from './huawei/api.js'
-import { CceClient } from './cce/client.js'
 import { Clock, systemClock } from './lib/clock.js'
-import { Config, InputError, WaitTarget } from './lib/config.js'
+import { Config, InputError } from './lib/config.js'
 import { coreIo } from './action/core-io.js'
 import type { ActionIo } from './action/io.js'
 import { formatDuration } from './lib/duration.js'
 import { Env, readConfig } from './action/inputs.js'
 import { login } from './huawei/login.js'
-import { stateKey } from './gate/observation.js'
-import { UpgradeObserver } from './gate/observer.js'
-import { ProgressLog } from './action/progress.js'
-import { Target, endReport } from './action/report.js'
+import { EndReport, Target, endReport } from './action/report.js'
+import { fleetOutputs, fleetReport } from './action/fleet-report.js'
+import { ClusterOutcome, clusterNameOf, fleetVerdict } from './gate/fleet.js'
 import { Secrets } from './lib/secrets.js'
 import { Send, createTransport } from './huawei/transport.js'
-import { Policy } from './gate/verdict.js'
-import { WaitResult, stopOf, waitForUpgrade } from './gate/waiter.js'
+import { WaitResult, stopOf } from './gate/waiter.js'
+import { endedEarly, progressLog, unexpectedToo, waitForCluster } from './cluster-run.js'
+import { runFleet } from './fleet.js'
 
 export interface RunOptions {
   clock?: Clock
@@ -35,13 +34,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   }
   // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
   const startedAt = clock.now()
-  const ended = (stop: ReturnType<typeof stopOf>): WaitResult => ({
-    ...stop,
-    polls: 0,
-    startedAt,
-    endedAt: clock.now(),
-    timeline: []
-  })
+  const ended = (stop: ReturnType<typeof stopOf>): WaitResult => endedEarly(stop, startedAt, clock)
 
   let config: Config
   try {
@@ -51,6 +44,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     if (!(e instanceof InputError)) throw e
     const clusterId = io.getInput('cluster-id').trim() || '(not set)'
     return finish(io, log, secrets, ended({ end: 'error', problem: e.message }), {
+      unread: true,
       clusterId,
       target: { kind: 'current' },
       timeoutMs: 0
@@ -68,6 +62,26 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     ? { send: opts.send, close: () => undefined }
     : createTransport(USER_AGENT)
   const deadline = startedAt + config.timeoutMs
+  if (config.clusterIds.length > 1) {
+    logSettings(config, log)
+    try {
+      const outcomes = await runFleet({
+        config,
+        target,
+        clock,
+        log,
+        startedAt,
+        deadline,
+        signal: opts.signal,
+        send: transport.send,
+        secrets,
+        getIDToken: audience => io.getIDToken(audience)
+      })
+      return await finishFleet(io, log, secrets, outcomes, target)
+    } finally {
+      transport.close()
+    }
+  }
   const api = new Api({
     send: transport.send,
     clock,
@@ -77,75 +91,19 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     signal: opts.signal,
     redact: text => secrets.redact(text)
   })
-  log.info(`Credentials: ${config.credential.source}`)
-  if (config.regionSource) log.debug(`Region ${config.region} from ${config.regionSource}`)
-  log.debug(
-    `CCE endpoint ${config.cceEndpoint.href} (${config.clusterType}), IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}${config.maxAgeMs === undefined ? '' : `, max-age ${formatDuration(config.maxAgeMs)}`}`
-  )
+  logSettings(config, log)
 
-  const progress = new ProgressLog(log, clock, {
-    clusterId: config.clusterId,
-    startedAt,
-    deadline,
-    maxAgeMs: config.maxAgeMs,
-    apiClockOffsetMs: () => api.apiClockOffsetMs()
-  })
+  const run = { config, clusterId: config.clusterId, api, clock, log, startedAt, deadline }
+  const progress = progressLog(run)
   let outcome: WaitResult
   try {
-    const { auth, projectId } = await login(config, {
+    const session = await login(config, {
       api,
       secrets,
       log,
       getIDToken: audience => io.getIDToken(audience)
     })
-    const cce = new CceClient(
-      api,
-      {
-        endpoint: config.cceEndpoint,
-        projectId,
-        clusterId: config.clusterId,
-        clusterType: config.clusterType
-      },
-      auth
-    )
-    const policy: Policy = {
-      onPause: config.onPause,
-      waitForPostCheck: config.waitForPostCheck,
-      waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
-    }
-    // an ID names its upgrade: max-age only narrows the search for the current one
-    const discovering = config.target.kind === 'current'
-    if (config.maxAgeMs !== undefined && !discovering)
-      log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`)
-    // the step's start by the API's clock, which stamps the upgrades (a runner clock a few minutes off must not
-    // let last hour's upgrade count as a new one)
-    const maxAgeMs = config.maxAgeMs
-    const notBefore =
-      maxAgeMs === undefined || !discovering
-        ? undefined
-        : () => startedAt + api.apiClockOffsetMs() - maxAgeMs
-    const observer = new UpgradeObserver(
-      cce,
-      config.target,
-      clock,
-      policy,
-      e => progress.event(e),
-      { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt }
-    )
-    log.info(
-      `Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
-    )
-    outcome = await waitForUpgrade({
-      observe: () => observer.observe(),
-      stateKey,
-      clock,
-      intervalMs: () => api.pollIntervalMs(),
-      startedAt,
-      deadline,
-      policy,
-      signal: opts.signal,
-      hooks: progress
-    })
+    outcome = await waitForCluster({ ...run, session, progress, signal: opts.signal })
   } catch (e) {
     outcome = ended(unexpectedToo(e, log))
   } finally {
@@ -154,41 +112,59 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   return finish(io, log, secrets, outcome, target, progress.warnings)
 }
 
-/** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
-function unexpectedToo(e: unknown, log: Logger): ReturnType<typeof stopOf> {
-  try {
-    return stopOf(e)
-  } catch {
-    log.debug(e instanceof Error && e.stack ? e.stack : String(e))
-    return {
-      end: 'error',
-      problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
-    }
-  }
+function logSettings(config: Config, log: Logger): void {
+  log.info(`Credentials: ${config.credential.source}`)
+  if (config.regionSource) log.debug(`Region ${config.region} from ${config.regionSource}`)
+  log.debug(
+    `CCE endpoint ${config.cceEndpoint.href} (${config.clusterType}), IAM endpoint ${config.iamEndpoint.href}, timeout ${formatDuration(config.timeoutMs)}, interval ${formatDuration(config.intervalMs)}, on-pause ${config.onPause}${config.maxAgeMs === undefined ? '' : `, max-age ${formatDuration(config.maxAgeMs)}`}`
+  )
 }
 
-function describeTarget(t: WaitTarget, clusterId: string): string {
-  switch (t.kind) {
-    case 'task':
-      return `upgrade task ${t.taskId} of cluster ${clusterId}, then the cluster to be Available`
-    case 'workflow':
-      return `upgrade workflow ${t.workflowId} of cluster ${clusterId}, then the cluster to be Available`
-    case 'current':
-      return `the current upgrade of cluster ${clusterId} (its newest upgrade workflow or task), then the cluster to be Available`
-  }
-}
-
+/** One cluster: the outputs, summary and message as ever, and `results`, `passed` and `failed` of that one. */
 async function finish(
   io: ActionIo,
   log: Logger,
   secrets: Secrets,
   outcome: WaitResult,
-  target: Target,
+  target: Target & { unread?: boolean },
   warnings: string[] = []
 ): Promise<void> {
   const report = endReport(outcome, target, warnings)
+  const one = {
+    clusterId: target.clusterId,
+    name: clusterNameOf(outcome),
+    result: outcome,
+    warnings
+  }
+  // inputs that could not be read name no cluster to list
+  const lists = target.unread
+    ? { results: '[]', passed: '[]', failed: '[]' }
+    : fleetOutputs([{ o: one, report }], fleetVerdict([one]))
+  for (const [name, value] of Object.entries({ ...report.outputs, ...lists }))
+    io.setOutput(name, secrets.redact(value))
+  await writeEnd(io, log, secrets, report, outcome.end === 'paused')
+}
+
+async function finishFleet(
+  io: ActionIo,
+  log: Logger,
+  secrets: Secrets,
+  outcomes: ClusterOutcome[],
+  target: Target
+): Promise<void> {
+  const report = fleetReport(outcomes, target)
   for (const [name, value] of Object.entries(report.outputs))
     io.setOutput(name, secrets.redact(value))
+  await writeEnd(io, log, secrets, report, report.outputs['result'] === 'paused')
+}
+
+async function writeEnd(
+  io: ActionIo,
+  log: Logger,
+  secrets: Secrets,
+  report: EndReport,
+  paused: boolean
+): Promise<void> {
   try {
     await io.writeSummary(secrets.redact(report.summary))
   } catch (e) {
@@ -196,7 +172,7 @@ async function finish(
   }
   const message = secrets.redact(report.message)
   if (!report.passed) io.setFailed(message)
-  else if (outcome.end === 'paused') log.warning(message)
+  else if (paused) log.warning(message)
   else log.info(message)
 }
 

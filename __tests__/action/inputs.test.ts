@@ -161,7 +161,7 @@ describe('readConfig', () => {
   it.each([
     ['cluster-id', '', /Input cluster-id is required/],
     ['cluster-id', '../../v3/x', /Input cluster-id is not a valid ID: only letters, digits/],
-    ['cluster-id', 'a b', /cluster-id is not a valid ID/],
+    ['cluster-id', 'a b/c', /Entry 2 of input cluster-id is not a valid ID/],
     ['task-id', 'abc/../def', /Input task-id is not a valid ID/],
     ['task-id', 'x?y=1', /task-id is not a valid ID/],
     ['project-id', 'p%2f', /Input project-id is not a valid ID/],

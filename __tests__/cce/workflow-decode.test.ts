@@ -220,12 +220,14 @@ describe('decodeCluster', () => {
     expect(
       decodeCluster(clusterJson('RollbackFailed', 'UpgradeFailed', 'rollback of master 1 failed'))
     ).toEqual({
+      name: 'prod',
       phase: 'RollbackFailed',
       reason: 'UpgradeFailed',
       message: 'rollback of master 1 failed',
       version: 'v1.29'
     })
     expect(decodeCluster(clusterJson('Available'))).toEqual({
+      name: 'prod',
       phase: 'Available',
       reason: '',
       message: '',
@@ -552,5 +554,15 @@ describe('the cluster phases the API documents are all known to the gate', () =>
   it('minorVersion reads a major version of more than one digit', () => {
     expect(minorVersion('v10.2')).toEqual([10, 2])
     expect(minorVersion('12.31.0-r1')).toEqual([12, 31])
+  })
+})
+
+describe('decodeCluster: the name', () => {
+  it('is metadata.name when it is a string, and absent otherwise', () => {
+    const named = (name: unknown) =>
+      decodeCluster({ metadata: { uid: 'c', name }, status: { phase: 'Available' } })?.name
+    expect(named('prod-eu-1')).toBe('prod-eu-1')
+    expect(named(12)).toBeUndefined()
+    expect(named('')).toBeUndefined()
   })
 })

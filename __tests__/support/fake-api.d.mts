@@ -29,6 +29,11 @@ export interface FakeTask {
    */
   completionTime?: string
   timeline: Step[]
+  /**
+   * When the timeline's clock starts: 'first-get' (default), the task's first GET by ID; 'first-shown', the first
+   * answer that shows it, a list too (a gate that only reads the lists, as one gating several clusters does).
+   */
+  startOn?: 'first-get' | 'first-shown'
   faults?: Fault[]
   /**
    * Fields left out of every answer about this task (lists and GET by ID), as dotted paths: e.g.

@@ -21,7 +21,8 @@
  * @typedef {{ poll: number, kind: 'status'|'reset'|'badjson'|'hang'|'html'|'redirect', status?: number,
  *   body?: unknown, retryAfter?: string, location?: string }} Fault
  * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
- *   completionTime?: string, timeline: Step[], faults?: Fault[], omit?: string[] }} Task
+ *   completionTime?: string, timeline: Step[], startOn?: 'first-get'|'first-shown', faults?: Fault[],
+ *   omit?: string[] }} Task
  * @typedef {{ name: string, kind: 'Exception'|'Risk', group?: string, level: 'Info'|'Warning'|'Fatal',
  *   phase?: string, message: string, errorCodes?: string[] }} PreCheckItem
  * @typedef {{ uid: string, phase: string, message?: string, clusterItems?: PreCheckItem[],
@@ -356,7 +357,8 @@ export function createCce(o) {
     const t = now()
     const s = taskState(task)
     s.shownAt ??= t
-    if (poll && !s.started) Object.assign(s, { started: true, enteredAt: t })
+    if ((poll || task.startOn === 'first-shown') && !s.started)
+      Object.assign(s, { started: true, enteredAt: t })
     // a list before the first poll shows the task as it will be at that first poll, without starting it
     const at = s.started ? s : { index: 0, enteredAt: t, polls: 0 }
     const step = advance(task.timeline, at, t, true)

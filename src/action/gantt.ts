@@ -10,6 +10,7 @@
 import { STEP_UNDER_WAY, type Workflow, type WorkflowStep } from '../cce/workflow.js'
 import { formatElapsed } from '../lib/duration.js'
 import { parseGoTime } from '../lib/go-time.js'
+import { type Upgrade, taskOf, workflowOf } from '../gate/observation.js'
 
 /** The gate's own wait, by the runner's clock (epoch ms). */
 export interface GateWait {
@@ -124,6 +125,90 @@ export function ganttChart(w: Workflow, wait: GateWait): string[] {
     '```',
     '',
     // GitHub draws the axis in the reader's time zone; the table below keeps the API's own times
+    "_The chart's times are in your browser's time zone._",
+    ''
+  ]
+}
+
+/** Mermaid refuses a diagram longer than this (its default maxTextSize, which GitHub keeps). */
+export const MERMAID_MAX_TEXT = 50_000
+
+/** One cluster of a fleet's chart: its upgrade's span, when readable, and the gate's wait on it. */
+export interface FleetBar {
+  label: string
+  upgrade?: StepSpan & { tag: 'done' | 'active' | 'crit'; state: string }
+  wait: GateWait
+}
+
+/** The span of an upgrade: a workflow's from its first step's start to its last step's end, or the task's. */
+export function upgradeSpan(u: Upgrade, waitEnd: number): FleetBar['upgrade'] {
+  const w = workflowOf(u)
+  if (w) {
+    const spans = w.steps.flatMap(s => stepSpan(s, waitEnd) ?? [])
+    if (spans.length === 0) return undefined
+    const failed =
+      w.phase === 'Pending' || w.phase === 'Cancel' || w.steps.some(s => stepTag(s) === 'crit')
+    return {
+      start: Math.min(...spans.map(s => s.start)),
+      end: Math.max(...spans.map(s => s.end)),
+      running: spans.some(s => s.running),
+      tag: w.phase === 'Success' ? 'done' : failed ? 'crit' : 'active',
+      state: w.phase
+    }
+  }
+  const task = taskOf(u)
+  const start = task && parseGoTime(task.creationTimestamp)
+  if (!task || start === undefined) return undefined
+  const ended = task.phase === 'Success' || task.phase === 'Failed'
+  const end = ended ? parseGoTime(task.completionTime) : Math.max(start, waitEnd)
+  if (end === undefined || end < start) return undefined
+  return {
+    start,
+    end,
+    running: !ended,
+    tag: task.phase === 'Success' ? 'done' : task.phase === 'Failed' ? 'crit' : 'active',
+    state: task.phase
+  }
+}
+
+/**
+ * A fleet's chart: a section per cluster with its upgrade's bar and the gate's wait. Past Mermaid's size limit the
+ * upgrade bars are left out, then the chart; no lines when there is nothing to draw.
+ */
+export function fleetGanttChart(bars: FleetBar[]): string[] {
+  if (bars.length === 0) return []
+  const chart = (withUpgrades: boolean): string[] => {
+    const times = bars.flatMap(b => [
+      b.wait.startedAt,
+      Math.max(b.wait.startedAt, b.wait.endedAt),
+      ...(withUpgrades && b.upgrade ? [b.upgrade.start, b.upgrade.end] : [])
+    ])
+    const lines = bars.flatMap((b, i) => [
+      `    section ${chartText(b.label, 30)}`,
+      ...(withUpgrades && b.upgrade
+        ? [
+            `    Upgrade (${chartText(b.upgrade.state, 20)}) :${b.upgrade.tag}, u${i}, ${b.upgrade.start}, ${b.upgrade.end}`
+          ]
+        : []),
+      `    Gate (${chartText(b.wait.end, 20)}) :${b.wait.passed ? 'done' : 'crit'}, g${i}, ${b.wait.startedAt}, ${Math.max(b.wait.startedAt, b.wait.endedAt)}`
+    ])
+    return [
+      'gantt',
+      '    dateFormat x',
+      `    axisFormat ${axisFormat(Math.max(...times) - Math.min(...times))}`,
+      '    todayMarker off',
+      ...lines
+    ]
+  }
+  const fits = (lines: string[]): boolean => lines.join('\n').length <= MERMAID_MAX_TEXT
+  const full = chart(true)
+  const body = fits(full) ? full : chart(false)
+  if (!fits(body)) return []
+  return [
+    '```mermaid',
+    ...body,
+    '```',
+    '',
     "_The chart's times are in your browser's time zone._",
     ''
   ]

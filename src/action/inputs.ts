@@ -22,6 +22,8 @@ export type Env = Record<string, string | undefined>
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
 const MIN_INTERVAL_MS = 1000
+/** Clusters one step may gate. */
+export const MAX_CLUSTERS = 200
 const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
 const CLUSTER_TYPES: readonly ClusterType[] = ['cce', 'autopilot']
 
@@ -46,11 +48,18 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   for (const name of ['secret-access-key', 'security-token', 'auth-token']) secrets.add(input(name))
   for (const name of SECRET_ENV) secrets.add(fromEnv(name))
 
-  const clusterId = requireId('input cluster-id', input('cluster-id'))
+  const clusterIds = clusterIdsFrom(input('cluster-id'))
   const target = targetFrom(
     optionalId('input task-id', input('task-id')),
     optionalId('input workflow-id', input('workflow-id'))
   )
+  if (clusterIds.length > 1 && target.kind !== 'current') {
+    const name = `${target.kind}-id`
+    throw new InputError(
+      `Input ${name} is set with ${clusterIds.length} clusters in cluster-id: ${name} names one cluster's upgrade. Leave it empty to wait on each cluster's current upgrade (max-age narrows it), or gate that cluster in a step of its own.`
+    )
+  }
+  const failFast = choiceFrom('fail-fast', input('fail-fast') || 'false', BOOLEAN) === 'true'
   const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES)
 
   const [regionText, regionSource] = firstOf(input('region'), 'region', REGION_ENV, fromEnv)
@@ -104,7 +113,9 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   }
 
   return {
-    clusterId,
+    clusterId: clusterIds[0] ?? '',
+    clusterIds,
+    failFast,
     clusterType,
     target,
     region,
@@ -153,10 +164,34 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-function requireId(source: string, value: string): string {
+/**
+ * One ID, or several: one per line, or separated by commas or spaces. Blank lines are ignored; an empty entry
+ * (two commas with nothing between, a comma at either end), a duplicate or more than MAX_CLUSTERS is refused.
+ */
+export function clusterIdsFrom(value: string): string[] {
   if (!value)
-    throw new InputError(`${capitalized(source)} is required: the ID as shown in the CCE console`)
-  return checkId(source, value)
+    throw new InputError('Input cluster-id is required: the ID as shown in the CCE console')
+  const entries = value.split(',').map(e => e.trim())
+  if (entries.length > 1 && entries.some(e => e === ''))
+    throw new InputError(
+      'Input cluster-id has an empty entry (two commas with nothing between, or a comma at the start or end): give the IDs one per line, or separated by commas or spaces'
+    )
+  const ids = entries.flatMap(e => e.split(/\s+/)).filter(Boolean)
+  if (ids.length === 1) return [checkId('input cluster-id', ids[0] ?? '')]
+  if (ids.length > MAX_CLUSTERS)
+    throw new InputError(
+      `Input cluster-id names ${ids.length} clusters: at most ${MAX_CLUSTERS} in one step (one account's rate limit is shared by all); split them over several steps or jobs, e.g. a matrix over regions`
+    )
+  const seen = new Set<string>()
+  ids.forEach((id, i) => {
+    checkId(`entry ${i + 1} of input cluster-id`, id)
+    if (seen.has(id))
+      throw new InputError(
+        `Input cluster-id names cluster ${id} twice (entry ${i + 1}): give each cluster once`
+      )
+    seen.add(id)
+  })
+  return ids
 }
 
 function optionalId(source: string, value: string): string | undefined {

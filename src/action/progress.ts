@@ -82,6 +82,8 @@ export class ProgressLog implements WaitHooks {
       maxAgeMs?: number
       /** How far the API's clock, which stamps the upgrades, is ahead of the runner's (ms); 0 by default. */
       apiClockOffsetMs?: () => number
+      /** false: no heartbeat of this cluster's own (several clusters share one heartbeat for the step). */
+      heartbeat?: boolean
     }
   ) {}
 
@@ -100,14 +102,18 @@ export class ProgressLog implements WaitHooks {
     const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`
     if (lines.length) {
       for (const line of lines) this.emit(`${line} · ${summary}`)
-    } else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+    } else if (this.o.heartbeat !== false && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
       this.emit(`${this.headline(obs)} · ${summary}`)
     }
     this.lastLine = `${this.headline(obs)} · ${summary}`
   }
 
   idle(): void {
-    if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+    if (
+      this.o.heartbeat !== false &&
+      this.lastLine &&
+      this.clock.now() - this.lastLineAt >= HEARTBEAT_MS
+    ) {
       this.emit(
         `${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`
       )

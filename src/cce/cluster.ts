@@ -8,6 +8,8 @@ export interface ClusterStatus {
   message: string
   /** spec.version, the cluster's Kubernetes minor version (e.g. v1.29); '' when absent. */
   version: string
+  /** metadata.name, the cluster's name in the console; absent when the answer has none. */
+  name?: string
 }
 
 export function decodeCluster(json: unknown): ClusterStatus | undefined {
@@ -16,7 +18,9 @@ export function decodeCluster(json: unknown): ClusterStatus | undefined {
   const phase = str(status['phase'])
   if (!phase) return undefined
   const version = obj(root['spec'])['version']
+  const name = obj(root['metadata'])['name']
   return {
+    ...(typeof name === 'string' && name ? { name } : {}),
     phase,
     reason: str(status['reason']),
     message: str(status['message']),

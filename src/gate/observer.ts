@@ -53,6 +53,11 @@ export interface ObserverOptions {
   apiNow?: () => number
   /** When the step began (epoch ms): an upgrade named by ID that ended long before is warned about. */
   startedAt?: number
+  /**
+   * Without an ID, read the lists at every poll rather than the upgrade chosen (a step gating several clusters):
+   * as many requests while waiting, and the poll that sees the end needs no second read of the lists to pass.
+   */
+  followByLists?: boolean
 }
 
 type Followed = WaitTarget | { kind: 'none' }
@@ -230,6 +235,7 @@ export class UpgradeObserver {
 
   private async readUpgrade(track: Track): Promise<Upgrade> {
     const f = this.followed
+    if (this.discovering && this.o.followByLists) return this.discover(track)
     switch (f.kind) {
       case 'task':
         return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) }
@@ -249,7 +255,7 @@ export class UpgradeObserver {
     // the first look is always reported, and the end of a search; a search that goes on is the progress log's
     if (
       this.followed.kind === 'current' ||
-      (choice.kind !== 'none' && choice.kind !== 'unreadable')
+      (choice.kind !== 'none' && choice.kind !== 'unreadable' && !this.isFollowed(choice))
     )
       this.onEvent({
         kind: 'chosen',
@@ -280,6 +286,15 @@ export class UpgradeObserver {
         return this.withClusterTask(choice.workflow, track, true)
       }
     }
+  }
+
+  /** The choice is the upgrade already followed (read again from the lists): not news. */
+  private isFollowed(choice: Choice): boolean {
+    const f = this.followed
+    if (choice.kind === 'task') return f.kind === 'task' && f.taskId === choice.task.uid
+    return (
+      choice.kind === 'workflow' && f.kind === 'workflow' && f.workflowId === choice.workflow.uid
+    )
   }
 
   /**

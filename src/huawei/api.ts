@@ -10,7 +10,7 @@ import type { Authorizer } from './auth.js'
 import { backoffDelay, parseRetryAfter } from './backoff.js'
 import { CancelledError, Clock } from '../lib/clock.js'
 import { formatDuration } from '../lib/duration.js'
-import { Pacer } from './pacer.js'
+import { Pacer, type RequestPacer } from './pacer.js'
 import { ClockCorrection, describeSkew, isExpiredSignature, serverTimeOf } from './skew.js'
 import { HttpResponse, Send, TransportError } from './transport.js'
 
@@ -84,6 +84,10 @@ export interface ApiOptions {
    * hundred characters, and a secret cut in two would escape the redaction (and the runner's masking) later.
    */
   redact?: (text: string) => string
+  /** Paces the requests: the gate's own Pacer by default; with several clusters, the cluster's lane of the step's. */
+  pacer?: RequestPacer
+  /** The clock correction to share (with several clusters: one for the step, so one refused signature corrects all). */
+  correction?: ClockCorrection
 }
 
 /** What one attempt came to. */
@@ -100,14 +104,15 @@ type Outcome<T> =
  * every later signature uses.
  */
 export class Api {
-  private readonly pacer: Pacer
-  private readonly correction = new ClockCorrection()
+  private readonly pacer: RequestPacer
+  private readonly correction: ClockCorrection
   /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
   private dateOffsetMs = 0
   private dateOffsetWarned = false
 
   constructor(private readonly o: ApiOptions) {
-    this.pacer = new Pacer(o.intervalMs)
+    this.pacer = o.pacer ?? new Pacer(o.intervalMs)
+    this.correction = o.correction ?? new ClockCorrection()
   }
 
   /** The poll interval to use now: the configured one when healthy, wider after throttling. */
@@ -162,6 +167,8 @@ export class Api {
     let corrected = false
     for (let attempt = 1; ;) {
       if (signal?.aborted) throw new CancelledError()
+      if (this.pacer.turn && !(await this.pacer.turn(deadline, signal)))
+        throw new DeadlineError(lastProblem)
       const remaining = deadline - clock.now()
       if (remaining <= 0) throw new DeadlineError(lastProblem)
 
@@ -187,7 +194,7 @@ export class Api {
 
       let delay: number
       if (outcome.kind === 'transient' && outcome.status === 429) {
-        this.pacer.refused()
+        this.pacer.refused(outcome.retryAfterMs)
         delay = this.pacer.retryDelayMs(clock.random(), outcome.retryAfterMs)
       } else {
         const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined

@@ -28,7 +28,12 @@ export type ProjectRef =
   { kind: 'given'; id: string; source: string } | { kind: 'by-region'; region: string }
 
 export interface Config {
+  /** The first (with one cluster, the only) of `clusterIds`. */
   clusterId: string
+  /** Every cluster the step gates, in the order given; several only with the current upgrade as target. */
+  clusterIds: string[]
+  /** With several clusters: end the step at the first cluster that does not pass. */
+  failFast: boolean
   clusterType: ClusterType
   target: WaitTarget
   region?: string

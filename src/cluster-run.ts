@@ -1,0 +1,131 @@
+/** One cluster's wait: its CCE calls, observer, progress log and waiter, wired (main.ts runs one; fleet.ts several). */
+import type { Api, Logger } from './huawei/api.js'
+import { CceClient } from './cce/client.js'
+import type { Clock } from './lib/clock.js'
+import type { Config, WaitTarget } from './lib/config.js'
+import { formatDuration } from './lib/duration.js'
+import type { Session } from './huawei/login.js'
+import { stateKey } from './gate/observation.js'
+import { UpgradeObserver } from './gate/observer.js'
+import { ProgressLog } from './action/progress.js'
+import type { Policy } from './gate/verdict.js'
+import { WaitResult, stopOf, waitForUpgrade } from './gate/waiter.js'
+
+export interface ClusterRun {
+  config: Config
+  clusterId: string
+  /** The calls of this cluster go through it (its own, or with several clusters, one with the cluster's lane). */
+  api: Api
+  session: Session
+  clock: Clock
+  log: Logger
+  progress: ProgressLog
+  startedAt: number
+  deadline: number
+  signal?: AbortSignal
+  /** Told when each poll begins (epoch ms). */
+  onPoll?: (at: number) => void
+  /** Read the lists at every poll (see ObserverOptions.followByLists). */
+  followByLists?: boolean
+}
+
+/** The progress log of one cluster's wait. */
+export function progressLog(
+  r: Pick<ClusterRun, 'config' | 'clusterId' | 'api' | 'clock' | 'log' | 'startedAt' | 'deadline'>,
+  heartbeat = true
+): ProgressLog {
+  return new ProgressLog(r.log, r.clock, {
+    clusterId: r.clusterId,
+    startedAt: r.startedAt,
+    deadline: r.deadline,
+    maxAgeMs: r.config.maxAgeMs,
+    apiClockOffsetMs: () => r.api.apiClockOffsetMs(),
+    heartbeat
+  })
+}
+
+export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
+  const { config, api, clock, log, progress, startedAt } = r
+  const cce = new CceClient(
+    api,
+    {
+      endpoint: config.cceEndpoint,
+      projectId: r.session.projectId,
+      clusterId: r.clusterId,
+      clusterType: config.clusterType
+    },
+    r.session.auth
+  )
+  const policy: Policy = {
+    onPause: config.onPause,
+    waitForPostCheck: config.waitForPostCheck,
+    waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
+  }
+  // an ID names its upgrade: max-age only narrows the search for the current one
+  const discovering = config.target.kind === 'current'
+  if (config.maxAgeMs !== undefined && !discovering)
+    log.info(`max-age is ignored: ${config.target.kind}-id names the upgrade to wait on.`)
+  // the step's start by the API's clock, which stamps the upgrades (a runner clock a few minutes off must not
+  // let last hour's upgrade count as a new one)
+  const maxAgeMs = config.maxAgeMs
+  const notBefore =
+    maxAgeMs === undefined || !discovering
+      ? undefined
+      : () => startedAt + api.apiClockOffsetMs() - maxAgeMs
+  const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), {
+    notBefore,
+    apiNow: () => clock.now() + api.apiClockOffsetMs(),
+    startedAt,
+    followByLists: r.followByLists
+  })
+  log.info(
+    `Waiting for ${describeTarget(config.target, r.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+  )
+  return waitForUpgrade({
+    observe: () => {
+      r.onPoll?.(clock.now())
+      return observer.observe()
+    },
+    stateKey,
+    clock,
+    intervalMs: () => api.pollIntervalMs(),
+    startedAt,
+    deadline: r.deadline,
+    policy,
+    signal: r.signal,
+    hooks: progress
+  })
+}
+
+function describeTarget(t: WaitTarget, clusterId: string): string {
+  switch (t.kind) {
+    case 'task':
+      return `upgrade task ${t.taskId} of cluster ${clusterId}, then the cluster to be Available`
+    case 'workflow':
+      return `upgrade workflow ${t.workflowId} of cluster ${clusterId}, then the cluster to be Available`
+    case 'current':
+      return `the current upgrade of cluster ${clusterId} (its newest upgrade workflow or task), then the cluster to be Available`
+  }
+}
+
+/** A wait that ended before its first poll (bad inputs, a failed login, cancelled while starting). */
+export function endedEarly(
+  stop: ReturnType<typeof stopOf>,
+  startedAt: number,
+  clock: Clock
+): WaitResult {
+  return { ...stop, polls: 0, startedAt, endedAt: clock.now(), timeline: [] }
+}
+
+/** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
+export function unexpectedToo(e: unknown, log: Logger): ReturnType<typeof stopOf> {
+  try {
+    return stopOf(e)
+  } catch {
+    log.debug(e instanceof Error && e.stack ? e.stack : String(e))
+    return {
+      end: 'error',
+      problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+}
