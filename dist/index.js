@@ -31960,7 +31960,7 @@ class StepPacer {
         const now = this.clock.now();
         if (retryAfterMs !== undefined)
             this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-        if (sentAt < this.cutAt)
+        if (sentAt <= this.cutAt)
             return;
         this.cutAt = now;
         let next = this.rate * STEP_CUT;
@@ -34976,7 +34976,7 @@ function fleetOutputs(judged, v) {
         name: o.name ?? '',
         ...report.outputs,
         passed: report.passed,
-        message: report.message
+        message: messageOf({ o, report })
     }));
     return {
         results: JSON.stringify(results),

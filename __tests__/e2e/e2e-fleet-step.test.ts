@@ -152,3 +152,117 @@ describe('fleet inputs', () => {
     expect(run.outputs['passed']).toBe('[]')
   })
 })
+
+function wave(n: number, endMs: number): Record<string, FakeTask[]> {
+  const tasks: Record<string, FakeTask[]> = {}
+  for (let i = 0; i < n; i++)
+    tasks[`${P}/wave-${String(i).padStart(2, '0')}`] = [
+      {
+        ...task(`wave-task-${i}`, [
+          { phase: 'Running', progress: '50.00', ms: endMs },
+          { phase: 'Success', progress: '100.00' }
+        ]),
+        startOn: 'api-start'
+      }
+    ]
+  return tasks
+}
+const waveIds = (tasks: Record<string, FakeTask[]>) => Object.keys(tasks).map(k => k.split('/')[1]!)
+
+describe('a throttled fleet', () => {
+  it('passes every cluster through one pacer: the 429s slow the whole step, and few requests are refused', async () => {
+    const tasks = wave(12, 3000)
+    api = await startFakeApi({
+      projects: [{ id: P, name: DEMO.region }],
+      tasks,
+      rateLimit: { rate: 4, burst: 4 }
+    })
+    const ids = waveIds(tasks)
+    const run = await runAction({
+      inputs: inputs(api.url, ids.join('\n'), { 'max-age': '1h' }),
+      timeoutMs: 90_000
+    })
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.outputs['passed'] ?? '')).toEqual(ids)
+    expect(run.outputs['result']).toBe('success')
+    const reqs = api.requests
+    const refused = reqs.filter(r => r.status === 429).length
+    // throttled at first (the step starts at 24 requests/s), then paced under the quota
+    expect(refused).toBeGreaterThan(0)
+    expect(refused / reqs.length).toBeLessThan(0.25)
+    // a poll per cluster is two list reads, and each ends with one ShowCluster
+    expect(reqs.filter(r => r.kind === 'cluster' && r.status === 200)).toHaveLength(12)
+  }, 120_000)
+
+  it('holds every cluster while a Retry-After runs', async () => {
+    const tasks = wave(6, 2000)
+    api = await startFakeApi({
+      projects: [{ id: P, name: DEMO.region }],
+      tasks,
+      rateLimit: { rate: 3, burst: 3, retryAfter: '2' }
+    })
+    const run = await runAction({
+      inputs: inputs(api.url, waveIds(tasks).join(',')),
+      timeoutMs: 90_000
+    })
+    expect(run.code).toBe(0)
+    const reqs = api.requests
+    const first = reqs.findIndex(r => r.status === 429)
+    expect(first).toBeGreaterThanOrEqual(0)
+    // after the first refusal, the next requests of any cluster wait out its 2 s (one may already be on its way)
+    const after = reqs.slice(first + 1).filter(r => r.t < reqs[first]!.t + 1900)
+    expect(after.length).toBeLessThanOrEqual(1)
+  }, 120_000)
+})
+
+describe('the end of a fleet step', () => {
+  it('cancellation ends every cluster’s wait and still writes every output and the summary', async () => {
+    const tasks = wave(3, 600_000)
+    api = await startFakeApi({ projects: [{ id: P, name: DEMO.region }], tasks })
+    const ids = waveIds(tasks)
+    const run = await runAction({
+      inputs: inputs(api.url, ids.join(' ')),
+      signalWhen: /\[wave-02\] Running 50\.00%/
+    })
+    expect(run.afterSignalMs).toBeLessThan(3000)
+    expect(run.code).toBe(1)
+    const results = JSON.parse(run.outputs['results'] ?? '') as ResultEntry[]
+    expect(results.map(r => r.result)).toEqual(['cancelled', 'cancelled', 'cancelled'])
+    expect(JSON.parse(run.outputs['failed'] ?? '')).toEqual(ids)
+    expect(run.outputs['passed']).toBe('[]')
+    expect(run.outputs['result']).toBe('cancelled')
+    expect(run.summary).toContain('| `wave-01` |')
+  })
+
+  it('fail-fast: true ends the step at the first cluster that fails, the others cancelled by it', async () => {
+    const tasks = wave(2, 600_000)
+    tasks[`${P}/broken`] = [task('broken-task', [{ phase: 'Failed', progress: '10.00' }])]
+    api = await startFakeApi({ projects: [{ id: P, name: DEMO.region }], tasks })
+    const run = await runAction({
+      inputs: inputs(api.url, 'wave-00\nbroken\nwave-01', { 'fail-fast': 'true' })
+    })
+    expect(run.code).toBe(1)
+    expect(run.wallMs).toBeLessThan(20_000)
+    const results = JSON.parse(run.outputs['results'] ?? '') as ResultEntry[]
+    expect(results.map(r => [r.clusterId, r.result])).toEqual([
+      ['wave-00', 'cancelled'],
+      ['broken', 'failed'],
+      ['wave-01', 'cancelled']
+    ])
+    expect(results[0]?.message).toMatch(/fail-fast/)
+    expect(run.outputs['result']).toBe('failed')
+    expect(visible(run.stdout)).toMatch(
+      /Cluster broken did not pass \(failed\): fail-fast ends the wait/
+    )
+  })
+
+  it('without fail-fast, one cluster’s failure leaves the others to end on their own', async () => {
+    const tasks = wave(1, 2500)
+    tasks[`${P}/broken`] = [task('broken-task', [{ phase: 'Failed', progress: '10.00' }])]
+    api = await startFakeApi({ projects: [{ id: P, name: DEMO.region }], tasks })
+    const run = await runAction({ inputs: inputs(api.url, 'broken,wave-00') })
+    expect(run.code).toBe(1)
+    expect(JSON.parse(run.outputs['passed'] ?? '')).toEqual(['wave-00'])
+    expect(JSON.parse(run.outputs['failed'] ?? '')).toEqual(['broken'])
+  })
+})

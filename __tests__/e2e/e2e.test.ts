@@ -93,8 +93,21 @@ describe('the gate, end to end', () => {
       workflowId: '',
       workflowPhase: '',
       failedStep: '',
-      clusterPhase: 'Available'
+      clusterPhase: 'Available',
+      results: expect.any(String),
+      passed: JSON.stringify([DEMO.clusterId]),
+      failed: '[]'
     })
+    // one cluster gets the fleet's outputs too: its own outputs, its name and its message
+    const { passed, message, ...own } = JSON.parse(r.outputs['results'] ?? '')[0]
+    expect(own).toEqual({
+      clusterId: DEMO.clusterId,
+      name: 'cluster-c0ffee00',
+      ...Object.fromEntries(
+        Object.entries(r.outputs).filter(([k]) => !['results', 'passed', 'failed'].includes(k))
+      )
+    })
+    expect([passed, message]).toEqual([true, expect.stringMatching(/succeeded/)])
     expect(r.summary).toContain('| Result | ✅ Success |')
     expect(r.summary).toContain('### Timeline')
     expect(r.stdout).toMatch(/Running 45.00% · v1.28.3-r4 → v1.29.5-r0 · \d+s elapsed/)
@@ -178,7 +191,11 @@ describe('the gate, end to end', () => {
     ])
     expect(a.requests).toHaveLength(0)
     expect(r.outputs['result']).toBe('error')
-    expect(Object.entries(r.outputs).filter(([k, v]) => k !== 'result' && v)).toEqual([])
+    const lists = ['results', 'passed', 'failed']
+    expect(lists.map(k => r.outputs[k])).toEqual(['[]', '[]', '[]'])
+    expect(
+      Object.entries(r.outputs).filter(([k, v]) => k !== 'result' && !lists.includes(k) && v)
+    ).toEqual([])
     expect(r.summary).toContain('Input task-id is not a valid ID')
   })
 

@@ -31,9 +31,10 @@ export interface FakeTask {
   timeline: Step[]
   /**
    * When the timeline's clock starts: 'first-get' (default), the task's first GET by ID; 'first-shown', the first
-   * answer that shows it, a list too (a gate that only reads the lists, as one gating several clusters does).
+   * answer that shows it, a list too (a gate that only reads the lists, as one gating several clusters does);
+   * 'api-start', when the fake API started (upgrades that run whoever polls them, ending at one time).
    */
-  startOn?: 'first-get' | 'first-shown'
+  startOn?: 'first-get' | 'first-shown' | 'api-start'
   faults?: Fault[]
   /**
    * Fields left out of every answer about this task (lists and GET by ID), as dotted paths: e.g.

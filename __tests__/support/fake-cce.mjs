@@ -21,7 +21,7 @@
  * @typedef {{ poll: number, kind: 'status'|'reset'|'badjson'|'hang'|'html'|'redirect', status?: number,
  *   body?: unknown, retryAfter?: string, location?: string }} Fault
  * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
- *   completionTime?: string, timeline: Step[], startOn?: 'first-get'|'first-shown', faults?: Fault[],
+ *   completionTime?: string, timeline: Step[], startOn?: 'first-get'|'first-shown'|'api-start', faults?: Fault[],
  *   omit?: string[] }} Task
  * @typedef {{ name: string, kind: 'Exception'|'Risk', group?: string, level: 'Info'|'Warning'|'Fatal',
  *   phase?: string, message: string, errorCodes?: string[] }} PreCheckItem
@@ -357,6 +357,8 @@ export function createCce(o) {
     const t = now()
     const s = taskState(task)
     s.shownAt ??= t
+    if (task.startOn === 'api-start' && !s.started)
+      Object.assign(s, { started: true, enteredAt: bootedAt })
     if ((poll || task.startOn === 'first-shown') && !s.started)
       Object.assign(s, { started: true, enteredAt: t })
     // a list before the first poll shows the task as it will be at that first poll, without starting it

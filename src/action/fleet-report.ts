@@ -53,7 +53,7 @@ export function fleetOutputs(judged: Judged[], v: FleetVerdict): Record<string, 
     name: o.name ?? '',
     ...report.outputs,
     passed: report.passed,
-    message: report.message
+    message: messageOf({ o, report })
   }))
   return {
     results: JSON.stringify(results),

@@ -155,7 +155,7 @@ export class StepPacer {
     const now = this.clock.now()
     if (retryAfterMs !== undefined)
       this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs)
-    if (sentAt < this.cutAt) return
+    if (sentAt <= this.cutAt) return
     this.cutAt = now
     let next = this.rate * STEP_CUT
     const measured = this.measuredRate(now)
