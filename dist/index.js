@@ -35054,10 +35054,13 @@ function fleet_report_summary(judged, v) {
         ...rows.map(r => `| ${r.map(fleet_report_cell).join(' | ')} |`),
         ''
     ];
+    // a section per cluster: its name, unless another cluster has the same (then its ID)
+    const names = judged.map(j => j.o.name);
+    const unique = (name) => name !== undefined && names.indexOf(name) === names.lastIndexOf(name);
     const bars = judged.map(j => {
         const r = j.o.result;
         return {
-            label: j.o.name ?? j.o.clusterId,
+            label: unique(j.o.name) ? j.o.name : j.o.clusterId,
             upgrade: r.last && upgradeSpan(r.last.upgrade, r.endedAt),
             wait: { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
         };

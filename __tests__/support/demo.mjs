@@ -1,20 +1,62 @@
 // @ts-check
-// `npm run demo [-- failed|workflow|all]`: the committed dist/index.js against the project's fake CCE API, shown the
-// way a workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the step's
-// outputs and job summary. `workflow` gives no task-id: the gate finds the cluster's current upgrade itself.
+// `npm run demo [-- failed|workflow|fleet|all]`: the committed dist/index.js against the project's fake CCE API, shown
+// the way a workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the
+// step's outputs and job summary. `workflow` gives no task-id: the gate finds the cluster's current upgrade itself.
+// `fleet` gates four clusters in one step: three upgrades succeed, one fails; `passed` lists the three.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { demoInputs, scenarios, startFakeApi } from './fake-api.mjs'
+import { DEMO, demoInputs, goTime, scenarios, startFakeApi } from './fake-api.mjs'
 
+/** Four clusters of one project upgraded in a wave: three succeed 5, 8 and 11 s after the step starts, one fails. */
+function fleetScenario() {
+  const cluster = (/** @type {string} */ name, /** @type {number} */ ms, failed = false) => [
+    `${DEMO.projectId}/${name}`,
+    [
+      {
+        uid: `${name}-upgrade`,
+        version: 'v1.28.3-r4',
+        targetVersion: 'v1.29.5-r0',
+        creationTimestamp: goTime(Date.now() - 60_000),
+        startOn: 'api-start',
+        timeline: [
+          { phase: 'Running', progress: '50.00', ms },
+          failed ? { phase: 'Failed', progress: '50.00' } : { phase: 'Success', progress: '100.00' }
+        ]
+      }
+    ]
+  ]
+  const clusters = [
+    cluster('c0ffee00-demo-eu-1', 5000),
+    cluster('c0ffee00-demo-eu-2', 8000),
+    cluster('c0ffee00-demo-eu-3', 7000, true),
+    cluster('c0ffee00-demo-eu-4', 11000)
+  ]
+  return {
+    projects: [{ id: DEMO.projectId, name: DEMO.region }],
+    tasks: Object.fromEntries(clusters),
+    clusters: Object.fromEntries(clusters.map(([key], i) => [key, { name: `prod-eu-${i + 1}` }]))
+  }
+}
+
+const all = { ...scenarios, fleet: fleetScenario() }
 const which = process.argv[2] ?? 'success'
-const names = which === 'all' ? ['success', 'failed', 'workflow'] : [which]
-/** Inputs that differ from demoInputs' per demo: the workflow demo leaves task-id empty (not given). */
-const extraInputs = { workflow: { 'task-id': '' } }
+const names = which === 'all' ? ['success', 'failed', 'workflow', 'fleet'] : [which]
+/** Inputs that differ from demoInputs' per demo: the workflow and fleet demos give no task-id. */
+const extraInputs = {
+  workflow: { 'task-id': '' },
+  fleet: {
+    'task-id': '',
+    'cluster-id': Object.keys(all.fleet.tasks)
+      .map(k => k.split('/')[1])
+      .join('\n'),
+    'max-age': '1h'
+  }
+}
 for (const name of names) {
-  if (!(name in scenarios)) {
-    console.error(`Unknown demo "${name}": use success, failed, workflow or all`)
+  if (!(name in all)) {
+    console.error(`Unknown demo "${name}": use success, failed, workflow, fleet or all`)
     process.exit(2)
   }
 }
@@ -37,7 +79,7 @@ function render(line, masks) {
 }
 
 async function demo(name) {
-  const api = await startFakeApi(scenarios[name])
+  const api = await startFakeApi(all[name])
   const dir = mkdtempSync(join(tmpdir(), 'cce-gate-demo-'))
   const output = join(dir, 'output')
   const summary = join(dir, 'summary')
@@ -55,7 +97,7 @@ async function demo(name) {
     `\n━━ demo: ${name} ━━  fake CCE API at ${api.url}; the step runs dist/index.js with:`
   )
   for (const [k, v] of Object.entries(inputs))
-    if (v) console.log(`   ${k}: ${k === 'secret-access-key' ? '***' : v}`)
+    if (v) console.log(`   ${k}: ${k === 'secret-access-key' ? '***' : v.replace(/\n/g, ' ')}`)
   console.log('')
 
   const masks = new Set()
@@ -89,7 +131,7 @@ async function demo(name) {
   return code
 }
 
-const expected = { success: 0, failed: 1, workflow: 0 }
+const expected = { success: 0, failed: 1, workflow: 0, fleet: 1 }
 let wrong = 0
 for (const name of names) if ((await demo(name)) !== expected[name]) wrong++
 if (wrong) {

@@ -63,6 +63,8 @@ export interface ClusterPhase {
  */
 export type ListShape = 'array' | 'object' | 'omit-empty' | 'null-empty'
 export interface FakeCluster {
+  /** ShowCluster's metadata.name; default `cluster-` and the ID's first 8 characters */
+  name?: string
   /**
    * 'autopilot': every call of this cluster is served only under /autopilot/v3/projects/…; under /api/v3 the
    * cluster is not found (404 CCE-style). Default 'cce' (served only under /api/v3).

@@ -572,7 +572,10 @@ export function createCce(o) {
     return ok({
       kind: 'Cluster',
       apiVersion: 'v3',
-      metadata: { uid: route.clusterId, name: `cluster-${route.clusterId.slice(0, 8)}` },
+      metadata: {
+        uid: route.clusterId,
+        name: cluster.name ?? `cluster-${route.clusterId.slice(0, 8)}`
+      },
       spec: {
         category: autopilot ? 'Autopilot' : 'CCE',
         type: 'VirtualMachine',

@@ -131,8 +131,13 @@ export function clusterJson(phase: string, reason = '', message = ''): Record<st
   }
 }
 
+/** The cluster's state as decoded, without its name (which the verdict never reads). */
 export function cluster(phase: string, reason = '', message = ''): ClusterStatus {
-  return decoded(decodeCluster(clusterJson(phase, reason, message)), 'cluster')
+  const { name: _name, ...status } = decoded(
+    decodeCluster(clusterJson(phase, reason, message)),
+    'cluster'
+  )
+  return status
 }
 
 export interface ItemJson {

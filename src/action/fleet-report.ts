@@ -140,10 +140,14 @@ function summary(judged: Judged[], v: FleetVerdict): string {
     ...rows.map(r => `| ${r.map(cell).join(' | ')} |`),
     ''
   ]
+  // a section per cluster: its name, unless another cluster has the same (then its ID)
+  const names = judged.map(j => j.o.name)
+  const unique = (name: string | undefined): name is string =>
+    name !== undefined && names.indexOf(name) === names.lastIndexOf(name)
   const bars: FleetBar[] = judged.map(j => {
     const r = j.o.result
     return {
-      label: j.o.name ?? j.o.clusterId,
+      label: unique(j.o.name) ? j.o.name : j.o.clusterId,
       upgrade: r.last && upgradeSpan(r.last.upgrade, r.endedAt),
       wait: { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
     }
