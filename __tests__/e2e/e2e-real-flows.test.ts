@@ -225,7 +225,10 @@ describe('a post-check nobody starts (issue 12, rule 1)', () => {
         workflowId: WF,
         workflowPhase: 'Running',
         failedStep: '',
-        clusterPhase: 'Available'
+        clusterPhase: 'Available',
+        results: expect.stringContaining('"workflowPhase":"Running"'),
+        passed: JSON.stringify([C]),
+        failed: '[]'
       })
       expect(r.summary).toContain('| PostCheck | Init | — | — | — |')
       expect(r.summary).toContain('its post-check has not been started')
