@@ -31770,21 +31770,34 @@ class CancelledError extends Error {
         super('cancelled');
     }
 }
+/** The longest delay setTimeout takes: a longer one (or NaN) fires after 1 ms, so longer sleeps go in parts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const monotonicNow = () => performance.timeOrigin + performance.now();
 const systemClock = {
     now: () => Date.now(),
+    monotonic: monotonicNow,
     random: () => Math.random(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(new CancelledError());
+        // a wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS, one after another,
+        // to the same monotonic end: never a timer that overflows into a tight loop
+        const end = monotonicNow() + Math.max(0, ms);
+        let timer;
         const onAbort = () => {
             clearTimeout(timer);
             reject(new CancelledError());
         };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
+        const arm = () => {
+            const left = end - monotonicNow();
+            if (!(left > 0)) {
+                signal?.removeEventListener('abort', onAbort);
+                return resolve();
+            }
+            timer = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
+        };
         signal?.addEventListener('abort', onAbort, { once: true });
+        arm();
     })
 };
 
@@ -31940,25 +31953,77 @@ function serverTimeOf(headers, d) {
 function describeSkew(offsetMs) {
     return `${formatDuration(Math.abs(offsetMs))} ${offsetMs < 0 ? 'ahead of' : 'behind'}`;
 }
+/** A Date header gives the API's time in whole seconds: the header says T, the API's clock read T to T + 999 ms. */
+const DATE_RESOLUTION_MS = 1000;
 /**
- * How far the API's clock is from the runner's, shared by every call of one run (CCE and IAM alike): signatures
- * carry the corrected time once a refusal has measured it.
+ * The API's clock, for everything that meets an API timestamp (signing, pre-check expiry, max-age, the stale-ID
+ * check, the ages in messages): one measurement, shared by every call of a run (CCE and IAM alike).
+ *
+ * Each answer's time (its Date header, or the "server time:" of a refused signature) is a measurement: the API's
+ * clock read somewhere between the request leaving and its answer arriving, and somewhere in the second the header
+ * names. The midpoint of both is taken as the API's time at the midpoint of the round trip, on the runner's
+ * monotonic clock; the API's time later is that plus the monotonic time since. A step of the runner's wall clock
+ * thus changes nothing, however large the offset and whatever the login. A new measurement that agrees with the
+ * one kept (within its own uncertainty) keeps it, so the estimate does not jitter by the header's rounding; one
+ * that does not replaces it, so the estimate follows the API through the run.
+ *
+ * Until an answer carried a time, the runner's wall clock stands in.
  */
-class ClockCorrection {
-    /** API time − runner time, in ms. */
-    offsetMs = 0;
-    measured = false;
-    /** The time to sign with, given the runner's. */
-    signingTime(runnerNow) {
-        return new Date(runnerNow + this.offsetMs);
+class ApiClock {
+    clock;
+    onStandIn;
+    /** API time − monotonic reading, in ms; undefined until measured. */
+    offset;
+    constructor(clock, 
+    /** Called once, the first time the API's clock is read for a comparison before anything measured it. */
+    onStandIn = () => undefined) {
+        this.clock = clock;
+        this.onStandIn = onStandIn;
     }
-    /** Records what one refusal showed: the API's time when the request signed at `signedAt` arrived. */
-    measure(signedAt, serverTime, runnerNow) {
-        // the runner's clock moved on while the request travelled: credit half of that to each way
-        const runnerAtServer = signedAt + (runnerNow - signedAt) / 2;
-        this.offsetMs = Math.round(serverTime - runnerAtServer);
-        this.measured = true;
-        return this.offsetMs;
+    get measured() {
+        return this.offset !== undefined;
+    }
+    /** The API's time now: for comparisons with the API's timestamps. */
+    now() {
+        if (this.offset === undefined)
+            this.standIn();
+        return this.at(this.clock.monotonic());
+    }
+    /** The API's time at an instant of the monotonic clock (e.g. the step's start). */
+    at(monotonic) {
+        return monotonic + (this.offset ?? this.clock.now() - this.clock.monotonic());
+    }
+    /** API time − monotonic reading (ms): what to add to a monotonic instant to get the API's time. */
+    offsetMs() {
+        return this.at(0);
+    }
+    /** API time − the runner's wall clock now (ms), for messages about the runner's clock. */
+    skewMs() {
+        return this.at(this.clock.monotonic()) - this.clock.now();
+    }
+    /** The time to sign a request with: the API's, without saying the runner's stands in (that is normal at first). */
+    signingTime() {
+        return new Date(this.at(this.clock.monotonic()));
+    }
+    /**
+     * Records one answer: `serverTime` (whole seconds, from a Date header or a refusal's message) seen on a request
+     * sent at monotonic `sentAt` and answered at `answeredAt`. Returns whether the kept estimate changed.
+     */
+    measure(serverTime, sentAt, answeredAt) {
+        // offset = API time − monotonic; the API's clock read [serverTime, serverTime + 1 s) somewhere in the trip
+        const low = serverTime - answeredAt;
+        const high = serverTime + DATE_RESOLUTION_MS - sentAt;
+        if (this.offset !== undefined && this.offset >= low && this.offset <= high)
+            return false;
+        this.offset = Math.round((low + high) / 2);
+        return true;
+    }
+    standInSaid = false;
+    standIn() {
+        if (this.standInSaid)
+            return;
+        this.standInSaid = true;
+        this.onStandIn();
     }
 }
 
@@ -32123,10 +32188,8 @@ class DeadlineError extends Error {
     }
 }
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
-const MAX_DATE_OFFSET_MS = 15 * 60_000;
-/** A Date header gives the API's time in whole seconds. */
-const DATE_RESOLUTION_MS = 1000;
+/** A runner's clock this far off the API's, or an estimate that moves this far, is said in the log (info). */
+const NOTABLE_SKEW_MS = 60_000;
 const MAX_REQUEST_TIMEOUT_MS = 30_000;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -32134,42 +32197,36 @@ const MAX_UNDECODABLE = 3;
 /**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
- * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
- * every later signature uses.
+ * (429) slows this gate down as a whole (see Pacer). Every answer's Date header (and a refused signature's
+ * "server time:") measures the API's clock (`apiClock`), which signs every later request and dates every
+ * comparison with the API's timestamps. Every duration (deadline, backoff, Retry-After) is on the monotonic clock.
  */
 class Api {
     o;
     pacer;
-    correction = new ClockCorrection();
-    /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
-    dateOffsetMs = 0;
-    dateOffsetWarned = false;
+    /** The API's clock: the one measurement the signer and every comparison with an API timestamp use. */
+    apiClock;
+    skewSaid = false;
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
+        this.apiClock = new ApiClock(o.clock, () => o.log.info("No answer has said the API's time yet (no readable Date header): this runner's clock stands in for the API's until one does."));
     }
     /** The poll interval to use now: the configured one when healthy, wider after throttling. */
     pollIntervalMs() {
         return this.pacer.pollIntervalMs();
     }
     /**
-     * How far the API's clock is ahead of the runner's, from its answers' Date headers: for comparing the API's
-     * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
+     * API time − the monotonic clock's reading (ms): a monotonic instant (the step's start) plus this is that instant
+     * by the API's clock, which stamps the upgrades (max-age, ages). From the answers' Date headers, kept current;
+     * the runner's clock until one was read.
      */
     apiClockOffsetMs() {
-        // a refused signature measured the offset: the API itself vouched for it
-        if (this.correction.measured)
-            return this.correction.offsetMs;
-        if (Math.abs(this.dateOffsetMs) <= MAX_DATE_OFFSET_MS)
-            return this.dateOffsetMs;
-        // further off than a signature may be, yet the signature was accepted: the Date header is wrong (a cache,
-        // a proxy, a gateway with a stale clock), and trusting it could let an old upgrade count as new, or the reverse
-        if (!this.dateOffsetWarned) {
-            this.dateOffsetWarned = true;
-            const off = this.dateOffsetMs;
-            this.o.log.warning(`The API's Date header puts its clock ${formatDuration(Math.abs(off))} ${off < 0 ? 'behind' : 'ahead of'} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock.`);
-        }
-        return 0;
+        return this.apiClock.offsetMs();
+    }
+    /** Now by the API's clock (see apiClockOffsetMs). */
+    apiNow() {
+        return this.apiClock.now();
     }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
@@ -32179,7 +32236,7 @@ class Api {
         signal?.addEventListener('abort', relay, { once: true });
         if (signal?.aborted)
             stop.abort();
-        const limit = clock.sleep(Math.max(0, this.o.deadline - clock.now()), stop.signal).then(() => {
+        const limit = clock.sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal).then(() => {
             throw new DeadlineError('no answer before the deadline');
         });
         limit.catch(() => undefined); // once `work` has won, how the limit ends is of no interest
@@ -32200,7 +32257,7 @@ class Api {
         for (let attempt = 1;;) {
             if (signal?.aborted)
                 throw new CancelledError();
-            const remaining = deadline - clock.now();
+            const remaining = deadline - clock.monotonic();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
             const outcome = await this.attempt(call, remaining);
@@ -32211,8 +32268,8 @@ class Api {
             if (outcome.kind === 'expired') {
                 // re-signed at once with the API's time; not a transient retry, and only once per call
                 if (corrected || outcome.serverTime === undefined)
-                    throw this.expired(call, outcome);
-                this.correctClock(outcome.signedAt, outcome.serverTime);
+                    throw this.expired(call, outcome, corrected);
+                this.correctClock(outcome, outcome.serverTime);
                 corrected = true;
                 continue;
             }
@@ -32231,26 +32288,39 @@ class Api {
                 delay = Math.max(backoffDelay(attempt, this.o.intervalMs, clock.random()), retryAfterMs ?? 0);
             }
             attempt++;
-            const left = deadline - clock.now();
+            const left = deadline - clock.monotonic();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
             log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
             await clock.sleep(Math.min(delay, left), signal);
         }
     }
-    correctClock(signedAt, serverTime) {
-        const first = !this.correction.measured;
-        const before = this.correction.offsetMs;
-        const offset = this.correction.measure(signedAt, serverTime, this.o.clock.now());
-        // a later measurement that agrees with the first is not news
-        if (first || Math.abs(offset - before) >= 1000) {
-            this.o.log.warning(`This runner's clock is ${describeSkew(offset)} the API's; correcting (signing with the API's time from now on)`);
-        }
+    /** A refused signature: its "server time:" (else Date header) measures the API's clock, and a warning says so. */
+    correctClock(outcome, serverTime) {
+        this.apiClock.measure(serverTime, outcome.sentAt, outcome.answeredAt);
+        this.skewSaid = true;
+        this.o.log.warning(`This runner's clock is ${describeSkew(this.apiClock.skewMs())} the API's; correcting (signing with the API's time from now on)`);
     }
-    expired(call, outcome) {
+    /** One answer's Date header measures the API's clock; a runner's clock far off it is said once (info). */
+    measureDate(date, sentAt, answeredAt) {
+        const before = this.apiClock.measured ? this.apiClock.offsetMs() : undefined;
+        if (!this.apiClock.measure(date, sentAt, answeredAt))
+            return;
+        const skew = this.apiClock.skewMs();
+        const moved = before === undefined ? Infinity : Math.abs(this.apiClock.offsetMs() - before);
+        const notable = Math.abs(skew) >= NOTABLE_SKEW_MS && (!this.skewSaid || moved >= NOTABLE_SKEW_MS);
+        const line = `This runner's clock is ${describeSkew(skew)} the API's (its Date header): times the API gives are compared with the API's clock.`;
+        if (notable) {
+            this.skewSaid = true;
+            this.o.log.info(line);
+        }
+        else if (moved >= NOTABLE_SKEW_MS || before === undefined)
+            this.o.log.debug(line);
+    }
+    expired(call, outcome, corrected) {
         const why = call.explain(401, outcome.details);
-        const skew = this.correction.measured
-            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.correction.offsetMs)} the API's and was refused again: set the runner's clock right (NTP).`
+        const skew = corrected
+            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.apiClock.skewMs())} the API's and was refused again: set the runner's clock right (NTP).`
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
     }
@@ -32266,8 +32336,8 @@ class Api {
             headers: { ...call.headers },
             body: call.body
         };
-        const signedAt = clock.now();
-        const signingTime = this.correction.signingTime(signedAt);
+        const sentAt = clock.monotonic();
+        const signingTime = this.apiClock.signingTime();
         const headers = { ...base.headers, ...call.auth.headersFor(base, signingTime) };
         log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`);
         let res;
@@ -32283,15 +32353,17 @@ class Api {
                 throw new FatalApiError(configProblem(call.url, e));
             return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
         }
+        const answeredAt = clock.monotonic();
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
-        // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
-        if (!Number.isNaN(date)) {
-            const offset = date - clock.now();
-            this.dateOffsetMs = Math.abs(offset) < DATE_RESOLUTION_MS ? 0 : offset;
-        }
-        log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
+        // a refused signature measures the clock itself (correctClock), with a warning rather than this line
+        const measure = () => {
+            if (!Number.isNaN(date))
+                this.measureDate(date, sentAt, answeredAt);
+        };
+        log.debug(`→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
+            measure();
             const value = decodeJson(res, call.decode);
             if (value !== undefined)
                 return { kind: 'answer', reply: { value, requestId } };
@@ -32302,19 +32374,23 @@ class Api {
             };
         }
         if (res.status >= 300 && res.status < 400) {
+            measure();
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
         const parsed = parseErrorBody(this.redact(res.body), res.headers);
         const details = call.confidential ? confidentialDetails(parsed) : parsed;
         if (isExpiredSignature(res.status, details)) {
-            return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details };
+            const serverTime = serverTimeOf(res.headers, details);
+            return { kind: 'expired', sentAt, answeredAt, serverTime, details };
         }
+        measure();
         if (TRANSIENT_STATUS.has(res.status)) {
             return {
                 kind: 'transient',
                 problem: `HTTP ${res.status} ${describeDetails(details)}`,
                 status: res.status,
-                retryAfterMs: parseRetryAfter(res.headers['retry-after'], clock.now())
+                // an HTTP date is the API's: counted from this answer's own Date, else from the API's clock
+                retryAfterMs: parseRetryAfter(res.headers['retry-after'], Number.isNaN(date) ? this.apiClock.now() : date)
             };
         }
         throw new FatalApiError(call.explain(res.status, details), res.status, details);
@@ -32978,6 +33054,8 @@ class InputError extends Error {
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
+/** GitHub ends a job on a self-hosted runner after 5 days (on its own runners after 6 hours): no wait is longer. */
+const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
 const CLUSTER_TYPES = ['cce', 'autopilot'];
 /** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
@@ -33017,8 +33095,13 @@ function readConfig(getInput, env, secrets) {
     const [iamText, iamSource] = firstOf(input('iam-endpoint'), 'iam-endpoint', ['HUAWEICLOUD_SDK_IAM_ENDPOINT'], fromEnv);
     const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region);
     const timeoutText = input('timeout') || '60m';
-    const timeoutMs = durationFrom('timeout', timeoutText, 1);
-    const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS);
+    const timeoutMs = durationFrom('timeout', timeoutText, 1, MAX_TIMEOUT_MS);
+    const intervalText = input('interval') || '15s';
+    const intervalMs = durationFrom('interval', intervalText, MIN_INTERVAL_MS);
+    // one poll, then the timeout: an upgrade that ended a second later would time out
+    if (intervalMs > timeoutMs) {
+        throw new InputError(`Input interval is ${intervalText}, longer than input timeout (${timeoutText}): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.`);
+    }
     const maxAgeText = input('max-age');
     const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined;
     const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE);
@@ -33115,13 +33198,16 @@ function endpointFrom(source, value) {
     }
     return parsed;
 }
-function durationFrom(name, value, minimumMs) {
+function durationFrom(name, value, minimumMs, maximumMs = Infinity) {
     const ms = parseDuration(value);
     if (ms === undefined) {
         throw new InputError(`Input ${name} is "${value}": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)`);
     }
     if (ms < minimumMs) {
         throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`);
+    }
+    if (ms > maximumMs) {
+        throw new InputError(`Input ${name} is ${value}: it must be at most ${formatDuration(maximumMs)} (5 days, GitHub's limit for a job on a self-hosted runner)`);
     }
     return ms;
 }
@@ -34038,12 +34124,12 @@ class UpgradeObserver {
             return;
         const endedAt = endedAtOf(u);
         // the step's start by the API's clock, which stamped the end
-        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
+        const startedAt = (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic();
         if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
             return;
         let current;
         try {
-            const deadline = this.clock.now() + STALE_CHECK_MS;
+            const deadline = this.clock.monotonic() + STALE_CHECK_MS;
             const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
             current = newerThan(choice, u);
         }
@@ -34069,7 +34155,7 @@ class UpgradeObserver {
         let reread = cached === undefined;
         for (;;) {
             const obs = {
-                at: this.clock.now(),
+                at: this.clock.monotonic(),
                 apiAt: this.apiNow(),
                 upgrade,
                 cluster,
@@ -34196,7 +34282,7 @@ class UpgradeObserver {
             return { kind: 'unavailable', why: 'the PreCheck step names no task' };
         // Stryker restore all
         try {
-            const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS));
+            const precheck = track(await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS));
             return { kind: 'read', precheck };
         }
         catch (e) {
@@ -34223,6 +34309,11 @@ function passed(r) {
 const HEARTBEAT_MS = 60_000;
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2;
+/**
+ * When the next poll would fall after the deadline, the last one starts this long before it instead: an upgrade that
+ * ended in the last interval still passes. A poll that started this close to the deadline is the last.
+ */
+const LAST_LOOK_MS = 1000;
 async function waitForUpgrade(o) {
     const { clock } = o;
     const timeline = [];
@@ -34231,13 +34322,14 @@ async function waitForUpgrade(o) {
     const common = () => ({
         polls,
         startedAt: o.startedAt,
-        endedAt: clock.now(),
+        endedAt: clock.monotonic(),
         timeline,
         last
     });
     try {
         for (;;) {
-            if (clock.now() >= o.deadline)
+            const startedPoll = clock.monotonic();
+            if (startedPoll >= o.deadline)
                 return { ...common(), end: 'timeout' };
             const obs = await o.observe();
             polls++;
@@ -34266,6 +34358,9 @@ async function waitForUpgrade(o) {
                     return { ...common(), end: 'error', failure };
                 return { ...common(), end: 'failed', last: obs, failure };
             }
+            // the last look was taken: what it saw still waits
+            if (startedPoll >= o.deadline - LAST_LOOK_MS)
+                return { ...common(), end: 'timeout' };
             await sleepUntilNextPoll(o);
         }
     }
@@ -34285,13 +34380,14 @@ function stopOf(e) {
 }
 async function sleepUntilNextPoll(o) {
     const { clock } = o;
-    const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()));
+    const next = clock.monotonic() + o.intervalMs() * (1 - JITTER * clock.random());
+    const wake = Math.min(o.deadline - LAST_LOOK_MS, next);
     for (;;) {
-        const left = wake - clock.now();
+        const left = wake - clock.monotonic();
         if (left <= 0)
             return;
         await clock.sleep(Math.min(left, HEARTBEAT_MS), o.signal);
-        if (wake - clock.now() > 0)
+        if (wake - clock.monotonic() > 0)
             o.hooks.idle();
     }
 }
@@ -34382,14 +34478,14 @@ class ProgressLog {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
         }
-        else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+        else if (this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
             this.emit(`${this.headline(obs)} · ${summary}`);
         }
         this.lastLine = `${this.headline(obs)} · ${summary}`;
     }
     idle() {
-        if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
-            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`);
+        if (this.lastLine && this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
+            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.monotonic() - this.o.startedAt)} so far)`);
         }
     }
     event(e) {
@@ -34485,7 +34581,7 @@ class ProgressLog {
         // each pause is news, the second of the same task too: warned when it begins
         const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused';
         if (paused && task && !this.pausedBefore)
-            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`);
         this.pausedBefore = paused;
         if (verdict.kind === 'pass')
             return this.passNotes(verdict, w);
@@ -34589,7 +34685,7 @@ class ProgressLog {
         this.log.warning(message);
     }
     emit(line) {
-        this.lastLineAt = this.clock.now();
+        this.lastLineAt = this.clock.monotonic();
         this.log.info(line);
     }
 }
@@ -35101,13 +35197,15 @@ async function run(io = coreIo(), opts = {}) {
         info: m => io.info(secrets.redact(m)),
         warning: m => io.warning(secrets.redact(m))
     };
-    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
-    const startedAt = clock.now();
+    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here, on the
+    // monotonic clock (a step of the runner's wall clock neither ends the wait early nor lets it run past its
+    // timeout); the API's clock (api.apiClockOffsetMs) dates this instant wherever it meets the API's timestamps
+    const startedAt = clock.monotonic();
     const ended = (stop) => ({
         ...stop,
         polls: 0,
         startedAt,
-        endedAt: clock.now(),
+        endedAt: clock.monotonic(),
         timeline: []
     });
     let config;
@@ -35186,7 +35284,7 @@ async function run(io = coreIo(), opts = {}) {
         const notBefore = maxAgeMs === undefined || !discovering
             ? undefined
             : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
-        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt });
+        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => api.apiNow(), startedAt });
         log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
         outcome = await waitForUpgrade({
             observe: () => observer.observe(),

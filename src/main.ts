@@ -33,13 +33,15 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     info: m => io.info(secrets.redact(m)),
     warning: m => io.warning(secrets.redact(m))
   }
-  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
-  const startedAt = clock.now()
+  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here, on the
+  // monotonic clock (a step of the runner's wall clock neither ends the wait early nor lets it run past its
+  // timeout); the API's clock (api.apiClockOffsetMs) dates this instant wherever it meets the API's timestamps
+  const startedAt = clock.monotonic()
   const ended = (stop: ReturnType<typeof stopOf>): WaitResult => ({
     ...stop,
     polls: 0,
     startedAt,
-    endedAt: clock.now(),
+    endedAt: clock.monotonic(),
     timeline: []
   })
 
@@ -130,7 +132,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
       clock,
       policy,
       e => progress.event(e),
-      { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt }
+      { notBefore, apiNow: () => api.apiNow(), startedAt }
     )
     log.info(
       `Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`

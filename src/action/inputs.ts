@@ -22,6 +22,8 @@ export type Env = Record<string, string | undefined>
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
 const MIN_INTERVAL_MS = 1000
+/** GitHub ends a job on a self-hosted runner after 5 days (on its own runners after 6 hours): no wait is longer. */
+export const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000
 const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
 const CLUSTER_TYPES: readonly ClusterType[] = ['cce', 'autopilot']
 
@@ -85,8 +87,15 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region)
 
   const timeoutText = input('timeout') || '60m'
-  const timeoutMs = durationFrom('timeout', timeoutText, 1)
-  const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS)
+  const timeoutMs = durationFrom('timeout', timeoutText, 1, MAX_TIMEOUT_MS)
+  const intervalText = input('interval') || '15s'
+  const intervalMs = durationFrom('interval', intervalText, MIN_INTERVAL_MS)
+  // one poll, then the timeout: an upgrade that ended a second later would time out
+  if (intervalMs > timeoutMs) {
+    throw new InputError(
+      `Input interval is ${intervalText}, longer than input timeout (${timeoutText}): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.`
+    )
+  }
   const maxAgeText = input('max-age')
   const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined
   const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE)
@@ -201,7 +210,12 @@ function endpointFrom(source: string, value: string): URL | undefined {
   return parsed
 }
 
-function durationFrom(name: string, value: string, minimumMs: number): number {
+function durationFrom(
+  name: string,
+  value: string,
+  minimumMs: number,
+  maximumMs = Infinity
+): number {
   const ms = parseDuration(value)
   if (ms === undefined) {
     throw new InputError(
@@ -211,6 +225,11 @@ function durationFrom(name: string, value: string, minimumMs: number): number {
   if (ms < minimumMs) {
     throw new InputError(
       `Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`
+    )
+  }
+  if (ms > maximumMs) {
+    throw new InputError(
+      `Input ${name} is ${value}: it must be at most ${formatDuration(maximumMs)} (5 days, GitHub's limit for a job on a self-hosted runner)`
     )
   }
   return ms

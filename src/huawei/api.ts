@@ -11,7 +11,7 @@ import { backoffDelay, parseRetryAfter } from './backoff.js'
 import { CancelledError, Clock } from '../lib/clock.js'
 import { formatDuration } from '../lib/duration.js'
 import { Pacer } from './pacer.js'
-import { ClockCorrection, describeSkew, isExpiredSignature, serverTimeOf } from './skew.js'
+import { ApiClock, describeSkew, isExpiredSignature, serverTimeOf } from './skew.js'
 import { HttpResponse, Send, TransportError } from './transport.js'
 
 export interface Logger {
@@ -41,10 +41,8 @@ export class DeadlineError extends Error {
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504])
-/** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
-const MAX_DATE_OFFSET_MS = 15 * 60_000
-/** A Date header gives the API's time in whole seconds. */
-const DATE_RESOLUTION_MS = 1000
+/** A runner's clock this far off the API's, or an estimate that moves this far, is said in the log (info). */
+const NOTABLE_SKEW_MS = 60_000
 const MAX_REQUEST_TIMEOUT_MS = 30_000
 const MIN_REQUEST_TIMEOUT_MS = 10_000
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -60,7 +58,7 @@ export interface Call<T> {
   decode: (json: unknown, headers: IncomingHttpHeaders) => T | undefined
   /** The message for a status that retrying cannot fix (400, 401, 403, 404, …). */
   explain: (status: number, details: ErrorDetails) => string
-  /** An earlier deadline for this call alone (a best-effort read that must not hold up a verdict). */
+  /** An earlier deadline for this call alone (monotonic, a best-effort read that must not hold up a verdict). */
   deadline?: number
   /** The answer may hold credentials (the OIDC token exchange): no message quotes any of its body. */
   confidential?: boolean
@@ -76,7 +74,7 @@ export interface ApiOptions {
   clock: Clock
   log: Logger
   intervalMs: number
-  /** Epoch ms after which no request starts. */
+  /** The instant (on the monotonic clock, `clock.monotonic()`) after which no request starts. */
   deadline: number
   signal?: AbortSignal
   /**
@@ -91,23 +89,28 @@ type Outcome<T> =
   | { kind: 'answer'; reply: Reply<T> }
   | { kind: 'transient'; problem: string; status?: number; retryAfterMs?: number }
   | { kind: 'undecodable'; problem: string; received: string }
-  | { kind: 'expired'; signedAt: number; serverTime?: number; details: ErrorDetails }
+  | { kind: 'expired'; sentAt: number; answeredAt: number; serverTime?: number; details: ErrorDetails }
 
 /**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
- * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
- * every later signature uses.
+ * (429) slows this gate down as a whole (see Pacer). Every answer's Date header (and a refused signature's
+ * "server time:") measures the API's clock (`apiClock`), which signs every later request and dates every
+ * comparison with the API's timestamps. Every duration (deadline, backoff, Retry-After) is on the monotonic clock.
  */
 export class Api {
   private readonly pacer: Pacer
-  private readonly correction = new ClockCorrection()
-  /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
-  private dateOffsetMs = 0
-  private dateOffsetWarned = false
+  /** The API's clock: the one measurement the signer and every comparison with an API timestamp use. */
+  readonly apiClock: ApiClock
+  private skewSaid = false
 
   constructor(private readonly o: ApiOptions) {
     this.pacer = new Pacer(o.intervalMs)
+    this.apiClock = new ApiClock(o.clock, () =>
+      o.log.info(
+        "No answer has said the API's time yet (no readable Date header): this runner's clock stands in for the API's until one does."
+      )
+    )
   }
 
   /** The poll interval to use now: the configured one when healthy, wider after throttling. */
@@ -116,23 +119,17 @@ export class Api {
   }
 
   /**
-   * How far the API's clock is ahead of the runner's, from its answers' Date headers: for comparing the API's
-   * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
+   * API time − the monotonic clock's reading (ms): a monotonic instant (the step's start) plus this is that instant
+   * by the API's clock, which stamps the upgrades (max-age, ages). From the answers' Date headers, kept current;
+   * the runner's clock until one was read.
    */
   apiClockOffsetMs(): number {
-    // a refused signature measured the offset: the API itself vouched for it
-    if (this.correction.measured) return this.correction.offsetMs
-    if (Math.abs(this.dateOffsetMs) <= MAX_DATE_OFFSET_MS) return this.dateOffsetMs
-    // further off than a signature may be, yet the signature was accepted: the Date header is wrong (a cache,
-    // a proxy, a gateway with a stale clock), and trusting it could let an old upgrade count as new, or the reverse
-    if (!this.dateOffsetWarned) {
-      this.dateOffsetWarned = true
-      const off = this.dateOffsetMs
-      this.o.log.warning(
-        `The API's Date header puts its clock ${formatDuration(Math.abs(off))} ${off < 0 ? 'behind' : 'ahead of'} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock.`
-      )
-    }
-    return 0
+    return this.apiClock.offsetMs()
+  }
+
+  /** Now by the API's clock (see apiClockOffsetMs). */
+  apiNow(): number {
+    return this.apiClock.now()
   }
 
   /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
@@ -142,7 +139,7 @@ export class Api {
     const relay = (): void => stop.abort()
     signal?.addEventListener('abort', relay, { once: true })
     if (signal?.aborted) stop.abort()
-    const limit = clock.sleep(Math.max(0, this.o.deadline - clock.now()), stop.signal).then(() => {
+    const limit = clock.sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal).then(() => {
       throw new DeadlineError('no answer before the deadline')
     })
     limit.catch(() => undefined) // once `work` has won, how the limit ends is of no interest
@@ -162,7 +159,7 @@ export class Api {
     let corrected = false
     for (let attempt = 1; ;) {
       if (signal?.aborted) throw new CancelledError()
-      const remaining = deadline - clock.now()
+      const remaining = deadline - clock.monotonic()
       if (remaining <= 0) throw new DeadlineError(lastProblem)
 
       const outcome = await this.attempt(call, remaining)
@@ -172,8 +169,9 @@ export class Api {
       }
       if (outcome.kind === 'expired') {
         // re-signed at once with the API's time; not a transient retry, and only once per call
-        if (corrected || outcome.serverTime === undefined) throw this.expired(call, outcome)
-        this.correctClock(outcome.signedAt, outcome.serverTime)
+        if (corrected || outcome.serverTime === undefined)
+          throw this.expired(call, outcome, corrected)
+        this.correctClock(outcome, outcome.serverTime)
         corrected = true
         continue
       }
@@ -197,32 +195,47 @@ export class Api {
         )
       }
       attempt++
-      const left = deadline - clock.now()
+      const left = deadline - clock.monotonic()
       if (left <= 0) throw new DeadlineError(lastProblem)
       log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`)
       await clock.sleep(Math.min(delay, left), signal)
     }
   }
 
-  private correctClock(signedAt: number, serverTime: number): void {
-    const first = !this.correction.measured
-    const before = this.correction.offsetMs
-    const offset = this.correction.measure(signedAt, serverTime, this.o.clock.now())
-    // a later measurement that agrees with the first is not news
-    if (first || Math.abs(offset - before) >= 1000) {
-      this.o.log.warning(
-        `This runner's clock is ${describeSkew(offset)} the API's; correcting (signing with the API's time from now on)`
-      )
-    }
+  /** A refused signature: its "server time:" (else Date header) measures the API's clock, and a warning says so. */
+  private correctClock(
+    outcome: Extract<Outcome<unknown>, { kind: 'expired' }>,
+    serverTime: number
+  ): void {
+    this.apiClock.measure(serverTime, outcome.sentAt, outcome.answeredAt)
+    this.skewSaid = true
+    this.o.log.warning(
+      `This runner's clock is ${describeSkew(this.apiClock.skewMs())} the API's; correcting (signing with the API's time from now on)`
+    )
+  }
+
+  /** One answer's Date header measures the API's clock; a runner's clock far off it is said once (info). */
+  private measureDate(date: number, sentAt: number, answeredAt: number): void {
+    const before = this.apiClock.measured ? this.apiClock.offsetMs() : undefined
+    if (!this.apiClock.measure(date, sentAt, answeredAt)) return
+    const skew = this.apiClock.skewMs()
+    const moved = before === undefined ? Infinity : Math.abs(this.apiClock.offsetMs() - before)
+    const notable = Math.abs(skew) >= NOTABLE_SKEW_MS && (!this.skewSaid || moved >= NOTABLE_SKEW_MS)
+    const line = `This runner's clock is ${describeSkew(skew)} the API's (its Date header): times the API gives are compared with the API's clock.`
+    if (notable) {
+      this.skewSaid = true
+      this.o.log.info(line)
+    } else if (moved >= NOTABLE_SKEW_MS || before === undefined) this.o.log.debug(line)
   }
 
   private expired<T>(
     call: Call<T>,
-    outcome: Extract<Outcome<T>, { kind: 'expired' }>
+    outcome: Extract<Outcome<T>, { kind: 'expired' }>,
+    corrected: boolean
   ): FatalApiError {
     const why = call.explain(401, outcome.details)
-    const skew = this.correction.measured
-      ? ` The request was re-signed for this runner's clock being ${describeSkew(this.correction.offsetMs)} the API's and was refused again: set the runner's clock right (NTP).`
+    const skew = corrected
+      ? ` The request was re-signed for this runner's clock being ${describeSkew(this.apiClock.skewMs())} the API's and was refused again: set the runner's clock right (NTP).`
       : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP)."
     return new FatalApiError(why + skew, 401, outcome.details)
   }
@@ -243,8 +256,8 @@ export class Api {
       headers: { ...call.headers },
       body: call.body
     }
-    const signedAt = clock.now()
-    const signingTime = this.correction.signingTime(signedAt)
+    const sentAt = clock.monotonic()
+    const signingTime = this.apiClock.signingTime()
     const headers = { ...base.headers, ...call.auth.headersFor(base, signingTime) }
     log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`)
 
@@ -257,18 +270,17 @@ export class Api {
       if (!e.transient) throw new FatalApiError(configProblem(call.url, e))
       return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` }
     }
+    const answeredAt = clock.monotonic()
     const requestId = requestIdOf(res.headers)
     const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN
-    // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
-    if (!Number.isNaN(date)) {
-      const offset = date - clock.now()
-      this.dateOffsetMs = Math.abs(offset) < DATE_RESOLUTION_MS ? 0 : offset
+    // a refused signature measures the clock itself (correctClock), with a warning rather than this line
+    const measure = (): void => {
+      if (!Number.isNaN(date)) this.measureDate(date, sentAt, answeredAt)
     }
-    log.debug(
-      `→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`
-    )
+    log.debug(`→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`)
 
     if (res.status >= 200 && res.status < 300) {
+      measure()
       const value = decodeJson(res, call.decode)
       if (value !== undefined) return { kind: 'answer', reply: { value, requestId } }
       return {
@@ -278,6 +290,7 @@ export class Api {
       }
     }
     if (res.status >= 300 && res.status < 400) {
+      measure()
       throw new FatalApiError(
         `${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`,
         res.status
@@ -286,14 +299,20 @@ export class Api {
     const parsed = parseErrorBody(this.redact(res.body), res.headers)
     const details = call.confidential ? confidentialDetails(parsed) : parsed
     if (isExpiredSignature(res.status, details)) {
-      return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details }
+      const serverTime = serverTimeOf(res.headers, details)
+      return { kind: 'expired', sentAt, answeredAt, serverTime, details }
     }
+    measure()
     if (TRANSIENT_STATUS.has(res.status)) {
       return {
         kind: 'transient',
         problem: `HTTP ${res.status} ${describeDetails(details)}`,
         status: res.status,
-        retryAfterMs: parseRetryAfter(res.headers['retry-after'], clock.now())
+        // an HTTP date is the API's: counted from this answer's own Date, else from the API's clock
+        retryAfterMs: parseRetryAfter(
+          res.headers['retry-after'],
+          Number.isNaN(date) ? this.apiClock.now() : date
+        )
       }
     }
     throw new FatalApiError(call.explain(res.status, details), res.status, details)
