@@ -31772,7 +31772,8 @@ class CancelledError extends Error {
 }
 /** The longest delay setTimeout takes: a longer one (or NaN) fires after 1 ms, so longer sleeps go in parts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const monotonicNow = () => performance.timeOrigin + performance.now();
+// whole ms, as Date.now() reads: rounding down keeps it monotonic
+const monotonicNow = () => Math.floor(performance.timeOrigin + performance.now());
 const systemClock = {
     now: () => Date.now(),
     monotonic: monotonicNow,
@@ -34742,7 +34743,7 @@ function stepSpan(step, waitEnd) {
     }
     if (!STEP_UNDER_WAY.includes(step.status))
         return undefined;
-    // the API's clock may run a little ahead of the runner's: a step that just started is not drawn backwards
+    // the API's clock is known to a second: a step that just started is not drawn backwards
     return { start, end: Math.max(start, waitEnd), running: true };
 }
 /** The steps table's Duration cell: "8m", "running, 3m10s so far", or "—" without a readable span. */
@@ -35074,8 +35075,15 @@ function table(header, rows) {
     ];
 }
 /** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
-function stepsTable(w, r) {
-    const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) };
+function stepsTable(w, r, t) {
+    // the wait's start and end by the API's clock, which dates the steps it is drawn beside
+    const offset = t.apiClockOffsetMs ?? 0;
+    const wait = {
+        startedAt: Math.round(r.startedAt + offset),
+        endedAt: Math.round(r.endedAt + offset),
+        end: r.end,
+        passed: passed(r)
+    };
     return [
         `### Upgrade workflow \`${w.uid}\``,
         '',
@@ -35085,7 +35093,7 @@ function stepsTable(w, r) {
             s.status,
             s.startedAt || '—',
             s.endedAt || '—',
-            stepDuration(s, r.endedAt),
+            stepDuration(s, wait.endedAt),
             s.taskId || '—'
         ]))
     ];
@@ -35126,7 +35134,7 @@ function summaryOf(r, t, warnings) {
         lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '');
     const w = r.last && workflowOf(r.last.upgrade);
     if (w?.steps.length)
-        lines.push(...stepsTable(w, r));
+        lines.push(...stepsTable(w, r, t));
     if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
         lines.push('### Pre-check items that block the upgrade', '', ...table(['Item', 'Node', 'Kind', 'Level', 'Message'], r.failure.blocking.map(i => [i.name, i.node ?? '—', i.kind, i.level, i.message])));
     }
@@ -35304,7 +35312,9 @@ async function run(io = coreIo(), opts = {}) {
     finally {
         transport.close();
     }
-    return finish(io, log, secrets, outcome, target, progress.warnings);
+    // the chart of the steps draws the wait by the API's clock, once an answer said what it is
+    const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined;
+    return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings);
 }
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
 function unexpectedToo(e, log) {

@@ -153,7 +153,9 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   } finally {
     transport.close()
   }
-  return finish(io, log, secrets, outcome, target, progress.warnings)
+  // the chart of the steps draws the wait by the API's clock, once an answer said what it is
+  const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined
+  return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings)
 }
 
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */

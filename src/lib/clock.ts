@@ -30,7 +30,8 @@ export class CancelledError extends Error {
 /** The longest delay setTimeout takes: a longer one (or NaN) fires after 1 ms, so longer sleeps go in parts. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
 
-const monotonicNow = (): number => performance.timeOrigin + performance.now()
+// whole ms, as Date.now() reads: rounding down keeps it monotonic
+const monotonicNow = (): number => Math.floor(performance.timeOrigin + performance.now())
 
 export const systemClock: Clock = {
   now: () => Date.now(),
