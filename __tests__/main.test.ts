@@ -120,6 +120,17 @@ describe('run', () => {
     expect(noCluster.rec.summary).toContain('`(not set)`')
   })
 
+  it('an interval longer than the timeout fails with one line naming both, before any request', async () => {
+    const { rec, requests } = await go({ timeout: '10s', interval: '15s' }, [
+      taskTimeline(['Success', '100.00'])
+    ])
+    expect(requests).toHaveLength(0)
+    expect(rec.failed).toEqual([
+      'Input interval is 15s, longer than input timeout (10s): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.'
+    ])
+    expect(rec.outputs['result']).toBe('error')
+  })
+
   it('times out with the last phase and progress, and no request after the deadline', async () => {
     const { rec, requests, clock } = await go({ timeout: '2m' }, [
       taskTimeline(['Running', '45.00'])

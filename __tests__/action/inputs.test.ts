@@ -432,3 +432,29 @@ describe('readConfig, a credential that cannot go into a request', () => {
     expect(masked).toContain('SK-line\nbreak')
   })
 })
+
+describe('timeout and interval bounds (issue 19 item 10, issue 20 item 4)', () => {
+  it('takes a timeout of days, up to 120h (5 days, the job limit of a self-hosted runner)', () => {
+    expect(read({ timeout: '120h' }).call().timeoutMs).toBe(5 * 24 * 3_600_000)
+    expect(read({ timeout: '72h30m' }).call().timeoutMs).toBe(72.5 * 3_600_000)
+  })
+
+  it('refuses a longer timeout, naming the input and the limit', () => {
+    expect(errorOf({ timeout: '120h0m1s' })).toBe(
+      "Input timeout is 120h0m1s: it must be at most 120h (5 days, GitHub's limit for a job on a self-hosted runner)"
+    )
+    expect(errorOf({ timeout: '600000' })).toMatch(
+      /^Input timeout is 600000: it must be at most 120h/
+    )
+  })
+
+  it('refuses an interval longer than the timeout, naming both; an interval equal to it is taken', () => {
+    expect(errorOf({ timeout: '10s', interval: '15s' })).toBe(
+      'Input interval is 15s, longer than input timeout (10s): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.'
+    )
+    expect(errorOf({ timeout: '', interval: '61m' })).toMatch(
+      /^Input interval is 61m, longer than input timeout \(60m\)/
+    )
+    expect(read({ timeout: '15s', interval: '15s' }).call().intervalMs).toBe(15_000)
+  })
+})

@@ -10,12 +10,7 @@ import { systemClock } from '../../src/lib/clock.js'
 import { IamClient } from '../../src/huawei/iam.js'
 import { HttpRequest, createTransport } from '../../src/huawei/transport.js'
 import { decodeTask } from '../../src/cce/task.js'
-import {
-  ApiClock,
-  describeSkew,
-  isExpiredSignature,
-  serverTimeOf
-} from '../../src/huawei/skew.js'
+import { ApiClock, describeSkew, isExpiredSignature, serverTimeOf } from '../../src/huawei/skew.js'
 import { DEMO, demoTasks, startFakeApi } from '../support/fake-api.mjs'
 import type { FakeApi } from '../support/fake-api.mjs'
 import { FakeClock } from '../support/fake-clock.js'

@@ -5,6 +5,7 @@
  * `performance.now()` are untouched, as a real step leaves them. When the step comes, one line goes to stderr, so a test
  * can tell the step happened while the action still ran.
  */
+/* global process, performance, setTimeout */
 'use strict'
 const stepMs = Number(process.env.CLOCK_STEP_MS || 0)
 const atMs = Number(process.env.CLOCK_STEP_AT_MS || 0)

@@ -167,7 +167,8 @@ export class UpgradeObserver {
     if (u.kind !== 'task' && u.kind !== 'workflow') return
     const endedAt = endedAtOf(u)
     // the step's start by the API's clock, which stamped the end
-    const startedAt = (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic()
+    const startedAt =
+      (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic()
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
     let current: Started | undefined
     try {
@@ -329,7 +330,9 @@ export class UpgradeObserver {
     if (!id) return { kind: 'unavailable', why: 'the PreCheck step names no task' }
     // Stryker restore all
     try {
-      const precheck = track(await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS))
+      const precheck = track(
+        await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS)
+      )
       return { kind: 'read', precheck }
     } catch (e) {
       // a failure is reported as it is; only cancellation stops it from being reported at all

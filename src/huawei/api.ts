@@ -89,7 +89,13 @@ type Outcome<T> =
   | { kind: 'answer'; reply: Reply<T> }
   | { kind: 'transient'; problem: string; status?: number; retryAfterMs?: number }
   | { kind: 'undecodable'; problem: string; received: string }
-  | { kind: 'expired'; sentAt: number; answeredAt: number; serverTime?: number; details: ErrorDetails }
+  | {
+      kind: 'expired'
+      sentAt: number
+      answeredAt: number
+      serverTime?: number
+      details: ErrorDetails
+    }
 
 /**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
@@ -139,9 +145,11 @@ export class Api {
     const relay = (): void => stop.abort()
     signal?.addEventListener('abort', relay, { once: true })
     if (signal?.aborted) stop.abort()
-    const limit = clock.sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal).then(() => {
-      throw new DeadlineError('no answer before the deadline')
-    })
+    const limit = clock
+      .sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal)
+      .then(() => {
+        throw new DeadlineError('no answer before the deadline')
+      })
     limit.catch(() => undefined) // once `work` has won, how the limit ends is of no interest
     try {
       return await Promise.race([work, limit])
@@ -220,7 +228,8 @@ export class Api {
     if (!this.apiClock.measure(date, sentAt, answeredAt)) return
     const skew = this.apiClock.skewMs()
     const moved = before === undefined ? Infinity : Math.abs(this.apiClock.offsetMs() - before)
-    const notable = Math.abs(skew) >= NOTABLE_SKEW_MS && (!this.skewSaid || moved >= NOTABLE_SKEW_MS)
+    const notable =
+      Math.abs(skew) >= NOTABLE_SKEW_MS && (!this.skewSaid || moved >= NOTABLE_SKEW_MS)
     const line = `This runner's clock is ${describeSkew(skew)} the API's (its Date header): times the API gives are compared with the API's clock.`
     if (notable) {
       this.skewSaid = true
@@ -277,7 +286,9 @@ export class Api {
     const measure = (): void => {
       if (!Number.isNaN(date)) this.measureDate(date, sentAt, answeredAt)
     }
-    log.debug(`→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`)
+    log.debug(
+      `→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`
+    )
 
     if (res.status >= 200 && res.status < 300) {
       measure()

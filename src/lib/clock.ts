@@ -33,30 +33,49 @@ export const MAX_TIMER_MS = 2 ** 31 - 1
 // whole ms, as Date.now() reads: rounding down keeps it monotonic
 const monotonicNow = (): number => Math.floor(performance.timeOrigin + performance.now())
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  monotonic: monotonicNow,
-  random: () => Math.random(),
-  sleep: (ms, signal) =>
+/** What a sleep needs of the runtime: a monotonic reading and one-shot timers (injected in tests). */
+export interface Timers {
+  monotonic(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(timer: unknown): void
+}
+
+/**
+ * A sleep on `timers`: resolves once `ms` have passed on the monotonic clock, or rejects with a CancelledError as
+ * soon as `signal` aborts. A wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS,
+ * one after another, to the same monotonic end: never a timer that overflows into a tight loop. A timer that fires
+ * early is followed by one for the rest.
+ */
+export function sleepOn(timers: Timers): Clock['sleep'] {
+  return (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError())
-      // a wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS, one after another,
-      // to the same monotonic end: never a timer that overflows into a tight loop
-      const end = monotonicNow() + Math.max(0, ms)
-      let timer: ReturnType<typeof setTimeout> | undefined
+      const end = timers.monotonic() + Math.max(0, ms)
+      let timer: unknown
       const onAbort = (): void => {
-        clearTimeout(timer)
+        timers.clearTimeout(timer)
         reject(new CancelledError())
       }
       const arm = (): void => {
-        const left = end - monotonicNow()
+        const left = end - timers.monotonic()
         if (!(left > 0)) {
           signal?.removeEventListener('abort', onAbort)
           return resolve()
         }
-        timer = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)))
+        timer = timers.setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)))
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       arm()
     })
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: monotonicNow,
+  random: () => Math.random(),
+  sleep: sleepOn({
+    monotonic: monotonicNow,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: timer => clearTimeout(timer as ReturnType<typeof setTimeout>)
+  })
 }
