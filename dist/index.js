@@ -31774,31 +31774,42 @@ class CancelledError extends Error {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // whole ms, as Date.now() reads: rounding down keeps it monotonic
 const monotonicNow = () => Math.floor(performance.timeOrigin + performance.now());
-const systemClock = {
-    now: () => Date.now(),
-    monotonic: monotonicNow,
-    random: () => Math.random(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
+/**
+ * A sleep on `timers`: resolves once `ms` have passed on the monotonic clock, or rejects with a CancelledError as
+ * soon as `signal` aborts. A wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS,
+ * one after another, to the same monotonic end: never a timer that overflows into a tight loop. A timer that fires
+ * early is followed by one for the rest.
+ */
+function sleepOn(timers) {
+    return (ms, signal) => new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(new CancelledError());
-        // a wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS, one after another,
-        // to the same monotonic end: never a timer that overflows into a tight loop
-        const end = monotonicNow() + Math.max(0, ms);
+        const end = timers.monotonic() + Math.max(0, ms);
         let timer;
         const onAbort = () => {
-            clearTimeout(timer);
+            timers.clearTimeout(timer);
             reject(new CancelledError());
         };
         const arm = () => {
-            const left = end - monotonicNow();
+            const left = end - timers.monotonic();
             if (!(left > 0)) {
                 signal?.removeEventListener('abort', onAbort);
                 return resolve();
             }
-            timer = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
+            timer = timers.setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         arm();
+    });
+}
+const systemClock = {
+    now: () => Date.now(),
+    monotonic: monotonicNow,
+    random: () => Math.random(),
+    sleep: sleepOn({
+        monotonic: monotonicNow,
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: timer => clearTimeout(timer)
     })
 };
 
@@ -32237,7 +32248,9 @@ class Api {
         signal?.addEventListener('abort', relay, { once: true });
         if (signal?.aborted)
             stop.abort();
-        const limit = clock.sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal).then(() => {
+        const limit = clock
+            .sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal)
+            .then(() => {
             throw new DeadlineError('no answer before the deadline');
         });
         limit.catch(() => undefined); // once `work` has won, how the limit ends is of no interest
