@@ -517,3 +517,48 @@ describe('Api.apiClockOffsetMs', () => {
     ])
   })
 })
+
+describe('Api durations on the monotonic clock (issue 19 item 2, issue 20 item 4)', () => {
+  const throttled = (headers: Record<string, string>) => ({
+    status: 429,
+    headers: { 'x-request-id': 'r429', ...headers },
+    body: JSON.stringify({ error_code: 'APIG.0308', error_msg: 'throttled' })
+  })
+
+  it("reads a Retry-After date against the answer's own Date header, not the runner's clock", async () => {
+    const clock = new FakeClock()
+    // the runner's clock is 2 h ahead of the API's
+    clock.stepWall(2 * 3_600_000)
+    const apiNow = clock.monotonic()
+    const s = setup(
+      [
+        throttled({
+          date: new Date(apiNow).toUTCString(),
+          'retry-after': new Date(apiNow + 30_000).toUTCString()
+        }),
+        ok
+      ],
+      { clock, intervalMs: 5000 }
+    )
+    await s.api.call(s.call)
+    // 30 s, then a point of the throttling window (under 20 s)
+    expect(s.clock.sleeps).toHaveLength(1)
+    expect(s.clock.sleeps[0]).toBeGreaterThanOrEqual(30_000)
+    expect(s.clock.sleeps[0]).toBeLessThan(50_000)
+  })
+
+  it('waits a Retry-After of 40 days only until the deadline: one sleep, then the deadline', async () => {
+    const s = setup([throttled({ 'retry-after': String(40 * 86_400) })], { timeoutMs: 600_000 })
+    await expect(s.api.call(s.call)).rejects.toBeInstanceOf(DeadlineError)
+    expect(s.clock.sleeps).toEqual([600_000])
+    expect(s.send.requests).toHaveLength(1)
+  })
+
+  it("keeps retrying through a +2 h step of the runner's clock: the deadline is monotonic", async () => {
+    const clock = new FakeClock()
+    clock.onSleep = () => clock.stepWall(2 * 3_600_000)
+    const s = setup([{ status: 503, body: '{}' }, ok], { clock, timeoutMs: 60_000 })
+    await expect(s.api.call(s.call)).resolves.toMatchObject({ value: { phase: 'Running' } })
+    expect(s.send.requests).toHaveLength(2)
+  })
+})
