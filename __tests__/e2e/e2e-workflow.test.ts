@@ -421,8 +421,10 @@ describe('following the upgrade workflow, end to end', () => {
     const r = await runAction({ inputs: inputs(a, { 'max-age': '2h' }) })
     expect(r.code).toBe(0)
     const lines = infoLines(r.stdout)
-    expect(lines.filter(l => l.startsWith('No upgrade started in the last 2h yet'))).toHaveLength(1)
-    expect(lines.find(l => l.startsWith('No upgrade started'))).toMatch(
+    expect(
+      lines.filter(l => l.startsWith('No upgrade under way or ended in the last 2h yet'))
+    ).toHaveLength(1)
+    expect(lines.find(l => l.startsWith('No upgrade under way'))).toMatch(
       /the newest, upgrade task 0ld00000.*, started 91d before this step/
     )
     expect(r.outputs).toMatchObject({ result: 'success', workflowId: WF, taskId: NEW_TASK })
@@ -434,7 +436,7 @@ describe('following the upgrade workflow, end to end', () => {
     const r = await runAction({ inputs: inputs(a, { 'max-age': '1h', timeout: '3s' }) })
     expect(r.code).toBe(1)
     expect(errors(r.stdout)[0]).toMatch(
-      /^::error::Timed out after 3s waiting for the current upgrade of cluster .*: no upgrade started in the last 1h/
+      /^::error::Timed out after 3s waiting for the current upgrade of cluster .*: no upgrade under way or ended in the last 1h/
     )
   })
 
@@ -442,12 +444,12 @@ describe('following the upgrade workflow, end to end', () => {
     const a = await fake({ workflows: [] }, [oldTask])
     const r = await runAction({
       inputs: inputs(a, { 'max-age': '1h', interval: '5s' }),
-      signalWhen: /No upgrade started in the last 1h yet/
+      signalWhen: /No upgrade under way or ended in the last 1h yet/
     })
     expect(r.code).toBe(1)
     expect(r.afterSignalMs).toBeLessThan(1000)
     expect(errors(r.stdout)[0]).toMatch(
-      /^::error::Cancelled after .*: no upgrade started in the last 1h/
+      /^::error::Cancelled after .*: no upgrade under way or ended in the last 1h/
     )
     expect(r.outputs).toMatchObject({ result: 'cancelled' })
     expect(r.summary).toContain('🚫 Cancelled')
