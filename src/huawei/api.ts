@@ -10,6 +10,7 @@ import type { Authorizer } from './auth.js'
 import { backoffDelay, parseRetryAfter } from './backoff.js'
 import { CancelledError, Clock } from '../lib/clock.js'
 import { formatDuration } from '../lib/duration.js'
+import { mapStrings } from '../lib/json.js'
 import { Pacer } from './pacer.js'
 import { ClockCorrection, describeSkew, isExpiredSignature, serverTimeOf } from './skew.js'
 import { HttpResponse, Send, TransportError } from './transport.js'
@@ -56,8 +57,16 @@ export interface Call<T> {
   headers?: Record<string, string>
   body?: string
   auth: Authorizer
-  /** Turns a 2xx body into a value; undefined means "not what we expected" (retried, a few times). */
+  /**
+   * Turns a 2xx body into a value; undefined means "not what we expected" (retried, a few times). Every string in
+   * `json` is already redacted: what a decoder keeps may be quoted, cut or reshaped later without leaking.
+   */
   decode: (json: unknown, headers: IncomingHttpHeaders) => T | undefined
+  /**
+   * For an answer `decode` refused: what it is when it is about something other than what was asked for (another
+   * task, or one without an ID), e.g. 'upgrade task "t-2" (phase Success), not upgrade task t-1'; else undefined.
+   */
+  mismatch?: (json: unknown) => string | undefined
   /** The message for a status that retrying cannot fix (400, 401, 403, 404, …). */
   explain: (status: number, details: ErrorDetails) => string
   /** An earlier deadline for this call alone (a best-effort read that must not hold up a verdict). */
@@ -90,7 +99,7 @@ export interface ApiOptions {
 type Outcome<T> =
   | { kind: 'answer'; reply: Reply<T> }
   | { kind: 'transient'; problem: string; status?: number; retryAfterMs?: number }
-  | { kind: 'undecodable'; problem: string; received: string }
+  | { kind: 'undecodable'; problem: string; received: string; mismatch?: string }
   | { kind: 'expired'; signedAt: number; serverTime?: number; details: ErrorDetails }
 
 /**
@@ -180,6 +189,10 @@ export class Api {
       lastProblem = outcome.problem
       undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0
       if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
+        if (outcome.mismatch)
+          throw new FatalApiError(
+            `${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.mismatch} (${outcome.received}). An answer about something other than what was asked for, or without its metadata.uid, never passes: check the endpoint input and any proxy or cache between the runner and Huawei Cloud.`
+          )
         throw new FatalApiError(
           `${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`
         )
@@ -231,6 +244,17 @@ export class Api {
     return this.o.redact ? this.o.redact(text) : text
   }
 
+  /** A JSON body with every string redacted: decoders see no secret, so none reaches what they keep. */
+  private parseRedacted(body: string): { parsed: true; value: unknown } | { parsed: false } {
+    let json: unknown
+    try {
+      json = JSON.parse(body)
+    } catch {
+      return { parsed: false }
+    }
+    return { parsed: true, value: mapStrings(json, t => this.redact(t)) }
+  }
+
   private async attempt<T>(call: Call<T>, remaining: number): Promise<Outcome<T>> {
     const { clock, log, signal } = this.o
     const timeoutMs = Math.min(
@@ -269,8 +293,18 @@ export class Api {
     )
 
     if (res.status >= 200 && res.status < 300) {
-      const value = decodeJson(res, call.decode)
+      const json = this.parseRedacted(res.body)
+      const value = json.parsed ? decodeSafely(call.decode, json.value, res.headers) : undefined
       if (value !== undefined) return { kind: 'answer', reply: { value, requestId } }
+      const mismatch = json.parsed && !call.confidential ? call.mismatch?.(json.value) : undefined
+      if (mismatch) {
+        return {
+          kind: 'undecodable',
+          problem: `HTTP ${res.status} with ${mismatch} (request ID ${requestId ?? 'none'})`,
+          received: `the last request ID ${requestId ?? 'none'}`,
+          mismatch
+        }
+      }
       return {
         kind: 'undecodable',
         problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
@@ -283,7 +317,7 @@ export class Api {
         res.status
       )
     }
-    const parsed = parseErrorBody(this.redact(res.body), res.headers)
+    const parsed = parseErrorBody(res.body, res.headers, t => this.redact(t))
     const details = call.confidential ? confidentialDetails(parsed) : parsed
     if (isExpiredSignature(res.status, details)) {
       return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details }
@@ -300,9 +334,13 @@ export class Api {
   }
 }
 
-function decodeJson<T>(res: HttpResponse, decode: Call<T>['decode']): T | undefined {
+function decodeSafely<T>(
+  decode: Call<T>['decode'],
+  json: unknown,
+  headers: IncomingHttpHeaders
+): T | undefined {
   try {
-    return decode(JSON.parse(res.body), res.headers)
+    return decode(json, headers)
   } catch {
     return undefined
   }
