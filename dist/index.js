@@ -31630,6 +31630,300 @@ function coreIo() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/crash.ts
+/**
+ * The last resort, for an error run() let through: one line with every registered secret redacted, and the stack
+ * only when the run is being debugged (RUNNER_DEBUG=1, which the runner sets when debug logging is on).
+ */
+function reportCrash(io, redact, e) {
+    if (io.env['RUNNER_DEBUG'] === '1' && e instanceof Error && e.stack)
+        io.debug(redact(e.stack));
+    const message = e instanceof Error ? e.message : String(e);
+    io.setFailed(redact(`Unexpected error: ${message.replace(/\s+/g, ' ').trim()}`));
+}
+
+;// CONCATENATED MODULE: ./src/lib/encodings.ts
+/**
+ * The forms in which an API, a gateway or a proxy may echo a value (JSON, percent, HTML and base64 encodings), and
+ * the decoding that undoes them in text we quote: what Secrets registers with the runner and scrubs from our text.
+ */
+/** Shorter than this, a value is not masked at all: masking it would hide innocent text everywhere in the log. */
+const MIN_SECRET_CHARS = 3;
+/**
+ * A form other than the value itself (an encoding, a line of a value with line breaks, a piece of a longer base64
+ * text) shorter than this is not registered: too short to tell from innocent text.
+ */
+const MIN_FORM_CHARS = 8;
+const hex = (n, width, upper) => {
+    const h = n.toString(16).padStart(width, '0');
+    return upper ? h.toUpperCase() : h;
+};
+const jsonShort = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/** What JSON must escape whatever the encoder: `"`, `\` and control characters. */
+const jsonMust = (c) => jsonShort[c] ?? (c < ' ' ? `\\u${hex(c.charCodeAt(0), 4, false)}` : c);
+/** `\uXXXX` for each UTF-16 unit of the character. */
+const jsonU = (upper) => c => Array.from({ length: c.length }, (_, i) => `\\u${hex(c.charCodeAt(i), 4, upper)}`).join('');
+const percent = (upper) => c => Array.from(Buffer.from(c, 'utf8'), b => `%${hex(b, 2, upper)}`).join('');
+const NAMED = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+    '/': '&sol;',
+    '+': '&plus;',
+    '=': '&equals;',
+    '%': '&percnt;',
+    ':': '&colon;',
+    '@': '&commat;',
+    '#': '&num;',
+    '!': '&excl;',
+    '?': '&quest;',
+    $: '&dollar;',
+    '*': '&ast;',
+    ',': '&comma;',
+    ';': '&semi;',
+    '(': '&lpar;',
+    ')': '&rpar;',
+    '[': '&lsqb;',
+    ']': '&rsqb;',
+    '{': '&lcub;',
+    '}': '&rcub;',
+    '|': '&vert;',
+    '~': '&tilde;',
+    '^': '&Hat;',
+    '`': '&grave;',
+    _: '&lowbar;',
+    '.': '&period;'
+};
+const encodings_cp = (c) => c.codePointAt(0) ?? 0;
+const htmlDec = c => `&#${encodings_cp(c)};`;
+const htmlHex = (upper) => c => `&#x${hex(encodings_cp(c), 1, upper)};`;
+/** `& < > "` named, the others numeric: what most HTML escapers write (`&amp;` next to `&#x2F;`). */
+const HTML_CORE = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const htmlMixed = (numeric) => c => HTML_CORE[c] ?? numeric(c);
+/** Each scheme escapes the characters chosen for it and leaves the others; JSON always escapes what it must. */
+const SCHEMES = [
+    { escape: jsonU(false), rest: jsonMust },
+    { escape: jsonU(true), rest: jsonMust },
+    { escape: c => (c === '/' ? '\\/' : jsonMust(c)), rest: jsonMust },
+    { escape: percent(true), rest: c => c },
+    { escape: percent(false), rest: c => c },
+    { escape: c => (c === ' ' ? '+' : percent(true)(c)), rest: c => c },
+    { escape: c => NAMED[c] ?? htmlHex(true)(c), rest: c => c },
+    { escape: htmlDec, rest: c => c },
+    { escape: htmlHex(false), rest: c => c },
+    { escape: htmlHex(true), rest: c => c },
+    { escape: htmlMixed(htmlDec), rest: c => c },
+    { escape: htmlMixed(htmlHex(false)), rest: c => c },
+    { escape: htmlMixed(htmlHex(true)), rest: c => c }
+];
+/** The characters well-known encoders escape, beyond the ones they must (the rest they leave as they are). */
+const PROFILES = [
+    '&<>"\'', // HTML escapers (lodash, Go's html.EscapeString)
+    '&<>"\'/', // OWASP's HTML escaping
+    '/+=&', // base64's characters and &, in HTML or JSON
+    '+&<>\'"`', // .NET's JSON and HTML encoders
+    '&<>', // Go's JSON encoder
+    ' "#$%&+,/:;<=>?@[\\]^`{|}', // encodeURIComponent (leaves - _ . ~ ! ' ( ) *)
+    ' "#$%&+,/:;<=>?@[\\]^`{|}!\'()*', // RFC 3986 strict percent-encoding
+    ' "%<>[\\]^`{|}' // encodeURI (leaves the URL's own delimiters)
+];
+/**
+ * Which of a value's special characters an encoder escapes varies (PHP writes `\/`, .NET `\u002B` for `+` but
+ * leaves `/`, an HTML escaper `&#x2F;` for `/` but leaves `+` and `=`): every choice when there are few kinds of
+ * them (a base64 token has at most three: `+ / =`), else none, all, all but one, only one, and what each of
+ * PROFILES escapes.
+ */
+function choicesOf(special) {
+    if (special.length <= 3) {
+        return Array.from({ length: 2 ** special.length }, (_, mask) => new Set(special.filter((_, i) => mask & (1 << i))));
+    }
+    return [
+        new Set(),
+        new Set(special),
+        ...special.map(c => new Set([c])),
+        ...special.map(c => new Set(special.filter(d => d !== c))),
+        ...PROFILES.map(p => new Set(special.filter(c => p.includes(c))))
+    ];
+}
+/** Where a piece of `value` inside a longer base64 text shows whole: at each of the three byte offsets. */
+function base64Forms(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const forms = [bytes.toString('base64'), bytes.toString('base64url')];
+    for (let shift = 0; shift < 3; shift++) {
+        const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+        const first = Math.ceil((8 * shift) / 6);
+        const last = Math.floor((8 * (shift + bytes.length)) / 6);
+        const piece = b64.slice(first, last);
+        forms.push(piece, piece.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return forms;
+}
+/**
+ * Every form of `value` worth masking: itself, then its encodings (JSON with `\/` or `\uXXXX`, percent-encoding
+ * in upper and lower case, HTML named, decimal and hex entities, base64 whole and as a piece of a longer text);
+ * forms shorter than MIN_FORM_CHARS are left out. Empty when the value itself is shorter than MIN_SECRET_CHARS.
+ */
+function formsOf(value) {
+    if (value.length < MIN_SECRET_CHARS)
+        return [];
+    const chars = [...value];
+    const special = [...new Set(chars.filter(c => !/[A-Za-z0-9]/.test(c)))];
+    const forms = new Set([value]);
+    for (const scheme of SCHEMES) {
+        for (const chosen of choicesOf(special)) {
+            forms.add(chars.map(c => (chosen.has(c) ? scheme.escape(c) : scheme.rest(c))).join(''));
+        }
+    }
+    for (const f of base64Forms(value))
+        forms.add(f);
+    return [...forms].filter(f => f === value || f.length >= MIN_FORM_CHARS);
+}
+const ENTITIES = Object.fromEntries(Object.entries(NAMED).map(([c, name]) => [name.slice(1, -1), c]));
+ENTITIES['apos'] = "'";
+ENTITIES['nbsp'] = ' ';
+ENTITIES['slash'] = '/';
+ENTITIES['sol'] = '/';
+function fromCodePoint(n) {
+    return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
+}
+function decodeOnce(text) {
+    return text
+        .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+        .replace(/\\([/"\\])/g, '$1')
+        .replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g, (m, dec, hx, name) => (dec !== undefined
+        ? fromCodePoint(Number(dec))
+        : hx !== undefined
+            ? fromCodePoint(parseInt(hx, 16))
+            : (ENTITIES[name ?? ''] ?? ENTITIES[(name ?? '').toLowerCase()])) ?? m)
+        .replace(/(?:%[0-9a-fA-F]{2})+/g, run => {
+        try {
+            return decodeURIComponent(run);
+        }
+        catch {
+            return run;
+        }
+    });
+}
+/**
+ * `text` with JSON string escapes (`\/`, `\uXXXX`), HTML entities and percent-encoding undone, up to three layers
+ * deep (an HTML page quoting a JSON body quoting a URL); `+` is left alone (a base64 token holds it).
+ */
+function decodeEscapes(text) {
+    let out = text;
+    for (let i = 0; i < 3; i++) {
+        const next = decodeOnce(out);
+        if (next === out)
+            break;
+        out = next;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * Every secret the action handles is registered here the moment it is read: the runner is told to mask it in each
+ * form an API, a gateway or a proxy may echo it (`::add-mask::`, encodings.ts), and `redact` scrubs it from any text
+ * we print ourselves, as a second line of defence (an API error message may echo a header value back, and the
+ * runner's masking is not active locally).
+ */
+class Secrets {
+    mask;
+    /** The values as registered: what a decoded text is searched for. */
+    values = new Set();
+    forms = new Set();
+    longestFirst;
+    constructor(mask) {
+        this.mask = mask;
+    }
+    add(value) {
+        const v = value?.trim();
+        if (!v || this.values.has(v))
+            return;
+        const forms = formsOf(v);
+        if (forms.length === 0)
+            return;
+        this.values.add(v);
+        // the runner masks line by line: a value with line breaks is masked whole (as typed) and by its lines
+        const lines = v.split(/\r\n|\r|\n/).map(l => l.trim());
+        const parts = lines.length > 1 ? lines.filter(l => l.length >= MIN_FORM_CHARS) : [];
+        for (const form of [...forms, ...parts.flatMap(formsOf)]) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.mask(form);
+        }
+        this.longestFirst = undefined;
+    }
+    /**
+     * Every registered form replaced by `***`, the longest first (when one secret contains another, the outer one
+     * goes whole). When undoing the text's escapes (decodeEscapes) shows a secret the forms missed (one echoed in a
+     * mix of encodings), the decoded text is returned, redacted: a quote loses its escapes rather than leak.
+     */
+    redact(text) {
+        const out = this.replaceForms(text);
+        if (!/[\\&%]/.test(out))
+            return out;
+        const decoded = decodeEscapes(out);
+        if (decoded === out)
+            return out;
+        const redacted = this.replaceForms(decoded);
+        return redacted === decoded ? out : redacted;
+    }
+    replaceForms(text) {
+        // split/join rather than one regular expression: an IAM token is kilobytes, and a pattern of all its forms
+        // takes a second to compile
+        this.longestFirst ??= [...this.forms].sort((a, b) => b.length - a.length);
+        let out = text;
+        for (const f of this.longestFirst)
+            if (out.includes(f))
+                out = out.split(f).join('***');
+        return out;
+    }
+}
+/** The proxy variables @actions/http-client reads (https_proxy before HTTPS_PROXY, and the same for http). */
+const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * The secrets of a proxy URL such as http://user:p%40ss@proxy:3128: its password as written and as sent, and
+ * `user:password`, whose base64 is the Proxy-Authorization header a proxy may echo back.
+ */
+function proxySecrets(env) {
+    return PROXY_ENV.flatMap(name => {
+        let url;
+        try {
+            url = new URL(env[name]?.trim() ?? '');
+        }
+        catch {
+            return [];
+        }
+        if (!url.password)
+            return [];
+        const decoded = (v) => {
+            try {
+                return decodeURIComponent(v);
+            }
+            catch {
+                return v;
+            }
+        };
+        return [
+            url.password,
+            decoded(url.password),
+            `${decoded(url.username)}:${decoded(url.password)}`
+        ];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/lib/json.ts
 /** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
 function obj(v) {
@@ -31647,6 +31941,16 @@ function listOf(v) {
     if (Array.isArray(v))
         return v;
     return isObj(v) ? [v] : [];
+}
+/** `json` with `f` applied to every string value (not to keys): e.g. redaction of a parsed answer. */
+function mapStrings(json, f) {
+    if (typeof json === 'string')
+        return f(json);
+    if (Array.isArray(json))
+        return json.map(v => mapStrings(v, f));
+    if (isObj(json))
+        return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, mapStrings(v, f)]));
+    return json;
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/api-error.ts
@@ -31672,10 +31976,11 @@ const SNIPPET_CHARS = 200;
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
- * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
- * longer be recognised (and masked) later.
+ * `redact` scrubs secrets from each field read, and from a text body before it is cut to a snippet: a secret cut
+ * in two would no longer be recognised (and masked) later. A JSON body is parsed first, so that a secret in a
+ * string escaped as JSON allows (`\/`, `\uXXXX`) is redacted as the text it stands for.
  */
-function parseErrorBody(body, headers) {
+function parseErrorBody(body, headers, redact = t => t) {
     let parsed;
     try {
         const v = JSON.parse(body);
@@ -31685,9 +31990,10 @@ function parseErrorBody(body, headers) {
     catch {
         // not JSON: fall through with the raw text
     }
-    const requestId = requestIdOf(headers, parsed);
+    const shown = (v) => (v === undefined ? v : redact(v));
+    const requestId = shown(requestIdOf(headers, parsed));
     if (!parsed) {
-        const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+        const snippet = redact(body).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
         return { message: snippet || undefined, requestId };
     }
     const iam = isObj(parsed['error']) ? parsed['error'] : undefined;
@@ -31699,7 +32005,7 @@ function parseErrorBody(body, headers) {
     ];
     for (const [c, m] of pairs) {
         if (api_error_text(c) || api_error_text(m))
-            return { code: api_error_text(c), message: api_error_text(m), requestId };
+            return { code: shown(api_error_text(c)), message: shown(api_error_text(m)), requestId };
     }
     return { requestId };
 }
@@ -32102,6 +32408,7 @@ function createTransport(userAgent) {
 
 
 
+
 /** The call cannot succeed by retrying: the step fails at once with this message. */
 class FatalApiError extends Error {
     status;
@@ -32219,6 +32526,8 @@ class Api {
             lastProblem = outcome.problem;
             undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
             if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
+                if (outcome.mismatch)
+                    throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.mismatch} (${outcome.received}). An answer about something other than what was asked for, or without its metadata.uid, never passes: check the endpoint input and any proxy or cache between the runner and Huawei Cloud.`);
                 throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
             }
             let delay;
@@ -32257,6 +32566,17 @@ class Api {
     redact(text) {
         return this.o.redact ? this.o.redact(text) : text;
     }
+    /** A JSON body with every string redacted: decoders see no secret, so none reaches what they keep. */
+    parseRedacted(body) {
+        let json;
+        try {
+            json = JSON.parse(body);
+        }
+        catch {
+            return { parsed: false };
+        }
+        return { parsed: true, value: mapStrings(json, t => this.redact(t)) };
+    }
     async attempt(call, remaining) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
@@ -32292,9 +32612,19 @@ class Api {
         }
         log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
-            const value = decodeJson(res, call.decode);
+            const json = this.parseRedacted(res.body);
+            const value = json.parsed ? decodeSafely(call.decode, json.value, res.headers) : undefined;
             if (value !== undefined)
                 return { kind: 'answer', reply: { value, requestId } };
+            const mismatch = json.parsed && !call.confidential ? call.mismatch?.(json.value) : undefined;
+            if (mismatch) {
+                return {
+                    kind: 'undecodable',
+                    problem: `HTTP ${res.status} with ${mismatch} (request ID ${requestId ?? 'none'})`,
+                    received: `the last request ID ${requestId ?? 'none'}`,
+                    mismatch
+                };
+            }
             return {
                 kind: 'undecodable',
                 problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
@@ -32304,7 +32634,7 @@ class Api {
         if (res.status >= 300 && res.status < 400) {
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
-        const parsed = parseErrorBody(this.redact(res.body), res.headers);
+        const parsed = parseErrorBody(res.body, res.headers, t => this.redact(t));
         const details = call.confidential ? confidentialDetails(parsed) : parsed;
         if (isExpiredSignature(res.status, details)) {
             return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details };
@@ -32320,9 +32650,9 @@ class Api {
         throw new FatalApiError(call.explain(res.status, details), res.status, details);
     }
 }
-function decodeJson(res, decode) {
+function decodeSafely(decode, json, headers) {
     try {
-        return decode(JSON.parse(res.body), res.headers);
+        return decode(json, headers);
     }
     catch {
         return undefined;
@@ -32354,6 +32684,33 @@ function configProblem(url, e) {
         default:
             return `${url.host}: ${e.message}`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/cce/identity.ts
+/** Answers about something other than what was asked for (docs/cce-api.md §1: metadata.uid names the object). */
+
+const cut = (v, max) => (v.length > max ? `${v.slice(0, max)}…` : v);
+const shown = (v, max) => JSON.stringify(cut(v, max));
+/**
+ * What an answer shaped like a `what` (with metadata or status) is when its metadata.uid is not `id`: e.g.
+ * 'upgrade task "t-2" (phase Success), not upgrade task t-1', or 'an upgrade task without metadata.uid
+ * (…)'. Undefined for the one asked for, and for an answer of another shape (the generic "not the expected JSON").
+ * The answer's strings are already redacted (api.ts): cutting them here cannot leave part of a secret.
+ */
+function otherThan(what, id) {
+    return json => {
+        const root = obj(json);
+        if (!isObj(root['metadata']) && !isObj(root['status']))
+            return undefined;
+        const uid = str(obj(root['metadata'])['uid']);
+        if (uid === id)
+            return undefined;
+        const phase = str(obj(root['status'])['phase']);
+        const which = uid
+            ? `${what} ${shown(uid, 64)}`
+            : `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} without metadata.uid`;
+        return `${which}${phase ? ` (phase ${cut(phase, 32)})` : ''}, not ${what} ${id}`;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
@@ -32622,13 +32979,14 @@ function decodeTask(json) {
     };
 }
 /**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
+ * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
  */
 function decodeTaskOf(taskId) {
     return json => {
         const task = decodeTask(json);
-        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
+        return task?.uid === taskId ? task : undefined;
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
@@ -32816,6 +33174,7 @@ function cancelledBeforeUpgrade(w) {
 
 
 
+
 const ACCESS_HINT = {
     401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
     403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
@@ -32861,7 +33220,8 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTaskOf(taskId)
+                decode: decodeTaskOf(taskId),
+                mismatch: otherThan('upgrade task', taskId)
             });
         }
         catch (e) {
@@ -32897,7 +33257,8 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId)
+            decode: decodeWorkflowOf(workflowId),
+            mismatch: otherThan('upgrade workflow', workflowId)
         });
     }
     /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
@@ -32976,6 +33337,7 @@ class InputError extends Error {
 
 
 
+
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
@@ -33000,6 +33362,12 @@ function readConfig(getInput, env, secrets) {
         secrets.add(input(name));
     for (const name of SECRET_ENV)
         secrets.add(fromEnv(name));
+    // the access key ID too, as configure-aws-credentials does: an echoed `Access=<AK>` names the key
+    secrets.add(input('access-key-id'));
+    for (const set of ENV_KEY_SETS)
+        secrets.add(fromEnv(set.ak));
+    for (const v of proxySecrets(env))
+        secrets.add(v);
     const clusterId = requireId('input cluster-id', input('cluster-id'));
     const target = targetFrom(optionalId('input task-id', input('task-id')), optionalId('input workflow-id', input('workflow-id')));
     const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES);
@@ -34321,7 +34689,7 @@ function upgradeVersions(u) {
             return versions(u.task ?? { version: u.workflow.clusterVersion, targetVersion: u.workflow.targetVersion });
     }
 }
-function percent(progress) {
+function progress_percent(progress) {
     return progress ? `${progress}%` : 'progress unknown';
 }
 /** "3d", "5h20m", "45s": an age for people. */
@@ -34416,7 +34784,7 @@ class ProgressLog {
         if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
             return `Cluster ${obs.cluster.status.phase}`;
         if (u.kind === 'task')
-            return `${u.task.phase} ${percent(u.task.progress)}`;
+            return `${u.task.phase} ${progress_percent(u.task.progress)}`;
         const step = u.workflow.steps.find(s => s.status !== 'Success') ?? u.workflow.steps.at(-1) ?? undefined;
         if (!step)
             return `Workflow ${u.workflow.phase}`;
@@ -34439,7 +34807,7 @@ class ProgressLog {
         else if (u.kind === 'task') {
             const before = p?.kind === 'task' ? p.task : undefined;
             if (before?.phase !== u.task.phase || before.progress !== u.task.progress)
-                lines.push(`${u.task.phase} ${percent(u.task.progress)}`);
+                lines.push(`${u.task.phase} ${progress_percent(u.task.progress)}`);
         }
         else {
             const w = u.workflow;
@@ -34485,7 +34853,7 @@ class ProgressLog {
         // each pause is news, the second of the same task too: warned when it begins
         const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused';
         if (paused && task && !this.pausedBefore)
-            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+            this.warn(`Upgrade task ${task.uid} is paused at ${progress_percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
         this.pausedBefore = paused;
         if (verdict.kind === 'pass')
             return this.passNotes(verdict, w);
@@ -34595,7 +34963,7 @@ class ProgressLog {
 }
 function stepLine(type, status, task) {
     return task && type === 'Cluster' && status === 'Running'
-        ? `${type} ${status} ${percent(task.progress)}`
+        ? `${type} ${status} ${progress_percent(task.progress)}`
         : `${type} ${status}`;
 }
 function clusterLine(clusterId, s) {
@@ -34782,14 +35150,14 @@ function lastSeen(last, t) {
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':
-            return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`;
+            return `last phase ${u.task.phase}, progress ${progress_percent(u.task.progress)}${cluster}`;
         case 'workflow': {
             const step = u.workflow.steps.find(s => s.status !== 'Success');
             const parts = [`last seen: workflow ${u.workflow.phase}`];
             if (step)
                 parts.push(`step ${step.type} ${step.status}`);
             if (u.task)
-                parts.push(`task ${u.task.phase} at ${percent(u.task.progress)}`);
+                parts.push(`task ${u.task.phase} at ${progress_percent(u.task.progress)}`);
             return parts.join(', ') + cluster;
         }
     }
@@ -34805,9 +35173,9 @@ function failureMessage(f, last, t) {
     const rid = requestIdText(last);
     switch (f.kind) {
         case 'task-failed':
-            return `The ${subject} Failed at ${percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
+            return `The ${subject} Failed at ${progress_percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
         case 'step-failed': {
-            const at = f.step === 'Cluster' && task ? ` at ${percent(task.progress)}` : '';
+            const at = f.step === 'Cluster' && task ? ` at ${progress_percent(task.progress)}` : '';
             const consequence = STEP_CONSEQUENCE[f.step] ?? 'Do not deploy onto the cluster.';
             const items = f.step === 'PreCheck' ? ` ${preCheckText(f.blocking, last)}` : '';
             const next = f.step === 'PreCheck'
@@ -34829,7 +35197,7 @@ function failureMessage(f, last, t) {
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
-            return `The ${subject} is paused at ${percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
+            return `The ${subject} is paused at ${progress_percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
         case 'cluster-broken': {
             const c = f.cluster;
             const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no reason given';
@@ -34905,7 +35273,7 @@ function endMessage(r, t) {
         case 'success': {
             const u = r.last.upgrade;
             const task = taskOf(u);
-            const progress = task ? `, ${percent(task.progress)}` : '';
+            const progress = task ? `, ${progress_percent(task.progress)}` : '';
             const cluster = r.clusterChecked
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
@@ -34917,7 +35285,7 @@ function endMessage(r, t) {
             return failureMessage(r.failure, r.last, t);
         case 'paused':
             return r.passed
-                ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
+                ? `The ${subject} is paused at ${progress_percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
                 : failureMessage({ kind: 'paused' }, r.last, t);
         case 'timeout': {
             let next;
@@ -35007,7 +35375,7 @@ function summaryOf(r, t, warnings) {
     if (o['failedStep'])
         rows.push(['Failed step', o['failedStep']]);
     rows.push(['Task phase', o['phase'] || '—']);
-    rows.push(['Progress', o['progress'] ? percent(o['progress']) : '—']);
+    rows.push(['Progress', o['progress'] ? progress_percent(o['progress']) : '—']);
     rows.push(['Cluster phase', o['clusterPhase'] || 'not read']);
     rows.push(['Waited', formatElapsed(r.endedAt - r.startedAt)]);
     rows.push(['Polls', String(r.polls)]);
@@ -35043,38 +35411,6 @@ function describe(obs, t) {
     return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
 }
 
-;// CONCATENATED MODULE: ./src/lib/secrets.ts
-/**
- * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
- * (`::add-mask::`), and `redact` scrubs it from any text we print ourselves, as a second line of defence
- * (an API error message may echo a header value back, and the runner's masking is not active locally).
- */
-class Secrets {
-    mask;
-    values = new Set();
-    constructor(mask) {
-        this.mask = mask;
-    }
-    add(value) {
-        const v = value?.trim();
-        if (!v || this.values.has(v))
-            return;
-        // also as a URL's query or form would carry it: a token with "/", "+" or "=" echoed from a URL
-        for (const form of new Set([v, encodeURIComponent(v)])) {
-            this.values.add(form);
-            this.mask(form);
-        }
-    }
-    /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
-    redact(text) {
-        let out = text;
-        const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
-        for (const v of longestFirst)
-            out = out.split(v).join('***');
-        return out;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -35095,7 +35431,7 @@ const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)';
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 async function run(io = coreIo(), opts = {}) {
     const clock = opts.clock ?? systemClock;
-    const secrets = new Secrets(v => io.setSecret(v));
+    const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v));
     const log = {
         debug: m => io.debug(secrets.redact(m)),
         info: m => io.info(secrets.redact(m)),
@@ -35260,7 +35596,11 @@ function requireOidcEnvironment(env, secrets) {
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
+
+
 const io = coreIo();
+// made here, so that the last resort below redacts what run() registered
+const secrets = new Secrets(v => io.setSecret(v));
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the first aborts the wait so that outputs and the
 // summary are still written; a second one, or a run that does not end within 5 s, ends the process at once.
 // Not with process.exit(): it waits for libuv's thread pool, so a thread stuck in a blocking call (a DNS lookup,
@@ -35283,11 +35623,7 @@ process.on('SIGTERM', onSignal);
 // still holds the event loop. process.exit() keeps the exit code already set; the timer is unref'ed, so it never
 // delays a normal exit.
 const LINGER_MS = 1000;
-run(io, { signal: cancel.signal })
-    .catch((e) => {
-    // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-    io.debug(e instanceof Error && e.stack ? e.stack : String(e));
-    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-})
+run(io, { signal: cancel.signal, secrets })
+    .catch((e) => reportCrash(io, t => secrets.redact(t), e))
     .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref());
 
