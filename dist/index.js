@@ -31765,9 +31765,12 @@ function parseRetryAfter(value, nowMs) {
 
 ;// CONCATENATED MODULE: ./src/lib/clock.ts
 class CancelledError extends Error {
+    lastProblem;
     name = 'CancelledError';
-    constructor() {
+    /** `lastProblem`: how the request being retried when the run was cancelled had failed. */
+    constructor(lastProblem) {
         super('cancelled');
+        this.lastProblem = lastProblem;
     }
 }
 const systemClock = {
@@ -31973,13 +31976,21 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const MAX_BODY_BYTES = 1024 * 1024;
 class TransportError extends Error {
     kind;
+    connected;
     name = 'TransportError';
-    constructor(kind, message) {
+    constructor(kind, message, 
+    /** A timeout after the host accepted the connection: it is there, only slow (a connection error never is). */
+    connected = false) {
         super(message);
         this.kind = kind;
+        this.connected = connected;
     }
     get transient() {
         return this.kind === 'timeout' || this.kind === 'connection';
+    }
+    /** Nothing answered: the connection was refused, reset or closed, or timed out before it was made. */
+    get unreachable() {
+        return this.kind === 'connection' || (this.kind === 'timeout' && !this.connected);
     }
 }
 const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
@@ -32021,6 +32032,7 @@ function createTransport(userAgent) {
         if (req.body !== undefined)
             headers['Content-Length'] = Buffer.byteLength(req.body);
         let settled = false;
+        let connected = false;
         let request;
         const cleanup = () => {
             clearTimeout(timer);
@@ -32079,8 +32091,20 @@ function createTransport(userAgent) {
             return reject(new TransportError('invalid-request', `request not sent: ${what}`));
         }
         // armed only once the request exists: its events, the timer and an abort all end the same request
-        const timer = setTimeout(() => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)), req.timeoutMs);
+        const timer = setTimeout(() => {
+            const ms = Math.round(req.timeoutMs);
+            fail(connected
+                ? new TransportError('timeout', `no response within ${ms} ms`, true)
+                : new TransportError('timeout', `no connection within ${ms} ms`));
+        }, req.timeoutMs);
         req.signal?.addEventListener('abort', onAbort, { once: true });
+        // a kept-alive socket is connected already; through a proxy, the socket comes once the tunnel stands
+        request.on('socket', socket => {
+            if (!socket.connecting)
+                connected = true;
+            else
+                socket.once('connect', () => (connected = true));
+        });
         request.on('error', err => fail(classifyNetworkError(err)));
         request.end(req.body);
     });
@@ -32132,6 +32156,14 @@ const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
 const MAX_UNDECODABLE = 3;
 /**
+ * While no request to a host has been answered (every try refused, reset or timed out before connecting), the
+ * step gives up this long after the first try instead of at the deadline: a wrong endpoint or a closed network
+ * costs a minute, not the timeout. Once the host answered, an outage is retried to the deadline.
+ */
+const UNREACHABLE_BUDGET_MS = 60_000;
+/** A call that keeps failing says so (how many tries, for how long) at most this often. */
+const RETRY_SUMMARY_MS = 60_000;
+/**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
  * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
@@ -32144,6 +32176,10 @@ class Api {
     /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
     dateOffsetMs = 0;
     dateOffsetWarned = false;
+    /** Per host: when it was first tried, and whether it ever answered (or at least accepted a connection). */
+    reach = new Map();
+    /** The retry warnings given: each problem is warned about once a step, its repeats go to the debug log. */
+    warned = new Set();
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
@@ -32192,20 +32228,30 @@ class Api {
         }
     }
     async call(call) {
-        const { clock, log, signal } = this.o;
+        const { clock, signal } = this.o;
         let lastProblem;
         const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity);
         let undecodable = 0;
         let corrected = false;
+        const host = call.url.host;
+        let reach = this.reach.get(host);
+        if (!reach) {
+            reach = { firstTryAt: clock.now(), tries: 0, reached: false };
+            this.reach.set(host, reach);
+        }
+        const streak = { failures: 0, since: 0, summarisedAt: 0 };
         for (let attempt = 1;;) {
             if (signal?.aborted)
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             const remaining = deadline - clock.now();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
-            const outcome = await this.attempt(call, remaining);
+            reach.tries++;
+            const outcome = await this.attempt(call, remaining, lastProblem);
             if (outcome.kind === 'answer') {
                 this.pacer.answered();
+                if (streak.failures > 1)
+                    this.o.log.info(`${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}`);
                 return outcome.reply;
             }
             if (outcome.kind === 'expired') {
@@ -32217,9 +32263,11 @@ class Api {
                 continue;
             }
             lastProblem = outcome.problem;
+            if (streak.failures++ === 0)
+                streak.since = streak.summarisedAt = clock.now();
             undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
             if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
-                throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
+                throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
             }
             let delay;
             if (outcome.kind === 'transient' && outcome.status === 429) {
@@ -32230,12 +32278,41 @@ class Api {
                 const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
                 delay = Math.max(backoffDelay(attempt, this.o.intervalMs, clock.random()), retryAfterMs ?? 0);
             }
+            if (!reach.reached) {
+                // nothing ever answered from this host: no try starts past the budget
+                const spent = clock.now() - reach.firstTryAt;
+                if (spent >= UNREACHABLE_BUDGET_MS)
+                    throw new FatalApiError(`${reachAdvice(host, `no request to it was answered in ${formatDuration(spent)} (${reach.tries} tries; the last: ${outcome.problem}), so the gate stops now rather than at the timeout`)}`);
+                delay = Math.min(delay, UNREACHABLE_BUDGET_MS - spent);
+            }
             attempt++;
             const left = deadline - clock.now();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
-            log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
-            await clock.sleep(Math.min(delay, left), signal);
+            this.retrying(lastProblem, Math.min(delay, left), streak, left);
+            try {
+                await clock.sleep(Math.min(delay, left), signal);
+            }
+            catch (e) {
+                // cancelled while waiting to retry: the report says how the requests were failing
+                throw e instanceof CancelledError ? new CancelledError(lastProblem) : e;
+            }
+        }
+    }
+    /** One warning for each problem a step meets; its repeats go to the debug log, and a line a minute sums them up. */
+    retrying(problem, delay, streak, left) {
+        const { clock, log } = this.o;
+        const line = `${problem}; retrying in ${formatDuration(delay)}`;
+        const key = problem.replace(/ \(request ID [^)]*\)/g, '');
+        if (!this.warned.has(key)) {
+            this.warned.add(key);
+            log.warning(`${line} (repeats of this warning go to the debug log)`);
+            return;
+        }
+        log.debug(line);
+        if (clock.now() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
+            streak.summarisedAt = clock.now();
+            log.info(`Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`);
         }
     }
     correctClock(signedAt, serverTime) {
@@ -32254,10 +32331,16 @@ class Api {
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
     }
+    /** The host answered, or at least accepted a connection: from now on its outages are retried to the deadline. */
+    reached(host) {
+        const reach = this.reach.get(host);
+        if (reach)
+            reach.reached = true;
+    }
     redact(text) {
         return this.o.redact ? this.o.redact(text) : text;
     }
-    async attempt(call, remaining) {
+    async attempt(call, remaining, lastProblem) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
         const base = {
@@ -32278,11 +32361,18 @@ class Api {
             if (!(e instanceof TransportError))
                 throw e;
             if (e.kind === 'aborted')
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             if (!e.transient)
                 throw new FatalApiError(configProblem(call.url, e));
-            return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
+            if (!e.unreachable)
+                this.reached(call.url.host);
+            return {
+                kind: 'transient',
+                problem: `${call.method} ${call.url.host}: ${e.message}`,
+                unreachable: e.unreachable
+            };
         }
+        this.reached(call.url.host);
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
         // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
@@ -32344,6 +32434,10 @@ function describeReceived(res, redacted, requestId, confidential = false) {
     else
         body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`;
     return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`;
+}
+/** What to check when a host never answered, also after a timeout or a cancellation (report.ts). */
+function reachAdvice(host, why) {
+    return `Could not reach ${host}${why ? ` (${why})` : ''}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
 }
 function configProblem(url, e) {
     switch (e.kind) {
@@ -34276,7 +34370,7 @@ async function waitForUpgrade(o) {
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
 function stopOf(e) {
     if (e instanceof CancelledError)
-        return { end: 'cancelled' };
+        return e.lastProblem ? { end: 'cancelled', problem: e.lastProblem } : { end: 'cancelled' };
     if (e instanceof DeadlineError)
         return { end: 'timeout', problem: e.lastProblem };
     if (e instanceof FatalApiError)
@@ -34377,7 +34471,9 @@ class ProgressLog {
         const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`];
         if (eta !== undefined)
             tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
-        const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`;
+        // versions only once an upgrade is known: `? → ?` says nothing
+        const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow';
+        const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ');
         if (lines.length) {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
@@ -34728,6 +34824,7 @@ function ganttChart(w, wait) {
 
 
 
+
 /** How many blocking pre-check items the one-line message names; the summary lists them all. */
 const ITEMS_IN_MESSAGE = 3;
 const RESULT_TEXT = {
@@ -34875,9 +34972,8 @@ function nothingReadAdvice(problem) {
     const p = problem ?? '';
     if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
         return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.';
-    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(p)) {
-        const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API';
-        return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|no connection within|connection closed|socket hang up/.test(p)) {
+        return reachAdvice(/^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API');
     }
     if (/^HTTP 5\d\d\b/.test(p))
         return 'The API was failing: re-run this job later.';
@@ -34930,8 +35026,11 @@ function endMessage(r, t) {
                 next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt);
             return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
         }
-        case 'cancelled':
-            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
+        case 'cancelled': {
+            // as after a timeout: when nothing was read, what to check before the next run
+            const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`;
+            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`;
+        }
         case 'error':
             if (r.failure?.kind === 'no-upgrade')
                 return noUpgradeMessage(t, r.last);
@@ -34954,7 +35053,8 @@ function outputsOf(r, t) {
     const w = u && workflowOf(u);
     return {
         result: r.end,
-        taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+        // only a task seen: an ID the API refused (401, 404) names no task the gate saw
+        taskId: task?.uid ?? '',
         phase: task?.phase ?? '',
         progress: task?.progress ?? '',
         version: task?.version || w?.clusterVersion || '',

@@ -80,9 +80,7 @@ describe('a host that never answered', () => {
   })
 
   it('is judged per host: an IAM that answered does not keep a CCE endpoint that never did', async () => {
-    const { api, call, clock } = setup([
-      req => (req.url.host === 'iam.example.com' ? ok : refused)
-    ])
+    const { api, call, clock } = setup([req => (req.url.host === 'iam.example.com' ? ok : refused)])
     const start = clock.now()
     await api.call(call('iam.example.com'))
     await expect(api.call(call())).rejects.toThrow(/^Could not reach cce\.example\.com/)
