@@ -32648,16 +32648,18 @@ function describeItem(i) {
 /**
  * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
  * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
- * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
+ * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can. An item
+ * whose `spec.clusterID` names another cluster is kept aside too: it never decides anything about this one.
  */
 
 /** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
 const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
 /**
  * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
- * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
+ * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs;
+ * `clusterId`, the cluster asked about (an item that names no cluster is taken as its own).
  */
-function decodeList(json, what, decode, required) {
+function decodeList(json, what, decode, required, clusterId) {
     if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
         return undefined;
     const raw = json['items'];
@@ -32667,6 +32669,12 @@ function decodeList(json, what, decode, required) {
     const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : [];
     const answer = { items: [], unreadable: [] };
     for (const item of list) {
+        const other = otherClusterOf(item, clusterId);
+        if (other !== undefined) {
+            const foreign = { ...unreadable(item, what, []), why: `of cluster ${other}` };
+            answer.otherCluster = [...(answer.otherCluster ?? []), foreign];
+            continue;
+        }
         const decoded = decode(item);
         if (decoded !== undefined)
             answer.items.push(decoded);
@@ -32674,6 +32682,13 @@ function decodeList(json, what, decode, required) {
             answer.unreadable.push(unreadable(item, what, required));
     }
     return answer;
+}
+/** The other cluster an item's `spec.clusterID` names, if it names one that is not `clusterId`. */
+function otherClusterOf(item, clusterId) {
+    const named = str(obj(obj(item)['spec'])['clusterID']).trim();
+    if (!named || clusterId === undefined)
+        return undefined;
+    return named.toLowerCase() === clusterId.trim().toLowerCase() ? undefined : named;
 }
 function unreadable(item, what, required) {
     const metadata = obj(obj(item)['metadata']);
@@ -32726,12 +32741,12 @@ function decodeTaskOf(taskId) {
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
-function decodeTaskList(json) {
+function decodeTaskList(json, clusterId) {
     return decodeList(json, 'upgrade task', item => {
         const task = decodeTask(item);
         // a task without an ID cannot be followed or told apart from another: not readable as a list item
         return task?.uid ? task : undefined;
-    }, ['metadata.uid', 'status.phase']);
+    }, ['metadata.uid', 'status.phase'], clusterId);
 }
 
 ;// CONCATENATED MODULE: ./src/lib/go-time.ts
@@ -32739,9 +32754,16 @@ function decodeTaskList(json) {
  * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
  * Returns epoch ms, so that timestamps with different offsets compare as instants.
+ *
+ * Go writes an unset time as its zero time, `0001-01-01 00:00:00 +0000 UTC` (docs/cce-api.md §1): that, in any
+ * zone, is no time at all, and reads as unreadable.
  */
 const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
 const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
+/** 0002-01-01T00:00:00Z: any instant before it is Go's zero time written in some zone (at most ±24 h away). */
+const AFTER_GO_ZERO = -62_104_060_800_000;
+/** How far in the future of the API's clock a timestamp of something that happened may lie and still be read. */
+const FUTURE_SLACK_MS = 5 * 60_000;
 function parseGoTime(text) {
     const t = text.trim();
     const match = GO.exec(t) ?? RFC3339.exec(t);
@@ -32759,7 +32781,17 @@ function parseGoTime(text) {
         return undefined;
     date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
     const offset = (offH * 60 + offM) * 60_000;
-    return date.getTime() - (sign === '-' ? -offset : offset);
+    const instant = date.getTime() - (sign === '-' ? -offset : offset);
+    return instant < AFTER_GO_ZERO ? undefined : instant;
+}
+/**
+ * The instant of a timestamp that records something that happened (a creation, a start, an end): unreadable
+ * (undefined) when it does not parse, is Go's zero time, or lies more than FUTURE_SLACK_MS in the future of
+ * `apiNow`, the API's clock (a local time labelled UTC, say). Without `apiNow` no time is in the future.
+ */
+function readPastTime(text, apiNow) {
+    const at = parseGoTime(text);
+    return at !== undefined && apiNow !== undefined && at > apiNow + FUTURE_SLACK_MS ? undefined : at;
 }
 
 ;// CONCATENATED MODULE: ./src/cce/workflow.ts
@@ -32830,9 +32862,12 @@ function decodeWorkflowOf(workflowId) {
         return workflow?.uid === workflowId ? workflow : undefined;
     };
 }
-/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
-function decodeWorkflowList(json) {
-    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
+/**
+ * ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts, which also
+ * sets aside the items of a cluster other than `clusterId`.
+ */
+function decodeWorkflowList(json, clusterId) {
+    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'], clusterId);
 }
 function stepOf(w, type) {
     return w.steps.find(s => s.type === type);
@@ -32969,7 +33004,7 @@ class CceClient {
         return this.api.call({
             ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
             explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-            decode: decodeTaskList,
+            decode: json => decodeTaskList(json, this.t.clusterId),
             deadline
         });
     }
@@ -32981,7 +33016,7 @@ class CceClient {
             explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
                 ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
                 : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-            decode: decodeWorkflowList
+            decode: json => decodeWorkflowList(json, this.t.clusterId)
         });
     }
     async getWorkflow(workflowId) {
@@ -33586,203 +33621,6 @@ function stateKey(obs) {
     return parts.join('|');
 }
 
-;// CONCATENATED MODULE: ./src/gate/choose.ts
-/**
- * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
- * workflow or upgrade task, "newest" by instant.
- *
- * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
- *   the newest.
- * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
- *   outside any workflow) wins; else one created after the newest workflow ended.
- * - Otherwise the newest workflow, else the newest task, else nothing.
- * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
- *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
- *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
- * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
- *   choice: an upgrade started after it decides.
- * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
- * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
- *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
- */
-
-
-
-/**
- * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
- * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
- * wins; between two alike, an unreadable timestamp ranks newest.
- */
-function newestBy(items, stamp, 
-// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
-succeeded = () => false) {
-    let best;
-    for (const item of items) {
-        const at = parseGoTime(stamp(item)) ?? Infinity;
-        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
-            best = { item, at };
-    }
-    return best?.item;
-}
-function ranksNewer(item, at, best, bestAt, succeeded) {
-    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
-    if (unknownOrder && succeeded(item) !== succeeded(best))
-        return !succeeded(item);
-    return at > bestAt;
-}
-const created = (x) => x.creationTimestamp;
-const succeeded = (x) => x.phase === 'Success';
-/**
- * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
- * is done and only a post-check nobody started is left.
- */
-function stillChanging(w) {
-    return isActive(w) && !awaitsOnlyPostCheck(w);
-}
-/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
-function workflowEndedAt(w) {
-    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
-        .map(parseGoTime)
-        .filter((t) => t !== undefined);
-    return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
-}
-/** An upgrade that ended longer than this before the step began is probably not the one meant. */
-const OLD_UPGRADE_MS = 24 * 3_600_000;
-/** When an upgrade ended (epoch ms), if it has and the time can be read. */
-function endedAtOf(u) {
-    if (u.kind === 'workflow')
-        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow);
-    if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
-        return parseGoTime(u.task.completionTime);
-    return undefined;
-}
-function startedOf(u) {
-    switch (u.kind) {
-        case 'workflow':
-            return {
-                what: `upgrade workflow ${u.workflow.uid}`,
-                phase: u.workflow.phase,
-                at: parseGoTime(u.workflow.creationTimestamp)
-            };
-        case 'task':
-            return {
-                what: `upgrade task ${u.task.uid}`,
-                phase: u.task.phase,
-                at: parseGoTime(u.task.creationTimestamp)
-            };
-        case 'unreadable':
-            return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
-    }
-}
-/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
-function sameUpgrade(a, b) {
-    const ids = (u) => {
-        switch (u.kind) {
-            case 'task':
-                return [u.task.uid];
-            case 'workflow':
-                return [
-                    u.workflow.uid,
-                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
-                ];
-            case 'unreadable':
-                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
-                return [u.item.uid];
-        }
-    };
-    const other = ids(b);
-    return ids(a).some(id => other.includes(id));
-}
-/**
- * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
- * current upgrade, when `named` is a stale ID.
- */
-function newerThan(choice, named) {
-    if (choice.kind === 'none' || sameUpgrade(choice, named))
-        return undefined;
-    const current = startedOf(choice);
-    // an unreadable time is NaN, which is not at or before anything: such a choice is named
-    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
-}
-/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
-function abandonedWorkflows(workflows, apiNow) {
-    // without the API's clock nothing has expired
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
-}
-/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
-function passedOverWorkflows(workflows, apiNow) {
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w));
-}
-function chooseUpgrade(all, tasks, o = {}) {
-    const passedOver = passedOverWorkflows(all, o.apiNow);
-    const workflows = all.filter(w => !passedOver.includes(w));
-    const choice = choose(workflows, tasks);
-    const found = choice && { choice, started: startedOf(choice) };
-    const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore));
-    if (hidden)
-        return { kind: 'unreadable', item: hidden };
-    if (!found) {
-        const last = newestBy(passedOver, created);
-        return last
-            ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
-            : { kind: 'none' };
-    }
-    // with max-age, an upgrade that started earlier (or at an unreadable time) does not count
-    if (o.notBefore !== undefined && !((found.started.at ?? -Infinity) >= o.notBefore))
-        return { kind: 'none', newest: found.started };
-    return found.choice;
-}
-/**
- * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
- * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
- */
-function mayBeCurrent(u, chosen, notBefore) {
-    const at = parseGoTime(u.created);
-    if (at === undefined)
-        return true;
-    if (at < (notBefore ?? -Infinity))
-        return false;
-    return chosen?.at === undefined || at >= chosen.at;
-}
-function choose(workflows, tasks) {
-    // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
-    // one while another runs is the one mistake the gate must not make
-    const active = newestBy(workflows.filter(stillChanging), created);
-    const w = active ?? newestBy(workflows, created, succeeded);
-    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
-    const running = newestBy(outside.filter(isUnderWay), created);
-    const t = newestBy(tasks, created, succeeded);
-    if (active)
-        return { kind: 'workflow', workflow: active };
-    if (running)
-        return { kind: 'task', task: running };
-    if (t && (!w || standalone(t, w, workflows)))
-        return { kind: 'task', task: t };
-    if (w)
-        return { kind: 'workflow', workflow: w };
-    return undefined;
-}
-/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
-function isUnderWay(t) {
-    return t.phase !== 'Success' && t.phase !== 'Failed';
-}
-function partOfAWorkflow(t, all) {
-    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
-}
-/**
- * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
- * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
- */
-function standalone(t, newest, all) {
-    if (partOfAWorkflow(t, all))
-        return false;
-    const createdAt = parseGoTime(t.creationTimestamp);
-    const ended = workflowEndedAt(newest);
-    if (createdAt === undefined || ended === undefined)
-        return !succeeded(t);
-    return createdAt > ended || (createdAt === ended && !succeeded(t));
-}
-
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
 /**
  * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
@@ -34024,6 +33862,293 @@ function nextRead(obs, policy) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/gate/choose.ts
+/**
+ * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
+ * workflow or upgrade task.
+ *
+ * - An upgrade under way wins over any that ended, whatever the timestamps and its age: a workflow in Init/Running
+ *   (its own Cluster task is newer than the workflow itself), else a task outside any workflow that has not ended.
+ * - Otherwise the newest that ended: two workflows, or two tasks, by creation; a task against a workflow by the
+ *   task's creation against the end of the workflow's cluster upgrade (its Cluster step's endTimeStamp, else its
+ *   task's completionTime), whatever the workflow did afterwards.
+ * - Where that order is unknown (a time unreadable, or two equal), every upgrade that could be the newest is judged
+ *   (verdict.ts): the gate passes only if each would pass; otherwise the worst decides (a failure, else one that
+ *   holds). A time is unreadable when it does not parse, is Go's zero time, or lies more than 5 minutes in the
+ *   future of the API's clock (go-time.ts).
+ * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
+ *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either (without max-age):
+ *   neither counts (the newest other upgrade decides, and their tasks, should they have any, count as outside any
+ *   workflow).
+ * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
+ *   choice: an upgrade started after it decides.
+ * - With `notBefore` (max-age), an upgrade that ended earlier does not count (nothing qualifies yet); one under way
+ *   always counts. An end that cannot be read counts unless the upgrade would pass.
+ * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
+ *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
+ */
+
+
+
+
+/**
+ * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
+ * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
+ * wins; between two alike, an unreadable timestamp ranks newest.
+ */
+function newestBy(items, stamp, 
+// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
+succeeded = () => false) {
+    let best;
+    for (const item of items) {
+        const at = parseGoTime(stamp(item)) ?? Infinity;
+        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
+            best = { item, at };
+    }
+    return best?.item;
+}
+function ranksNewer(item, at, best, bestAt, succeeded) {
+    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
+    if (unknownOrder && succeeded(item) !== succeeded(best))
+        return !succeeded(item);
+    return at > bestAt;
+}
+const created = (x) => x.creationTimestamp;
+/**
+ * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
+ * is done and only a post-check nobody started is left.
+ */
+function stillChanging(w) {
+    return isActive(w) && !awaitsOnlyPostCheck(w);
+}
+/** The latest readable end of a workflow's steps and its last update, if any. */
+function lastStampOf(w, apiNow) {
+    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
+        .map(t => readPastTime(t, apiNow))
+        .filter((t) => t !== undefined);
+    return stamps.length ? Math.max(...stamps) : undefined;
+}
+/**
+ * When a workflow ended: its last step's end or its last update, else its creation (only meaningful once it is not
+ * still changing). `apiNow`: times in its future are unreadable.
+ */
+function workflowEndedAt(w, apiNow) {
+    return lastStampOf(w, apiNow) ?? readPastTime(w.creationTimestamp, apiNow);
+}
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+const OLD_UPGRADE_MS = 24 * 3_600_000;
+/** When an upgrade ended (epoch ms), if it has and the time can be read. */
+function endedAtOf(u, apiNow) {
+    if (u.kind === 'workflow')
+        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow, apiNow);
+    if (u.kind === 'task' && !isUnderWay(u.task))
+        return readPastTime(u.task.completionTime, apiNow);
+    return undefined;
+}
+function startedOf(u, apiNow) {
+    switch (u.kind) {
+        case 'workflow':
+            return {
+                what: `upgrade workflow ${u.workflow.uid}`,
+                phase: u.workflow.phase,
+                at: readPastTime(u.workflow.creationTimestamp, apiNow)
+            };
+        case 'task':
+            return {
+                what: `upgrade task ${u.task.uid}`,
+                phase: u.task.phase,
+                at: readPastTime(u.task.creationTimestamp, apiNow)
+            };
+        case 'unreadable':
+            return {
+                what: describeUnreadable(u.item),
+                phase: '',
+                at: readPastTime(u.item.created, apiNow)
+            };
+    }
+}
+/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
+function sameUpgrade(a, b) {
+    const ids = (u) => {
+        switch (u.kind) {
+            case 'task':
+                return [u.task.uid];
+            case 'workflow':
+                return [
+                    u.workflow.uid,
+                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
+                ];
+            case 'unreadable':
+                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
+                return [u.item.uid];
+        }
+    };
+    const other = ids(b);
+    return ids(a).some(id => other.includes(id));
+}
+/**
+ * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
+ * current upgrade, when `named` is a stale ID.
+ */
+function newerThan(choice, named) {
+    if (choice.kind === 'none' || sameUpgrade(choice, named))
+        return undefined;
+    const current = startedOf(choice);
+    // an unreadable time is NaN, which is not at or before anything: such a choice is named
+    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
+}
+/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
+function abandonedWorkflows(workflows, apiNow) {
+    // without the API's clock nothing has expired
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
+}
+/**
+ * The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. With max-age
+ * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled.
+ */
+function passedOverWorkflows(workflows, apiNow, maxAge = false) {
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || (!maxAge && cancelledBeforeUpgrade(w)));
+}
+function chooseUpgrade(all, tasks, o = {}) {
+    const passedOver = passedOverWorkflows(all, o.apiNow, o.notBefore !== undefined);
+    const workflows = all.filter(w => !passedOver.includes(w));
+    const choice = choose(workflows, tasks, {
+        notBefore: o.notBefore,
+        apiNow: o.apiNow,
+        tasks,
+        policy: o.policy ?? {
+            onPause: 'wait',
+            waitForPostCheck: false,
+            waitForNewUpgrade: o.notBefore !== undefined
+        }
+    });
+    const chosen = choice && (choice.kind === 'none' ? choice.newest : startedOf(choice, o.apiNow));
+    const hidden = o.unreadable?.find(u => mayBeCurrent(u, chosen, o.notBefore, o.apiNow));
+    if (hidden)
+        return { kind: 'unreadable', item: hidden };
+    if (choice)
+        return choice;
+    const last = newestBy(passedOver, created);
+    return last
+        ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }, o.apiNow) }
+        : { kind: 'none' };
+}
+/**
+ * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
+ * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
+ */
+function mayBeCurrent(u, chosen, notBefore, apiNow) {
+    const at = readPastTime(u.created, apiNow);
+    if (at === undefined)
+        return true;
+    if (at < (notBefore ?? -Infinity))
+        return false;
+    return chosen?.at === undefined || at >= chosen.at;
+}
+/** The choice among the upgrades that count; undefined when there is none at all. */
+function choose(workflows, tasks, c) {
+    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
+    // a workflow or task still under way wins over any that ended, whatever the timestamps say (passing on an ended
+    // one while another runs is the one mistake the gate must not make), and whatever its age
+    const active = workflows.filter(stillChanging).map(asWorkflow);
+    const underWay = active.length ? active : outside.filter(isUnderWay).map(asTask);
+    if (underWay.length)
+        return worstOf(mayBeNewest(underWay, c), c, false);
+    const ended = [...workflows.map(asWorkflow), ...outside.map(asTask)];
+    return ended.length ? worstOf(mayBeNewest(ended, c), c, true) : undefined;
+}
+const asWorkflow = (workflow) => ({ kind: 'workflow', workflow });
+const asTask = (task) => ({ kind: 'task', task });
+/** The candidates no other one is known to be newer than (all of them, should the order go round in a circle). */
+function mayBeNewest(all, c) {
+    const newest = all.filter(x => !all.some(y => y !== x && knownNewer(y, x, c)));
+    return newest.length ? newest : all;
+}
+/**
+ * Whether `a` is known to be newer than `b`: two of a kind by creation; a task against a workflow by the task's
+ * creation against the end of the workflow's cluster upgrade. An unreadable time or a tie: not known.
+ */
+function knownNewer(a, b, c) {
+    const [x, y] = a.kind === b.kind
+        ? [createdAt(a, c), createdAt(b, c)]
+        : a.kind === 'task'
+            ? [createdAt(a, c), upgradeEndOf(b, c)]
+            : [upgradeEndOf(a, c), createdAt(b, c)];
+    return x !== undefined && y !== undefined && x > y;
+}
+function createdAt(u, c) {
+    return readPastTime(u.kind === 'task' ? u.task.creationTimestamp : u.workflow.creationTimestamp, c.apiNow);
+}
+/**
+ * When a workflow's cluster upgrade ended, for its order against a task: its Cluster step's endTimeStamp, else its
+ * task's completionTime (undefined when neither is readable); a workflow whose Cluster step did not end, when the
+ * workflow ended. Only a workflow has one; a task is dated by its creation.
+ */
+function upgradeEndOf(u, c) {
+    if (u.kind === 'task')
+        return createdAt(u, c);
+    const step = stepOf(u.workflow, 'Cluster');
+    if (!step || !TASK_ENDED.includes(step.status))
+        return workflowEndedAt(u.workflow, c.apiNow);
+    return (readPastTime(step.endedAt, c.apiNow) ??
+        readPastTime(clusterTaskOf(u.workflow, c)?.completionTime ?? '', c.apiNow));
+}
+function clusterTaskOf(w, c) {
+    const id = stepOf(w, 'Cluster')?.taskId;
+    return id ? c.tasks.find(t => t.uid === id) : undefined;
+}
+const TASK_ENDED = ['Success', 'Failed'];
+/**
+ * Of the upgrades that could be the newest, the worst reading: one that fails, else one that holds (no upgrade yet,
+ * too), else one that passes. `ended`: they have ended, so max-age may leave them out (an end it cannot read: both
+ * readings). Between two alike, the one that started last by a readable time; then the list's order.
+ */
+function worstOf(candidates, c, ended) {
+    const readings = candidates.flatMap(u => readingsOf(u, c, ended));
+    let worst = readings[0];
+    for (const r of readings.slice(1))
+        if (r.severity > worst.severity ||
+            (r.severity === worst.severity && (r.at ?? -Infinity) > (worst.at ?? -Infinity)))
+            worst = r;
+    return worst.choice;
+}
+function readingsOf(u, c, ended) {
+    const started = startedOf(u, c.apiNow);
+    const self = { choice: u, severity: severityOf(u, c), at: started.at };
+    if (!ended || c.notBefore === undefined)
+        return [self];
+    const none = { choice: { kind: 'none', newest: started }, severity: WAIT };
+    const counts = countsUnderMaxAge(u, started.at, c.notBefore, c.apiNow);
+    return counts === undefined ? [self, none] : [counts ? self : none];
+}
+const FAIL = 2;
+const WAIT = 1;
+function severityOf(u, c) {
+    const task = u.kind === 'workflow' ? clusterTaskOf(u.workflow, c) : undefined;
+    const judged = task && u.kind === 'workflow' ? { ...u, task } : u;
+    const v = judgeUpgrade(judged, c.policy, c.apiNow ?? -Infinity);
+    return v.kind === 'fail' ? FAIL : v.kind === 'wait' ? WAIT : 0;
+}
+/**
+ * Whether an upgrade that ended counts under max-age: it ended at or after `notBefore`; or, its end unreadable, it
+ * started at or after it. Undefined when that cannot be told.
+ */
+function countsUnderMaxAge(u, startedAt, notBefore, apiNow) {
+    const end = u.kind === 'workflow'
+        ? lastStampOf(u.workflow, apiNow)
+        : readPastTime(u.task.completionTime, apiNow);
+    if (end !== undefined)
+        return end >= notBefore;
+    return startedAt !== undefined && startedAt >= notBefore ? true : undefined;
+}
+/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
+function isUnderWay(t) {
+    return !TASK_ENDED.includes(t.phase);
+}
+function partOfAWorkflow(t, all) {
+    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
+}
+
 ;// CONCATENATED MODULE: ./src/gate/observer.ts
 
 
@@ -34032,7 +34157,7 @@ function nextRead(obs, policy) {
 /** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
 const STEP_RUNNING = ['Queuing', 'Running'];
 /** Ended steps, and ended tasks: both say Success or Failed. */
-const TASK_ENDED = ['Success', 'Failed'];
+const observer_TASK_ENDED = ['Success', 'Failed'];
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000;
 /** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
@@ -34080,9 +34205,18 @@ class UpgradeObserver {
         // on, so it no longer holds the gate (the choice passes over it now)
         const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired';
         if (abandoned ||
-            (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent())))
+            (!this.choseThisPoll &&
+                (this.cancelledUnstarted(obs.upgrade) ||
+                    (verdict.kind === 'pass' && !(await this.stillCurrent())))))
             return this.lookAgain();
         return obs;
+    }
+    /**
+     * The workflow followed since an earlier poll was cancelled before its cluster upgrade: the choice decides what
+     * that means (passed over; with max-age, the newest upgrade inside it fails as cancelled), as on a first look.
+     */
+    cancelledUnstarted(u) {
+        return u.kind === 'workflow' && cancelledBeforeUpgrade(u.workflow);
     }
     /** Forgets the upgrade followed and searches again. */
     lookAgain() {
@@ -34117,7 +34251,8 @@ class UpgradeObserver {
         return chooseUpgrade(workflows.items, tasks.items, {
             notBefore: this.o.notBefore?.(),
             apiNow: this.apiNow(),
-            unreadable: [...workflows.unreadable, ...tasks.unreadable]
+            unreadable: [...workflows.unreadable, ...tasks.unreadable],
+            policy: this.policy
         });
     }
     /**
@@ -34219,10 +34354,14 @@ class UpgradeObserver {
                 workflows: workflows.items.length,
                 tasks: tasks.items.length,
                 abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
-                cancelled: workflows.items.filter(cancelledBeforeUpgrade),
+                // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
+                cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
                 leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
                 // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
-                u => choice.kind !== 'unreadable' || u !== choice.item)
+                u => choice.kind !== 'unreadable' || u !== choice.item),
+                ...(workflows.otherCluster || tasks.otherCluster
+                    ? { otherCluster: [...(workflows.otherCluster ?? []), ...(tasks.otherCluster ?? [])] }
+                    : {})
             });
         switch (choice.kind) {
             case 'none':
@@ -34255,8 +34394,8 @@ class UpgradeObserver {
         const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
         const running = STEP_RUNNING.includes(step.status);
         // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
-        const ended = TASK_ENDED.includes(step.status);
-        const stale = ended && !(known && TASK_ENDED.includes(known.phase));
+        const ended = observer_TASK_ENDED.includes(step.status);
+        const stale = ended && !(known && observer_TASK_ENDED.includes(known.phase));
         if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
             const reply = await this.cce.findTask(id);
             if (reply)
@@ -34619,6 +34758,8 @@ class ProgressLog {
             this.cancelledUnstarted(w);
         for (const item of e.leftOut)
             this.log.debug(`Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`);
+        for (const item of e.otherCluster ?? [])
+            this.log.debug(`Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`);
         const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`;
         if (choice.kind === 'none') {
             if (this.o.maxAgeMs === undefined)
@@ -34663,11 +34804,9 @@ class ProgressLog {
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
-        const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase);
-        const seen = newest
-            ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
-            : '';
-        return `No upgrade started${window} yet${seen}`;
+        // max-age leaves out only an upgrade that ended before its window: one under way always counts
+        const seen = newest ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)})` : '';
+        return `No upgrade under way or ended${window} yet${seen}`;
     }
     warnOnce(key, message) {
         if (this.first(key))
@@ -34875,7 +35014,7 @@ function lastSeen(last, t) {
     const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : '';
     switch (u.kind) {
         case 'none':
-            return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
+            return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':

@@ -297,7 +297,7 @@ describe('endReport', () => {
       maxAgeMs: 7_200_000
     })
     expect(none.message).toMatch(
-      /waiting for the current upgrade of cluster cluster-1: no upgrade started in the last 2h/
+      /waiting for the current upgrade of cluster cluster-1: no upgrade under way or ended in the last 2h/
     )
     expect(none.message).toMatch(
       /No upgrade to wait on appeared: start the upgrade .*check cluster-id and max-age/

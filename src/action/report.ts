@@ -88,7 +88,7 @@ function lastSeen(last: Observation | undefined, t: Target): string {
   const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : ''
   switch (u.kind) {
     case 'none':
-      return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
+      return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
     case 'unreadable':
       return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`
     case 'task':
