@@ -31630,6 +31630,300 @@ function coreIo() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/crash.ts
+/**
+ * The last resort, for an error run() let through: one line with every registered secret redacted, and the stack
+ * only when the run is being debugged (RUNNER_DEBUG=1, which the runner sets when debug logging is on).
+ */
+function reportCrash(io, redact, e) {
+    if (io.env['RUNNER_DEBUG'] === '1' && e instanceof Error && e.stack)
+        io.debug(redact(e.stack));
+    const message = e instanceof Error ? e.message : String(e);
+    io.setFailed(redact(`Unexpected error: ${message.replace(/\s+/g, ' ').trim()}`));
+}
+
+;// CONCATENATED MODULE: ./src/lib/encodings.ts
+/**
+ * The forms in which an API, a gateway or a proxy may echo a value (JSON, percent, HTML and base64 encodings), and
+ * the decoding that undoes them in text we quote: what Secrets registers with the runner and scrubs from our text.
+ */
+/** Shorter than this, a value is not masked at all: masking it would hide innocent text everywhere in the log. */
+const MIN_SECRET_CHARS = 3;
+/**
+ * A form other than the value itself (an encoding, a line of a value with line breaks, a piece of a longer base64
+ * text) shorter than this is not registered: too short to tell from innocent text.
+ */
+const MIN_FORM_CHARS = 8;
+const hex = (n, width, upper) => {
+    const h = n.toString(16).padStart(width, '0');
+    return upper ? h.toUpperCase() : h;
+};
+const jsonShort = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/** What JSON must escape whatever the encoder: `"`, `\` and control characters. */
+const jsonMust = (c) => jsonShort[c] ?? (c < ' ' ? `\\u${hex(c.charCodeAt(0), 4, false)}` : c);
+/** `\uXXXX` for each UTF-16 unit of the character. */
+const jsonU = (upper) => c => Array.from({ length: c.length }, (_, i) => `\\u${hex(c.charCodeAt(i), 4, upper)}`).join('');
+const percent = (upper) => c => Array.from(Buffer.from(c, 'utf8'), b => `%${hex(b, 2, upper)}`).join('');
+const NAMED = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+    '/': '&sol;',
+    '+': '&plus;',
+    '=': '&equals;',
+    '%': '&percnt;',
+    ':': '&colon;',
+    '@': '&commat;',
+    '#': '&num;',
+    '!': '&excl;',
+    '?': '&quest;',
+    $: '&dollar;',
+    '*': '&ast;',
+    ',': '&comma;',
+    ';': '&semi;',
+    '(': '&lpar;',
+    ')': '&rpar;',
+    '[': '&lsqb;',
+    ']': '&rsqb;',
+    '{': '&lcub;',
+    '}': '&rcub;',
+    '|': '&vert;',
+    '~': '&tilde;',
+    '^': '&Hat;',
+    '`': '&grave;',
+    _: '&lowbar;',
+    '.': '&period;'
+};
+const encodings_cp = (c) => c.codePointAt(0) ?? 0;
+const htmlDec = c => `&#${encodings_cp(c)};`;
+const htmlHex = (upper) => c => `&#x${hex(encodings_cp(c), 1, upper)};`;
+/** `& < > "` named, the others numeric: what most HTML escapers write (`&amp;` next to `&#x2F;`). */
+const HTML_CORE = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const htmlMixed = (numeric) => c => HTML_CORE[c] ?? numeric(c);
+/** Each scheme escapes the characters chosen for it and leaves the others; JSON always escapes what it must. */
+const SCHEMES = [
+    { escape: jsonU(false), rest: jsonMust },
+    { escape: jsonU(true), rest: jsonMust },
+    { escape: c => (c === '/' ? '\\/' : jsonMust(c)), rest: jsonMust },
+    { escape: percent(true), rest: c => c },
+    { escape: percent(false), rest: c => c },
+    { escape: c => (c === ' ' ? '+' : percent(true)(c)), rest: c => c },
+    { escape: c => NAMED[c] ?? htmlHex(true)(c), rest: c => c },
+    { escape: htmlDec, rest: c => c },
+    { escape: htmlHex(false), rest: c => c },
+    { escape: htmlHex(true), rest: c => c },
+    { escape: htmlMixed(htmlDec), rest: c => c },
+    { escape: htmlMixed(htmlHex(false)), rest: c => c },
+    { escape: htmlMixed(htmlHex(true)), rest: c => c }
+];
+/** The characters well-known encoders escape, beyond the ones they must (the rest they leave as they are). */
+const PROFILES = [
+    '&<>"\'', // HTML escapers (lodash, Go's html.EscapeString)
+    '&<>"\'/', // OWASP's HTML escaping
+    '/+=&', // base64's characters and &, in HTML or JSON
+    '+&<>\'"`', // .NET's JSON and HTML encoders
+    '&<>', // Go's JSON encoder
+    ' "#$%&+,/:;<=>?@[\\]^`{|}', // encodeURIComponent (leaves - _ . ~ ! ' ( ) *)
+    ' "#$%&+,/:;<=>?@[\\]^`{|}!\'()*', // RFC 3986 strict percent-encoding
+    ' "%<>[\\]^`{|}' // encodeURI (leaves the URL's own delimiters)
+];
+/**
+ * Which of a value's special characters an encoder escapes varies (PHP writes `\/`, .NET `\u002B` for `+` but
+ * leaves `/`, an HTML escaper `&#x2F;` for `/` but leaves `+` and `=`): every choice when there are few kinds of
+ * them (a base64 token has at most three: `+ / =`), else none, all, all but one, only one, and what each of
+ * PROFILES escapes.
+ */
+function choicesOf(special) {
+    if (special.length <= 3) {
+        return Array.from({ length: 2 ** special.length }, (_, mask) => new Set(special.filter((_, i) => mask & (1 << i))));
+    }
+    return [
+        new Set(),
+        new Set(special),
+        ...special.map(c => new Set([c])),
+        ...special.map(c => new Set(special.filter(d => d !== c))),
+        ...PROFILES.map(p => new Set(special.filter(c => p.includes(c))))
+    ];
+}
+/** Where a piece of `value` inside a longer base64 text shows whole: at each of the three byte offsets. */
+function base64Forms(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const forms = [bytes.toString('base64'), bytes.toString('base64url')];
+    for (let shift = 0; shift < 3; shift++) {
+        const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+        const first = Math.ceil((8 * shift) / 6);
+        const last = Math.floor((8 * (shift + bytes.length)) / 6);
+        const piece = b64.slice(first, last);
+        forms.push(piece, piece.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return forms;
+}
+/**
+ * Every form of `value` worth masking: itself, then its encodings (JSON with `\/` or `\uXXXX`, percent-encoding
+ * in upper and lower case, HTML named, decimal and hex entities, base64 whole and as a piece of a longer text);
+ * forms shorter than MIN_FORM_CHARS are left out. Empty when the value itself is shorter than MIN_SECRET_CHARS.
+ */
+function formsOf(value) {
+    if (value.length < MIN_SECRET_CHARS)
+        return [];
+    const chars = [...value];
+    const special = [...new Set(chars.filter(c => !/[A-Za-z0-9]/.test(c)))];
+    const forms = new Set([value]);
+    for (const scheme of SCHEMES) {
+        for (const chosen of choicesOf(special)) {
+            forms.add(chars.map(c => (chosen.has(c) ? scheme.escape(c) : scheme.rest(c))).join(''));
+        }
+    }
+    for (const f of base64Forms(value))
+        forms.add(f);
+    return [...forms].filter(f => f === value || f.length >= MIN_FORM_CHARS);
+}
+const ENTITIES = Object.fromEntries(Object.entries(NAMED).map(([c, name]) => [name.slice(1, -1), c]));
+ENTITIES['apos'] = "'";
+ENTITIES['nbsp'] = ' ';
+ENTITIES['slash'] = '/';
+ENTITIES['sol'] = '/';
+function fromCodePoint(n) {
+    return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
+}
+function decodeOnce(text) {
+    return text
+        .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+        .replace(/\\([/"\\])/g, '$1')
+        .replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g, (m, dec, hx, name) => (dec !== undefined
+        ? fromCodePoint(Number(dec))
+        : hx !== undefined
+            ? fromCodePoint(parseInt(hx, 16))
+            : (ENTITIES[name ?? ''] ?? ENTITIES[(name ?? '').toLowerCase()])) ?? m)
+        .replace(/(?:%[0-9a-fA-F]{2})+/g, run => {
+        try {
+            return decodeURIComponent(run);
+        }
+        catch {
+            return run;
+        }
+    });
+}
+/**
+ * `text` with JSON string escapes (`\/`, `\uXXXX`), HTML entities and percent-encoding undone, up to three layers
+ * deep (an HTML page quoting a JSON body quoting a URL); `+` is left alone (a base64 token holds it).
+ */
+function decodeEscapes(text) {
+    let out = text;
+    for (let i = 0; i < 3; i++) {
+        const next = decodeOnce(out);
+        if (next === out)
+            break;
+        out = next;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * Every secret the action handles is registered here the moment it is read: the runner is told to mask it in each
+ * form an API, a gateway or a proxy may echo it (`::add-mask::`, encodings.ts), and `redact` scrubs it from any text
+ * we print ourselves, as a second line of defence (an API error message may echo a header value back, and the
+ * runner's masking is not active locally).
+ */
+class Secrets {
+    mask;
+    /** The values as registered: what a decoded text is searched for. */
+    values = new Set();
+    forms = new Set();
+    longestFirst;
+    constructor(mask) {
+        this.mask = mask;
+    }
+    add(value) {
+        const v = value?.trim();
+        if (!v || this.values.has(v))
+            return;
+        const forms = formsOf(v);
+        if (forms.length === 0)
+            return;
+        this.values.add(v);
+        // the runner masks line by line: a value with line breaks is masked whole (as typed) and by its lines
+        const lines = v.split(/\r\n|\r|\n/).map(l => l.trim());
+        const parts = lines.length > 1 ? lines.filter(l => l.length >= MIN_FORM_CHARS) : [];
+        for (const form of [...forms, ...parts.flatMap(formsOf)]) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.mask(form);
+        }
+        this.longestFirst = undefined;
+    }
+    /**
+     * Every registered form replaced by `***`, the longest first (when one secret contains another, the outer one
+     * goes whole). When undoing the text's escapes (decodeEscapes) shows a secret the forms missed (one echoed in a
+     * mix of encodings), the decoded text is returned, redacted: a quote loses its escapes rather than leak.
+     */
+    redact(text) {
+        const out = this.replaceForms(text);
+        if (!/[\\&%]/.test(out))
+            return out;
+        const decoded = decodeEscapes(out);
+        if (decoded === out)
+            return out;
+        const redacted = this.replaceForms(decoded);
+        return redacted === decoded ? out : redacted;
+    }
+    replaceForms(text) {
+        // split/join rather than one regular expression: an IAM token is kilobytes, and a pattern of all its forms
+        // takes a second to compile
+        this.longestFirst ??= [...this.forms].sort((a, b) => b.length - a.length);
+        let out = text;
+        for (const f of this.longestFirst)
+            if (out.includes(f))
+                out = out.split(f).join('***');
+        return out;
+    }
+}
+/** The proxy variables @actions/http-client reads (https_proxy before HTTPS_PROXY, and the same for http). */
+const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * The secrets of a proxy URL such as http://user:p%40ss@proxy:3128: its password as written and as sent, and
+ * `user:password`, whose base64 is the Proxy-Authorization header a proxy may echo back.
+ */
+function proxySecrets(env) {
+    return PROXY_ENV.flatMap(name => {
+        let url;
+        try {
+            url = new URL(env[name]?.trim() ?? '');
+        }
+        catch {
+            return [];
+        }
+        if (!url.password)
+            return [];
+        const decoded = (v) => {
+            try {
+                return decodeURIComponent(v);
+            }
+            catch {
+                return v;
+            }
+        };
+        return [
+            url.password,
+            decoded(url.password),
+            `${decoded(url.username)}:${decoded(url.password)}`
+        ];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/lib/json.ts
 /** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
 function obj(v) {
@@ -31647,6 +31941,16 @@ function listOf(v) {
     if (Array.isArray(v))
         return v;
     return isObj(v) ? [v] : [];
+}
+/** `json` with `f` applied to every string value (not to keys): e.g. redaction of a parsed answer. */
+function mapStrings(json, f) {
+    if (typeof json === 'string')
+        return f(json);
+    if (Array.isArray(json))
+        return json.map(v => mapStrings(v, f));
+    if (isObj(json))
+        return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, mapStrings(v, f)]));
+    return json;
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/api-error.ts
@@ -31672,10 +31976,11 @@ const SNIPPET_CHARS = 200;
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
- * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
- * longer be recognised (and masked) later.
+ * `redact` scrubs secrets from each field read, and from a text body before it is cut to a snippet: a secret cut
+ * in two would no longer be recognised (and masked) later. A JSON body is parsed first, so that a secret in a
+ * string escaped as JSON allows (`\/`, `\uXXXX`) is redacted as the text it stands for.
  */
-function parseErrorBody(body, headers) {
+function parseErrorBody(body, headers, redact = t => t) {
     let parsed;
     try {
         const v = JSON.parse(body);
@@ -31685,9 +31990,10 @@ function parseErrorBody(body, headers) {
     catch {
         // not JSON: fall through with the raw text
     }
-    const requestId = requestIdOf(headers, parsed);
+    const shown = (v) => (v === undefined ? v : redact(v));
+    const requestId = shown(requestIdOf(headers, parsed));
     if (!parsed) {
-        const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+        const snippet = redact(body).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
         return { message: snippet || undefined, requestId };
     }
     const iam = isObj(parsed['error']) ? parsed['error'] : undefined;
@@ -31699,7 +32005,7 @@ function parseErrorBody(body, headers) {
     ];
     for (const [c, m] of pairs) {
         if (api_error_text(c) || api_error_text(m))
-            return { code: api_error_text(c), message: api_error_text(m), requestId };
+            return { code: shown(api_error_text(c)), message: shown(api_error_text(m)), requestId };
     }
     return { requestId };
 }
@@ -31765,9 +32071,12 @@ function parseRetryAfter(value, nowMs) {
 
 ;// CONCATENATED MODULE: ./src/lib/clock.ts
 class CancelledError extends Error {
+    lastProblem;
     name = 'CancelledError';
-    constructor() {
+    /** `lastProblem`: how the request being retried when the run was cancelled had failed. */
+    constructor(lastProblem) {
         super('cancelled');
+        this.lastProblem = lastProblem;
     }
 }
 /** The longest delay setTimeout takes: a longer one (or NaN) fires after 1 ms, so longer sleeps go in parts. */
@@ -32050,13 +32359,21 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const MAX_BODY_BYTES = 1024 * 1024;
 class TransportError extends Error {
     kind;
+    connected;
     name = 'TransportError';
-    constructor(kind, message) {
+    constructor(kind, message, 
+    /** A timeout after the host accepted the connection: it is there, only slow (a connection error never is). */
+    connected = false) {
         super(message);
         this.kind = kind;
+        this.connected = connected;
     }
     get transient() {
         return this.kind === 'timeout' || this.kind === 'connection';
+    }
+    /** Nothing answered: the connection was refused, reset or closed, or timed out before it was made. */
+    get unreachable() {
+        return this.kind === 'connection' || (this.kind === 'timeout' && !this.connected);
     }
 }
 const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
@@ -32098,6 +32415,7 @@ function createTransport(userAgent) {
         if (req.body !== undefined)
             headers['Content-Length'] = Buffer.byteLength(req.body);
         let settled = false;
+        let connected = false;
         let request;
         const cleanup = () => {
             clearTimeout(timer);
@@ -32156,8 +32474,20 @@ function createTransport(userAgent) {
             return reject(new TransportError('invalid-request', `request not sent: ${what}`));
         }
         // armed only once the request exists: its events, the timer and an abort all end the same request
-        const timer = setTimeout(() => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)), req.timeoutMs);
+        const timer = setTimeout(() => {
+            const ms = Math.round(req.timeoutMs);
+            fail(connected
+                ? new TransportError('timeout', `no response within ${ms} ms`, true)
+                : new TransportError('timeout', `no connection within ${ms} ms`));
+        }, req.timeoutMs);
         req.signal?.addEventListener('abort', onAbort, { once: true });
+        // a kept-alive socket is connected already; through a proxy, the socket comes once the tunnel stands
+        request.on('socket', socket => {
+            if (!socket.connecting)
+                connected = true;
+            else
+                socket.once('connect', () => (connected = true));
+        });
         request.on('error', err => fail(classifyNetworkError(err)));
         request.end(req.body);
     });
@@ -32172,6 +32502,7 @@ function createTransport(userAgent) {
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/api.ts
+
 
 
 
@@ -32207,6 +32538,14 @@ const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
 const MAX_UNDECODABLE = 3;
 /**
+ * While no request to a host has been answered (every try refused, reset or timed out before connecting), the
+ * step gives up this long after the first try instead of at the deadline: a wrong endpoint or a closed network
+ * costs a minute, not the timeout. Once the host answered, an outage is retried to the deadline.
+ */
+const UNREACHABLE_BUDGET_MS = 60_000;
+/** A call that keeps failing says so (how many tries, for how long) at most this often. */
+const RETRY_SUMMARY_MS = 60_000;
+/**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
  * (429) slows this gate down as a whole (see Pacer). Every answer's Date header (and a refused signature's
@@ -32219,6 +32558,10 @@ class Api {
     /** The API's clock: the one measurement the signer and every comparison with an API timestamp use. */
     apiClock;
     skewSaid = false;
+    /** Per host: when it was first tried, and whether it ever answered (or at least accepted a connection). */
+    reach = new Map();
+    /** The retry warnings given: each problem is warned about once a step, its repeats go to the debug log. */
+    warned = new Set();
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
@@ -32263,20 +32606,30 @@ class Api {
         }
     }
     async call(call) {
-        const { clock, log, signal } = this.o;
+        const { clock, signal } = this.o;
         let lastProblem;
         const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity);
         let undecodable = 0;
         let corrected = false;
+        const host = call.url.host;
+        let reach = this.reach.get(host);
+        if (!reach) {
+            reach = { firstTryAt: clock.monotonic(), tries: 0, reached: false };
+            this.reach.set(host, reach);
+        }
+        const streak = { failures: 0, since: 0, summarisedAt: 0 };
         for (let attempt = 1;;) {
             if (signal?.aborted)
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             const remaining = deadline - clock.monotonic();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
-            const outcome = await this.attempt(call, remaining);
+            reach.tries++;
+            const outcome = await this.attempt(call, remaining, lastProblem);
             if (outcome.kind === 'answer') {
                 this.pacer.answered();
+                if (streak.failures > 1)
+                    this.o.log.info(`${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.monotonic() - streak.since)}`);
                 return outcome.reply;
             }
             if (outcome.kind === 'expired') {
@@ -32288,9 +32641,13 @@ class Api {
                 continue;
             }
             lastProblem = outcome.problem;
+            if (streak.failures++ === 0)
+                streak.since = streak.summarisedAt = clock.monotonic();
             undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
             if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
-                throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
+                if (outcome.mismatch)
+                    throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.mismatch} (${outcome.received}). An answer about something other than what was asked for, or without its metadata.uid, never passes: check the endpoint input and any proxy or cache between the runner and Huawei Cloud.`);
+                throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
             }
             let delay;
             if (outcome.kind === 'transient' && outcome.status === 429) {
@@ -32301,12 +32658,41 @@ class Api {
                 const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
                 delay = Math.max(backoffDelay(attempt, this.o.intervalMs, clock.random()), retryAfterMs ?? 0);
             }
+            if (!reach.reached) {
+                // nothing ever answered from this host: no try starts past the budget
+                const spent = clock.monotonic() - reach.firstTryAt;
+                if (spent >= UNREACHABLE_BUDGET_MS)
+                    throw new FatalApiError(`${reachAdvice(host, `no request to it was answered in ${formatDuration(spent)} (${reach.tries} tries; the last: ${outcome.problem}), so the gate stops now rather than at the timeout`)}`);
+                delay = Math.min(delay, UNREACHABLE_BUDGET_MS - spent);
+            }
             attempt++;
             const left = deadline - clock.monotonic();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
-            log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
-            await clock.sleep(Math.min(delay, left), signal);
+            this.retrying(lastProblem, Math.min(delay, left), streak, left);
+            try {
+                await clock.sleep(Math.min(delay, left), signal);
+            }
+            catch (e) {
+                // cancelled while waiting to retry: the report says how the requests were failing
+                throw e instanceof CancelledError ? new CancelledError(lastProblem) : e;
+            }
+        }
+    }
+    /** One warning for each problem a step meets; its repeats go to the debug log, and a line a minute sums them up. */
+    retrying(problem, delay, streak, left) {
+        const { clock, log } = this.o;
+        const line = `${problem}; retrying in ${formatDuration(delay)}`;
+        const key = problem.replace(/ \(request ID [^)]*\)/g, '');
+        if (!this.warned.has(key)) {
+            this.warned.add(key);
+            log.warning(`${line} (repeats of this warning go to the debug log)`);
+            return;
+        }
+        log.debug(line);
+        if (clock.monotonic() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
+            streak.summarisedAt = clock.monotonic();
+            log.info(`Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.monotonic() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`);
         }
     }
     /** A refused signature: its "server time:" (else Date header) measures the API's clock, and a warning says so. */
@@ -32338,10 +32724,27 @@ class Api {
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
     }
+    /** The host answered, or at least accepted a connection: from now on its outages are retried to the deadline. */
+    reached(host) {
+        const reach = this.reach.get(host);
+        if (reach)
+            reach.reached = true;
+    }
     redact(text) {
         return this.o.redact ? this.o.redact(text) : text;
     }
-    async attempt(call, remaining) {
+    /** A JSON body with every string redacted: decoders see no secret, so none reaches what they keep. */
+    parseRedacted(body) {
+        let json;
+        try {
+            json = JSON.parse(body);
+        }
+        catch {
+            return { parsed: false };
+        }
+        return { parsed: true, value: mapStrings(json, t => this.redact(t)) };
+    }
+    async attempt(call, remaining, lastProblem) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
         const base = {
@@ -32362,12 +32765,19 @@ class Api {
             if (!(e instanceof TransportError))
                 throw e;
             if (e.kind === 'aborted')
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             if (!e.transient)
                 throw new FatalApiError(configProblem(call.url, e));
-            return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
+            if (!e.unreachable)
+                this.reached(call.url.host);
+            return {
+                kind: 'transient',
+                problem: `${call.method} ${call.url.host}: ${e.message}`,
+                unreachable: e.unreachable
+            };
         }
         const answeredAt = clock.monotonic();
+        this.reached(call.url.host);
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
         // a refused signature measures the clock itself (correctClock), with a warning rather than this line
@@ -32378,9 +32788,19 @@ class Api {
         log.debug(`→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
             measure();
-            const value = decodeJson(res, call.decode);
+            const json = this.parseRedacted(res.body);
+            const value = json.parsed ? decodeSafely(call.decode, json.value, res.headers) : undefined;
             if (value !== undefined)
                 return { kind: 'answer', reply: { value, requestId } };
+            const mismatch = json.parsed && !call.confidential ? call.mismatch?.(json.value) : undefined;
+            if (mismatch) {
+                return {
+                    kind: 'undecodable',
+                    problem: `HTTP ${res.status} with ${mismatch} (request ID ${requestId ?? 'none'})`,
+                    received: `the last request ID ${requestId ?? 'none'}`,
+                    mismatch
+                };
+            }
             return {
                 kind: 'undecodable',
                 problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
@@ -32391,7 +32811,7 @@ class Api {
             measure();
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
-        const parsed = parseErrorBody(this.redact(res.body), res.headers);
+        const parsed = parseErrorBody(res.body, res.headers, t => this.redact(t));
         const details = call.confidential ? confidentialDetails(parsed) : parsed;
         if (isExpiredSignature(res.status, details)) {
             const serverTime = serverTimeOf(res.headers, details);
@@ -32410,9 +32830,9 @@ class Api {
         throw new FatalApiError(call.explain(res.status, details), res.status, details);
     }
 }
-function decodeJson(res, decode) {
+function decodeSafely(decode, json, headers) {
     try {
-        return decode(JSON.parse(res.body), res.headers);
+        return decode(json, headers);
     }
     catch {
         return undefined;
@@ -32435,6 +32855,10 @@ function describeReceived(res, redacted, requestId, confidential = false) {
         body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`;
     return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`;
 }
+/** What to check when a host never answered, also after a timeout or a cancellation (report.ts). */
+function reachAdvice(host, why) {
+    return `Could not reach ${host}${why ? ` (${why})` : ''}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+}
 function configProblem(url, e) {
     switch (e.kind) {
         case 'dns':
@@ -32444,6 +32868,33 @@ function configProblem(url, e) {
         default:
             return `${url.host}: ${e.message}`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/cce/identity.ts
+/** Answers about something other than what was asked for (docs/cce-api.md §1: metadata.uid names the object). */
+
+const cut = (v, max) => (v.length > max ? `${v.slice(0, max)}…` : v);
+const shown = (v, max) => JSON.stringify(cut(v, max));
+/**
+ * What an answer shaped like a `what` (with metadata or status) is when its metadata.uid is not `id`: e.g.
+ * 'upgrade task "t-2" (phase Success), not upgrade task t-1', or 'an upgrade task without metadata.uid
+ * (…)'. Undefined for the one asked for, and for an answer of another shape (the generic "not the expected JSON").
+ * The answer's strings are already redacted (api.ts): cutting them here cannot leave part of a secret.
+ */
+function otherThan(what, id) {
+    return json => {
+        const root = obj(json);
+        if (!isObj(root['metadata']) && !isObj(root['status']))
+            return undefined;
+        const uid = str(obj(root['metadata'])['uid']);
+        if (uid === id)
+            return undefined;
+        const phase = str(obj(root['status'])['phase']);
+        const which = uid
+            ? `${what} ${shown(uid, 64)}`
+            : `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} without metadata.uid`;
+        return `${which}${phase ? ` (phase ${cut(phase, 32)})` : ''}, not ${what} ${id}`;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
@@ -32727,13 +33178,14 @@ function decodeTask(json) {
     };
 }
 /**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
+ * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
  */
 function decodeTaskOf(taskId) {
     return json => {
         const task = decodeTask(json);
-        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
+        return task?.uid === taskId ? task : undefined;
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
@@ -32941,6 +33393,7 @@ function cancelledBeforeUpgrade(w) {
 
 
 
+
 const ACCESS_HINT = {
     401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
     403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
@@ -32986,7 +33439,8 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTaskOf(taskId)
+                decode: decodeTaskOf(taskId),
+                mismatch: otherThan('upgrade task', taskId)
             });
         }
         catch (e) {
@@ -33022,7 +33476,8 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId)
+            decode: decodeWorkflowOf(workflowId),
+            mismatch: otherThan('upgrade workflow', workflowId)
         });
     }
     /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
@@ -33101,6 +33556,7 @@ class InputError extends Error {
 
 
 
+
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
 /** GitHub ends a job on a self-hosted runner after 5 days (on its own runners after 6 hours): no wait is longer. */
@@ -33127,6 +33583,12 @@ function readConfig(getInput, env, secrets) {
         secrets.add(input(name));
     for (const name of SECRET_ENV)
         secrets.add(fromEnv(name));
+    // the access key ID too, as configure-aws-credentials does: an echoed `Access=<AK>` names the key
+    secrets.add(input('access-key-id'));
+    for (const set of ENV_KEY_SETS)
+        secrets.add(fromEnv(set.ak));
+    for (const v of proxySecrets(env))
+        secrets.add(v);
     const clusterId = requireId('input cluster-id', input('cluster-id'));
     const target = targetFrom(optionalId('input task-id', input('task-id')), optionalId('input workflow-id', input('workflow-id')));
     const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES);
@@ -34524,7 +34986,7 @@ async function waitForUpgrade(o) {
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
 function stopOf(e) {
     if (e instanceof CancelledError)
-        return { end: 'cancelled' };
+        return e.lastProblem ? { end: 'cancelled', problem: e.lastProblem } : { end: 'cancelled' };
     if (e instanceof DeadlineError)
         return { end: 'timeout', problem: e.lastProblem };
     if (e instanceof FatalApiError)
@@ -34570,7 +35032,7 @@ function upgradeVersions(u) {
             return versions(u.task ?? { version: u.workflow.clusterVersion, targetVersion: u.workflow.targetVersion });
     }
 }
-function percent(progress) {
+function progress_percent(progress) {
     return progress ? `${progress}%` : 'progress unknown';
 }
 /** "3d", "5h20m", "45s": an age for people. */
@@ -34626,7 +35088,9 @@ class ProgressLog {
         const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`];
         if (eta !== undefined)
             tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
-        const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`;
+        // versions only once an upgrade is known: `? → ?` says nothing
+        const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow';
+        const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ');
         if (lines.length) {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
@@ -34665,7 +35129,7 @@ class ProgressLog {
         if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
             return `Cluster ${obs.cluster.status.phase}`;
         if (u.kind === 'task')
-            return `${u.task.phase} ${percent(u.task.progress)}`;
+            return `${u.task.phase} ${progress_percent(u.task.progress)}`;
         const step = u.workflow.steps.find(s => s.status !== 'Success') ?? u.workflow.steps.at(-1) ?? undefined;
         if (!step)
             return `Workflow ${u.workflow.phase}`;
@@ -34688,7 +35152,7 @@ class ProgressLog {
         else if (u.kind === 'task') {
             const before = p?.kind === 'task' ? p.task : undefined;
             if (before?.phase !== u.task.phase || before.progress !== u.task.progress)
-                lines.push(`${u.task.phase} ${percent(u.task.progress)}`);
+                lines.push(`${u.task.phase} ${progress_percent(u.task.progress)}`);
         }
         else {
             const w = u.workflow;
@@ -34734,7 +35198,7 @@ class ProgressLog {
         // each pause is news, the second of the same task too: warned when it begins
         const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused';
         if (paused && task && !this.pausedBefore)
-            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`);
+            this.warn(`Upgrade task ${task.uid} is paused at ${progress_percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`);
         this.pausedBefore = paused;
         if (verdict.kind === 'pass')
             return this.passNotes(verdict, w);
@@ -34844,7 +35308,7 @@ class ProgressLog {
 }
 function stepLine(type, status, task) {
     return task && type === 'Cluster' && status === 'Running'
-        ? `${type} ${status} ${percent(task.progress)}`
+        ? `${type} ${status} ${progress_percent(task.progress)}`
         : `${type} ${status}`;
 }
 function clusterLine(clusterId, s) {
@@ -34977,6 +35441,7 @@ function ganttChart(w, wait) {
 
 
 
+
 /** How many blocking pre-check items the one-line message names; the summary lists them all. */
 const ITEMS_IN_MESSAGE = 3;
 const RESULT_TEXT = {
@@ -35031,14 +35496,14 @@ function lastSeen(last, t) {
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':
-            return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`;
+            return `last phase ${u.task.phase}, progress ${progress_percent(u.task.progress)}${cluster}`;
         case 'workflow': {
             const step = u.workflow.steps.find(s => s.status !== 'Success');
             const parts = [`last seen: workflow ${u.workflow.phase}`];
             if (step)
                 parts.push(`step ${step.type} ${step.status}`);
             if (u.task)
-                parts.push(`task ${u.task.phase} at ${percent(u.task.progress)}`);
+                parts.push(`task ${u.task.phase} at ${progress_percent(u.task.progress)}`);
             return parts.join(', ') + cluster;
         }
     }
@@ -35054,9 +35519,9 @@ function failureMessage(f, last, t) {
     const rid = requestIdText(last);
     switch (f.kind) {
         case 'task-failed':
-            return `The ${subject} Failed at ${percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
+            return `The ${subject} Failed at ${progress_percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
         case 'step-failed': {
-            const at = f.step === 'Cluster' && task ? ` at ${percent(task.progress)}` : '';
+            const at = f.step === 'Cluster' && task ? ` at ${progress_percent(task.progress)}` : '';
             const consequence = STEP_CONSEQUENCE[f.step] ?? 'Do not deploy onto the cluster.';
             const items = f.step === 'PreCheck' ? ` ${preCheckText(f.blocking, last)}` : '';
             const next = f.step === 'PreCheck'
@@ -35078,7 +35543,7 @@ function failureMessage(f, last, t) {
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
-            return `The ${subject} is paused at ${percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
+            return `The ${subject} is paused at ${progress_percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
         case 'cluster-broken': {
             const c = f.cluster;
             const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no reason given';
@@ -35124,9 +35589,8 @@ function nothingReadAdvice(problem) {
     const p = problem ?? '';
     if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
         return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.';
-    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(p)) {
-        const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API';
-        return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|no connection within|connection closed|socket hang up/.test(p)) {
+        return reachAdvice(/^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API');
     }
     if (/^HTTP 5\d\d\b/.test(p))
         return 'The API was failing: re-run this job later.';
@@ -35154,7 +35618,7 @@ function endMessage(r, t) {
         case 'success': {
             const u = r.last.upgrade;
             const task = taskOf(u);
-            const progress = task ? `, ${percent(task.progress)}` : '';
+            const progress = task ? `, ${progress_percent(task.progress)}` : '';
             const cluster = r.clusterChecked
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
@@ -35166,7 +35630,7 @@ function endMessage(r, t) {
             return failureMessage(r.failure, r.last, t);
         case 'paused':
             return r.passed
-                ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
+                ? `The ${subject} is paused at ${progress_percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
                 : failureMessage({ kind: 'paused' }, r.last, t);
         case 'timeout': {
             let next;
@@ -35179,8 +35643,11 @@ function endMessage(r, t) {
                 next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt);
             return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
         }
-        case 'cancelled':
-            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
+        case 'cancelled': {
+            // as after a timeout: when nothing was read, what to check before the next run
+            const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`;
+            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`;
+        }
         case 'error':
             if (r.failure?.kind === 'no-upgrade')
                 return noUpgradeMessage(t, r.last);
@@ -35203,7 +35670,8 @@ function outputsOf(r, t) {
     const w = u && workflowOf(u);
     return {
         result: r.end,
-        taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+        // only a task seen: an ID the API refused (401, 404) names no task the gate saw
+        taskId: task?.uid ?? '',
         phase: task?.phase ?? '',
         progress: task?.progress ?? '',
         version: task?.version || w?.clusterVersion || '',
@@ -35263,7 +35731,7 @@ function summaryOf(r, t, warnings) {
     if (o['failedStep'])
         rows.push(['Failed step', o['failedStep']]);
     rows.push(['Task phase', o['phase'] || '—']);
-    rows.push(['Progress', o['progress'] ? percent(o['progress']) : '—']);
+    rows.push(['Progress', o['progress'] ? progress_percent(o['progress']) : '—']);
     rows.push(['Cluster phase', o['clusterPhase'] || 'not read']);
     rows.push(['Waited', formatElapsed(r.endedAt - r.startedAt)]);
     rows.push(['Polls', String(r.polls)]);
@@ -35299,38 +35767,6 @@ function describe(obs, t) {
     return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
 }
 
-;// CONCATENATED MODULE: ./src/lib/secrets.ts
-/**
- * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
- * (`::add-mask::`), and `redact` scrubs it from any text we print ourselves, as a second line of defence
- * (an API error message may echo a header value back, and the runner's masking is not active locally).
- */
-class Secrets {
-    mask;
-    values = new Set();
-    constructor(mask) {
-        this.mask = mask;
-    }
-    add(value) {
-        const v = value?.trim();
-        if (!v || this.values.has(v))
-            return;
-        // also as a URL's query or form would carry it: a token with "/", "+" or "=" echoed from a URL
-        for (const form of new Set([v, encodeURIComponent(v)])) {
-            this.values.add(form);
-            this.mask(form);
-        }
-    }
-    /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
-    redact(text) {
-        let out = text;
-        const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
-        for (const v of longestFirst)
-            out = out.split(v).join('***');
-        return out;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -35351,7 +35787,7 @@ const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)';
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 async function run(io = coreIo(), opts = {}) {
     const clock = opts.clock ?? systemClock;
-    const secrets = new Secrets(v => io.setSecret(v));
+    const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v));
     const log = {
         debug: m => io.debug(secrets.redact(m)),
         info: m => io.info(secrets.redact(m)),
@@ -35520,7 +35956,11 @@ function requireOidcEnvironment(env, secrets) {
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
+
+
 const io = coreIo();
+// made here, so that the last resort below redacts what run() registered
+const secrets = new Secrets(v => io.setSecret(v));
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the first aborts the wait so that outputs and the
 // summary are still written; a second one, or a run that does not end within 5 s, ends the process at once.
 // Not with process.exit(): it waits for libuv's thread pool, so a thread stuck in a blocking call (a DNS lookup,
@@ -35543,11 +35983,7 @@ process.on('SIGTERM', onSignal);
 // still holds the event loop. process.exit() keeps the exit code already set; the timer is unref'ed, so it never
 // delays a normal exit.
 const LINGER_MS = 1000;
-run(io, { signal: cancel.signal })
-    .catch((e) => {
-    // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-    io.debug(e instanceof Error && e.stack ? e.stack : String(e));
-    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-})
+run(io, { signal: cancel.signal, secrets })
+    .catch((e) => reportCrash(io, t => secrets.redact(t), e))
     .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref());
 

@@ -20,6 +20,8 @@ export interface RunOptions {
   clock?: Clock
   send?: Send
   signal?: AbortSignal
+  /** Where the secrets are registered; index.ts passes its own, so that its last resort redacts them too. */
+  secrets?: Secrets
 }
 
 export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
@@ -27,7 +29,7 @@ export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promise<void> {
   const clock = opts.clock ?? systemClock
-  const secrets = new Secrets(v => io.setSecret(v))
+  const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v))
   const log: Logger = {
     debug: m => io.debug(secrets.redact(m)),
     info: m => io.info(secrets.redact(m)),

@@ -319,3 +319,24 @@ describe('observer events', () => {
     ])
   })
 })
+
+describe('the heartbeat while no upgrade is known (issue 23)', () => {
+  it('shows no `? → ?`: versions appear only once an upgrade is known', () => {
+    const { clock, log, p } = progressLog({ maxAgeMs: 2 * H })
+    const none = obs({ kind: 'none' }, { at: 0 })
+    p.observed(none, WAIT, undefined)
+    clock.advance(60_000)
+    p.observed(obs({ kind: 'none' }, { at: 60_000 }), WAIT, none)
+    clock.advance(60_000)
+    p.idle()
+    const lines = log.of('info')
+    expect(lines).toEqual([
+      'No upgrade under way or ended in the last 2h yet · 0s elapsed',
+      'No upgrade under way or ended in the last 2h yet · 1m elapsed',
+      'No upgrade under way or ended in the last 2h yet · 1m elapsed (still waiting, 2m so far)'
+    ])
+    clock.advance(60_000)
+    p.observed(onTask(task('Running', '10.00'), { at: 180_000 }), WAIT, none)
+    expect(log.of('info').at(-1)).toBe('Running 10.00% · v1.28.3-r4 → v1.29.5-r0 · 3m elapsed')
+  })
+})

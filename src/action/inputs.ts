@@ -15,7 +15,7 @@ import {
   defaultIamEndpoint,
   parseEndpoint
 } from '../huawei/endpoints.js'
-import type { Secrets } from '../lib/secrets.js'
+import { type Secrets, proxySecrets } from '../lib/secrets.js'
 
 export type GetInput = (name: string) => string
 export type Env = Record<string, string | undefined>
@@ -47,6 +47,10 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
 
   for (const name of ['secret-access-key', 'security-token', 'auth-token']) secrets.add(input(name))
   for (const name of SECRET_ENV) secrets.add(fromEnv(name))
+  // the access key ID too, as configure-aws-credentials does: an echoed `Access=<AK>` names the key
+  secrets.add(input('access-key-id'))
+  for (const set of ENV_KEY_SETS) secrets.add(fromEnv(set.ak))
+  for (const v of proxySecrets(env)) secrets.add(v)
 
   const clusterId = requireId('input cluster-id', input('cluster-id'))
   const target = targetFrom(

@@ -97,7 +97,9 @@ export class ProgressLog implements WaitHooks {
     const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`]
     if (eta !== undefined)
       tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`)
-    const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`
+    // versions only once an upgrade is known: `? → ?` says nothing
+    const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow'
+    const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ')
     if (lines.length) {
       for (const line of lines) this.emit(`${line} · ${summary}`)
     } else if (this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
