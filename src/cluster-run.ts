@@ -74,7 +74,7 @@ export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
       : () => startedAt + api.apiClockOffsetMs() - maxAgeMs
   const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), {
     notBefore,
-    apiNow: () => clock.now() + api.apiClockOffsetMs(),
+    apiNow: () => api.apiNow(),
     startedAt,
     followByLists: r.followByLists
   })
@@ -83,7 +83,7 @@ export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
   )
   return waitForUpgrade({
     observe: () => {
-      r.onPoll?.(clock.now())
+      r.onPoll?.(clock.monotonic())
       return observer.observe()
     },
     stateKey,
@@ -114,7 +114,7 @@ export function endedEarly(
   startedAt: number,
   clock: Clock
 ): WaitResult {
-  return { ...stop, polls: 0, startedAt, endedAt: clock.now(), timeline: [] }
+  return { ...stop, polls: 0, startedAt, endedAt: clock.monotonic(), timeline: [] }
 }
 
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */

@@ -7,7 +7,7 @@
 import { Api, Logger } from './huawei/api.js'
 import type { Clock } from './lib/clock.js'
 import type { Config } from './lib/config.js'
-import { ClockCorrection } from './huawei/skew.js'
+import { ApiClock } from './huawei/skew.js'
 import { ClusterOutcome, clusterNameOf } from './gate/fleet.js'
 import { formatElapsed } from './lib/duration.js'
 import { HEARTBEAT_MS, WaitResult, passed } from './gate/waiter.js'
@@ -47,11 +47,22 @@ function prefixed(log: Logger, prefix: string): Logger {
   }
 }
 
-export async function runFleet(f: FleetRun): Promise<ClusterOutcome[]> {
+export interface FleetEnd {
+  outcomes: ClusterOutcome[]
+  /** API time − monotonic reading, once an answer said the API's time (for the summary's chart). */
+  apiClockOffsetMs?: number
+}
+
+export async function runFleet(f: FleetRun): Promise<FleetEnd> {
   const { config, clock, deadline } = f
   const ids = config.clusterIds
   const pacer = new StepPacer(clock, config.intervalMs, ids.length)
-  const correction = new ClockCorrection()
+  // one API clock for the step: the first answer's Date header dates every cluster's comparisons and signatures
+  const apiClock = new ApiClock(clock, () =>
+    f.log.info(
+      "No answer has said the API's time yet (no readable Date header): this runner's clock stands in for the API's until one does."
+    )
+  )
   // ends every cluster's wait: the runner's cancellation, or fail-fast
   const stop = new AbortController()
   const relay = (): void => stop.abort()
@@ -67,11 +78,12 @@ export async function runFleet(f: FleetRun): Promise<ClusterOutcome[]> {
       signal: stop.signal,
       redact: text => f.secrets.redact(text),
       pacer: lane,
-      correction
+      apiClock
     })
 
   try {
-    return await gate(f, pacer, apiFor, stop)
+    const outcomes = await gate(f, pacer, apiFor, stop)
+    return { outcomes, ...(apiClock.measured ? { apiClockOffsetMs: apiClock.offsetMs() } : {}) }
   } finally {
     f.signal?.removeEventListener('abort', relay)
   }
@@ -157,7 +169,7 @@ async function gate(
     for (;;) {
       await clock.sleep(HEARTBEAT_MS, quiet.signal)
       f.log.info(
-        `Still waiting on ${ids.length - ended} of ${ids.length} clusters (${ended - notPassed} passed, ${notPassed} did not) · ${formatElapsed(clock.now() - startedAt)} elapsed`
+        `Still waiting on ${ids.length - ended} of ${ids.length} clusters (${ended - notPassed} passed, ${notPassed} did not) · ${formatElapsed(clock.monotonic() - startedAt)} elapsed`
       )
     }
   })().catch(() => undefined)

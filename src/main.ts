@@ -19,6 +19,8 @@ export interface RunOptions {
   clock?: Clock
   send?: Send
   signal?: AbortSignal
+  /** Where the secrets are registered; index.ts passes its own, so that its last resort redacts them too. */
+  secrets?: Secrets
 }
 
 export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
@@ -26,14 +28,16 @@ export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promise<void> {
   const clock = opts.clock ?? systemClock
-  const secrets = new Secrets(v => io.setSecret(v))
+  const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v))
   const log: Logger = {
     debug: m => io.debug(secrets.redact(m)),
     info: m => io.info(secrets.redact(m)),
     warning: m => io.warning(secrets.redact(m))
   }
-  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
-  const startedAt = clock.now()
+  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here, on the
+  // monotonic clock (a step of the runner's wall clock neither ends the wait early nor lets it run past its
+  // timeout); the API's clock (api.apiClockOffsetMs) dates this instant wherever it meets the API's timestamps
+  const startedAt = clock.monotonic()
   const ended = (stop: ReturnType<typeof stopOf>): WaitResult => endedEarly(stop, startedAt, clock)
 
   let config: Config
@@ -65,7 +69,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   if (config.clusterIds.length > 1) {
     logSettings(config, log)
     try {
-      const outcomes = await runFleet({
+      const end = await runFleet({
         config,
         target,
         clock,
@@ -77,7 +81,10 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
         secrets,
         getIDToken: audience => io.getIDToken(audience)
       })
-      return await finishFleet(io, log, secrets, outcomes, target)
+      return await finishFleet(io, log, secrets, end.outcomes, {
+        ...target,
+        apiClockOffsetMs: end.apiClockOffsetMs
+      })
     } finally {
       transport.close()
     }
@@ -109,7 +116,9 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   } finally {
     transport.close()
   }
-  return finish(io, log, secrets, outcome, target, progress.warnings)
+  // the chart of the steps draws the wait by the API's clock, once an answer said what it is
+  const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined
+  return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings)
 }
 
 function logSettings(config: Config, log: Logger): void {

@@ -6,10 +6,10 @@ import { VirtualClock } from '../support/virtual-clock.js'
 /** One account's quota as Huawei's gateway keeps it: a token bucket. */
 function bucket(clock: VirtualClock, rate: number, burst: number) {
   let tokens = burst
-  let at = clock.now()
+  let at = clock.monotonic()
   return (): boolean => {
-    tokens = Math.min(burst, tokens + ((clock.now() - at) / 1000) * rate)
-    at = clock.now()
+    tokens = Math.min(burst, tokens + ((clock.monotonic() - at) / 1000) * rate)
+    at = clock.monotonic()
     if (tokens < 1) return false
     tokens -= 1
     return true
@@ -43,7 +43,7 @@ async function fleet(
     const request = async (): Promise<void> => {
       for (;;) {
         expect(await lane.turn(Infinity)).toBe(true)
-        sent.push(clock.now())
+        sent.push(clock.monotonic())
         run.requests++
         await new Promise(r => setImmediate(r))
         if (take()) return lane.answered()
@@ -54,14 +54,14 @@ async function fleet(
     }
     await clock.sleep((i * o.intervalMs) / clusters)
     for (;;) {
-      lane.pollStarted(clock.now())
+      lane.pollStarted(clock.monotonic())
       await request()
       await request()
-      if (clock.now() - clock.start >= o.endsAtMs) break
+      if (clock.monotonic() - clock.start >= o.endsAtMs) break
       await clock.sleep(lane.pollIntervalMs() * (1 - 0.2 * clock.random()))
     }
     await request()
-    run.lastPassMs = Math.max(run.lastPassMs, clock.now() - clock.start)
+    run.lastPassMs = Math.max(run.lastPassMs, clock.monotonic() - clock.start)
     pacer.finished()
   }
   await clock.run(Promise.all(Array.from({ length: clusters }, (_, i) => one(i))))
@@ -82,14 +82,14 @@ describe('StepPacer', () => {
     const a = pacer.lane()
     const b = pacer.lane()
     await clock.run(a.turn(Infinity)) // the pacer is busy until 100 ms
-    a.pollStarted(clock.now() + 50)
-    b.pollStarted(clock.now())
+    a.pollStarted(clock.monotonic() + 50)
+    b.pollStarted(clock.monotonic())
     const order: string[] = []
     const at: number[] = []
     const go = (lane: typeof a, name: string) =>
       lane.turn(Infinity).then(() => {
         order.push(name)
-        at.push(clock.now() - clock.start)
+        at.push(clock.monotonic() - clock.start)
       })
     await clock.run(Promise.all([go(a, 'a1'), go(a, 'a2'), go(b, 'b1')]))
     // b's poll began first: its request goes ahead of both of a's, queued before it
@@ -151,6 +151,20 @@ describe('StepPacer', () => {
     expect(pacer.currentRate).toBe(0.5)
   })
 
+  it('spaces requests on the monotonic clock: a step of the wall clock changes nothing', async () => {
+    const clock = new VirtualClock()
+    const pacer = new StepPacer(clock, 1000, 5) // 100 ms apart
+    const lane = pacer.lane()
+    const at: number[] = []
+    const go = () => lane.turn(Infinity).then(() => at.push(clock.monotonic() - clock.start))
+    await clock.run(go())
+    clock.wallStepMs = -3_600_000
+    await clock.run(Promise.all([go(), go()]))
+    clock.wallStepMs = 3_600_000
+    await clock.run(go())
+    expect(at).toEqual([0, 100, 200, 300])
+  })
+
   it('holds every lane until a Retry-After has passed', async () => {
     const clock = new VirtualClock()
     const pacer = new StepPacer(clock, 1000, 5)
@@ -159,7 +173,7 @@ describe('StepPacer', () => {
     await clock.run(a.turn(Infinity))
     a.refused(3000)
     const at: number[] = []
-    await clock.run(b.turn(Infinity).then(() => at.push(clock.now() - clock.start)))
+    await clock.run(b.turn(Infinity).then(() => at.push(clock.monotonic() - clock.start)))
     expect(at).toEqual([3000])
     expect(a.retryDelayMs(0.5, 3000)).toBe(3000)
   })
@@ -170,7 +184,7 @@ describe('StepPacer', () => {
     const a = pacer.lane()
     await clock.run(a.turn(Infinity))
     a.refused(10_000)
-    expect(await clock.run(a.turn(clock.now() + 5000))).toBe(false)
+    expect(await clock.run(a.turn(clock.monotonic() + 5000))).toBe(false)
     const stop = new AbortController()
     const cancelled = a.turn(Infinity, stop.signal)
     stop.abort()

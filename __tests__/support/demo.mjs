@@ -1,62 +1,71 @@
 // @ts-check
-// `npm run demo [-- failed|workflow|fleet|all]`: the committed dist/index.js against the project's fake CCE API, shown
+// `npm run demo [-- <scenario>|all|--list]`: the committed dist/index.js against the project's fake CCE API, shown
 // the way a workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the
-// step's outputs and job summary. `workflow` gives no task-id: the gate finds the cluster's current upgrade itself.
-// `fleet` gates four clusters in one step: three upgrades succeed, one fails; `passed` lists the three.
+// step's outputs and job summary. The scenarios (one for each end state) are in scenarios.mjs; --list names them.
+// `fleet` gates four clusters in one step (three upgrades succeed, one fails; `passed` lists the three).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, demoInputs, goTime, scenarios, startFakeApi } from './fake-api.mjs'
+import { DEMO, demoInputs, goTime, startFakeApi } from './fake-api.mjs'
+import { SCENARIOS, scenarioList } from './scenarios.mjs'
 
-/** Four clusters of one project upgraded in a wave: three succeed 5, 8 and 11 s after the step starts, one fails. */
-function fleetScenario() {
-  const cluster = (/** @type {string} */ name, /** @type {number} */ ms, failed = false) => [
-    `${DEMO.projectId}/${name}`,
-    [
-      {
-        uid: `${name}-upgrade`,
-        version: 'v1.28.3-r4',
-        targetVersion: 'v1.29.5-r0',
-        creationTimestamp: goTime(Date.now() - 60_000),
-        startOn: 'api-start',
-        timeline: [
-          { phase: 'Running', progress: '50.00', ms },
-          failed ? { phase: 'Failed', progress: '50.00' } : { phase: 'Success', progress: '100.00' }
-        ]
-      }
-    ]
-  ]
-  const clusters = [
-    cluster('c0ffee00-demo-eu-1', 5000),
-    cluster('c0ffee00-demo-eu-2', 8000),
-    cluster('c0ffee00-demo-eu-3', 7000, true),
-    cluster('c0ffee00-demo-eu-4', 11000)
-  ]
-  return {
-    projects: [{ id: DEMO.projectId, name: DEMO.region }],
-    tasks: Object.fromEntries(clusters),
-    clusters: Object.fromEntries(clusters.map(([key], i) => [key, { name: `prod-eu-${i + 1}` }]))
+const FLEET_IDS = [
+  'c0ffee00-demo-eu-1',
+  'c0ffee00-demo-eu-2',
+  'c0ffee00-demo-eu-3',
+  'c0ffee00-demo-eu-4'
+]
+/** One step for four clusters upgraded in a wave: three succeed 5, 8 and 11 s after the step starts, one fails at 7 s. */
+const FLEET = {
+  note: 'one step gating four clusters: three upgrades succeed, one fails; passed lists the three',
+  inputs: { 'task-id': '', 'cluster-id': FLEET_IDS.join('\n'), 'max-age': '1h' },
+  expect: { code: 1, result: 'failed' },
+  options: (/** @type {number} */ at) => {
+    const ends = [5000, 8000, 7000, 11000]
+    const key = (/** @type {string} */ id) => `${DEMO.projectId}/${id}`
+    return {
+      projects: [{ id: DEMO.projectId, name: DEMO.region }],
+      tasks: Object.fromEntries(
+        FLEET_IDS.map((id, i) => [
+          key(id),
+          [
+            {
+              uid: `${id}-upgrade`,
+              version: 'v1.28.3-r4',
+              targetVersion: 'v1.29.5-r0',
+              creationTimestamp: goTime(at - 60_000),
+              startOn: /** @type {const} */ ('api-start'),
+              timeline: [
+                { phase: 'Running', progress: '50.00', ms: ends[i] },
+                i === 2
+                  ? { phase: 'Failed', progress: '50.00' }
+                  : { phase: 'Success', progress: '100.00' }
+              ]
+            }
+          ]
+        ])
+      ),
+      clusters: Object.fromEntries(
+        FLEET_IDS.map((id, i) => [key(id), { name: `prod-eu-${i + 1}` }])
+      )
+    }
   }
 }
+/** @type {Record<string, import('./scenarios.mjs').Scenario>} */
+const DEMOS = { ...SCENARIOS, fleet: FLEET }
 
-const all = { ...scenarios, fleet: fleetScenario() }
 const which = process.argv[2] ?? 'success'
-const names = which === 'all' ? ['success', 'failed', 'workflow', 'fleet'] : [which]
-/** Inputs that differ from demoInputs' per demo: the workflow and fleet demos give no task-id. */
-const extraInputs = {
-  workflow: { 'task-id': '' },
-  fleet: {
-    'task-id': '',
-    'cluster-id': Object.keys(all.fleet.tasks)
-      .map(k => k.split('/')[1])
-      .join('\n'),
-    'max-age': '1h'
-  }
+if (which === '--list' || which === '-l') {
+  process.stdout.write(`${scenarioList()}\n`)
+  process.exit(0)
 }
+const names = which === 'all' ? Object.keys(DEMOS) : [which]
 for (const name of names) {
-  if (!(name in all)) {
-    console.error(`Unknown demo "${name}": use success, failed, workflow, fleet or all`)
+  if (!Object.prototype.hasOwnProperty.call(DEMOS, name)) {
+    console.error(
+      `Unknown demo "${name}": use one of ${Object.keys(SCENARIOS).join(', ')}, or all; npm run demo -- --list says what each shows (and fleet: several clusters in one step)`
+    )
     process.exit(2)
   }
 }
@@ -78,14 +87,16 @@ function render(line, masks) {
   return text.replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
+/** @param {string} name */
 async function demo(name) {
-  const api = await startFakeApi(all[name])
+  const scenario = /** @type {import('./scenarios.mjs').Scenario} */ (DEMOS[name])
+  const api = await startFakeApi(scenario.options(Date.now()))
   const dir = mkdtempSync(join(tmpdir(), 'cce-gate-demo-'))
   const output = join(dir, 'output')
   const summary = join(dir, 'summary')
   writeFileSync(output, '')
   writeFileSync(summary, '')
-  const { inputs, env: inputEnv } = demoInputs(api.url, extraInputs[name] ?? {})
+  const { inputs, env: inputEnv } = demoInputs(api.url, scenario.inputs ?? {})
   const env = {
     PATH: process.env.PATH ?? '',
     GITHUB_OUTPUT: output,
@@ -94,12 +105,13 @@ async function demo(name) {
   }
 
   console.log(
-    `\n━━ demo: ${name} ━━  fake CCE API at ${api.url}; the step runs dist/index.js with:`
+    `\n━━ demo: ${name} ━━  ${scenario.note}\n   fake CCE API at ${api.url}; the step runs dist/index.js with:`
   )
   for (const [k, v] of Object.entries(inputs))
     if (v) console.log(`   ${k}: ${k === 'secret-access-key' ? '***' : v.replace(/\n/g, ' ')}`)
   console.log('')
 
+  /** @type {Set<string>} */
   const masks = new Set()
   const code = await new Promise(resolve => {
     const child = spawn(process.execPath, ['dist/index.js'], {
@@ -128,12 +140,12 @@ async function demo(name) {
   for (const [, key, , value] of records) console.log(`  ${key} = ${value}`)
   console.log('\n── job summary (GITHUB_STEP_SUMMARY, Markdown) ──')
   console.log(readFileSync(summary, 'utf8').replace(/^/gm, '  '))
-  return code
+  const result = /^result<<(\S+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(output, 'utf8'))?.[2]
+  return code === scenario.expect.code && result === scenario.expect.result
 }
 
-const expected = { success: 0, failed: 1, workflow: 0, fleet: 1 }
 let wrong = 0
-for (const name of names) if ((await demo(name)) !== expected[name]) wrong++
+for (const name of names) if (!(await demo(name))) wrong++
 if (wrong) {
   console.error('The gate did not end as expected.')
   process.exit(1)

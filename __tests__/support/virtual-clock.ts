@@ -8,7 +8,7 @@ interface Timer {
 
 /**
  * A clock for code that sleeps in several places at once (a fleet's clusters, a pacer's queue): each sleep is a
- * timer, and `run` moves time to the next timer only once everything else has settled. Past `limitMs` of virtual
+ * timer on the monotonic clock, and `run` moves time to the next timer only once everything else has settled. Past `limitMs` of virtual
  * time, or with nothing left to wake, `run` throws instead of hanging.
  */
 export class VirtualClock implements Clock {
@@ -25,7 +25,14 @@ export class VirtualClock implements Clock {
     this.seed = seed
   }
 
+  /** The wall clock's step from the monotonic one (a test steps it to prove what runs on which). */
+  wallStepMs = 0
+
   now(): number {
+    return this.t + this.wallStepMs
+  }
+
+  monotonic(): number {
     return this.t
   }
 

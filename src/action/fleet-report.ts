@@ -102,7 +102,7 @@ export function fleetReport(outcomes: ClusterOutcome[], t: FleetTarget): EndRepo
     passed: v.passed,
     message: fleetMessage(judged, v),
     outputs,
-    summary: summary(judged, v)
+    summary: summary(judged, v, t)
   }
 }
 
@@ -116,7 +116,7 @@ function fleetMessage(judged: Judged[], v: FleetVerdict): string {
   ].join('\n')
 }
 
-function summary(judged: Judged[], v: FleetVerdict): string {
+function summary(judged: Judged[], v: FleetVerdict, t: FleetTarget): string {
   const n = judged.length
   const rows = judged.map(j => {
     const r = j.o.result
@@ -144,12 +144,19 @@ function summary(judged: Judged[], v: FleetVerdict): string {
   const names = judged.map(j => j.o.name)
   const unique = (name: string | undefined): name is string =>
     name !== undefined && names.indexOf(name) === names.lastIndexOf(name)
+  // the waits by the API's clock, which dates the upgrades drawn beside them
+  const offset = t.apiClockOffsetMs ?? 0
   const bars: FleetBar[] = judged.map(j => {
     const r = j.o.result
     return {
       label: unique(j.o.name) ? j.o.name : j.o.clusterId,
-      upgrade: r.last && upgradeSpan(r.last.upgrade, r.endedAt),
-      wait: { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
+      upgrade: r.last && upgradeSpan(r.last.upgrade, Math.round(r.endedAt + offset)),
+      wait: {
+        startedAt: Math.round(r.startedAt + offset),
+        endedAt: Math.round(r.endedAt + offset),
+        end: r.end,
+        passed: passed(r)
+      }
     }
   })
   const chart = fleetGanttChart(bars)

@@ -12,7 +12,7 @@ import { formatElapsed } from '../lib/duration.js'
 import { parseGoTime } from '../lib/go-time.js'
 import { type Upgrade, taskOf, workflowOf } from '../gate/observation.js'
 
-/** The gate's own wait, by the runner's clock (epoch ms). */
+/** The gate's own wait, by the API's clock (epoch ms), which dates the steps beside it. */
 export interface GateWait {
   startedAt: number
   endedAt: number
@@ -53,7 +53,7 @@ export function stepSpan(step: WorkflowStep, waitEnd: number): StepSpan | undefi
     return end === undefined || end < start ? undefined : { start, end, running: false }
   }
   if (!STEP_UNDER_WAY.includes(step.status)) return undefined
-  // the API's clock may run a little ahead of the runner's: a step that just started is not drawn backwards
+  // the API's clock is known to a second: a step that just started is not drawn backwards
   return { start, end: Math.max(start, waitEnd), running: true }
 }
 

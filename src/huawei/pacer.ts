@@ -143,7 +143,7 @@ export class StepPacer {
   }
 
   answered(): void {
-    const now = this.clock.now()
+    const now = this.clock.monotonic()
     this.answers.push(now)
     while ((this.answers[0] ?? now) <= now - MEASURE_MS) this.answers.shift()
     const dt = Math.max(0, now - (this.grownAt ?? now)) / 1000
@@ -152,7 +152,7 @@ export class StepPacer {
   }
 
   refused(sentAt: number, retryAfterMs?: number): void {
-    const now = this.clock.now()
+    const now = this.clock.monotonic()
     if (retryAfterMs !== undefined)
       this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs)
     if (sentAt <= this.cutAt) return
@@ -186,7 +186,7 @@ export class StepPacer {
         deadline,
         done: ok => {
           signal?.removeEventListener('abort', onAbort)
-          resolve(ok ? this.clock.now() : undefined)
+          resolve(ok ? this.clock.monotonic() : undefined)
         }
       }
       signal?.addEventListener('abort', onAbort, { once: true })
@@ -205,7 +205,7 @@ export class StepPacer {
         const first = this.queue[0]
         if (!first) return
         const at = Math.max(this.nextAt, this.pausedUntil)
-        const now = this.clock.now()
+        const now = this.clock.monotonic()
         // a request whose deadline comes before its slot does not wait for it
         for (const w of this.queue.filter(w => w.deadline <= Math.max(at, now))) {
           this.queue.splice(this.queue.indexOf(w), 1)
