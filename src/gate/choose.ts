@@ -12,6 +12,9 @@
  *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
  * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
  *   choice: an upgrade started after it decides.
+ * - In guard use (`guard`: no ID, no max-age), a workflow that waits for a person before its cluster upgrade (its
+ *   pre-check valid) has changed nothing yet and is passed over too; once its cluster upgrade starts, it is
+ *   under way and wins like any other.
  * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
  * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
  *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
@@ -22,6 +25,7 @@ import { UnreadableItem, describeUnreadable } from '../cce/list.js'
 import type { UpgradeTask } from '../cce/task.js'
 import {
   Workflow,
+  awaitingUpgradeStart,
   awaitsOnlyPostCheck,
   cancelledBeforeUpgrade,
   isAbandoned,
@@ -38,6 +42,8 @@ export interface ChooseOptions {
   apiNow?: number
   /** The list items that could not be read (list.ts). */
   unreadable?: UnreadableItem[]
+  /** Guard use: a workflow that waits for a person before its cluster upgrade is passed over (guardPassesOver). */
+  guard?: boolean
 }
 
 /** An upgrade that has started (not `none`). */
@@ -157,8 +163,25 @@ export function abandonedWorkflows(workflows: Workflow[], apiNow: number | undef
 }
 
 /** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
-export function passedOverWorkflows(workflows: Workflow[], apiNow: number | undefined): Workflow[] {
-  return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w))
+export function passedOverWorkflows(
+  workflows: Workflow[],
+  apiNow: number | undefined,
+  guard = false
+): Workflow[] {
+  return workflows.filter(
+    w =>
+      isAbandoned(w, apiNow ?? -Infinity) ||
+      cancelledBeforeUpgrade(w) ||
+      (guard && guardPassesOver(w))
+  )
+}
+
+/**
+ * Guard use: a workflow that waits for a person to start its cluster upgrade has changed nothing, so it holds no
+ * guard (with an ID or max-age it still holds the gate: that pipeline waits for it).
+ */
+export function guardPassesOver(w: Workflow): boolean {
+  return awaitingUpgradeStart(w) !== undefined
 }
 
 export function chooseUpgrade(
@@ -166,7 +189,7 @@ export function chooseUpgrade(
   tasks: UpgradeTask[],
   o: ChooseOptions = {}
 ): Choice {
-  const passedOver = passedOverWorkflows(all, o.apiNow)
+  const passedOver = passedOverWorkflows(all, o.apiNow, o.guard)
   const workflows = all.filter(w => !passedOver.includes(w))
   const choice = choose(workflows, tasks)
   const found = choice && { choice, started: startedOf(choice) }
