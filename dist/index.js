@@ -31630,6 +31630,300 @@ function coreIo() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/crash.ts
+/**
+ * The last resort, for an error run() let through: one line with every registered secret redacted, and the stack
+ * only when the run is being debugged (RUNNER_DEBUG=1, which the runner sets when debug logging is on).
+ */
+function reportCrash(io, redact, e) {
+    if (io.env['RUNNER_DEBUG'] === '1' && e instanceof Error && e.stack)
+        io.debug(redact(e.stack));
+    const message = e instanceof Error ? e.message : String(e);
+    io.setFailed(redact(`Unexpected error: ${message.replace(/\s+/g, ' ').trim()}`));
+}
+
+;// CONCATENATED MODULE: ./src/lib/encodings.ts
+/**
+ * The forms in which an API, a gateway or a proxy may echo a value (JSON, percent, HTML and base64 encodings), and
+ * the decoding that undoes them in text we quote: what Secrets registers with the runner and scrubs from our text.
+ */
+/** Shorter than this, a value is not masked at all: masking it would hide innocent text everywhere in the log. */
+const MIN_SECRET_CHARS = 3;
+/**
+ * A form other than the value itself (an encoding, a line of a value with line breaks, a piece of a longer base64
+ * text) shorter than this is not registered: too short to tell from innocent text.
+ */
+const MIN_FORM_CHARS = 8;
+const hex = (n, width, upper) => {
+    const h = n.toString(16).padStart(width, '0');
+    return upper ? h.toUpperCase() : h;
+};
+const jsonShort = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/** What JSON must escape whatever the encoder: `"`, `\` and control characters. */
+const jsonMust = (c) => jsonShort[c] ?? (c < ' ' ? `\\u${hex(c.charCodeAt(0), 4, false)}` : c);
+/** `\uXXXX` for each UTF-16 unit of the character. */
+const jsonU = (upper) => c => Array.from({ length: c.length }, (_, i) => `\\u${hex(c.charCodeAt(i), 4, upper)}`).join('');
+const percent = (upper) => c => Array.from(Buffer.from(c, 'utf8'), b => `%${hex(b, 2, upper)}`).join('');
+const NAMED = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+    '/': '&sol;',
+    '+': '&plus;',
+    '=': '&equals;',
+    '%': '&percnt;',
+    ':': '&colon;',
+    '@': '&commat;',
+    '#': '&num;',
+    '!': '&excl;',
+    '?': '&quest;',
+    $: '&dollar;',
+    '*': '&ast;',
+    ',': '&comma;',
+    ';': '&semi;',
+    '(': '&lpar;',
+    ')': '&rpar;',
+    '[': '&lsqb;',
+    ']': '&rsqb;',
+    '{': '&lcub;',
+    '}': '&rcub;',
+    '|': '&vert;',
+    '~': '&tilde;',
+    '^': '&Hat;',
+    '`': '&grave;',
+    _: '&lowbar;',
+    '.': '&period;'
+};
+const encodings_cp = (c) => c.codePointAt(0) ?? 0;
+const htmlDec = c => `&#${encodings_cp(c)};`;
+const htmlHex = (upper) => c => `&#x${hex(encodings_cp(c), 1, upper)};`;
+/** `& < > "` named, the others numeric: what most HTML escapers write (`&amp;` next to `&#x2F;`). */
+const HTML_CORE = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const htmlMixed = (numeric) => c => HTML_CORE[c] ?? numeric(c);
+/** Each scheme escapes the characters chosen for it and leaves the others; JSON always escapes what it must. */
+const SCHEMES = [
+    { escape: jsonU(false), rest: jsonMust },
+    { escape: jsonU(true), rest: jsonMust },
+    { escape: c => (c === '/' ? '\\/' : jsonMust(c)), rest: jsonMust },
+    { escape: percent(true), rest: c => c },
+    { escape: percent(false), rest: c => c },
+    { escape: c => (c === ' ' ? '+' : percent(true)(c)), rest: c => c },
+    { escape: c => NAMED[c] ?? htmlHex(true)(c), rest: c => c },
+    { escape: htmlDec, rest: c => c },
+    { escape: htmlHex(false), rest: c => c },
+    { escape: htmlHex(true), rest: c => c },
+    { escape: htmlMixed(htmlDec), rest: c => c },
+    { escape: htmlMixed(htmlHex(false)), rest: c => c },
+    { escape: htmlMixed(htmlHex(true)), rest: c => c }
+];
+/** The characters well-known encoders escape, beyond the ones they must (the rest they leave as they are). */
+const PROFILES = [
+    '&<>"\'', // HTML escapers (lodash, Go's html.EscapeString)
+    '&<>"\'/', // OWASP's HTML escaping
+    '/+=&', // base64's characters and &, in HTML or JSON
+    '+&<>\'"`', // .NET's JSON and HTML encoders
+    '&<>', // Go's JSON encoder
+    ' "#$%&+,/:;<=>?@[\\]^`{|}', // encodeURIComponent (leaves - _ . ~ ! ' ( ) *)
+    ' "#$%&+,/:;<=>?@[\\]^`{|}!\'()*', // RFC 3986 strict percent-encoding
+    ' "%<>[\\]^`{|}' // encodeURI (leaves the URL's own delimiters)
+];
+/**
+ * Which of a value's special characters an encoder escapes varies (PHP writes `\/`, .NET `\u002B` for `+` but
+ * leaves `/`, an HTML escaper `&#x2F;` for `/` but leaves `+` and `=`): every choice when there are few kinds of
+ * them (a base64 token has at most three: `+ / =`), else none, all, all but one, only one, and what each of
+ * PROFILES escapes.
+ */
+function choicesOf(special) {
+    if (special.length <= 3) {
+        return Array.from({ length: 2 ** special.length }, (_, mask) => new Set(special.filter((_, i) => mask & (1 << i))));
+    }
+    return [
+        new Set(),
+        new Set(special),
+        ...special.map(c => new Set([c])),
+        ...special.map(c => new Set(special.filter(d => d !== c))),
+        ...PROFILES.map(p => new Set(special.filter(c => p.includes(c))))
+    ];
+}
+/** Where a piece of `value` inside a longer base64 text shows whole: at each of the three byte offsets. */
+function base64Forms(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const forms = [bytes.toString('base64'), bytes.toString('base64url')];
+    for (let shift = 0; shift < 3; shift++) {
+        const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+        const first = Math.ceil((8 * shift) / 6);
+        const last = Math.floor((8 * (shift + bytes.length)) / 6);
+        const piece = b64.slice(first, last);
+        forms.push(piece, piece.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return forms;
+}
+/**
+ * Every form of `value` worth masking: itself, then its encodings (JSON with `\/` or `\uXXXX`, percent-encoding
+ * in upper and lower case, HTML named, decimal and hex entities, base64 whole and as a piece of a longer text);
+ * forms shorter than MIN_FORM_CHARS are left out. Empty when the value itself is shorter than MIN_SECRET_CHARS.
+ */
+function formsOf(value) {
+    if (value.length < MIN_SECRET_CHARS)
+        return [];
+    const chars = [...value];
+    const special = [...new Set(chars.filter(c => !/[A-Za-z0-9]/.test(c)))];
+    const forms = new Set([value]);
+    for (const scheme of SCHEMES) {
+        for (const chosen of choicesOf(special)) {
+            forms.add(chars.map(c => (chosen.has(c) ? scheme.escape(c) : scheme.rest(c))).join(''));
+        }
+    }
+    for (const f of base64Forms(value))
+        forms.add(f);
+    return [...forms].filter(f => f === value || f.length >= MIN_FORM_CHARS);
+}
+const ENTITIES = Object.fromEntries(Object.entries(NAMED).map(([c, name]) => [name.slice(1, -1), c]));
+ENTITIES['apos'] = "'";
+ENTITIES['nbsp'] = ' ';
+ENTITIES['slash'] = '/';
+ENTITIES['sol'] = '/';
+function fromCodePoint(n) {
+    return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
+}
+function decodeOnce(text) {
+    return text
+        .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+        .replace(/\\([/"\\])/g, '$1')
+        .replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g, (m, dec, hx, name) => (dec !== undefined
+        ? fromCodePoint(Number(dec))
+        : hx !== undefined
+            ? fromCodePoint(parseInt(hx, 16))
+            : (ENTITIES[name ?? ''] ?? ENTITIES[(name ?? '').toLowerCase()])) ?? m)
+        .replace(/(?:%[0-9a-fA-F]{2})+/g, run => {
+        try {
+            return decodeURIComponent(run);
+        }
+        catch {
+            return run;
+        }
+    });
+}
+/**
+ * `text` with JSON string escapes (`\/`, `\uXXXX`), HTML entities and percent-encoding undone, up to three layers
+ * deep (an HTML page quoting a JSON body quoting a URL); `+` is left alone (a base64 token holds it).
+ */
+function decodeEscapes(text) {
+    let out = text;
+    for (let i = 0; i < 3; i++) {
+        const next = decodeOnce(out);
+        if (next === out)
+            break;
+        out = next;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * Every secret the action handles is registered here the moment it is read: the runner is told to mask it in each
+ * form an API, a gateway or a proxy may echo it (`::add-mask::`, encodings.ts), and `redact` scrubs it from any text
+ * we print ourselves, as a second line of defence (an API error message may echo a header value back, and the
+ * runner's masking is not active locally).
+ */
+class Secrets {
+    mask;
+    /** The values as registered: what a decoded text is searched for. */
+    values = new Set();
+    forms = new Set();
+    longestFirst;
+    constructor(mask) {
+        this.mask = mask;
+    }
+    add(value) {
+        const v = value?.trim();
+        if (!v || this.values.has(v))
+            return;
+        const forms = formsOf(v);
+        if (forms.length === 0)
+            return;
+        this.values.add(v);
+        // the runner masks line by line: a value with line breaks is masked whole (as typed) and by its lines
+        const lines = v.split(/\r\n|\r|\n/).map(l => l.trim());
+        const parts = lines.length > 1 ? lines.filter(l => l.length >= MIN_FORM_CHARS) : [];
+        for (const form of [...forms, ...parts.flatMap(formsOf)]) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.mask(form);
+        }
+        this.longestFirst = undefined;
+    }
+    /**
+     * Every registered form replaced by `***`, the longest first (when one secret contains another, the outer one
+     * goes whole). When undoing the text's escapes (decodeEscapes) shows a secret the forms missed (one echoed in a
+     * mix of encodings), the decoded text is returned, redacted: a quote loses its escapes rather than leak.
+     */
+    redact(text) {
+        const out = this.replaceForms(text);
+        if (!/[\\&%]/.test(out))
+            return out;
+        const decoded = decodeEscapes(out);
+        if (decoded === out)
+            return out;
+        const redacted = this.replaceForms(decoded);
+        return redacted === decoded ? out : redacted;
+    }
+    replaceForms(text) {
+        // split/join rather than one regular expression: an IAM token is kilobytes, and a pattern of all its forms
+        // takes a second to compile
+        this.longestFirst ??= [...this.forms].sort((a, b) => b.length - a.length);
+        let out = text;
+        for (const f of this.longestFirst)
+            if (out.includes(f))
+                out = out.split(f).join('***');
+        return out;
+    }
+}
+/** The proxy variables @actions/http-client reads (https_proxy before HTTPS_PROXY, and the same for http). */
+const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * The secrets of a proxy URL such as http://user:p%40ss@proxy:3128: its password as written and as sent, and
+ * `user:password`, whose base64 is the Proxy-Authorization header a proxy may echo back.
+ */
+function proxySecrets(env) {
+    return PROXY_ENV.flatMap(name => {
+        let url;
+        try {
+            url = new URL(env[name]?.trim() ?? '');
+        }
+        catch {
+            return [];
+        }
+        if (!url.password)
+            return [];
+        const decoded = (v) => {
+            try {
+                return decodeURIComponent(v);
+            }
+            catch {
+                return v;
+            }
+        };
+        return [
+            url.password,
+            decoded(url.password),
+            `${decoded(url.username)}:${decoded(url.password)}`
+        ];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/lib/json.ts
 /** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
 function obj(v) {
@@ -31647,6 +31941,16 @@ function listOf(v) {
     if (Array.isArray(v))
         return v;
     return isObj(v) ? [v] : [];
+}
+/** `json` with `f` applied to every string value (not to keys): e.g. redaction of a parsed answer. */
+function mapStrings(json, f) {
+    if (typeof json === 'string')
+        return f(json);
+    if (Array.isArray(json))
+        return json.map(v => mapStrings(v, f));
+    if (isObj(json))
+        return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, mapStrings(v, f)]));
+    return json;
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/api-error.ts
@@ -31672,10 +31976,11 @@ const SNIPPET_CHARS = 200;
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
- * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
- * longer be recognised (and masked) later.
+ * `redact` scrubs secrets from each field read, and from a text body before it is cut to a snippet: a secret cut
+ * in two would no longer be recognised (and masked) later. A JSON body is parsed first, so that a secret in a
+ * string escaped as JSON allows (`\/`, `\uXXXX`) is redacted as the text it stands for.
  */
-function parseErrorBody(body, headers) {
+function parseErrorBody(body, headers, redact = t => t) {
     let parsed;
     try {
         const v = JSON.parse(body);
@@ -31685,9 +31990,10 @@ function parseErrorBody(body, headers) {
     catch {
         // not JSON: fall through with the raw text
     }
-    const requestId = requestIdOf(headers, parsed);
+    const shown = (v) => (v === undefined ? v : redact(v));
+    const requestId = shown(requestIdOf(headers, parsed));
     if (!parsed) {
-        const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+        const snippet = redact(body).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
         return { message: snippet || undefined, requestId };
     }
     const iam = isObj(parsed['error']) ? parsed['error'] : undefined;
@@ -31699,7 +32005,7 @@ function parseErrorBody(body, headers) {
     ];
     for (const [c, m] of pairs) {
         if (api_error_text(c) || api_error_text(m))
-            return { code: api_error_text(c), message: api_error_text(m), requestId };
+            return { code: shown(api_error_text(c)), message: shown(api_error_text(m)), requestId };
     }
     return { requestId };
 }
@@ -31765,26 +32071,54 @@ function parseRetryAfter(value, nowMs) {
 
 ;// CONCATENATED MODULE: ./src/lib/clock.ts
 class CancelledError extends Error {
+    lastProblem;
     name = 'CancelledError';
-    constructor() {
+    /** `lastProblem`: how the request being retried when the run was cancelled had failed. */
+    constructor(lastProblem) {
         super('cancelled');
+        this.lastProblem = lastProblem;
     }
+}
+/** The longest delay setTimeout takes: a longer one (or NaN) fires after 1 ms, so longer sleeps go in parts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// whole ms, as Date.now() reads: rounding down keeps it monotonic
+const monotonicNow = () => Math.floor(performance.timeOrigin + performance.now());
+/**
+ * A sleep on `timers`: resolves once `ms` have passed on the monotonic clock, or rejects with a CancelledError as
+ * soon as `signal` aborts. A wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS,
+ * one after another, to the same monotonic end: never a timer that overflows into a tight loop. A timer that fires
+ * early is followed by one for the rest.
+ */
+function sleepOn(timers) {
+    return (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new CancelledError());
+        const end = timers.monotonic() + Math.max(0, ms);
+        let timer;
+        const onAbort = () => {
+            timers.clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        const arm = () => {
+            const left = end - timers.monotonic();
+            if (!(left > 0)) {
+                signal?.removeEventListener('abort', onAbort);
+                return resolve();
+            }
+            timer = timers.setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        arm();
+    });
 }
 const systemClock = {
     now: () => Date.now(),
+    monotonic: monotonicNow,
     random: () => Math.random(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new CancelledError());
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
+    sleep: sleepOn({
+        monotonic: monotonicNow,
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: timer => clearTimeout(timer)
     })
 };
 
@@ -31940,25 +32274,77 @@ function serverTimeOf(headers, d) {
 function describeSkew(offsetMs) {
     return `${formatDuration(Math.abs(offsetMs))} ${offsetMs < 0 ? 'ahead of' : 'behind'}`;
 }
+/** A Date header gives the API's time in whole seconds: the header says T, the API's clock read T to T + 999 ms. */
+const DATE_RESOLUTION_MS = 1000;
 /**
- * How far the API's clock is from the runner's, shared by every call of one run (CCE and IAM alike): signatures
- * carry the corrected time once a refusal has measured it.
+ * The API's clock, for everything that meets an API timestamp (signing, pre-check expiry, max-age, the stale-ID
+ * check, the ages in messages): one measurement, shared by every call of a run (CCE and IAM alike).
+ *
+ * Each answer's time (its Date header, or the "server time:" of a refused signature) is a measurement: the API's
+ * clock read somewhere between the request leaving and its answer arriving, and somewhere in the second the header
+ * names. The midpoint of both is taken as the API's time at the midpoint of the round trip, on the runner's
+ * monotonic clock; the API's time later is that plus the monotonic time since. A step of the runner's wall clock
+ * thus changes nothing, however large the offset and whatever the login. A new measurement that agrees with the
+ * one kept (within its own uncertainty) keeps it, so the estimate does not jitter by the header's rounding; one
+ * that does not replaces it, so the estimate follows the API through the run.
+ *
+ * Until an answer carried a time, the runner's wall clock stands in.
  */
-class ClockCorrection {
-    /** API time − runner time, in ms. */
-    offsetMs = 0;
-    measured = false;
-    /** The time to sign with, given the runner's. */
-    signingTime(runnerNow) {
-        return new Date(runnerNow + this.offsetMs);
+class ApiClock {
+    clock;
+    onStandIn;
+    /** API time − monotonic reading, in ms; undefined until measured. */
+    offset;
+    constructor(clock, 
+    /** Called once, the first time the API's clock is read for a comparison before anything measured it. */
+    onStandIn = () => undefined) {
+        this.clock = clock;
+        this.onStandIn = onStandIn;
     }
-    /** Records what one refusal showed: the API's time when the request signed at `signedAt` arrived. */
-    measure(signedAt, serverTime, runnerNow) {
-        // the runner's clock moved on while the request travelled: credit half of that to each way
-        const runnerAtServer = signedAt + (runnerNow - signedAt) / 2;
-        this.offsetMs = Math.round(serverTime - runnerAtServer);
-        this.measured = true;
-        return this.offsetMs;
+    get measured() {
+        return this.offset !== undefined;
+    }
+    /** The API's time now: for comparisons with the API's timestamps. */
+    now() {
+        if (this.offset === undefined)
+            this.standIn();
+        return this.at(this.clock.monotonic());
+    }
+    /** The API's time at an instant of the monotonic clock (e.g. the step's start). */
+    at(monotonic) {
+        return monotonic + (this.offset ?? this.clock.now() - this.clock.monotonic());
+    }
+    /** API time − monotonic reading (ms): what to add to a monotonic instant to get the API's time. */
+    offsetMs() {
+        return this.at(0);
+    }
+    /** API time − the runner's wall clock now (ms), for messages about the runner's clock. */
+    skewMs() {
+        return this.at(this.clock.monotonic()) - this.clock.now();
+    }
+    /** The time to sign a request with: the API's, without saying the runner's stands in (that is normal at first). */
+    signingTime() {
+        return new Date(this.at(this.clock.monotonic()));
+    }
+    /**
+     * Records one answer: `serverTime` (whole seconds, from a Date header or a refusal's message) seen on a request
+     * sent at monotonic `sentAt` and answered at `answeredAt`. Returns whether the kept estimate changed.
+     */
+    measure(serverTime, sentAt, answeredAt) {
+        // offset = API time − monotonic; the API's clock read [serverTime, serverTime + 1 s) somewhere in the trip
+        const low = serverTime - answeredAt;
+        const high = serverTime + DATE_RESOLUTION_MS - sentAt;
+        if (this.offset !== undefined && this.offset >= low && this.offset <= high)
+            return false;
+        this.offset = Math.round((low + high) / 2);
+        return true;
+    }
+    standInSaid = false;
+    standIn() {
+        if (this.standInSaid)
+            return;
+        this.standInSaid = true;
+        this.onStandIn();
     }
 }
 
@@ -31973,13 +32359,21 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const MAX_BODY_BYTES = 1024 * 1024;
 class TransportError extends Error {
     kind;
+    connected;
     name = 'TransportError';
-    constructor(kind, message) {
+    constructor(kind, message, 
+    /** A timeout after the host accepted the connection: it is there, only slow (a connection error never is). */
+    connected = false) {
         super(message);
         this.kind = kind;
+        this.connected = connected;
     }
     get transient() {
         return this.kind === 'timeout' || this.kind === 'connection';
+    }
+    /** Nothing answered: the connection was refused, reset or closed, or timed out before it was made. */
+    get unreachable() {
+        return this.kind === 'connection' || (this.kind === 'timeout' && !this.connected);
     }
 }
 const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
@@ -32021,6 +32415,7 @@ function createTransport(userAgent) {
         if (req.body !== undefined)
             headers['Content-Length'] = Buffer.byteLength(req.body);
         let settled = false;
+        let connected = false;
         let request;
         const cleanup = () => {
             clearTimeout(timer);
@@ -32079,8 +32474,20 @@ function createTransport(userAgent) {
             return reject(new TransportError('invalid-request', `request not sent: ${what}`));
         }
         // armed only once the request exists: its events, the timer and an abort all end the same request
-        const timer = setTimeout(() => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)), req.timeoutMs);
+        const timer = setTimeout(() => {
+            const ms = Math.round(req.timeoutMs);
+            fail(connected
+                ? new TransportError('timeout', `no response within ${ms} ms`, true)
+                : new TransportError('timeout', `no connection within ${ms} ms`));
+        }, req.timeoutMs);
         req.signal?.addEventListener('abort', onAbort, { once: true });
+        // a kept-alive socket is connected already; through a proxy, the socket comes once the tunnel stands
+        request.on('socket', socket => {
+            if (!socket.connecting)
+                connected = true;
+            else
+                socket.once('connect', () => (connected = true));
+        });
         request.on('error', err => fail(classifyNetworkError(err)));
         request.end(req.body);
     });
@@ -32095,6 +32502,7 @@ function createTransport(userAgent) {
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/api.ts
+
 
 
 
@@ -32123,53 +32531,57 @@ class DeadlineError extends Error {
     }
 }
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
-const MAX_DATE_OFFSET_MS = 15 * 60_000;
-/** A Date header gives the API's time in whole seconds. */
-const DATE_RESOLUTION_MS = 1000;
+/** A runner's clock this far off the API's, or an estimate that moves this far, is said in the log (info). */
+const NOTABLE_SKEW_MS = 60_000;
 const MAX_REQUEST_TIMEOUT_MS = 30_000;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
 const MAX_UNDECODABLE = 3;
 /**
+ * While no request to a host has been answered (every try refused, reset or timed out before connecting), the
+ * step gives up this long after the first try instead of at the deadline: a wrong endpoint or a closed network
+ * costs a minute, not the timeout. Once the host answered, an outage is retried to the deadline.
+ */
+const UNREACHABLE_BUDGET_MS = 60_000;
+/** A call that keeps failing says so (how many tries, for how long) at most this often. */
+const RETRY_SUMMARY_MS = 60_000;
+/**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
- * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
- * every later signature uses.
+ * (429) slows this gate down as a whole (see Pacer). Every answer's Date header (and a refused signature's
+ * "server time:") measures the API's clock (`apiClock`), which signs every later request and dates every
+ * comparison with the API's timestamps. Every duration (deadline, backoff, Retry-After) is on the monotonic clock.
  */
 class Api {
     o;
     pacer;
-    correction = new ClockCorrection();
-    /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
-    dateOffsetMs = 0;
-    dateOffsetWarned = false;
+    /** The API's clock: the one measurement the signer and every comparison with an API timestamp use. */
+    apiClock;
+    skewSaid = false;
+    /** Per host: when it was first tried, and whether it ever answered (or at least accepted a connection). */
+    reach = new Map();
+    /** The retry warnings given: each problem is warned about once a step, its repeats go to the debug log. */
+    warned = new Set();
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
+        this.apiClock = new ApiClock(o.clock, () => o.log.info("No answer has said the API's time yet (no readable Date header): this runner's clock stands in for the API's until one does."));
     }
     /** The poll interval to use now: the configured one when healthy, wider after throttling. */
     pollIntervalMs() {
         return this.pacer.pollIntervalMs();
     }
     /**
-     * How far the API's clock is ahead of the runner's, from its answers' Date headers: for comparing the API's
-     * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
+     * API time − the monotonic clock's reading (ms): a monotonic instant (the step's start) plus this is that instant
+     * by the API's clock, which stamps the upgrades (max-age, ages). From the answers' Date headers, kept current;
+     * the runner's clock until one was read.
      */
     apiClockOffsetMs() {
-        // a refused signature measured the offset: the API itself vouched for it
-        if (this.correction.measured)
-            return this.correction.offsetMs;
-        if (Math.abs(this.dateOffsetMs) <= MAX_DATE_OFFSET_MS)
-            return this.dateOffsetMs;
-        // further off than a signature may be, yet the signature was accepted: the Date header is wrong (a cache,
-        // a proxy, a gateway with a stale clock), and trusting it could let an old upgrade count as new, or the reverse
-        if (!this.dateOffsetWarned) {
-            this.dateOffsetWarned = true;
-            const off = this.dateOffsetMs;
-            this.o.log.warning(`The API's Date header puts its clock ${formatDuration(Math.abs(off))} ${off < 0 ? 'behind' : 'ahead of'} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock.`);
-        }
-        return 0;
+        return this.apiClock.offsetMs();
+    }
+    /** Now by the API's clock (see apiClockOffsetMs). */
+    apiNow() {
+        return this.apiClock.now();
     }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
@@ -32179,7 +32591,9 @@ class Api {
         signal?.addEventListener('abort', relay, { once: true });
         if (signal?.aborted)
             stop.abort();
-        const limit = clock.sleep(Math.max(0, this.o.deadline - clock.now()), stop.signal).then(() => {
+        const limit = clock
+            .sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal)
+            .then(() => {
             throw new DeadlineError('no answer before the deadline');
         });
         limit.catch(() => undefined); // once `work` has won, how the limit ends is of no interest
@@ -32192,34 +32606,48 @@ class Api {
         }
     }
     async call(call) {
-        const { clock, log, signal } = this.o;
+        const { clock, signal } = this.o;
         let lastProblem;
         const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity);
         let undecodable = 0;
         let corrected = false;
+        const host = call.url.host;
+        let reach = this.reach.get(host);
+        if (!reach) {
+            reach = { firstTryAt: clock.monotonic(), tries: 0, reached: false };
+            this.reach.set(host, reach);
+        }
+        const streak = { failures: 0, since: 0, summarisedAt: 0 };
         for (let attempt = 1;;) {
             if (signal?.aborted)
-                throw new CancelledError();
-            const remaining = deadline - clock.now();
+                throw new CancelledError(lastProblem);
+            const remaining = deadline - clock.monotonic();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
-            const outcome = await this.attempt(call, remaining);
+            reach.tries++;
+            const outcome = await this.attempt(call, remaining, lastProblem);
             if (outcome.kind === 'answer') {
                 this.pacer.answered();
+                if (streak.failures > 1)
+                    this.o.log.info(`${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.monotonic() - streak.since)}`);
                 return outcome.reply;
             }
             if (outcome.kind === 'expired') {
                 // re-signed at once with the API's time; not a transient retry, and only once per call
                 if (corrected || outcome.serverTime === undefined)
-                    throw this.expired(call, outcome);
-                this.correctClock(outcome.signedAt, outcome.serverTime);
+                    throw this.expired(call, outcome, corrected);
+                this.correctClock(outcome, outcome.serverTime);
                 corrected = true;
                 continue;
             }
             lastProblem = outcome.problem;
+            if (streak.failures++ === 0)
+                streak.since = streak.summarisedAt = clock.monotonic();
             undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
             if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
-                throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
+                if (outcome.mismatch)
+                    throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.mismatch} (${outcome.received}). An answer about something other than what was asked for, or without its metadata.uid, never passes: check the endpoint input and any proxy or cache between the runner and Huawei Cloud.`);
+                throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
             }
             let delay;
             if (outcome.kind === 'transient' && outcome.status === 429) {
@@ -32230,34 +32658,93 @@ class Api {
                 const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
                 delay = Math.max(backoffDelay(attempt, this.o.intervalMs, clock.random()), retryAfterMs ?? 0);
             }
+            if (!reach.reached) {
+                // nothing ever answered from this host: no try starts past the budget
+                const spent = clock.monotonic() - reach.firstTryAt;
+                if (spent >= UNREACHABLE_BUDGET_MS)
+                    throw new FatalApiError(`${reachAdvice(host, `no request to it was answered in ${formatDuration(spent)} (${reach.tries} tries; the last: ${outcome.problem}), so the gate stops now rather than at the timeout`)}`);
+                delay = Math.min(delay, UNREACHABLE_BUDGET_MS - spent);
+            }
             attempt++;
-            const left = deadline - clock.now();
+            const left = deadline - clock.monotonic();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
-            log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
-            await clock.sleep(Math.min(delay, left), signal);
+            this.retrying(lastProblem, Math.min(delay, left), streak, left);
+            try {
+                await clock.sleep(Math.min(delay, left), signal);
+            }
+            catch (e) {
+                // cancelled while waiting to retry: the report says how the requests were failing
+                throw e instanceof CancelledError ? new CancelledError(lastProblem) : e;
+            }
         }
     }
-    correctClock(signedAt, serverTime) {
-        const first = !this.correction.measured;
-        const before = this.correction.offsetMs;
-        const offset = this.correction.measure(signedAt, serverTime, this.o.clock.now());
-        // a later measurement that agrees with the first is not news
-        if (first || Math.abs(offset - before) >= 1000) {
-            this.o.log.warning(`This runner's clock is ${describeSkew(offset)} the API's; correcting (signing with the API's time from now on)`);
+    /** One warning for each problem a step meets; its repeats go to the debug log, and a line a minute sums them up. */
+    retrying(problem, delay, streak, left) {
+        const { clock, log } = this.o;
+        const line = `${problem}; retrying in ${formatDuration(delay)}`;
+        const key = problem.replace(/ \(request ID [^)]*\)/g, '');
+        if (!this.warned.has(key)) {
+            this.warned.add(key);
+            log.warning(`${line} (repeats of this warning go to the debug log)`);
+            return;
+        }
+        log.debug(line);
+        if (clock.monotonic() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
+            streak.summarisedAt = clock.monotonic();
+            log.info(`Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.monotonic() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`);
         }
     }
-    expired(call, outcome) {
+    /** A refused signature: its "server time:" (else Date header) measures the API's clock, and a warning says so. */
+    correctClock(outcome, serverTime) {
+        this.apiClock.measure(serverTime, outcome.sentAt, outcome.answeredAt);
+        this.skewSaid = true;
+        this.o.log.warning(`This runner's clock is ${describeSkew(this.apiClock.skewMs())} the API's; correcting (signing with the API's time from now on)`);
+    }
+    /** One answer's Date header measures the API's clock; a runner's clock far off it is said once (info). */
+    measureDate(date, sentAt, answeredAt) {
+        const before = this.apiClock.measured ? this.apiClock.offsetMs() : undefined;
+        if (!this.apiClock.measure(date, sentAt, answeredAt))
+            return;
+        const skew = this.apiClock.skewMs();
+        const moved = before === undefined ? Infinity : Math.abs(this.apiClock.offsetMs() - before);
+        const notable = Math.abs(skew) >= NOTABLE_SKEW_MS && (!this.skewSaid || moved >= NOTABLE_SKEW_MS);
+        const line = `This runner's clock is ${describeSkew(skew)} the API's (its Date header): times the API gives are compared with the API's clock.`;
+        if (notable) {
+            this.skewSaid = true;
+            this.o.log.info(line);
+        }
+        else if (moved >= NOTABLE_SKEW_MS || before === undefined)
+            this.o.log.debug(line);
+    }
+    expired(call, outcome, corrected) {
         const why = call.explain(401, outcome.details);
-        const skew = this.correction.measured
-            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.correction.offsetMs)} the API's and was refused again: set the runner's clock right (NTP).`
+        const skew = corrected
+            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.apiClock.skewMs())} the API's and was refused again: set the runner's clock right (NTP).`
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
+    }
+    /** The host answered, or at least accepted a connection: from now on its outages are retried to the deadline. */
+    reached(host) {
+        const reach = this.reach.get(host);
+        if (reach)
+            reach.reached = true;
     }
     redact(text) {
         return this.o.redact ? this.o.redact(text) : text;
     }
-    async attempt(call, remaining) {
+    /** A JSON body with every string redacted: decoders see no secret, so none reaches what they keep. */
+    parseRedacted(body) {
+        let json;
+        try {
+            json = JSON.parse(body);
+        }
+        catch {
+            return { parsed: false };
+        }
+        return { parsed: true, value: mapStrings(json, t => this.redact(t)) };
+    }
+    async attempt(call, remaining, lastProblem) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
         const base = {
@@ -32266,8 +32753,8 @@ class Api {
             headers: { ...call.headers },
             body: call.body
         };
-        const signedAt = clock.now();
-        const signingTime = this.correction.signingTime(signedAt);
+        const sentAt = clock.monotonic();
+        const signingTime = this.apiClock.signingTime();
         const headers = { ...base.headers, ...call.auth.headersFor(base, signingTime) };
         log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`);
         let res;
@@ -32278,23 +32765,42 @@ class Api {
             if (!(e instanceof TransportError))
                 throw e;
             if (e.kind === 'aborted')
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             if (!e.transient)
                 throw new FatalApiError(configProblem(call.url, e));
-            return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
+            if (!e.unreachable)
+                this.reached(call.url.host);
+            return {
+                kind: 'transient',
+                problem: `${call.method} ${call.url.host}: ${e.message}`,
+                unreachable: e.unreachable
+            };
         }
+        const answeredAt = clock.monotonic();
+        this.reached(call.url.host);
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
-        // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
-        if (!Number.isNaN(date)) {
-            const offset = date - clock.now();
-            this.dateOffsetMs = Math.abs(offset) < DATE_RESOLUTION_MS ? 0 : offset;
-        }
-        log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
+        // a refused signature measures the clock itself (correctClock), with a warning rather than this line
+        const measure = () => {
+            if (!Number.isNaN(date))
+                this.measureDate(date, sentAt, answeredAt);
+        };
+        log.debug(`→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
-            const value = decodeJson(res, call.decode);
+            measure();
+            const json = this.parseRedacted(res.body);
+            const value = json.parsed ? decodeSafely(call.decode, json.value, res.headers) : undefined;
             if (value !== undefined)
                 return { kind: 'answer', reply: { value, requestId } };
+            const mismatch = json.parsed && !call.confidential ? call.mismatch?.(json.value) : undefined;
+            if (mismatch) {
+                return {
+                    kind: 'undecodable',
+                    problem: `HTTP ${res.status} with ${mismatch} (request ID ${requestId ?? 'none'})`,
+                    received: `the last request ID ${requestId ?? 'none'}`,
+                    mismatch
+                };
+            }
             return {
                 kind: 'undecodable',
                 problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
@@ -32302,27 +32808,31 @@ class Api {
             };
         }
         if (res.status >= 300 && res.status < 400) {
+            measure();
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
-        const parsed = parseErrorBody(this.redact(res.body), res.headers);
+        const parsed = parseErrorBody(res.body, res.headers, t => this.redact(t));
         const details = call.confidential ? confidentialDetails(parsed) : parsed;
         if (isExpiredSignature(res.status, details)) {
-            return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details };
+            const serverTime = serverTimeOf(res.headers, details);
+            return { kind: 'expired', sentAt, answeredAt, serverTime, details };
         }
+        measure();
         if (TRANSIENT_STATUS.has(res.status)) {
             return {
                 kind: 'transient',
                 problem: `HTTP ${res.status} ${describeDetails(details)}`,
                 status: res.status,
-                retryAfterMs: parseRetryAfter(res.headers['retry-after'], clock.now())
+                // an HTTP date is the API's: counted from this answer's own Date, else from the API's clock
+                retryAfterMs: parseRetryAfter(res.headers['retry-after'], Number.isNaN(date) ? this.apiClock.now() : date)
             };
         }
         throw new FatalApiError(call.explain(res.status, details), res.status, details);
     }
 }
-function decodeJson(res, decode) {
+function decodeSafely(decode, json, headers) {
     try {
-        return decode(JSON.parse(res.body), res.headers);
+        return decode(json, headers);
     }
     catch {
         return undefined;
@@ -32345,6 +32855,10 @@ function describeReceived(res, redacted, requestId, confidential = false) {
         body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`;
     return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`;
 }
+/** What to check when a host never answered, also after a timeout or a cancellation (report.ts). */
+function reachAdvice(host, why) {
+    return `Could not reach ${host}${why ? ` (${why})` : ''}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+}
 function configProblem(url, e) {
     switch (e.kind) {
         case 'dns':
@@ -32354,6 +32868,33 @@ function configProblem(url, e) {
         default:
             return `${url.host}: ${e.message}`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/cce/identity.ts
+/** Answers about something other than what was asked for (docs/cce-api.md §1: metadata.uid names the object). */
+
+const cut = (v, max) => (v.length > max ? `${v.slice(0, max)}…` : v);
+const shown = (v, max) => JSON.stringify(cut(v, max));
+/**
+ * What an answer shaped like a `what` (with metadata or status) is when its metadata.uid is not `id`: e.g.
+ * 'upgrade task "t-2" (phase Success), not upgrade task t-1', or 'an upgrade task without metadata.uid
+ * (…)'. Undefined for the one asked for, and for an answer of another shape (the generic "not the expected JSON").
+ * The answer's strings are already redacted (api.ts): cutting them here cannot leave part of a secret.
+ */
+function otherThan(what, id) {
+    return json => {
+        const root = obj(json);
+        if (!isObj(root['metadata']) && !isObj(root['status']))
+            return undefined;
+        const uid = str(obj(root['metadata'])['uid']);
+        if (uid === id)
+            return undefined;
+        const phase = str(obj(root['status'])['phase']);
+        const which = uid
+            ? `${what} ${shown(uid, 64)}`
+            : `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} without metadata.uid`;
+        return `${which}${phase ? ` (phase ${cut(phase, 32)})` : ''}, not ${what} ${id}`;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
@@ -32554,16 +33095,18 @@ function describeItem(i) {
 /**
  * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
  * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
- * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
+ * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can. An item
+ * whose `spec.clusterID` names another cluster is kept aside too: it never decides anything about this one.
  */
 
 /** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
 const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
 /**
  * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
- * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
+ * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs;
+ * `clusterId`, the cluster asked about (an item that names no cluster is taken as its own).
  */
-function decodeList(json, what, decode, required) {
+function decodeList(json, what, decode, required, clusterId) {
     if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
         return undefined;
     const raw = json['items'];
@@ -32573,6 +33116,12 @@ function decodeList(json, what, decode, required) {
     const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : [];
     const answer = { items: [], unreadable: [] };
     for (const item of list) {
+        const other = otherClusterOf(item, clusterId);
+        if (other !== undefined) {
+            const foreign = { ...unreadable(item, what, []), why: `of cluster ${other}` };
+            answer.otherCluster = [...(answer.otherCluster ?? []), foreign];
+            continue;
+        }
         const decoded = decode(item);
         if (decoded !== undefined)
             answer.items.push(decoded);
@@ -32580,6 +33129,13 @@ function decodeList(json, what, decode, required) {
             answer.unreadable.push(unreadable(item, what, required));
     }
     return answer;
+}
+/** The other cluster an item's `spec.clusterID` names, if it names one that is not `clusterId`. */
+function otherClusterOf(item, clusterId) {
+    const named = str(obj(obj(item)['spec'])['clusterID']).trim();
+    if (!named || clusterId === undefined)
+        return undefined;
+    return named.toLowerCase() === clusterId.trim().toLowerCase() ? undefined : named;
 }
 function unreadable(item, what, required) {
     const metadata = obj(obj(item)['metadata']);
@@ -32622,22 +33178,23 @@ function decodeTask(json) {
     };
 }
 /**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
+ * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
  */
 function decodeTaskOf(taskId) {
     return json => {
         const task = decodeTask(json);
-        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
+        return task?.uid === taskId ? task : undefined;
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
-function decodeTaskList(json) {
+function decodeTaskList(json, clusterId) {
     return decodeList(json, 'upgrade task', item => {
         const task = decodeTask(item);
         // a task without an ID cannot be followed or told apart from another: not readable as a list item
         return task?.uid ? task : undefined;
-    }, ['metadata.uid', 'status.phase']);
+    }, ['metadata.uid', 'status.phase'], clusterId);
 }
 
 ;// CONCATENATED MODULE: ./src/lib/go-time.ts
@@ -32645,9 +33202,16 @@ function decodeTaskList(json) {
  * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
  * Returns epoch ms, so that timestamps with different offsets compare as instants.
+ *
+ * Go writes an unset time as its zero time, `0001-01-01 00:00:00 +0000 UTC` (docs/cce-api.md §1): that, in any
+ * zone, is no time at all, and reads as unreadable.
  */
 const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
 const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
+/** 0002-01-01T00:00:00Z: any instant before it is Go's zero time written in some zone (at most ±24 h away). */
+const AFTER_GO_ZERO = -62_104_060_800_000;
+/** How far in the future of the API's clock a timestamp of something that happened may lie and still be read. */
+const FUTURE_SLACK_MS = 5 * 60_000;
 function parseGoTime(text) {
     const t = text.trim();
     const match = GO.exec(t) ?? RFC3339.exec(t);
@@ -32665,7 +33229,17 @@ function parseGoTime(text) {
         return undefined;
     date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
     const offset = (offH * 60 + offM) * 60_000;
-    return date.getTime() - (sign === '-' ? -offset : offset);
+    const instant = date.getTime() - (sign === '-' ? -offset : offset);
+    return instant < AFTER_GO_ZERO ? undefined : instant;
+}
+/**
+ * The instant of a timestamp that records something that happened (a creation, a start, an end): unreadable
+ * (undefined) when it does not parse, is Go's zero time, or lies more than FUTURE_SLACK_MS in the future of
+ * `apiNow`, the API's clock (a local time labelled UTC, say). Without `apiNow` no time is in the future.
+ */
+function readPastTime(text, apiNow) {
+    const at = parseGoTime(text);
+    return at !== undefined && apiNow !== undefined && at > apiNow + FUTURE_SLACK_MS ? undefined : at;
 }
 
 ;// CONCATENATED MODULE: ./src/cce/workflow.ts
@@ -32736,9 +33310,12 @@ function decodeWorkflowOf(workflowId) {
         return workflow?.uid === workflowId ? workflow : undefined;
     };
 }
-/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
-function decodeWorkflowList(json) {
-    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
+/**
+ * ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts, which also
+ * sets aside the items of a cluster other than `clusterId`.
+ */
+function decodeWorkflowList(json, clusterId) {
+    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'], clusterId);
 }
 function stepOf(w, type) {
     return w.steps.find(s => s.type === type);
@@ -32816,6 +33393,7 @@ function cancelledBeforeUpgrade(w) {
 
 
 
+
 const ACCESS_HINT = {
     401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
     403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
@@ -32861,7 +33439,8 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTaskOf(taskId)
+                decode: decodeTaskOf(taskId),
+                mismatch: otherThan('upgrade task', taskId)
             });
         }
         catch (e) {
@@ -32875,7 +33454,7 @@ class CceClient {
         return this.api.call({
             ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
             explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-            decode: decodeTaskList,
+            decode: json => decodeTaskList(json, this.t.clusterId),
             deadline
         });
     }
@@ -32887,7 +33466,7 @@ class CceClient {
             explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
                 ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
                 : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-            decode: decodeWorkflowList
+            decode: json => decodeWorkflowList(json, this.t.clusterId)
         });
     }
     async getWorkflow(workflowId) {
@@ -32897,7 +33476,8 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId)
+            decode: decodeWorkflowOf(workflowId),
+            mismatch: otherThan('upgrade workflow', workflowId)
         });
     }
     /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
@@ -32976,8 +33556,11 @@ class InputError extends Error {
 
 
 
+
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
+/** GitHub ends a job on a self-hosted runner after 5 days (on its own runners after 6 hours): no wait is longer. */
+const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
 const CLUSTER_TYPES = ['cce', 'autopilot'];
 /** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
@@ -33000,6 +33583,12 @@ function readConfig(getInput, env, secrets) {
         secrets.add(input(name));
     for (const name of SECRET_ENV)
         secrets.add(fromEnv(name));
+    // the access key ID too, as configure-aws-credentials does: an echoed `Access=<AK>` names the key
+    secrets.add(input('access-key-id'));
+    for (const set of ENV_KEY_SETS)
+        secrets.add(fromEnv(set.ak));
+    for (const v of proxySecrets(env))
+        secrets.add(v);
     const clusterId = requireId('input cluster-id', input('cluster-id'));
     const target = targetFrom(optionalId('input task-id', input('task-id')), optionalId('input workflow-id', input('workflow-id')));
     const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES);
@@ -33017,8 +33606,13 @@ function readConfig(getInput, env, secrets) {
     const [iamText, iamSource] = firstOf(input('iam-endpoint'), 'iam-endpoint', ['HUAWEICLOUD_SDK_IAM_ENDPOINT'], fromEnv);
     const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region);
     const timeoutText = input('timeout') || '60m';
-    const timeoutMs = durationFrom('timeout', timeoutText, 1);
-    const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS);
+    const timeoutMs = durationFrom('timeout', timeoutText, 1, MAX_TIMEOUT_MS);
+    const intervalText = input('interval') || '15s';
+    const intervalMs = durationFrom('interval', intervalText, MIN_INTERVAL_MS);
+    // one poll, then the timeout: an upgrade that ended a second later would time out
+    if (intervalMs > timeoutMs) {
+        throw new InputError(`Input interval is ${intervalText}, longer than input timeout (${timeoutText}): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.`);
+    }
     const maxAgeText = input('max-age');
     const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined;
     const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE);
@@ -33129,13 +33723,16 @@ function endpointFrom(source, value) {
     }
     return parsed;
 }
-function durationFrom(name, value, minimumMs) {
+function durationFrom(name, value, minimumMs, maximumMs = Infinity) {
     const ms = parseDuration(value);
     if (ms === undefined) {
         throw new InputError(`Input ${name} is "${value}": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)`);
     }
     if (ms < minimumMs) {
         throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`);
+    }
+    if (ms > maximumMs) {
+        throw new InputError(`Input ${name} is ${value}: it must be at most ${formatDuration(maximumMs)} (5 days, GitHub's limit for a job on a self-hosted runner)`);
     }
     return ms;
 }
@@ -33506,215 +34103,6 @@ function stateKey(obs) {
     return parts.join('|');
 }
 
-;// CONCATENATED MODULE: ./src/gate/choose.ts
-/**
- * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
- * workflow or upgrade task, "newest" by instant.
- *
- * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
- *   the newest.
- * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
- *   outside any workflow) wins; else one created after the newest workflow ended.
- * - Otherwise the newest workflow, else the newest task, else nothing.
- * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
- *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
- *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
- * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
- *   choice: an upgrade started after it decides.
- * - In guard use (`guard`: no ID, no max-age), a workflow that waits for a person before its cluster upgrade (its
- *   pre-check valid) has changed nothing yet and is passed over too; once its cluster upgrade starts, it is
- *   under way and wins like any other.
- * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
- * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
- *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
- */
-
-
-
-/**
- * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
- * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
- * wins; between two alike, an unreadable timestamp ranks newest.
- */
-function newestBy(items, stamp, 
-// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
-succeeded = () => false) {
-    let best;
-    for (const item of items) {
-        const at = parseGoTime(stamp(item)) ?? Infinity;
-        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
-            best = { item, at };
-    }
-    return best?.item;
-}
-function ranksNewer(item, at, best, bestAt, succeeded) {
-    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
-    if (unknownOrder && succeeded(item) !== succeeded(best))
-        return !succeeded(item);
-    return at > bestAt;
-}
-const created = (x) => x.creationTimestamp;
-const succeeded = (x) => x.phase === 'Success';
-/**
- * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
- * is done and only a post-check nobody started is left.
- */
-function stillChanging(w) {
-    return isActive(w) && !awaitsOnlyPostCheck(w);
-}
-/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
-function workflowEndedAt(w) {
-    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
-        .map(parseGoTime)
-        .filter((t) => t !== undefined);
-    return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
-}
-/** An upgrade that ended longer than this before the step began is probably not the one meant. */
-const OLD_UPGRADE_MS = 24 * 3_600_000;
-/** When an upgrade ended (epoch ms), if it has and the time can be read. */
-function endedAtOf(u) {
-    if (u.kind === 'workflow')
-        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow);
-    if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
-        return parseGoTime(u.task.completionTime);
-    return undefined;
-}
-function startedOf(u) {
-    switch (u.kind) {
-        case 'workflow':
-            return {
-                what: `upgrade workflow ${u.workflow.uid}`,
-                phase: u.workflow.phase,
-                at: parseGoTime(u.workflow.creationTimestamp)
-            };
-        case 'task':
-            return {
-                what: `upgrade task ${u.task.uid}`,
-                phase: u.task.phase,
-                at: parseGoTime(u.task.creationTimestamp)
-            };
-        case 'unreadable':
-            return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
-    }
-}
-/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
-function sameUpgrade(a, b) {
-    const ids = (u) => {
-        switch (u.kind) {
-            case 'task':
-                return [u.task.uid];
-            case 'workflow':
-                return [
-                    u.workflow.uid,
-                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
-                ];
-            case 'unreadable':
-                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
-                return [u.item.uid];
-        }
-    };
-    const other = ids(b);
-    return ids(a).some(id => other.includes(id));
-}
-/**
- * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
- * current upgrade, when `named` is a stale ID.
- */
-function newerThan(choice, named) {
-    if (choice.kind === 'none' || sameUpgrade(choice, named))
-        return undefined;
-    const current = startedOf(choice);
-    // an unreadable time is NaN, which is not at or before anything: such a choice is named
-    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
-}
-/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
-function abandonedWorkflows(workflows, apiNow) {
-    // without the API's clock nothing has expired
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
-}
-/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
-function passedOverWorkflows(workflows, apiNow, guard = false) {
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) ||
-        cancelledBeforeUpgrade(w) ||
-        (guard && guardPassesOver(w)));
-}
-/**
- * Guard use: a workflow that waits for a person to start its cluster upgrade has changed nothing, so it holds no
- * guard (with an ID or max-age it still holds the gate: that pipeline waits for it).
- */
-function guardPassesOver(w) {
-    return awaitingUpgradeStart(w) !== undefined;
-}
-function chooseUpgrade(all, tasks, o = {}) {
-    const passedOver = passedOverWorkflows(all, o.apiNow, o.guard);
-    const workflows = all.filter(w => !passedOver.includes(w));
-    const choice = choose(workflows, tasks);
-    const found = choice && { choice, started: startedOf(choice) };
-    const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore));
-    if (hidden)
-        return { kind: 'unreadable', item: hidden };
-    if (!found) {
-        const last = newestBy(passedOver, created);
-        return last
-            ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
-            : { kind: 'none' };
-    }
-    // with max-age, an upgrade that started earlier (or at an unreadable time) does not count
-    if (o.notBefore !== undefined && !((found.started.at ?? -Infinity) >= o.notBefore))
-        return { kind: 'none', newest: found.started };
-    return found.choice;
-}
-/**
- * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
- * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
- */
-function mayBeCurrent(u, chosen, notBefore) {
-    const at = parseGoTime(u.created);
-    if (at === undefined)
-        return true;
-    if (at < (notBefore ?? -Infinity))
-        return false;
-    return chosen?.at === undefined || at >= chosen.at;
-}
-function choose(workflows, tasks) {
-    // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
-    // one while another runs is the one mistake the gate must not make
-    const active = newestBy(workflows.filter(stillChanging), created);
-    const w = active ?? newestBy(workflows, created, succeeded);
-    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
-    const running = newestBy(outside.filter(isUnderWay), created);
-    const t = newestBy(tasks, created, succeeded);
-    if (active)
-        return { kind: 'workflow', workflow: active };
-    if (running)
-        return { kind: 'task', task: running };
-    if (t && (!w || standalone(t, w, workflows)))
-        return { kind: 'task', task: t };
-    if (w)
-        return { kind: 'workflow', workflow: w };
-    return undefined;
-}
-/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
-function isUnderWay(t) {
-    return t.phase !== 'Success' && t.phase !== 'Failed';
-}
-function partOfAWorkflow(t, all) {
-    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
-}
-/**
- * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
- * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
- */
-function standalone(t, newest, all) {
-    if (partOfAWorkflow(t, all))
-        return false;
-    const createdAt = parseGoTime(t.creationTimestamp);
-    const ended = workflowEndedAt(newest);
-    if (createdAt === undefined || ended === undefined)
-        return !succeeded(t);
-    return createdAt > ended || (createdAt === ended && !succeeded(t));
-}
-
 ;// CONCATENATED MODULE: ./src/gate/require-version.ts
 /**
  * `require-version` (pure): once every other rule has passed, the cluster must run at least the Kubernetes
@@ -33992,6 +34380,306 @@ function nextRead(obs, policy) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/gate/choose.ts
+/**
+ * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
+ * workflow or upgrade task.
+ *
+ * - An upgrade under way wins over any that ended, whatever the timestamps and its age: a workflow in Init/Running
+ *   (its own Cluster task is newer than the workflow itself), else a task outside any workflow that has not ended.
+ * - Otherwise the newest that ended: two workflows, or two tasks, by creation; a task against a workflow by the
+ *   task's creation against the end of the workflow's cluster upgrade (its Cluster step's endTimeStamp, else its
+ *   task's completionTime), whatever the workflow did afterwards.
+ * - Where that order is unknown (a time unreadable, or two equal), every upgrade that could be the newest is judged
+ *   (verdict.ts): the gate passes only if each would pass; otherwise the worst decides (a failure, else one that
+ *   holds). A time is unreadable when it does not parse, is Go's zero time, or lies more than 5 minutes in the
+ *   future of the API's clock (go-time.ts).
+ * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
+ *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either (without max-age):
+ *   neither counts (the newest other upgrade decides, and their tasks, should they have any, count as outside any
+ *   workflow).
+ * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
+ *   choice: an upgrade started after it decides.
+ * - In guard use (`guard`: no ID, no max-age), a workflow that waits for a person before its cluster upgrade (its
+ *   pre-check valid) has changed nothing yet and is passed over too; once its cluster upgrade starts, it is
+ *   under way and wins like any other.
+ * - With `notBefore` (max-age), an upgrade that ended earlier does not count (nothing qualifies yet); one under way
+ *   always counts. An end that cannot be read counts unless the upgrade would pass.
+ * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
+ *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
+ */
+
+
+
+
+/**
+ * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
+ * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
+ * wins; between two alike, an unreadable timestamp ranks newest.
+ */
+function newestBy(items, stamp, 
+// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
+succeeded = () => false) {
+    let best;
+    for (const item of items) {
+        const at = parseGoTime(stamp(item)) ?? Infinity;
+        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
+            best = { item, at };
+    }
+    return best?.item;
+}
+function ranksNewer(item, at, best, bestAt, succeeded) {
+    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
+    if (unknownOrder && succeeded(item) !== succeeded(best))
+        return !succeeded(item);
+    return at > bestAt;
+}
+const created = (x) => x.creationTimestamp;
+/**
+ * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
+ * is done and only a post-check nobody started is left.
+ */
+function stillChanging(w) {
+    return isActive(w) && !awaitsOnlyPostCheck(w);
+}
+/** The latest readable end of a workflow's steps and its last update, if any. */
+function lastStampOf(w, apiNow) {
+    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
+        .map(t => readPastTime(t, apiNow))
+        .filter((t) => t !== undefined);
+    return stamps.length ? Math.max(...stamps) : undefined;
+}
+/**
+ * When a workflow ended: its last step's end or its last update, else its creation (only meaningful once it is not
+ * still changing). `apiNow`: times in its future are unreadable.
+ */
+function workflowEndedAt(w, apiNow) {
+    return lastStampOf(w, apiNow) ?? readPastTime(w.creationTimestamp, apiNow);
+}
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+const OLD_UPGRADE_MS = 24 * 3_600_000;
+/** When an upgrade ended (epoch ms), if it has and the time can be read. */
+function endedAtOf(u, apiNow) {
+    if (u.kind === 'workflow')
+        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow, apiNow);
+    if (u.kind === 'task' && !isUnderWay(u.task))
+        return readPastTime(u.task.completionTime, apiNow);
+    return undefined;
+}
+function startedOf(u, apiNow) {
+    switch (u.kind) {
+        case 'workflow':
+            return {
+                what: `upgrade workflow ${u.workflow.uid}`,
+                phase: u.workflow.phase,
+                at: readPastTime(u.workflow.creationTimestamp, apiNow)
+            };
+        case 'task':
+            return {
+                what: `upgrade task ${u.task.uid}`,
+                phase: u.task.phase,
+                at: readPastTime(u.task.creationTimestamp, apiNow)
+            };
+        case 'unreadable':
+            return {
+                what: describeUnreadable(u.item),
+                phase: '',
+                at: readPastTime(u.item.created, apiNow)
+            };
+    }
+}
+/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
+function sameUpgrade(a, b) {
+    const ids = (u) => {
+        switch (u.kind) {
+            case 'task':
+                return [u.task.uid];
+            case 'workflow':
+                return [
+                    u.workflow.uid,
+                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
+                ];
+            case 'unreadable':
+                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
+                return [u.item.uid];
+        }
+    };
+    const other = ids(b);
+    return ids(a).some(id => other.includes(id));
+}
+/**
+ * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
+ * current upgrade, when `named` is a stale ID.
+ */
+function newerThan(choice, named) {
+    if (choice.kind === 'none' || sameUpgrade(choice, named))
+        return undefined;
+    const current = startedOf(choice);
+    // an unreadable time is NaN, which is not at or before anything: such a choice is named
+    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
+}
+/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
+function abandonedWorkflows(workflows, apiNow) {
+    // without the API's clock nothing has expired
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
+}
+/**
+ * The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. With max-age
+ * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled. In
+ * guard use (`guard`), one waiting for a person before its cluster upgrade too (guardPassesOver).
+ */
+function passedOverWorkflows(workflows, apiNow, maxAge = false, guard = false) {
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) ||
+        (!maxAge && cancelledBeforeUpgrade(w)) ||
+        (guard && guardPassesOver(w)));
+}
+/**
+ * Guard use: a workflow that waits for a person to start its cluster upgrade has changed nothing, so it holds no
+ * guard (with an ID or max-age it still holds the gate: that pipeline waits for it).
+ */
+function guardPassesOver(w) {
+    return awaitingUpgradeStart(w) !== undefined;
+}
+function chooseUpgrade(all, tasks, o = {}) {
+    const passedOver = passedOverWorkflows(all, o.apiNow, o.notBefore !== undefined, o.guard ?? o.policy?.guard ?? false);
+    const workflows = all.filter(w => !passedOver.includes(w));
+    const choice = choose(workflows, tasks, {
+        notBefore: o.notBefore,
+        apiNow: o.apiNow,
+        tasks,
+        policy: o.policy ?? {
+            onPause: 'wait',
+            waitForPostCheck: false,
+            waitForNewUpgrade: o.notBefore !== undefined
+        }
+    });
+    const chosen = choice && (choice.kind === 'none' ? choice.newest : startedOf(choice, o.apiNow));
+    const hidden = o.unreadable?.find(u => mayBeCurrent(u, chosen, o.notBefore, o.apiNow));
+    if (hidden)
+        return { kind: 'unreadable', item: hidden };
+    if (choice)
+        return choice;
+    const last = newestBy(passedOver, created);
+    return last
+        ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }, o.apiNow) }
+        : { kind: 'none' };
+}
+/**
+ * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
+ * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
+ */
+function mayBeCurrent(u, chosen, notBefore, apiNow) {
+    const at = readPastTime(u.created, apiNow);
+    if (at === undefined)
+        return true;
+    if (at < (notBefore ?? -Infinity))
+        return false;
+    return chosen?.at === undefined || at >= chosen.at;
+}
+/** The choice among the upgrades that count; undefined when there is none at all. */
+function choose(workflows, tasks, c) {
+    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
+    // a workflow or task still under way wins over any that ended, whatever the timestamps say (passing on an ended
+    // one while another runs is the one mistake the gate must not make), and whatever its age
+    const active = workflows.filter(stillChanging).map(asWorkflow);
+    const underWay = active.length ? active : outside.filter(isUnderWay).map(asTask);
+    if (underWay.length)
+        return worstOf(mayBeNewest(underWay, c), c, false);
+    const ended = [...workflows.map(asWorkflow), ...outside.map(asTask)];
+    return ended.length ? worstOf(mayBeNewest(ended, c), c, true) : undefined;
+}
+const asWorkflow = (workflow) => ({ kind: 'workflow', workflow });
+const asTask = (task) => ({ kind: 'task', task });
+/** The candidates no other one is known to be newer than (all of them, should the order go round in a circle). */
+function mayBeNewest(all, c) {
+    const newest = all.filter(x => !all.some(y => y !== x && knownNewer(y, x, c)));
+    return newest.length ? newest : all;
+}
+/**
+ * Whether `a` is known to be newer than `b`: two of a kind by creation; a task against a workflow by the task's
+ * creation against the end of the workflow's cluster upgrade. An unreadable time or a tie: not known.
+ */
+function knownNewer(a, b, c) {
+    const [x, y] = a.kind === b.kind
+        ? [createdAt(a, c), createdAt(b, c)]
+        : a.kind === 'task'
+            ? [createdAt(a, c), upgradeEndOf(b, c)]
+            : [upgradeEndOf(a, c), createdAt(b, c)];
+    return x !== undefined && y !== undefined && x > y;
+}
+function createdAt(u, c) {
+    return readPastTime(u.kind === 'task' ? u.task.creationTimestamp : u.workflow.creationTimestamp, c.apiNow);
+}
+/**
+ * When a workflow's cluster upgrade ended, for its order against a task: its Cluster step's endTimeStamp, else its
+ * task's completionTime (undefined when neither is readable); a workflow whose Cluster step did not end, when the
+ * workflow ended. Only a workflow has one; a task is dated by its creation.
+ */
+function upgradeEndOf(u, c) {
+    if (u.kind === 'task')
+        return createdAt(u, c);
+    const step = stepOf(u.workflow, 'Cluster');
+    if (!step || !TASK_ENDED.includes(step.status))
+        return workflowEndedAt(u.workflow, c.apiNow);
+    return (readPastTime(step.endedAt, c.apiNow) ??
+        readPastTime(clusterTaskOf(u.workflow, c)?.completionTime ?? '', c.apiNow));
+}
+function clusterTaskOf(w, c) {
+    const id = stepOf(w, 'Cluster')?.taskId;
+    return id ? c.tasks.find(t => t.uid === id) : undefined;
+}
+const TASK_ENDED = ['Success', 'Failed'];
+/**
+ * Of the upgrades that could be the newest, the worst reading: one that fails, else one that holds (no upgrade yet,
+ * too), else one that passes. `ended`: they have ended, so max-age may leave them out (an end it cannot read: both
+ * readings). Between two alike, the one that started last by a readable time; then the list's order.
+ */
+function worstOf(candidates, c, ended) {
+    const readings = candidates.flatMap(u => readingsOf(u, c, ended));
+    let worst = readings[0];
+    for (const r of readings.slice(1))
+        if (r.severity > worst.severity ||
+            (r.severity === worst.severity && (r.at ?? -Infinity) > (worst.at ?? -Infinity)))
+            worst = r;
+    return worst.choice;
+}
+function readingsOf(u, c, ended) {
+    const started = startedOf(u, c.apiNow);
+    const self = { choice: u, severity: severityOf(u, c), at: started.at };
+    if (!ended || c.notBefore === undefined)
+        return [self];
+    const none = { choice: { kind: 'none', newest: started }, severity: WAIT };
+    const counts = countsUnderMaxAge(u, started.at, c.notBefore, c.apiNow);
+    return counts === undefined ? [self, none] : [counts ? self : none];
+}
+const FAIL = 2;
+const WAIT = 1;
+function severityOf(u, c) {
+    const task = u.kind === 'workflow' ? clusterTaskOf(u.workflow, c) : undefined;
+    const judged = task && u.kind === 'workflow' ? { ...u, task } : u;
+    const v = judgeUpgrade(judged, c.policy, c.apiNow ?? -Infinity);
+    return v.kind === 'fail' ? FAIL : v.kind === 'wait' ? WAIT : 0;
+}
+/**
+ * Whether an upgrade that ended counts under max-age: it ended at or after `notBefore`; or, its end unreadable, it
+ * started at or after it. Undefined when that cannot be told.
+ */
+function countsUnderMaxAge(u, startedAt, notBefore, apiNow) {
+    const end = u.kind === 'workflow'
+        ? lastStampOf(u.workflow, apiNow)
+        : readPastTime(u.task.completionTime, apiNow);
+    if (end !== undefined)
+        return end >= notBefore;
+    return startedAt !== undefined && startedAt >= notBefore ? true : undefined;
+}
+/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
+function isUnderWay(t) {
+    return !TASK_ENDED.includes(t.phase);
+}
+function partOfAWorkflow(t, all) {
+    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
+}
+
 ;// CONCATENATED MODULE: ./src/gate/observer.ts
 
 
@@ -34000,7 +34688,7 @@ function nextRead(obs, policy) {
 /** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
 const STEP_RUNNING = ['Queuing', 'Running'];
 /** Ended steps, and ended tasks: both say Success or Failed. */
-const TASK_ENDED = ['Success', 'Failed'];
+const observer_TASK_ENDED = ['Success', 'Failed'];
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000;
 /** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
@@ -34048,9 +34736,18 @@ class UpgradeObserver {
         // on, so it no longer holds the gate (the choice passes over it now)
         const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired';
         if (abandoned ||
-            (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent())))
+            (!this.choseThisPoll &&
+                (this.cancelledUnstarted(obs.upgrade) ||
+                    (verdict.kind === 'pass' && !(await this.stillCurrent())))))
             return this.lookAgain();
         return obs;
+    }
+    /**
+     * The workflow followed since an earlier poll was cancelled before its cluster upgrade: the choice decides what
+     * that means (passed over; with max-age, the newest upgrade inside it fails as cancelled), as on a first look.
+     */
+    cancelledUnstarted(u) {
+        return u.kind === 'workflow' && cancelledBeforeUpgrade(u.workflow);
     }
     /** Forgets the upgrade followed and searches again. */
     lookAgain() {
@@ -34086,7 +34783,7 @@ class UpgradeObserver {
             notBefore: this.o.notBefore?.(),
             apiNow: this.apiNow(),
             unreadable: [...workflows.unreadable, ...tasks.unreadable],
-            guard: this.policy.guard
+            policy: this.policy
         });
     }
     /**
@@ -34101,12 +34798,12 @@ class UpgradeObserver {
             return;
         const endedAt = endedAtOf(u);
         // the step's start by the API's clock, which stamped the end
-        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
+        const startedAt = (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic();
         if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
             return;
         let current;
         try {
-            const deadline = this.clock.now() + STALE_CHECK_MS;
+            const deadline = this.clock.monotonic() + STALE_CHECK_MS;
             const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
             current = newerThan(choice, u);
         }
@@ -34132,7 +34829,7 @@ class UpgradeObserver {
         let reread = cached === undefined;
         for (;;) {
             const obs = {
-                at: this.clock.now(),
+                at: this.clock.monotonic(),
                 apiAt: this.apiNow(),
                 upgrade,
                 cluster,
@@ -34188,7 +34885,8 @@ class UpgradeObserver {
                 workflows: workflows.items.length,
                 tasks: tasks.items.length,
                 abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
-                cancelled: workflows.items.filter(cancelledBeforeUpgrade),
+                // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
+                cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
                 ...(this.policy.guard
                     ? {
                         awaiting: workflows.items.filter(w => guardPassesOver(w) && !isAbandoned(w, this.apiNow()))
@@ -34196,7 +34894,10 @@ class UpgradeObserver {
                     : {}),
                 leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
                 // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
-                u => choice.kind !== 'unreadable' || u !== choice.item)
+                u => choice.kind !== 'unreadable' || u !== choice.item),
+                ...(workflows.otherCluster || tasks.otherCluster
+                    ? { otherCluster: [...(workflows.otherCluster ?? []), ...(tasks.otherCluster ?? [])] }
+                    : {})
             });
         switch (choice.kind) {
             case 'none':
@@ -34229,8 +34930,8 @@ class UpgradeObserver {
         const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
         const running = STEP_RUNNING.includes(step.status);
         // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
-        const ended = TASK_ENDED.includes(step.status);
-        const stale = ended && !(known && TASK_ENDED.includes(known.phase));
+        const ended = observer_TASK_ENDED.includes(step.status);
+        const stale = ended && !(known && observer_TASK_ENDED.includes(known.phase));
         if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
             const reply = await this.cce.findTask(id);
             if (reply)
@@ -34264,7 +34965,7 @@ class UpgradeObserver {
             return { kind: 'unavailable', why: 'the PreCheck step names no task' };
         // Stryker restore all
         try {
-            const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS));
+            const precheck = track(await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS));
             return { kind: 'read', precheck };
         }
         catch (e) {
@@ -34291,6 +34992,11 @@ function passed(r) {
 const HEARTBEAT_MS = 60_000;
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2;
+/**
+ * When the next poll would fall after the deadline, the last one starts this long before it instead: an upgrade that
+ * ended in the last interval still passes. A poll that started this close to the deadline is the last.
+ */
+const LAST_LOOK_MS = 1000;
 async function waitForUpgrade(o) {
     const { clock } = o;
     const timeline = [];
@@ -34299,13 +35005,14 @@ async function waitForUpgrade(o) {
     const common = () => ({
         polls,
         startedAt: o.startedAt,
-        endedAt: clock.now(),
+        endedAt: clock.monotonic(),
         timeline,
         last
     });
     try {
         for (;;) {
-            if (clock.now() >= o.deadline)
+            const startedPoll = clock.monotonic();
+            if (startedPoll >= o.deadline)
                 return { ...common(), end: 'timeout' };
             const obs = await o.observe();
             polls++;
@@ -34336,6 +35043,9 @@ async function waitForUpgrade(o) {
             }
             if (o.once)
                 return { ...common(), end: 'upgrading', last: obs, why: verdict.why };
+            // the last look was taken: what it saw still waits
+            if (startedPoll >= o.deadline - LAST_LOOK_MS)
+                return { ...common(), end: 'timeout' };
             await sleepUntilNextPoll(o);
         }
     }
@@ -34346,7 +35056,7 @@ async function waitForUpgrade(o) {
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
 function stopOf(e) {
     if (e instanceof CancelledError)
-        return { end: 'cancelled' };
+        return e.lastProblem ? { end: 'cancelled', problem: e.lastProblem } : { end: 'cancelled' };
     if (e instanceof DeadlineError)
         return { end: 'timeout', problem: e.lastProblem };
     if (e instanceof FatalApiError)
@@ -34355,13 +35065,14 @@ function stopOf(e) {
 }
 async function sleepUntilNextPoll(o) {
     const { clock } = o;
-    const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()));
+    const next = clock.monotonic() + o.intervalMs() * (1 - JITTER * clock.random());
+    const wake = Math.min(o.deadline - LAST_LOOK_MS, next);
     for (;;) {
-        const left = wake - clock.now();
+        const left = wake - clock.monotonic();
         if (left <= 0)
             return;
         await clock.sleep(Math.min(left, HEARTBEAT_MS), o.signal);
-        if (wake - clock.now() > 0)
+        if (wake - clock.monotonic() > 0)
             o.hooks.idle();
     }
 }
@@ -34391,7 +35102,7 @@ function upgradeVersions(u) {
             return versions(u.task ?? { version: u.workflow.clusterVersion, targetVersion: u.workflow.targetVersion });
     }
 }
-function percent(progress) {
+function progress_percent(progress) {
     return progress ? `${progress}%` : 'progress unknown';
 }
 /** "3d", "5h20m", "45s": an age for people. */
@@ -34447,19 +35158,21 @@ class ProgressLog {
         const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`];
         if (eta !== undefined)
             tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
-        const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`;
+        // versions only once an upgrade is known: `? → ?` says nothing
+        const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow';
+        const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ');
         if (lines.length) {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
         }
-        else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+        else if (this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
             this.emit(`${this.headline(obs)} · ${summary}`);
         }
         this.lastLine = `${this.headline(obs)} · ${summary}`;
     }
     idle() {
-        if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
-            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`);
+        if (this.lastLine && this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
+            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.monotonic() - this.o.startedAt)} so far)`);
         }
     }
     event(e) {
@@ -34486,7 +35199,7 @@ class ProgressLog {
         if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
             return `Cluster ${obs.cluster.status.phase}`;
         if (u.kind === 'task')
-            return `${u.task.phase} ${percent(u.task.progress)}`;
+            return `${u.task.phase} ${progress_percent(u.task.progress)}`;
         const step = u.workflow.steps.find(s => s.status !== 'Success') ?? u.workflow.steps.at(-1) ?? undefined;
         if (!step)
             return `Workflow ${u.workflow.phase}`;
@@ -34509,7 +35222,7 @@ class ProgressLog {
         else if (u.kind === 'task') {
             const before = p?.kind === 'task' ? p.task : undefined;
             if (before?.phase !== u.task.phase || before.progress !== u.task.progress)
-                lines.push(`${u.task.phase} ${percent(u.task.progress)}`);
+                lines.push(`${u.task.phase} ${progress_percent(u.task.progress)}`);
         }
         else {
             const w = u.workflow;
@@ -34555,7 +35268,7 @@ class ProgressLog {
         // each pause is news, the second of the same task too: warned when it begins
         const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused';
         if (paused && task && !this.pausedBefore)
-            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+            this.warn(`Upgrade task ${task.uid} is paused at ${progress_percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`);
         this.pausedBefore = paused;
         if (verdict.kind === 'pass')
             return this.passNotes(verdict, w);
@@ -34593,6 +35306,8 @@ class ProgressLog {
             this.cancelledUnstarted(w);
         for (const item of e.leftOut)
             this.log.debug(`Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`);
+        for (const item of e.otherCluster ?? [])
+            this.log.debug(`Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`);
         const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`;
         for (const w of e.awaiting ?? [])
             this.awaitingPerson(w);
@@ -34645,11 +35360,9 @@ class ProgressLog {
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
-        const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase);
-        const seen = newest
-            ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
-            : '';
-        return `No upgrade started${window} yet${seen}`;
+        // max-age leaves out only an upgrade that ended before its window: one under way always counts
+        const seen = newest ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)})` : '';
+        return `No upgrade under way or ended${window} yet${seen}`;
     }
     warnOnce(key, message) {
         if (this.first(key))
@@ -34667,7 +35380,7 @@ class ProgressLog {
         this.log.warning(message);
     }
     emit(line) {
-        this.lastLineAt = this.clock.now();
+        this.lastLineAt = this.clock.monotonic();
         this.log.info(line);
     }
 }
@@ -34686,7 +35399,7 @@ function howEnded(u) {
 }
 function stepLine(type, status, task) {
     return task && type === 'Cluster' && status === 'Running'
-        ? `${type} ${status} ${percent(task.progress)}`
+        ? `${type} ${status} ${progress_percent(task.progress)}`
         : `${type} ${status}`;
 }
 function clusterLine(clusterId, s) {
@@ -34737,7 +35450,7 @@ function stepSpan(step, waitEnd) {
     }
     if (!STEP_UNDER_WAY.includes(step.status))
         return undefined;
-    // the API's clock may run a little ahead of the runner's: a step that just started is not drawn backwards
+    // the API's clock is known to a second: a step that just started is not drawn backwards
     return { start, end: Math.max(start, waitEnd), running: true };
 }
 /** The steps table's Duration cell: "8m", "running, 3m10s so far", or "—" without a readable span. */
@@ -34819,6 +35532,7 @@ function ganttChart(w, wait) {
 
 
 
+
 /** How many blocking pre-check items the one-line message names; the summary lists them all. */
 const ITEMS_IN_MESSAGE = 3;
 const RESULT_TEXT = {
@@ -34876,18 +35590,18 @@ function lastSeen(last, t) {
         case 'none':
             if (isGuard(t))
                 return `no upgrade under way${cluster}`;
-            return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
+            return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':
-            return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`;
+            return `last phase ${u.task.phase}, progress ${progress_percent(u.task.progress)}${cluster}`;
         case 'workflow': {
             const step = u.workflow.steps.find(s => s.status !== 'Success');
             const parts = [`last seen: workflow ${u.workflow.phase}`];
             if (step)
                 parts.push(`step ${step.type} ${step.status}`);
             if (u.task)
-                parts.push(`task ${u.task.phase} at ${percent(u.task.progress)}`);
+                parts.push(`task ${u.task.phase} at ${progress_percent(u.task.progress)}`);
             return parts.join(', ') + cluster;
         }
     }
@@ -34903,9 +35617,9 @@ function failureMessage(f, last, t) {
     const rid = requestIdText(last);
     switch (f.kind) {
         case 'task-failed':
-            return `The ${subject} Failed at ${percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
+            return `The ${subject} Failed at ${progress_percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
         case 'step-failed': {
-            const at = f.step === 'Cluster' && task ? ` at ${percent(task.progress)}` : '';
+            const at = f.step === 'Cluster' && task ? ` at ${progress_percent(task.progress)}` : '';
             const consequence = STEP_CONSEQUENCE[f.step] ?? 'Do not deploy onto the cluster.';
             const items = f.step === 'PreCheck' ? ` ${preCheckText(f.blocking, last)}` : '';
             const next = f.step === 'PreCheck'
@@ -34927,7 +35641,7 @@ function failureMessage(f, last, t) {
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
-            return `The ${subject} is paused at ${percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
+            return `The ${subject} is paused at ${progress_percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
         case 'cluster-broken': {
             const c = f.cluster;
             const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no reason given';
@@ -34964,7 +35678,7 @@ function upgradingMessage(why, last, t) {
     let what;
     switch (why.kind) {
         case 'no-upgrade-yet':
-            what = `No upgrade of cluster ${t.clusterId} started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`} yet`;
+            what = `No upgrade of cluster ${t.clusterId} under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`} yet`;
             break;
         case 'list-item-unreadable':
             what = `An item of the upgrade lists of cluster ${t.clusterId} could not be read and may be an upgrade under way (${describeUnreadable(why.item)})`;
@@ -35033,9 +35747,8 @@ function nothingReadAdvice(problem) {
     const p = problem ?? '';
     if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
         return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.';
-    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(p)) {
-        const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API';
-        return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|no connection within|connection closed|socket hang up/.test(p)) {
+        return reachAdvice(/^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API');
     }
     if (/^HTTP 5\d\d\b/.test(p))
         return 'The API was failing: re-run this job later.';
@@ -35063,7 +35776,7 @@ function endMessage(r, t) {
         case 'success': {
             const u = r.last.upgrade;
             const task = taskOf(u);
-            const progress = task ? `, ${percent(task.progress)}` : '';
+            const progress = task ? `, ${progress_percent(task.progress)}` : '';
             const cluster = r.clusterChecked
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
@@ -35077,7 +35790,7 @@ function endMessage(r, t) {
             return failureMessage(r.failure, r.last, t);
         case 'paused':
             return r.passed
-                ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
+                ? `The ${subject} is paused at ${progress_percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
                 : failureMessage({ kind: 'paused' }, r.last, t);
         case 'timeout': {
             let next;
@@ -35093,8 +35806,11 @@ function endMessage(r, t) {
                 next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt);
             return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
         }
-        case 'cancelled':
-            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
+        case 'cancelled': {
+            // as after a timeout: when nothing was read, what to check before the next run
+            const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`;
+            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`;
+        }
         case 'upgrading':
             return upgradingMessage(r.why, r.last, t);
         case 'error':
@@ -35119,7 +35835,8 @@ function outputsOf(r, t) {
     const w = u && workflowOf(u);
     return {
         result: r.end,
-        taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+        // only a task seen: an ID the API refused (401, 404) names no task the gate saw
+        taskId: task?.uid ?? '',
         phase: task?.phase ?? '',
         progress: task?.progress ?? '',
         version: task?.version || w?.clusterVersion || '',
@@ -35143,8 +35860,15 @@ function table(header, rows) {
     ];
 }
 /** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
-function stepsTable(w, r) {
-    const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) };
+function stepsTable(w, r, t) {
+    // the wait's start and end by the API's clock, which dates the steps it is drawn beside
+    const offset = t.apiClockOffsetMs ?? 0;
+    const wait = {
+        startedAt: Math.round(r.startedAt + offset),
+        endedAt: Math.round(r.endedAt + offset),
+        end: r.end,
+        passed: passed(r)
+    };
     return [
         `### Upgrade workflow \`${w.uid}\``,
         '',
@@ -35154,7 +35878,7 @@ function stepsTable(w, r) {
             s.status,
             s.startedAt || '—',
             s.endedAt || '—',
-            stepDuration(s, r.endedAt),
+            stepDuration(s, wait.endedAt),
             s.taskId || '—'
         ]))
     ];
@@ -35172,7 +35896,7 @@ function summaryOf(r, t, warnings) {
     if (o['failedStep'])
         rows.push(['Failed step', o['failedStep']]);
     rows.push(['Task phase', o['phase'] || '—']);
-    rows.push(['Progress', o['progress'] ? percent(o['progress']) : '—']);
+    rows.push(['Progress', o['progress'] ? progress_percent(o['progress']) : '—']);
     rows.push(['Cluster phase', o['clusterPhase'] || 'not read']);
     rows.push(['Waited', formatElapsed(r.endedAt - r.startedAt)]);
     rows.push(['Polls', String(r.polls)]);
@@ -35195,7 +35919,7 @@ function summaryOf(r, t, warnings) {
         lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '');
     const w = r.last && workflowOf(r.last.upgrade);
     if (w?.steps.length)
-        lines.push(...stepsTable(w, r));
+        lines.push(...stepsTable(w, r, t));
     if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
         lines.push('### Pre-check items that block the upgrade', '', ...table(['Item', 'Node', 'Kind', 'Level', 'Message'], r.failure.blocking.map(i => [i.name, i.node ?? '—', i.kind, i.level, i.message])));
     }
@@ -35206,38 +35930,6 @@ function summaryOf(r, t, warnings) {
 }
 function describe(obs, t) {
     return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
-}
-
-;// CONCATENATED MODULE: ./src/lib/secrets.ts
-/**
- * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
- * (`::add-mask::`), and `redact` scrubs it from any text we print ourselves, as a second line of defence
- * (an API error message may echo a header value back, and the runner's masking is not active locally).
- */
-class Secrets {
-    mask;
-    values = new Set();
-    constructor(mask) {
-        this.mask = mask;
-    }
-    add(value) {
-        const v = value?.trim();
-        if (!v || this.values.has(v))
-            return;
-        // also as a URL's query or form would carry it: a token with "/", "+" or "=" echoed from a URL
-        for (const form of new Set([v, encodeURIComponent(v)])) {
-            this.values.add(form);
-            this.mask(form);
-        }
-    }
-    /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
-    redact(text) {
-        let out = text;
-        const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
-        for (const v of longestFirst)
-            out = out.split(v).join('***');
-        return out;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -35260,19 +35952,21 @@ const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)';
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 async function run(io = coreIo(), opts = {}) {
     const clock = opts.clock ?? systemClock;
-    const secrets = new Secrets(v => io.setSecret(v));
+    const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v));
     const log = {
         debug: m => io.debug(secrets.redact(m)),
         info: m => io.info(secrets.redact(m)),
         warning: m => io.warning(secrets.redact(m))
     };
-    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
-    const startedAt = clock.now();
+    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here, on the
+    // monotonic clock (a step of the runner's wall clock neither ends the wait early nor lets it run past its
+    // timeout); the API's clock (api.apiClockOffsetMs) dates this instant wherever it meets the API's timestamps
+    const startedAt = clock.monotonic();
     const ended = (stop) => ({
         ...stop,
         polls: 0,
         startedAt,
-        endedAt: clock.now(),
+        endedAt: clock.monotonic(),
         timeline: []
     });
     let config;
@@ -35354,7 +36048,7 @@ async function run(io = coreIo(), opts = {}) {
         const notBefore = maxAgeMs === undefined || !discovering
             ? undefined
             : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
-        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt });
+        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => api.apiNow(), startedAt });
         const what = main_isGuard(config)
             ? `any upgrade under way on cluster ${config.clusterId} (guard use: no task-id, workflow-id or max-age), then the cluster to be Available`
             : describeTarget(config.target, config.clusterId);
@@ -35380,7 +36074,9 @@ async function run(io = coreIo(), opts = {}) {
     finally {
         transport.close();
     }
-    return finish(io, log, secrets, outcome, target, progress.warnings);
+    // the chart of the steps draws the wait by the API's clock, once an answer said what it is
+    const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined;
+    return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings);
 }
 /** Guard use: no ID and no max-age; the step holds deploys only while an upgrade is under way or after a failed one. */
 function main_isGuard(config) {
@@ -35438,7 +36134,11 @@ function requireOidcEnvironment(env, secrets) {
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
+
+
 const io = coreIo();
+// made here, so that the last resort below redacts what run() registered
+const secrets = new Secrets(v => io.setSecret(v));
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the first aborts the wait so that outputs and the
 // summary are still written; a second one, or a run that does not end within 5 s, ends the process at once.
 // Not with process.exit(): it waits for libuv's thread pool, so a thread stuck in a blocking call (a DNS lookup,
@@ -35461,11 +36161,7 @@ process.on('SIGTERM', onSignal);
 // still holds the event loop. process.exit() keeps the exit code already set; the timer is unref'ed, so it never
 // delays a normal exit.
 const LINGER_MS = 1000;
-run(io, { signal: cancel.signal })
-    .catch((e) => {
-    // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-    io.debug(e instanceof Error && e.stack ? e.stack : String(e));
-    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-})
+run(io, { signal: cancel.signal, secrets })
+    .catch((e) => reportCrash(io, t => secrets.redact(t), e))
     .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref());
 

@@ -7,9 +7,9 @@
  *
  * The CCE side (clusters, upgrade tasks, workflows, pre-checks and their timelines) is in fake-cce.mjs.
  *
- * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed|workflow] [--port N] [--max-seconds N]
- * [--verbose] prints one line, FAKE_API_URL=http://127.0.0.1:PORT, and serves until SIGINT/SIGTERM or
- * --max-seconds (default 600); --verbose logs each request (no secrets) to stderr. --help prints the usage (all
+ * CLI: node __tests__/support/fake-api.mjs [--scenario NAME] [--port N] [--max-seconds N] [--verbose] prints one
+ * line, FAKE_API_URL=http://127.0.0.1:PORT, and serves a scenario of scenarios.mjs until SIGINT/SIGTERM or
+ * --max-seconds (default 600), saying on stderr what it serves and when and why it stops; --verbose logs each request (no secrets) to stderr. --help prints the usage (all
  * flags and scenarios, cliUsage) and exits 0; an unknown flag or a bad value prints it to stderr and exits 2.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
@@ -17,7 +17,10 @@ import { realpathSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { echoForms } from './echo-forms.mjs'
 import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
+// the scenarios (scenarios.mjs) use this file's builders, and this file uses them only inside functions
+import { SCENARIOS } from './scenarios.mjs'
 
 export { goTime }
 
@@ -37,7 +40,7 @@ export { goTime }
  *   clusters?: Record<string, FakeCluster>,
  *   idpId?: string, audience?: string, oidcRequestToken?: string,
  *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
- *   gatewayPrefix?: 'APIGW' | 'APIG',
+ *   gatewayPrefix?: 'APIGW' | 'APIG', echo?: string[],
  *   now?: () => number, log?: (line: string) => void
  * }} FakeApiOptions
  * @typedef {((r: RequestLog) => boolean) | Partial<RequestLog>} RequestFilter
@@ -60,8 +63,8 @@ const ISSUER = 'https://token.actions.githubusercontent.com'
 const SUBJECT = 'repo:octo/app:ref:refs/heads/main'
 const MAX_SKEW_MS = 15 * 60_000
 
-/** @param {boolean} fails */
-function demoTimeline(fails) {
+/** The demo upgrade task's phases: Success after about 15 s, or Failed after about 10 s. @param {boolean} fails */
+export function demoTimeline(fails) {
   /** @type {Step[]} */
   const start = [
     { phase: 'Init', progress: '0.00', ms: 1000 },
@@ -409,6 +412,63 @@ function safeEqual(a, b) {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+// ---- echoing secrets (the echo option) ----
+
+/**
+ * The credentials a request carried: the AK of its signature, its security token, IAM token, OIDC request
+ * bearer and the ID token in an exchange's body.
+ * @param {import('node:http').IncomingMessage} req @param {Buffer} body
+ */
+function credentialsOf(req, body) {
+  const auth = String(req.headers.authorization ?? '')
+  const found = [
+    /Access=([^,\s]+)/.exec(auth)?.[1],
+    /^Bearer (.+)$/.exec(auth)?.[1],
+    req.headers['x-security-token'],
+    req.headers['x-auth-token']
+  ]
+  try {
+    found.push(JSON.parse(body.toString('utf8'))?.auth?.id_token?.id)
+  } catch {
+    // not JSON: no ID token in it
+  }
+  return found.filter(v => typeof v === 'string' && v !== '')
+}
+
+/** Every form of each value, as one line. @param {string[]} values */
+const echoOf = values => values.flatMap(v => Object.values(echoForms(v))).join(' | ')
+
+/**
+ * An error payload with the echo appended to its message fields (or one added).
+ * @param {unknown} payload @param {string} echo
+ */
+function withEcho(payload, echo) {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload
+  const p = /** @type {Record<string, any>} */ ({ ...payload })
+  let added = false
+  for (const k of ['error_msg', 'errorMessage', 'message']) {
+    if (typeof p[k] === 'string') {
+      p[k] = `${p[k]} [echo: ${echo}]`
+      added = true
+    }
+  }
+  if (p['error'] && typeof p['error'] === 'object') {
+    p['error'] = { ...p['error'], message: `${p['error'].message ?? ''} [echo: ${echo}]` }
+    added = true
+  }
+  if (!added) p['error_msg'] = `[echo: ${echo}]`
+  return p
+}
+
+/** `{{echo}}` in the strings of a fault's body replaced. @param {unknown} v @param {string} echo @returns {unknown} */
+function fillEcho(v, echo) {
+  if (typeof v === 'string') return v.split('{{echo}}').join(echo)
+  if (Array.isArray(v)) return v.map(x => fillEcho(x, echo))
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fillEcho(x, echo)]))
+  return v
+}
+
 // ---- the server ----
 
 /**
@@ -437,6 +497,8 @@ export async function startFakeApi(options = {}) {
 
   /** @type {RequestLog[]} */
   const requests = []
+  /** @type {string[]} the ID tokens and IAM tokens it issued, for tests that look for them in a log */
+  const issued = []
   const limit = options.rateLimit
   let bucket = limit?.burst ?? 0
   let refilledAt = now()
@@ -497,18 +559,27 @@ export async function startFakeApi(options = {}) {
       requestId
     }
     requests.push(entry)
+    const echo = options.echo && echoOf([...options.echo, ...credentialsOf(req, body)])
     const iam = url.pathname.startsWith('/v3')
     /** @param {number} status @param {unknown} payload @param {Record<string, string>} [headers] */
     const send = (status, payload, headers = {}) => {
       entry.status = status
+      const echoed = echo && status >= 300 ? withEcho(payload, echo) : payload
+      const location = headers['Location']
       res.writeHead(status, {
         Date: new Date(now()).toUTCString(),
         'Content-Type': 'application/json',
         'X-Request-Id': requestId,
         ...(iam ? { 'X-IAM-Trace-Id': requestId } : {}),
-        ...headers
+        ...headers,
+        // a header stays under the client's 16 KiB limit: as many whole forms as fit in 8000 characters
+        ...(echo && location !== undefined
+          ? { Location: `${location}#${echo.slice(0, echo.lastIndexOf(' | ', 8000))}` }
+          : {})
       })
-      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload))
+      const text = typeof echoed === 'string' ? echoed : JSON.stringify(echoed)
+      // as PHP's json_encode writes it: every / escaped
+      res.end(echo && typeof echoed !== 'string' ? text.replace(/\//g, '\\/') : text)
       const where = entry.taskId ? ` task ${entry.taskId}` : ''
       log(`${entry.method} ${entry.path}${where} → ${status} (${entry.auth}) ${requestId}`)
     }
@@ -525,7 +596,9 @@ export async function startFakeApi(options = {}) {
       if (req.headers.authorization !== `Bearer ${oidcRequestToken}`)
         return send(401, { message: 'Bad credentials: the request token is missing or wrong' })
       const aud = url.searchParams.get('audience') || 'https://github.com/octo'
-      return send(200, { count: 1, value: issueJwt(aud) })
+      const jwt = issueJwt(aud)
+      issued.push(jwt)
+      return send(200, { count: 1, value: jwt })
     }
 
     if (!take()) {
@@ -583,6 +656,7 @@ export async function startFakeApi(options = {}) {
       const project = /** @type {{id: string, name: string}} */ (matches[0])
       const token = `MIIfake${randomBytes(24).toString('hex')}`
       tokens.add(token)
+      issued.push(token)
       return send(
         201,
         {
@@ -652,7 +726,7 @@ export async function startFakeApi(options = {}) {
       if (req.method !== 'GET')
         return gatewayError(405, gw('0101'), `${req.method} is not allowed on ${url.pathname}`)
       const answer = cce.serve(route)
-      if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry)
+      if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry, echo ?? '')
       if ('gateway' in answer) {
         const g = answer.gateway
         return gatewayError(g.status, gw(g.number), `${g.message}: ${req.method} ${url.pathname}`)
@@ -672,17 +746,20 @@ export async function startFakeApi(options = {}) {
    * @param {import('node:http').ServerResponse} res
    * @param {(s: number, p: unknown, h?: Record<string, string>) => void} send
    * @param {RequestLog} entry
+   * @param {string} echo what the echo option has the fake echo ('' without it)
    */
-  function applyFault(fault, req, res, send, entry) {
+  function applyFault(fault, req, res, send, entry, echo) {
     switch (fault.kind) {
       case 'status':
         return send(
           fault.status ?? 500,
-          fault.body ?? {
-            error_code: gw('0101'),
-            error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
-            request_id: entry.requestId
-          },
+          fault.body !== undefined
+            ? fillEcho(fault.body, echo)
+            : {
+                error_code: gw('0101'),
+                error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
+                request_id: entry.requestId
+              },
           fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {}
         )
       case 'reset':
@@ -690,15 +767,26 @@ export async function startFakeApi(options = {}) {
         log(`${entry.method} ${entry.path} → connection reset (fault)`)
         return req.socket.destroy()
       case 'badjson':
-        return send(200, '{"kind":"Upgr')
+        return send(200, `{"kind":"Upgr${echo ? ` ${echo}` : ''}`)
       case 'html':
-        entry.status = 200
-        res.writeHead(200, {
+      case 'text': {
+        const status = fault.kind === 'html' ? 200 : (fault.status ?? 400)
+        entry.status = status
+        res.writeHead(status, {
           Date: new Date(now()).toUTCString(),
-          'Content-Type': 'text/html',
+          'Content-Type': fault.kind === 'html' ? 'text/html' : 'text/plain',
           'X-Request-Id': entry.requestId
         })
-        return res.end('<!DOCTYPE html><html><body><h1>Gateway maintenance</h1></body></html>')
+        if (fault.kind === 'text')
+          return res.end(
+            typeof fault.body === 'string'
+              ? fillEcho(fault.body, echo)
+              : `Request refused by the proxy. ${echo}`
+          )
+        return res.end(
+          `<!DOCTYPE html><html><body><h1>Gateway maintenance</h1>${echo ? `<p>${echo}</p>` : ''}</body></html>`
+        )
+      }
       case 'redirect':
         return send(302, '', { Location: fault.location ?? 'https://elsewhere.example.com/' })
       case 'hang':
@@ -737,6 +825,7 @@ export async function startFakeApi(options = {}) {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     requests,
+    issued,
     /**
      * How many logged requests match: a predicate, or fields that must all be equal.
      * @param {RequestFilter} [filter]
@@ -807,19 +896,11 @@ function isMain() {
   }
 }
 
-/** What each built-in scenario does, for --help (one line each). */
-const SCENARIO_NOTES = /** @type {Record<keyof typeof scenarios, string>} */ ({
-  success: 'the demo upgrade task succeeds, about 15 s from its first GET',
-  failed: 'the demo upgrade task fails at 62.50 %, about 10 s from its first GET',
-  workflow:
-    "the demo cluster's upgrade workflow through PreCheck, Snapshot, Cluster and PostCheck, about 14 s"
-})
-
 /** The command line's usage: every flag it takes, and the scenarios. */
 export function cliUsage() {
-  const width = Math.max(...Object.keys(scenarios).map(n => n.length))
-  const notes = Object.entries(SCENARIO_NOTES).map(
-    ([name, note]) => `                       ${name.padEnd(width)}  ${note}`
+  const width = Math.max(...Object.keys(SCENARIOS).map(n => n.length))
+  const notes = Object.entries(SCENARIOS).map(
+    ([name, { note }]) => `                       ${name.padEnd(width)}  ${note}`
   )
   return [
     'usage: node __tests__/support/fake-api.mjs [--scenario NAME] [--port N] [--max-seconds N] [--verbose]',
@@ -859,22 +940,38 @@ if (isMain()) {
   const scenario = cli.scenario ?? 'success'
   const port = Number(cli.port ?? '0')
   const maxSeconds = Number(cli['max-seconds'] ?? '600')
-  if (!Object.prototype.hasOwnProperty.call(scenarios, scenario))
-    usageError(`unknown scenario ${scenario}: use ${Object.keys(scenarios).join(', ')}`)
+  if (!Object.prototype.hasOwnProperty.call(SCENARIOS, scenario))
+    usageError(`unknown scenario ${scenario}: use ${Object.keys(SCENARIOS).join(', ')}`)
   if (!/^\d+$/.test(cli.port ?? '0') || port > 65535)
     usageError(`--port ${cli.port}: expected a port number, 0 to 65535`)
   if (!(maxSeconds > 0))
     usageError(`--max-seconds ${cli['max-seconds']}: expected a number of seconds above 0`)
+  const chosen = /** @type {import('./scenarios.mjs').Scenario} */ (SCENARIOS[scenario])
   const api = await startFakeApi({
-    ...scenarios[/** @type {keyof typeof scenarios} */ (scenario)],
+    ...chosen.options(Date.now()),
     port,
     ...(cli.verbose
       ? { log: (/** @type {string} */ line) => process.stderr.write(`${line}\n`) }
       : {})
   })
   process.stdout.write(`FAKE_API_URL=${api.url}\n`)
-  const stop = () => api.close().then(() => process.exit(0))
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
-  setTimeout(stop, maxSeconds * 1000).unref()
+  // when and why it stops go to stderr: stdout is the one line a script reads
+  const until = new Date(Date.now() + maxSeconds * 1000).toISOString().slice(11, 19)
+  const inputs = Object.entries(chosen.inputs ?? {})
+    .map(([k, v]) => `${k}: ${v || '(empty)'}`)
+    .join(', ')
+  process.stderr.write(
+    `fake-api.mjs: serving scenario ${scenario} (${chosen.note})${inputs ? `; the gate's inputs for it: ${inputs}` : ''}. Stops on Ctrl-C, SIGTERM or after --max-seconds ${maxSeconds} (at ${until} UTC).\n`
+  )
+  const stop = (/** @type {string} */ why) => {
+    process.stderr.write(`fake-api.mjs: stopping (${why}); ${api.url} no longer answers.\n`)
+    return api.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  setTimeout(
+    () =>
+      stop(`--max-seconds ${maxSeconds} reached; start it again, or give a larger --max-seconds`),
+    maxSeconds * 1000
+  ).unref()
 }

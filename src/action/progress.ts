@@ -99,19 +99,21 @@ export class ProgressLog implements WaitHooks {
     const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`]
     if (eta !== undefined)
       tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`)
-    const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`
+    // versions only once an upgrade is known: `? → ?` says nothing
+    const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow'
+    const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ')
     if (lines.length) {
       for (const line of lines) this.emit(`${line} · ${summary}`)
-    } else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+    } else if (this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
       this.emit(`${this.headline(obs)} · ${summary}`)
     }
     this.lastLine = `${this.headline(obs)} · ${summary}`
   }
 
   idle(): void {
-    if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+    if (this.lastLine && this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
       this.emit(
-        `${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`
+        `${this.lastLine} (still waiting, ${formatElapsed(this.clock.monotonic() - this.o.startedAt)} so far)`
       )
     }
   }
@@ -226,7 +228,7 @@ export class ProgressLog implements WaitHooks {
     const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused'
     if (paused && task && !this.pausedBefore)
       this.warn(
-        `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`
+        `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`
       )
     this.pausedBefore = paused
     if (verdict.kind === 'pass') return this.passNotes(verdict, w)
@@ -282,6 +284,10 @@ export class ProgressLog implements WaitHooks {
     for (const item of e.leftOut)
       this.log.debug(
         `Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`
+      )
+    for (const item of e.otherCluster ?? [])
+      this.log.debug(
+        `Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`
       )
     const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`
     for (const w of e.awaiting ?? []) this.awaitingPerson(w)
@@ -355,11 +361,9 @@ export class ProgressLog implements WaitHooks {
   private noneYet(newest: Started | undefined): string {
     const window =
       this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`
-    const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase)
-    const seen = newest
-      ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
-      : ''
-    return `No upgrade started${window} yet${seen}`
+    // max-age leaves out only an upgrade that ended before its window: one under way always counts
+    const seen = newest ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)})` : ''
+    return `No upgrade under way or ended${window} yet${seen}`
   }
 
   private warnOnce(key: string, message: string): void {
@@ -379,7 +383,7 @@ export class ProgressLog implements WaitHooks {
   }
 
   private emit(line: string): void {
-    this.lastLineAt = this.clock.now()
+    this.lastLineAt = this.clock.monotonic()
     this.log.info(line)
   }
 }

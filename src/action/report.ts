@@ -12,6 +12,7 @@ import type { Failure, WaitReason } from '../gate/verdict.js'
 import { WaitResult, passed } from '../gate/waiter.js'
 import type { WaitTarget } from '../lib/config.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
+import { reachAdvice } from '../huawei/api.js'
 import { percent, upgradeVersions } from './progress.js'
 import { ganttChart, stepDuration } from './gantt.js'
 
@@ -22,6 +23,11 @@ export interface Target {
   /** `timeout` was a bare number, read as seconds: a timeout message says so. */
   timeoutBareNumber?: boolean
   maxAgeMs?: number
+  /**
+   * API time − monotonic reading (Api.apiClockOffsetMs), once an answer said the API's time: the wait's bar in the
+   * steps chart is drawn by the API's clock, which dates the steps. Without it, the wait's own readings.
+   */
+  apiClockOffsetMs?: number
 }
 
 export interface EndReport {
@@ -94,7 +100,7 @@ function lastSeen(last: Observation | undefined, t: Target): string {
   switch (u.kind) {
     case 'none':
       if (isGuard(t)) return `no upgrade under way${cluster}`
-      return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
+      return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
     case 'unreadable':
       return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`
     case 'task':
@@ -191,7 +197,7 @@ function upgradingMessage(why: WaitReason, last: Observation, t: Target): string
   let what: string
   switch (why.kind) {
     case 'no-upgrade-yet':
-      what = `No upgrade of cluster ${t.clusterId} started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`} yet`
+      what = `No upgrade of cluster ${t.clusterId} under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`} yet`
       break
     case 'list-item-unreadable':
       what = `An item of the upgrade lists of cluster ${t.clusterId} could not be read and may be an upgrade under way (${describeUnreadable(why.item)})`
@@ -268,12 +274,11 @@ function nothingReadAdvice(problem: string | undefined): string {
   if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
     return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.'
   if (
-    /ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(
+    /ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|no connection within|connection closed|socket hang up/.test(
       p
     )
   ) {
-    const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API'
-    return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
+    return reachAdvice(/^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API')
   }
   if (/^HTTP 5\d\d\b/.test(p)) return 'The API was failing: re-run this job later.'
   return 'Re-run this job, or raise the timeout input.'
@@ -329,8 +334,11 @@ function endMessage(r: WaitResult, t: Target): string {
       else next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt)
       return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`
     }
-    case 'cancelled':
-      return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`
+    case 'cancelled': {
+      // as after a timeout: when nothing was read, what to check before the next run
+      const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`
+      return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`
+    }
     case 'upgrading':
       return upgradingMessage(r.why, r.last, t)
     case 'error':
@@ -353,7 +361,8 @@ function outputsOf(r: WaitResult, t: Target): Record<string, string> {
   const w = u && workflowOf(u)
   return {
     result: r.end,
-    taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+    // only a task seen: an ID the API refused (401, 404) names no task the gate saw
+    taskId: task?.uid ?? '',
     phase: task?.phase ?? '',
     progress: task?.progress ?? '',
     version: task?.version || w?.clusterVersion || '',
@@ -380,8 +389,15 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
-function stepsTable(w: Workflow, r: WaitResult): string[] {
-  const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
+function stepsTable(w: Workflow, r: WaitResult, t: Target): string[] {
+  // the wait's start and end by the API's clock, which dates the steps it is drawn beside
+  const offset = t.apiClockOffsetMs ?? 0
+  const wait = {
+    startedAt: Math.round(r.startedAt + offset),
+    endedAt: Math.round(r.endedAt + offset),
+    end: r.end,
+    passed: passed(r)
+  }
   return [
     `### Upgrade workflow \`${w.uid}\``,
     '',
@@ -393,7 +409,7 @@ function stepsTable(w: Workflow, r: WaitResult): string[] {
         s.status,
         s.startedAt || '—',
         s.endedAt || '—',
-        stepDuration(s, r.endedAt),
+        stepDuration(s, wait.endedAt),
         s.taskId || '—'
       ])
     )
@@ -431,7 +447,7 @@ function summaryOf(r: WaitResult, t: Target, warnings: string[]): string {
   ]
   if (warnings.length) lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '')
   const w = r.last && workflowOf(r.last.upgrade)
-  if (w?.steps.length) lines.push(...stepsTable(w, r))
+  if (w?.steps.length) lines.push(...stepsTable(w, r, t))
   if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
     lines.push(
       '### Pre-check items that block the upgrade',

@@ -35,18 +35,22 @@ export function decodeTask(json: unknown): UpgradeTask | undefined {
 }
 
 /**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
+ * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
  */
 export function decodeTaskOf(taskId: string): (json: unknown) => UpgradeTask | undefined {
   return json => {
     const task = decodeTask(json)
-    return task && (task.uid === '' || task.uid === taskId) ? task : undefined
+    return task?.uid === taskId ? task : undefined
   }
 }
 
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
-export function decodeTaskList(json: unknown): ListAnswer<UpgradeTask> | undefined {
+export function decodeTaskList(
+  json: unknown,
+  clusterId?: string
+): ListAnswer<UpgradeTask> | undefined {
   return decodeList(
     json,
     'upgrade task',
@@ -55,6 +59,7 @@ export function decodeTaskList(json: unknown): ListAnswer<UpgradeTask> | undefin
       // a task without an ID cannot be followed or told apart from another: not readable as a list item
       return task?.uid ? task : undefined
     },
-    ['metadata.uid', 'status.phase']
+    ['metadata.uid', 'status.phase'],
+    clusterId
   )
 }

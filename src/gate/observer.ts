@@ -2,7 +2,9 @@
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
  * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
  * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
- * Which upgrade is followed is chosen once (choose.ts) and then kept, unless it turns out to be abandoned.
+ * Which upgrade is followed is chosen once (choose.ts) and then kept, unless it turns out to be abandoned or
+ * cancelled before its cluster upgrade: then the gate chooses again, so that the verdict is the one a run that
+ * first looked now would reach.
  */
 import type { CceClient } from '../cce/client.js'
 import type { ListAnswer, UnreadableItem } from '../cce/list.js'
@@ -39,6 +41,8 @@ export type ObserverEvent =
       awaiting?: Workflow[]
       /** List items that could not be read and cannot be the current upgrade: left out. */
       leftOut: UnreadableItem[]
+      /** List items whose spec.clusterID names another cluster: left out. */
+      otherCluster?: UnreadableItem[]
     }
   | { kind: 'cluster-forbidden'; message: string }
   | { kind: 'no-task-detail'; taskId: string }
@@ -54,7 +58,7 @@ export interface ObserverOptions {
   notBefore?: () => number
   /** Now by the API's clock, which dates the upgrades (a pre-check's expiry); the runner's clock by default. */
   apiNow?: () => number
-  /** When the step began (epoch ms): an upgrade named by ID that ended long before is warned about. */
+  /** When the step began (on the monotonic clock): an upgrade named by ID that ended long before is warned about. */
   startedAt?: number
 }
 
@@ -111,10 +115,20 @@ export class UpgradeObserver {
     const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired'
     if (
       abandoned ||
-      (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent()))
+      (!this.choseThisPoll &&
+        (this.cancelledUnstarted(obs.upgrade) ||
+          (verdict.kind === 'pass' && !(await this.stillCurrent()))))
     )
       return this.lookAgain()
     return obs
+  }
+
+  /**
+   * The workflow followed since an earlier poll was cancelled before its cluster upgrade: the choice decides what
+   * that means (passed over; with max-age, the newest upgrade inside it fails as cancelled), as on a first look.
+   */
+  private cancelledUnstarted(u: Upgrade): boolean {
+    return u.kind === 'workflow' && cancelledBeforeUpgrade(u.workflow)
   }
 
   /** Forgets the upgrade followed and searches again. */
@@ -156,7 +170,7 @@ export class UpgradeObserver {
       notBefore: this.o.notBefore?.(),
       apiNow: this.apiNow(),
       unreadable: [...workflows.unreadable, ...tasks.unreadable],
-      guard: this.policy.guard
+      policy: this.policy
     })
   }
 
@@ -171,11 +185,12 @@ export class UpgradeObserver {
     if (u.kind !== 'task' && u.kind !== 'workflow') return
     const endedAt = endedAtOf(u)
     // the step's start by the API's clock, which stamped the end
-    const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now()
+    const startedAt =
+      (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic()
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
     let current: Started | undefined
     try {
-      const deadline = this.clock.now() + STALE_CHECK_MS
+      const deadline = this.clock.monotonic() + STALE_CHECK_MS
       const choice = this.chooseFrom(
         (await this.cce.listWorkflows(deadline)).value,
         (await this.cce.listTasks(deadline)).value
@@ -203,7 +218,7 @@ export class UpgradeObserver {
     let reread = cached === undefined
     for (;;) {
       const obs: Observation = {
-        at: this.clock.now(),
+        at: this.clock.monotonic(),
         apiAt: this.apiNow(),
         upgrade,
         cluster,
@@ -261,7 +276,8 @@ export class UpgradeObserver {
         workflows: workflows.items.length,
         tasks: tasks.items.length,
         abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
-        cancelled: workflows.items.filter(cancelledBeforeUpgrade),
+        // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
+        cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
         ...(this.policy.guard
           ? {
               awaiting: workflows.items.filter(
@@ -272,7 +288,10 @@ export class UpgradeObserver {
         leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
           // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
           u => choice.kind !== 'unreadable' || u !== choice.item
-        )
+        ),
+        ...(workflows.otherCluster || tasks.otherCluster
+          ? { otherCluster: [...(workflows.otherCluster ?? []), ...(tasks.otherCluster ?? [])] }
+          : {})
       })
     switch (choice.kind) {
       case 'none':
@@ -340,7 +359,9 @@ export class UpgradeObserver {
     if (!id) return { kind: 'unavailable', why: 'the PreCheck step names no task' }
     // Stryker restore all
     try {
-      const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS))
+      const precheck = track(
+        await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS)
+      )
       return { kind: 'read', precheck }
     } catch (e) {
       // a failure is reported as it is; only cancellation stops it from being reported at all

@@ -23,7 +23,8 @@ export type WaitResult = WaitCommon &
     | { end: 'paused'; last: Observation; passed: boolean }
     | { end: 'failed'; last: Observation; failure: Failure }
     | { end: 'timeout'; problem?: string }
-    | { end: 'cancelled' }
+    /** `problem`: how the request being retried at the cancellation had failed. */
+    | { end: 'cancelled'; problem?: string }
     /** `failure` when the verdict itself was an error (no upgrade to wait on). */
     | { end: 'error'; problem?: string; failure?: Failure }
     /** wait: false: the one look found what the gate would wait for (`why`): the step fails without waiting. */
@@ -46,11 +47,13 @@ export interface WaitOptions {
   observe: () => Promise<Observation>
   /** What changing state an observation shows (for the timeline); progress alone is not a change. */
   stateKey: (obs: Observation) => string
+  /** Every time here is on its monotonic clock: a step of the runner's wall clock moves no deadline. */
   clock: Clock
   /** The interval before the next poll, asked before each sleep (it widens under throttling). */
   intervalMs: () => number
-  /** The run's start (epoch ms), for the elapsed time in the result. */
+  /** The run's start (monotonic), for the elapsed time in the result. */
   startedAt: number
+  /** When the wait times out (monotonic). */
   deadline: number
   policy: Policy
   signal?: AbortSignal
@@ -62,6 +65,11 @@ export interface WaitOptions {
 export const HEARTBEAT_MS = 60_000
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2
+/**
+ * When the next poll would fall after the deadline, the last one starts this long before it instead: an upgrade that
+ * ended in the last interval still passes. A poll that started this close to the deadline is the last.
+ */
+export const LAST_LOOK_MS = 1000
 
 export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
   const { clock } = o
@@ -71,14 +79,15 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
   const common = (): WaitCommon => ({
     polls,
     startedAt: o.startedAt,
-    endedAt: clock.now(),
+    endedAt: clock.monotonic(),
     timeline,
     last
   })
 
   try {
     for (;;) {
-      if (clock.now() >= o.deadline) return { ...common(), end: 'timeout' }
+      const startedPoll = clock.monotonic()
+      if (startedPoll >= o.deadline) return { ...common(), end: 'timeout' }
       const obs = await o.observe()
       polls++
       const previous = last
@@ -105,6 +114,8 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
         return { ...common(), end: 'failed', last: obs, failure }
       }
       if (o.once) return { ...common(), end: 'upgrading', last: obs, why: verdict.why }
+      // the last look was taken: what it saw still waits
+      if (startedPoll >= o.deadline - LAST_LOOK_MS) return { ...common(), end: 'timeout' }
       await sleepUntilNextPoll(o)
     }
   } catch (e) {
@@ -115,8 +126,12 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
 export function stopOf(
   e: unknown
-): { end: 'cancelled' } | { end: 'timeout'; problem?: string } | { end: 'error'; problem: string } {
-  if (e instanceof CancelledError) return { end: 'cancelled' }
+):
+  | { end: 'cancelled'; problem?: string }
+  | { end: 'timeout'; problem?: string }
+  | { end: 'error'; problem: string } {
+  if (e instanceof CancelledError)
+    return e.lastProblem ? { end: 'cancelled', problem: e.lastProblem } : { end: 'cancelled' }
   if (e instanceof DeadlineError) return { end: 'timeout', problem: e.lastProblem }
   if (e instanceof FatalApiError) return { end: 'error', problem: e.message }
   throw e
@@ -124,11 +139,12 @@ export function stopOf(
 
 async function sleepUntilNextPoll(o: WaitOptions): Promise<void> {
   const { clock } = o
-  const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()))
+  const next = clock.monotonic() + o.intervalMs() * (1 - JITTER * clock.random())
+  const wake = Math.min(o.deadline - LAST_LOOK_MS, next)
   for (;;) {
-    const left = wake - clock.now()
+    const left = wake - clock.monotonic()
     if (left <= 0) return
     await clock.sleep(Math.min(left, HEARTBEAT_MS), o.signal)
-    if (wake - clock.now() > 0) o.hooks.idle()
+    if (wake - clock.monotonic() > 0) o.hooks.idle()
   }
 }
