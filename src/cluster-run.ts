@@ -39,6 +39,7 @@ export function progressLog(
     startedAt: r.startedAt,
     deadline: r.deadline,
     maxAgeMs: r.config.maxAgeMs,
+    guard: isGuard(r.config),
     apiClockOffsetMs: () => r.api.apiClockOffsetMs(),
     heartbeat
   })
@@ -59,7 +60,9 @@ export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
   const policy: Policy = {
     onPause: config.onPause,
     waitForPostCheck: config.waitForPostCheck,
-    waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
+    waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current',
+    guard: isGuard(config),
+    requireVersion: config.requireVersion
   }
   // an ID names its upgrade: max-age only narrows the search for the current one
   const discovering = config.target.kind === 'current'
@@ -78,8 +81,13 @@ export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
     startedAt,
     followByLists: r.followByLists
   })
+  const what = isGuard(config)
+    ? `any upgrade under way on cluster ${r.clusterId} (guard use: no task-id, workflow-id or max-age), then the cluster to be Available`
+    : describeTarget(config.target, r.clusterId)
   log.info(
-    `Waiting for ${describeTarget(config.target, r.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+    config.wait
+      ? `Waiting for ${what} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+      : `Looking once for ${what} (wait: false: no waiting)`
   )
   return waitForUpgrade({
     observe: () => {
@@ -93,8 +101,14 @@ export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
     deadline: r.deadline,
     policy,
     signal: r.signal,
-    hooks: progress
+    hooks: progress,
+    once: !config.wait
   })
+}
+
+/** Guard use: no ID and no max-age; the step holds deploys only while an upgrade is under way or after a failed one. */
+export function isGuard(config: Config): boolean {
+  return config.target.kind === 'current' && config.maxAgeMs === undefined
 }
 
 function describeTarget(t: WaitTarget, clusterId: string): string {

@@ -18,7 +18,13 @@ const results: Record<string, WaitResult> = {
   },
   timeout: { ...common, end: 'timeout' },
   cancelled: { ...common, end: 'cancelled' },
-  error: { ...common, end: 'error', problem: 'HTTP 404' }
+  error: { ...common, end: 'error', problem: 'HTTP 404' },
+  upgrading: {
+    ...common,
+    end: 'upgrading',
+    last: onTask(task('Running')),
+    why: { kind: 'upgrading' }
+  }
 }
 
 const of = (...names: string[]): ClusterOutcome[] =>
@@ -51,8 +57,16 @@ describe('fleetVerdict', () => {
   })
 
   it('the result is the most severe end: failed, error, timeout, paused, cancelled, success', () => {
-    expect(SEVERITY).toEqual(['failed', 'error', 'timeout', 'paused', 'cancelled', 'success'])
-    const order = ['failed', 'error', 'timeout', 'paused', 'cancelled', 'success']
+    expect(SEVERITY).toEqual([
+      'failed',
+      'error',
+      'timeout',
+      'upgrading',
+      'paused',
+      'cancelled',
+      'success'
+    ])
+    const order = ['failed', 'error', 'timeout', 'upgrading', 'paused', 'cancelled', 'success']
     for (let i = 0; i < order.length; i++) {
       // every end from i on, in reverse: the most severe wins wherever it stands
       const v = fleetVerdict(of(...order.slice(i).reverse()))

@@ -20,6 +20,7 @@ export const SEVERITY: readonly EndState[] = [
   'failed',
   'error',
   'timeout',
+  'upgrading',
   'paused',
   'cancelled',
   'success'
@@ -32,7 +33,7 @@ export interface FleetVerdict {
   passed: boolean
   /** IDs of the clusters that passed, in the order given. */
   passedIds: string[]
-  /** Every other ID: failed, paused (with on-pause other than succeed), timed out, cancelled, error. */
+  /** Every other ID: failed, paused (with on-pause other than succeed), timed out, upgrading, cancelled, error. */
   failedIds: string[]
 }
 
