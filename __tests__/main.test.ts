@@ -362,7 +362,7 @@ describe('run', () => {
       req.url.pathname.endsWith('/tasks') ? { body: '{"kind":"List","items":[]}' } : undefined
     const { rec } = await go({ 'task-id': '', 'max-age': '2h', timeout: '1m' }, [lists])
     expect(rec.outputs['result']).toBe('timeout')
-    expect(rec.failed[0]).toMatch(/no upgrade started in the last 2h/)
+    expect(rec.failed[0]).toMatch(/no upgrade under way or ended in the last 2h/)
   })
 
   describe('workflows and the cluster', () => {

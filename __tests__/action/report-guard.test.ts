@@ -58,7 +58,7 @@ describe('guard use, nothing under way', () => {
     )
     // with max-age the advice stays that of the pipeline that waits for its upgrade
     expect(endReport(ended(obs({ kind: 'none' }), { end: 'timeout' }), withMaxAge).message).toMatch(
-      /no upgrade started in the last 2h\. No upgrade to wait on appeared: start the upgrade/
+      /no upgrade under way or ended in the last 2h\. No upgrade to wait on appeared: start the upgrade/
     )
   })
 })
@@ -114,7 +114,9 @@ describe('wait: false where the gate would wait: result upgrading', () => {
         ended(obs({ kind: 'none' }), { end: 'upgrading', why: { kind: 'no-upgrade-yet' } }),
         withMaxAge
       ).message
-    ).toMatch(/^No upgrade of cluster cluster-1 started in the last 2h yet\. wait: false/)
+    ).toMatch(
+      /^No upgrade of cluster cluster-1 under way or ended in the last 2h yet\. wait: false/
+    )
     const paused = onTask(task('Pause', '30.00', { uid: 'task-9' }))
     expect(
       endReport(ended(paused, { end: 'upgrading', why: { kind: 'paused' } }), guard).message

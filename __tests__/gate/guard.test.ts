@@ -115,7 +115,7 @@ describe('the choice in guard use', () => {
   it('passes over a workflow that waits for a person before its cluster upgrade', () => {
     const w = idle()
     expect(guardPassesOver(w)).toBe(true)
-    expect(passedOverWorkflows([w, oldSuccess], BEFORE_EXPIRY, true)).toEqual([w])
+    expect(passedOverWorkflows([w, oldSuccess], BEFORE_EXPIRY, false, true)).toEqual([w])
     // without the guard it is the current upgrade, waited for while its pre-check is valid
     expect(passedOverWorkflows([w, oldSuccess], BEFORE_EXPIRY)).toEqual([])
     expect(chooseUpgrade([w, oldSuccess], [], { apiNow: BEFORE_EXPIRY })).toEqual({
