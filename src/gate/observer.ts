@@ -65,6 +65,11 @@ const TASK_ENDED = ['Success', 'Failed']
 const PRECHECK_READ_MS = 60_000
 /** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
 const STALE_CHECK_MS = 30_000
+/**
+ * A named upgrade created at most this long before the step began is fresh (a task-id from the step before): no
+ * stale-ID check, whatever its end time reads, so it costs no list read.
+ */
+export const FRESH_ID_MS = 3_600_000
 
 export class UpgradeObserver {
   private followed: Followed
@@ -169,6 +174,10 @@ export class UpgradeObserver {
     // the step's start by the API's clock, which stamped the end
     const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now()
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
+    // created shortly before the step: fresh, whatever its end reads (an unset end is Go's zero time); an
+    // unreadable creation may be old
+    const createdAt = startedOf(u).at ?? -Infinity
+    if (startedAt - createdAt <= FRESH_ID_MS) return
     let current: Started | undefined
     try {
       const deadline = this.clock.now() + STALE_CHECK_MS
