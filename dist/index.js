@@ -32743,17 +32743,15 @@ function decodeWorkflowList(json) {
 /** Step statuses of a step that runs now: it holds a pass, whichever step of its type decides. */
 const STEP_RUNNING = ['Queuing', 'Running'];
 /**
- * How bad a status reads, for steps of one type whose order is unknown: the worst decides. A failure (or a
- * status the gate does not know) is worst, then no status at all, then a step under way, Init, Success.
+ * How bad a status reads, for started steps of one type whose order is unknown: the worst decides. A failure (or
+ * a status the gate does not know) is worst, then no status at all, then a step under way, Success.
  */
 function severity(status) {
     if (status === 'Success')
         return 0;
-    if (status === 'Init')
-        return 1;
     if (STEP_UNDER_WAY.includes(status))
-        return 2;
-    return status === '' ? 3 : 4;
+        return 1;
+    return status === '' ? 2 : 3;
 }
 /**
  * The step of `type` that decides for its type: of several, the one that started last (a re-run); where that is
@@ -32771,11 +32769,12 @@ function stepOf(w, type) {
     return candidates.reduce((worst, s) => (severity(s.status) > severity(worst.status) ? s : worst));
 }
 /**
- * The steps that decide the workflow: of each type the one that started last (stepOf), every step without a
- * taskType (its type is unknown), and every Rollback step (any that ran is a rollback). In the listed order.
+ * The steps that decide the workflow: of each type the one that started last (stepOf), and every step without a
+ * taskType (its type is unknown). In the listed order. (Rollback steps are judged all together: any that left
+ * Init is a rollback, mayHaveRolledBack.)
  */
 function decidingSteps(w) {
-    return w.steps.filter(s => !s.type || isRollback(s) || stepOf(w, s.type) === s);
+    return w.steps.filter(s => !s.type || stepOf(w, s.type) === s);
 }
 /** A step that runs now (Queuing, Running): it holds a pass, whichever step of its type decides. */
 function isRunning(s) {

@@ -104,6 +104,10 @@ describe('several steps of one type: the one that started last decides', () => {
       // a step without a status may have started, at a time nobody knows
       ['PostCheck:Success@10:40 PostCheck:@', ''],
       ['PostCheck:Running@10:40 PostCheck:Error@?', 'Error'],
+      // a failure is worse than no status, no status worse than under way
+      ['PostCheck:Failed@10:40 PostCheck:@', 'Failed'],
+      ['PostCheck:@ PostCheck:Failed@10:40', 'Failed'],
+      ['PostCheck:Running@10:40 PostCheck:@', ''],
       // an older start is not a candidate, however bad
       ['PostCheck:Error@10:05 PostCheck:Running@10:40', 'Running'],
       ['PostCheck:Init PostCheck:Success@10:05', 'Success']
@@ -123,18 +127,23 @@ describe('several steps of one type: the one that started last decides', () => {
     expect(stepOf(idle, 'Snapshot')).toBeUndefined()
   })
 
-  it('the deciding steps: one per type, every step without a taskType, every Rollback', () => {
+  it('the deciding steps: one per type, and every step without a taskType', () => {
     const w = wfOf(
       'Running',
-      'PreCheck:Failed@10:01 PreCheck:Success@10:02 Cluster:Success :Success Rollback:Init'
+      'PreCheck:Failed@10:01 PreCheck:Success@10:02 Cluster:Success :Failed@10:01 :Success@10:02 Rollback:Init'
     )
     expect(decidingSteps(w).map(s => `${s.type}:${s.status}`)).toEqual([
       'PreCheck:Success',
       'Cluster:Success',
       'Rollback:Init',
       // the decoder lists steps of an unknown type last
+      ':Failed',
       ':Success'
     ])
+    // so two steps without a type are not one: the failed one fails a Success workflow
+    expect(
+      judged(up('Success', 'PreCheck:Success :Failed@10:01 :Success@10:40 PostCheck:Success'))
+    ).toMatchObject({ kind: 'fail', failure: { kind: 'step-failed', step: '(no taskType)' } })
   })
 
   it('two PostCheck steps: the running one holds, though another is still Init (it was ignored)', () => {
@@ -460,6 +469,14 @@ describe('a Pending workflow whose Cluster task runs again after a retry is foll
     expect(
       judged(up('Pending', 'PreCheck:Failed Cluster:Init PostCheck:Init', task('Running')))
     ).toEqual(fails('PreCheck'))
+    // a Cluster step that succeeded was not retried: Pending for another reason fails
+    expect(
+      judged(up('Pending', 'PreCheck:Success Cluster:Success PostCheck:Init', task('Success')))
+    ).toEqual(fails('PostCheck'))
+    // a Cluster step still Init has not run: nothing was retried
+    expect(
+      judged(up('Pending', 'PreCheck:Success Cluster:Init PostCheck:Init', task('Running')))
+    ).toEqual(fails('Cluster'))
     expect(
       judged(up('Pending', 'PreCheck:Success Snapshot:Failed Cluster:Running', task('Running')))
     ).toEqual(fails('Snapshot'))

@@ -103,14 +103,13 @@ export function decodeWorkflowList(json: unknown): ListAnswer<Workflow> | undefi
 export const STEP_RUNNING: readonly string[] = ['Queuing', 'Running']
 
 /**
- * How bad a status reads, for steps of one type whose order is unknown: the worst decides. A failure (or a
- * status the gate does not know) is worst, then no status at all, then a step under way, Init, Success.
+ * How bad a status reads, for started steps of one type whose order is unknown: the worst decides. A failure (or
+ * a status the gate does not know) is worst, then no status at all, then a step under way, Success.
  */
 function severity(status: string): number {
   if (status === 'Success') return 0
-  if (status === 'Init') return 1
-  if (STEP_UNDER_WAY.includes(status)) return 2
-  return status === '' ? 3 : 4
+  if (STEP_UNDER_WAY.includes(status)) return 1
+  return status === '' ? 2 : 3
 }
 
 /**
@@ -129,11 +128,12 @@ export function stepOf(w: Workflow, type: string): WorkflowStep | undefined {
 }
 
 /**
- * The steps that decide the workflow: of each type the one that started last (stepOf), every step without a
- * taskType (its type is unknown), and every Rollback step (any that ran is a rollback). In the listed order.
+ * The steps that decide the workflow: of each type the one that started last (stepOf), and every step without a
+ * taskType (its type is unknown). In the listed order. (Rollback steps are judged all together: any that left
+ * Init is a rollback, mayHaveRolledBack.)
  */
 export function decidingSteps(w: Workflow): WorkflowStep[] {
-  return w.steps.filter(s => !s.type || isRollback(s) || stepOf(w, s.type) === s)
+  return w.steps.filter(s => !s.type || stepOf(w, s.type) === s)
 }
 
 /** A step that runs now (Queuing, Running): it holds a pass, whichever step of its type decides. */
