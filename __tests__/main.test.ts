@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
 import { run } from '../src/main.js'
-import type { HttpRequest, HttpResponse } from '../src/huawei/transport.js'
+import { HttpRequest, HttpResponse, TransportError } from '../src/huawei/transport.js'
 import { FakeClock } from './support/fake-clock.js'
 import { recordingIo } from './support/recording-io.js'
 import { taskBody } from './support/scripted-send.js'
@@ -562,5 +562,26 @@ describe('run', () => {
       expect(rec.failed).toEqual([])
       expect(rec.lines.filter(l => l.startsWith('::warning::HTTP 503'))).toHaveLength(1)
     })
+  })
+})
+
+describe('run, an endpoint that never answers (issue 23)', () => {
+  it('ends after a minute with result error and the advice, one warning, outputs and summary written', async () => {
+    const { io, rec } = recordingIo(inputs)
+    const clock = new FakeClock()
+    const start = clock.now()
+    const send = async (req: HttpRequest): Promise<HttpResponse> => {
+      throw new TransportError('connection', `connect ECONNREFUSED ${req.url.host}`)
+    }
+    await run(io, { send, clock })
+    expect(clock.now() - start).toBe(60_000)
+    expect(rec.outputs['result']).toBe('error')
+    expect(rec.outputs['taskId']).toBe('')
+    expect(rec.failed).toHaveLength(1)
+    expect(rec.failed[0]).toMatch(
+      /^Could not reach cce\.ap-southeast-1\.myhuaweicloud\.com \(no request to it was answered in 1m \(\d+ tries; the last: GET cce\.ap-southeast-1\.myhuaweicloud\.com: connect ECONNREFUSED .*\), so the gate stops now rather than at the timeout\): check the endpoint and region inputs, the runner's network, and https_proxy\/no_proxy; then re-run this job\.$/
+    )
+    expect(rec.lines.filter(l => l.startsWith('::warning::'))).toHaveLength(1)
+    expect(rec.summary).toContain('❌ Error')
   })
 })

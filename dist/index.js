@@ -31765,9 +31765,12 @@ function parseRetryAfter(value, nowMs) {
 
 ;// CONCATENATED MODULE: ./src/lib/clock.ts
 class CancelledError extends Error {
+    lastProblem;
     name = 'CancelledError';
-    constructor() {
+    /** `lastProblem`: how the request being retried when the run was cancelled had failed. */
+    constructor(lastProblem) {
         super('cancelled');
+        this.lastProblem = lastProblem;
     }
 }
 const systemClock = {
@@ -31973,13 +31976,21 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const MAX_BODY_BYTES = 1024 * 1024;
 class TransportError extends Error {
     kind;
+    connected;
     name = 'TransportError';
-    constructor(kind, message) {
+    constructor(kind, message, 
+    /** A timeout after the host accepted the connection: it is there, only slow (a connection error never is). */
+    connected = false) {
         super(message);
         this.kind = kind;
+        this.connected = connected;
     }
     get transient() {
         return this.kind === 'timeout' || this.kind === 'connection';
+    }
+    /** Nothing answered: the connection was refused, reset or closed, or timed out before it was made. */
+    get unreachable() {
+        return this.kind === 'connection' || (this.kind === 'timeout' && !this.connected);
     }
 }
 const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
@@ -32021,6 +32032,7 @@ function createTransport(userAgent) {
         if (req.body !== undefined)
             headers['Content-Length'] = Buffer.byteLength(req.body);
         let settled = false;
+        let connected = false;
         let request;
         const cleanup = () => {
             clearTimeout(timer);
@@ -32079,8 +32091,20 @@ function createTransport(userAgent) {
             return reject(new TransportError('invalid-request', `request not sent: ${what}`));
         }
         // armed only once the request exists: its events, the timer and an abort all end the same request
-        const timer = setTimeout(() => fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)), req.timeoutMs);
+        const timer = setTimeout(() => {
+            const ms = Math.round(req.timeoutMs);
+            fail(connected
+                ? new TransportError('timeout', `no response within ${ms} ms`, true)
+                : new TransportError('timeout', `no connection within ${ms} ms`));
+        }, req.timeoutMs);
         req.signal?.addEventListener('abort', onAbort, { once: true });
+        // a kept-alive socket is connected already; through a proxy, the socket comes once the tunnel stands
+        request.on('socket', socket => {
+            if (!socket.connecting)
+                connected = true;
+            else
+                socket.once('connect', () => (connected = true));
+        });
         request.on('error', err => fail(classifyNetworkError(err)));
         request.end(req.body);
     });
@@ -32132,6 +32156,14 @@ const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
 const MAX_UNDECODABLE = 3;
 /**
+ * While no request to a host has been answered (every try refused, reset or timed out before connecting), the
+ * step gives up this long after the first try instead of at the deadline: a wrong endpoint or a closed network
+ * costs a minute, not the timeout. Once the host answered, an outage is retried to the deadline.
+ */
+const UNREACHABLE_BUDGET_MS = 60_000;
+/** A call that keeps failing says so (how many tries, for how long) at most this often. */
+const RETRY_SUMMARY_MS = 60_000;
+/**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
  * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
@@ -32144,6 +32176,10 @@ class Api {
     /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
     dateOffsetMs = 0;
     dateOffsetWarned = false;
+    /** Per host: when it was first tried, and whether it ever answered (or at least accepted a connection). */
+    reach = new Map();
+    /** The retry warnings given: each problem is warned about once a step, its repeats go to the debug log. */
+    warned = new Set();
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
@@ -32192,20 +32228,30 @@ class Api {
         }
     }
     async call(call) {
-        const { clock, log, signal } = this.o;
+        const { clock, signal } = this.o;
         let lastProblem;
         const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity);
         let undecodable = 0;
         let corrected = false;
+        const host = call.url.host;
+        let reach = this.reach.get(host);
+        if (!reach) {
+            reach = { firstTryAt: clock.now(), tries: 0, reached: false };
+            this.reach.set(host, reach);
+        }
+        const streak = { failures: 0, since: 0, summarisedAt: 0 };
         for (let attempt = 1;;) {
             if (signal?.aborted)
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             const remaining = deadline - clock.now();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
-            const outcome = await this.attempt(call, remaining);
+            reach.tries++;
+            const outcome = await this.attempt(call, remaining, lastProblem);
             if (outcome.kind === 'answer') {
                 this.pacer.answered();
+                if (streak.failures > 1)
+                    this.o.log.info(`${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}`);
                 return outcome.reply;
             }
             if (outcome.kind === 'expired') {
@@ -32217,9 +32263,11 @@ class Api {
                 continue;
             }
             lastProblem = outcome.problem;
+            if (streak.failures++ === 0)
+                streak.since = streak.summarisedAt = clock.now();
             undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
             if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
-                throw new FatalApiError(`${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
+                throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
             }
             let delay;
             if (outcome.kind === 'transient' && outcome.status === 429) {
@@ -32230,12 +32278,41 @@ class Api {
                 const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
                 delay = Math.max(backoffDelay(attempt, this.o.intervalMs, clock.random()), retryAfterMs ?? 0);
             }
+            if (!reach.reached) {
+                // nothing ever answered from this host: no try starts past the budget
+                const spent = clock.now() - reach.firstTryAt;
+                if (spent >= UNREACHABLE_BUDGET_MS)
+                    throw new FatalApiError(`${reachAdvice(host, `no request to it was answered in ${formatDuration(spent)} (${reach.tries} tries; the last: ${outcome.problem}), so the gate stops now rather than at the timeout`)}`);
+                delay = Math.min(delay, UNREACHABLE_BUDGET_MS - spent);
+            }
             attempt++;
             const left = deadline - clock.now();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
-            log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`);
-            await clock.sleep(Math.min(delay, left), signal);
+            this.retrying(lastProblem, Math.min(delay, left), streak, left);
+            try {
+                await clock.sleep(Math.min(delay, left), signal);
+            }
+            catch (e) {
+                // cancelled while waiting to retry: the report says how the requests were failing
+                throw e instanceof CancelledError ? new CancelledError(lastProblem) : e;
+            }
+        }
+    }
+    /** One warning for each problem a step meets; its repeats go to the debug log, and a line a minute sums them up. */
+    retrying(problem, delay, streak, left) {
+        const { clock, log } = this.o;
+        const line = `${problem}; retrying in ${formatDuration(delay)}`;
+        const key = problem.replace(/ \(request ID [^)]*\)/g, '');
+        if (!this.warned.has(key)) {
+            this.warned.add(key);
+            log.warning(`${line} (repeats of this warning go to the debug log)`);
+            return;
+        }
+        log.debug(line);
+        if (clock.now() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
+            streak.summarisedAt = clock.now();
+            log.info(`Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`);
         }
     }
     correctClock(signedAt, serverTime) {
@@ -32254,10 +32331,16 @@ class Api {
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
     }
+    /** The host answered, or at least accepted a connection: from now on its outages are retried to the deadline. */
+    reached(host) {
+        const reach = this.reach.get(host);
+        if (reach)
+            reach.reached = true;
+    }
     redact(text) {
         return this.o.redact ? this.o.redact(text) : text;
     }
-    async attempt(call, remaining) {
+    async attempt(call, remaining, lastProblem) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
         const base = {
@@ -32278,11 +32361,18 @@ class Api {
             if (!(e instanceof TransportError))
                 throw e;
             if (e.kind === 'aborted')
-                throw new CancelledError();
+                throw new CancelledError(lastProblem);
             if (!e.transient)
                 throw new FatalApiError(configProblem(call.url, e));
-            return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` };
+            if (!e.unreachable)
+                this.reached(call.url.host);
+            return {
+                kind: 'transient',
+                problem: `${call.method} ${call.url.host}: ${e.message}`,
+                unreachable: e.unreachable
+            };
         }
+        this.reached(call.url.host);
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
         // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
@@ -32344,6 +32434,10 @@ function describeReceived(res, redacted, requestId, confidential = false) {
     else
         body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`;
     return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`;
+}
+/** What to check when a host never answered, also after a timeout or a cancellation (report.ts). */
+function reachAdvice(host, why) {
+    return `Could not reach ${host}${why ? ` (${why})` : ''}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
 }
 function configProblem(url, e) {
     switch (e.kind) {
@@ -32554,16 +32648,18 @@ function describeItem(i) {
 /**
  * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
  * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
- * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
+ * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can. An item
+ * whose `spec.clusterID` names another cluster is kept aside too: it never decides anything about this one.
  */
 
 /** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
 const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
 /**
  * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
- * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
+ * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs;
+ * `clusterId`, the cluster asked about (an item that names no cluster is taken as its own).
  */
-function decodeList(json, what, decode, required) {
+function decodeList(json, what, decode, required, clusterId) {
     if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
         return undefined;
     const raw = json['items'];
@@ -32573,6 +32669,12 @@ function decodeList(json, what, decode, required) {
     const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : [];
     const answer = { items: [], unreadable: [] };
     for (const item of list) {
+        const other = otherClusterOf(item, clusterId);
+        if (other !== undefined) {
+            const foreign = { ...unreadable(item, what, []), why: `of cluster ${other}` };
+            answer.otherCluster = [...(answer.otherCluster ?? []), foreign];
+            continue;
+        }
         const decoded = decode(item);
         if (decoded !== undefined)
             answer.items.push(decoded);
@@ -32580,6 +32682,13 @@ function decodeList(json, what, decode, required) {
             answer.unreadable.push(unreadable(item, what, required));
     }
     return answer;
+}
+/** The other cluster an item's `spec.clusterID` names, if it names one that is not `clusterId`. */
+function otherClusterOf(item, clusterId) {
+    const named = str(obj(obj(item)['spec'])['clusterID']).trim();
+    if (!named || clusterId === undefined)
+        return undefined;
+    return named.toLowerCase() === clusterId.trim().toLowerCase() ? undefined : named;
 }
 function unreadable(item, what, required) {
     const metadata = obj(obj(item)['metadata']);
@@ -32632,12 +32741,12 @@ function decodeTaskOf(taskId) {
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
-function decodeTaskList(json) {
+function decodeTaskList(json, clusterId) {
     return decodeList(json, 'upgrade task', item => {
         const task = decodeTask(item);
         // a task without an ID cannot be followed or told apart from another: not readable as a list item
         return task?.uid ? task : undefined;
-    }, ['metadata.uid', 'status.phase']);
+    }, ['metadata.uid', 'status.phase'], clusterId);
 }
 
 ;// CONCATENATED MODULE: ./src/lib/go-time.ts
@@ -32645,9 +32754,16 @@ function decodeTaskList(json) {
  * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
  * Returns epoch ms, so that timestamps with different offsets compare as instants.
+ *
+ * Go writes an unset time as its zero time, `0001-01-01 00:00:00 +0000 UTC` (docs/cce-api.md §1): that, in any
+ * zone, is no time at all, and reads as unreadable.
  */
 const GO = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/;
 const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i;
+/** 0002-01-01T00:00:00Z: any instant before it is Go's zero time written in some zone (at most ±24 h away). */
+const AFTER_GO_ZERO = -62_104_060_800_000;
+/** How far in the future of the API's clock a timestamp of something that happened may lie and still be read. */
+const FUTURE_SLACK_MS = 5 * 60_000;
 function parseGoTime(text) {
     const t = text.trim();
     const match = GO.exec(t) ?? RFC3339.exec(t);
@@ -32665,7 +32781,17 @@ function parseGoTime(text) {
         return undefined;
     date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
     const offset = (offH * 60 + offM) * 60_000;
-    return date.getTime() - (sign === '-' ? -offset : offset);
+    const instant = date.getTime() - (sign === '-' ? -offset : offset);
+    return instant < AFTER_GO_ZERO ? undefined : instant;
+}
+/**
+ * The instant of a timestamp that records something that happened (a creation, a start, an end): unreadable
+ * (undefined) when it does not parse, is Go's zero time, or lies more than FUTURE_SLACK_MS in the future of
+ * `apiNow`, the API's clock (a local time labelled UTC, say). Without `apiNow` no time is in the future.
+ */
+function readPastTime(text, apiNow) {
+    const at = parseGoTime(text);
+    return at !== undefined && apiNow !== undefined && at > apiNow + FUTURE_SLACK_MS ? undefined : at;
 }
 
 ;// CONCATENATED MODULE: ./src/cce/workflow.ts
@@ -32736,9 +32862,12 @@ function decodeWorkflowOf(workflowId) {
         return workflow?.uid === workflowId ? workflow : undefined;
     };
 }
-/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
-function decodeWorkflowList(json) {
-    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase']);
+/**
+ * ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts, which also
+ * sets aside the items of a cluster other than `clusterId`.
+ */
+function decodeWorkflowList(json, clusterId) {
+    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'], clusterId);
 }
 /** Step statuses of a step that runs now: it holds a pass, whichever step of its type decides. */
 const STEP_RUNNING = ['Queuing', 'Running'];
@@ -32918,7 +33047,7 @@ class CceClient {
         return this.api.call({
             ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
             explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-            decode: decodeTaskList,
+            decode: json => decodeTaskList(json, this.t.clusterId),
             deadline
         });
     }
@@ -32930,7 +33059,7 @@ class CceClient {
             explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
                 ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
                 : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-            decode: decodeWorkflowList
+            decode: json => decodeWorkflowList(json, this.t.clusterId)
         });
     }
     async getWorkflow(workflowId) {
@@ -33535,203 +33664,6 @@ function stateKey(obs) {
     return parts.join('|');
 }
 
-;// CONCATENATED MODULE: ./src/gate/choose.ts
-/**
- * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
- * workflow or upgrade task, "newest" by instant.
- *
- * - A workflow in Init/Running always wins (its own Cluster task is newer than the workflow itself); of several,
- *   the newest.
- * - Otherwise an upgrade task that is not one of any workflow's steps and has not ended (started through the API,
- *   outside any workflow) wins; else one created after the newest workflow ended.
- * - Otherwise the newest workflow, else the newest task, else nothing.
- * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
- *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either: neither counts (the
- *   newest other upgrade decides, and their tasks, should they have any, count as outside any workflow).
- * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
- *   choice: an upgrade started after it decides.
- * - With `notBefore` (max-age), an upgrade that started earlier does not count: nothing qualifies yet.
- * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
- *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
- */
-
-
-
-/**
- * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
- * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
- * wins; between two alike, an unreadable timestamp ranks newest.
- */
-function newestBy(items, stamp, 
-// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
-succeeded = () => false) {
-    let best;
-    for (const item of items) {
-        const at = parseGoTime(stamp(item)) ?? Infinity;
-        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
-            best = { item, at };
-    }
-    return best?.item;
-}
-function ranksNewer(item, at, best, bestAt, succeeded) {
-    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
-    if (unknownOrder && succeeded(item) !== succeeded(best))
-        return !succeeded(item);
-    return at > bestAt;
-}
-const created = (x) => x.creationTimestamp;
-const succeeded = (x) => x.phase === 'Success';
-/**
- * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
- * is done and only a post-check nobody started is left.
- */
-function stillChanging(w) {
-    return isActive(w) && !awaitsOnlyPostCheck(w);
-}
-/** When a workflow ended: its last step's end or its last update (only meaningful once it is not still changing). */
-function workflowEndedAt(w) {
-    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
-        .map(parseGoTime)
-        .filter((t) => t !== undefined);
-    return stamps.length ? Math.max(...stamps) : parseGoTime(w.creationTimestamp);
-}
-/** An upgrade that ended longer than this before the step began is probably not the one meant. */
-const OLD_UPGRADE_MS = 24 * 3_600_000;
-/** When an upgrade ended (epoch ms), if it has and the time can be read. */
-function endedAtOf(u) {
-    if (u.kind === 'workflow')
-        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow);
-    if (u.kind === 'task' && (u.task.phase === 'Success' || u.task.phase === 'Failed'))
-        return parseGoTime(u.task.completionTime);
-    return undefined;
-}
-function startedOf(u) {
-    switch (u.kind) {
-        case 'workflow':
-            return {
-                what: `upgrade workflow ${u.workflow.uid}`,
-                phase: u.workflow.phase,
-                at: parseGoTime(u.workflow.creationTimestamp)
-            };
-        case 'task':
-            return {
-                what: `upgrade task ${u.task.uid}`,
-                phase: u.task.phase,
-                at: parseGoTime(u.task.creationTimestamp)
-            };
-        case 'unreadable':
-            return { what: describeUnreadable(u.item), phase: '', at: parseGoTime(u.item.created) };
-    }
-}
-/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
-function sameUpgrade(a, b) {
-    const ids = (u) => {
-        switch (u.kind) {
-            case 'task':
-                return [u.task.uid];
-            case 'workflow':
-                return [
-                    u.workflow.uid,
-                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
-                ];
-            case 'unreadable':
-                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
-                return [u.item.uid];
-        }
-    };
-    const other = ids(b);
-    return ids(a).some(id => other.includes(id));
-}
-/**
- * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
- * current upgrade, when `named` is a stale ID.
- */
-function newerThan(choice, named) {
-    if (choice.kind === 'none' || sameUpgrade(choice, named))
-        return undefined;
-    const current = startedOf(choice);
-    // an unreadable time is NaN, which is not at or before anything: such a choice is named
-    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
-}
-/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
-function abandonedWorkflows(workflows, apiNow) {
-    // without the API's clock nothing has expired
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
-}
-/** The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. */
-function passedOverWorkflows(workflows, apiNow) {
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || cancelledBeforeUpgrade(w));
-}
-function chooseUpgrade(all, tasks, o = {}) {
-    const passedOver = passedOverWorkflows(all, o.apiNow);
-    const workflows = all.filter(w => !passedOver.includes(w));
-    const choice = choose(workflows, tasks);
-    const found = choice && { choice, started: startedOf(choice) };
-    const hidden = o.unreadable?.find(u => mayBeCurrent(u, found?.started, o.notBefore));
-    if (hidden)
-        return { kind: 'unreadable', item: hidden };
-    if (!found) {
-        const last = newestBy(passedOver, created);
-        return last
-            ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }) }
-            : { kind: 'none' };
-    }
-    // with max-age, an upgrade that started earlier (or at an unreadable time) does not count
-    if (o.notBefore !== undefined && !((found.started.at ?? -Infinity) >= o.notBefore))
-        return { kind: 'none', newest: found.started };
-    return found.choice;
-}
-/**
- * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
- * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
- */
-function mayBeCurrent(u, chosen, notBefore) {
-    const at = parseGoTime(u.created);
-    if (at === undefined)
-        return true;
-    if (at < (notBefore ?? -Infinity))
-        return false;
-    return chosen?.at === undefined || at >= chosen.at;
-}
-function choose(workflows, tasks) {
-    // a workflow or task still under way wins over any that ended, whatever the timestamps say: passing on an ended
-    // one while another runs is the one mistake the gate must not make
-    const active = newestBy(workflows.filter(stillChanging), created);
-    const w = active ?? newestBy(workflows, created, succeeded);
-    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
-    const running = newestBy(outside.filter(isUnderWay), created);
-    const t = newestBy(tasks, created, succeeded);
-    if (active)
-        return { kind: 'workflow', workflow: active };
-    if (running)
-        return { kind: 'task', task: running };
-    if (t && (!w || standalone(t, w, workflows)))
-        return { kind: 'task', task: t };
-    if (w)
-        return { kind: 'workflow', workflow: w };
-    return undefined;
-}
-/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
-function isUnderWay(t) {
-    return t.phase !== 'Success' && t.phase !== 'Failed';
-}
-function partOfAWorkflow(t, all) {
-    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
-}
-/**
- * A task that belongs to no workflow and was created after the newest one ended; when that order is unknown
- * (a timestamp unreadable, or equal), the task counts as newer unless it succeeded: never pass over a failure.
- */
-function standalone(t, newest, all) {
-    if (partOfAWorkflow(t, all))
-        return false;
-    const createdAt = parseGoTime(t.creationTimestamp);
-    const ended = workflowEndedAt(newest);
-    if (createdAt === undefined || ended === undefined)
-        return !succeeded(t);
-    return createdAt > ended || (createdAt === ended && !succeeded(t));
-}
-
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
 /**
  * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
@@ -34018,6 +33950,293 @@ function nextRead(obs, policy) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/gate/choose.ts
+/**
+ * Which upgrade the gate waits on when no task-id or workflow-id is given (pure): the cluster's newest upgrade
+ * workflow or upgrade task.
+ *
+ * - An upgrade under way wins over any that ended, whatever the timestamps and its age: a workflow in Init/Running
+ *   (its own Cluster task is newer than the workflow itself), else a task outside any workflow that has not ended.
+ * - Otherwise the newest that ended: two workflows, or two tasks, by creation; a task against a workflow by the
+ *   task's creation against the end of the workflow's cluster upgrade (its Cluster step's endTimeStamp, else its
+ *   task's completionTime), whatever the workflow did afterwards.
+ * - Where that order is unknown (a time unreadable, or two equal), every upgrade that could be the newest is judged
+ *   (verdict.ts): the gate passes only if each would pass; otherwise the worst decides (a failure, else one that
+ *   holds). A time is unreadable when it does not parse, is Go's zero time, or lies more than 5 minutes in the
+ *   future of the API's clock (go-time.ts).
+ * - A workflow that waits for a person before its cluster upgrade, whose pre-check has expired, changed nothing
+ *   and cannot go on; one cancelled before its cluster upgrade started changed nothing either (without max-age):
+ *   neither counts (the newest other upgrade decides, and their tasks, should they have any, count as outside any
+ *   workflow).
+ * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
+ *   choice: an upgrade started after it decides.
+ * - With `notBefore` (max-age), an upgrade that ended earlier does not count (nothing qualifies yet); one under way
+ *   always counts. An end that cannot be read counts unless the upgrade would pass.
+ * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
+ *   choice's start) is chosen instead: the gate must not pass on an upgrade it may hide.
+ */
+
+
+
+
+/**
+ * The newest item by a timestamp read as an instant. Where the order is unknown (a timestamp unreadable, or two
+ * equal) the gate must never pick the item that passes over one that does not: the one that has not `succeeded`
+ * wins; between two alike, an unreadable timestamp ranks newest.
+ */
+function newestBy(items, stamp, 
+// Stryker disable next-line BooleanLiteral,ArrowFunction: any constant compares equal for every item
+succeeded = () => false) {
+    let best;
+    for (const item of items) {
+        const at = parseGoTime(stamp(item)) ?? Infinity;
+        if (best === undefined || ranksNewer(item, at, best.item, best.at, succeeded))
+            best = { item, at };
+    }
+    return best?.item;
+}
+function ranksNewer(item, at, best, bestAt, succeeded) {
+    const unknownOrder = at === bestAt || at === Infinity || bestAt === Infinity;
+    if (unknownOrder && succeeded(item) !== succeeded(best))
+        return !succeeded(item);
+    return at > bestAt;
+}
+const created = (x) => x.creationTimestamp;
+/**
+ * A workflow that may still change the cluster: Init, Running or a phase added later, unless its cluster upgrade
+ * is done and only a post-check nobody started is left.
+ */
+function stillChanging(w) {
+    return isActive(w) && !awaitsOnlyPostCheck(w);
+}
+/** The latest readable end of a workflow's steps and its last update, if any. */
+function lastStampOf(w, apiNow) {
+    const stamps = [...w.steps.map(s => s.endedAt), w.updateTimestamp]
+        .map(t => readPastTime(t, apiNow))
+        .filter((t) => t !== undefined);
+    return stamps.length ? Math.max(...stamps) : undefined;
+}
+/**
+ * When a workflow ended: its last step's end or its last update, else its creation (only meaningful once it is not
+ * still changing). `apiNow`: times in its future are unreadable.
+ */
+function workflowEndedAt(w, apiNow) {
+    return lastStampOf(w, apiNow) ?? readPastTime(w.creationTimestamp, apiNow);
+}
+/** An upgrade that ended longer than this before the step began is probably not the one meant. */
+const OLD_UPGRADE_MS = 24 * 3_600_000;
+/** When an upgrade ended (epoch ms), if it has and the time can be read. */
+function endedAtOf(u, apiNow) {
+    if (u.kind === 'workflow')
+        return stillChanging(u.workflow) ? undefined : workflowEndedAt(u.workflow, apiNow);
+    if (u.kind === 'task' && !isUnderWay(u.task))
+        return readPastTime(u.task.completionTime, apiNow);
+    return undefined;
+}
+function startedOf(u, apiNow) {
+    switch (u.kind) {
+        case 'workflow':
+            return {
+                what: `upgrade workflow ${u.workflow.uid}`,
+                phase: u.workflow.phase,
+                at: readPastTime(u.workflow.creationTimestamp, apiNow)
+            };
+        case 'task':
+            return {
+                what: `upgrade task ${u.task.uid}`,
+                phase: u.task.phase,
+                at: readPastTime(u.task.creationTimestamp, apiNow)
+            };
+        case 'unreadable':
+            return {
+                what: describeUnreadable(u.item),
+                phase: '',
+                at: readPastTime(u.item.created, apiNow)
+            };
+    }
+}
+/** Whether two upgrades are one: the same ID, or a workflow and the task of its Cluster step. */
+function sameUpgrade(a, b) {
+    const ids = (u) => {
+        switch (u.kind) {
+            case 'task':
+                return [u.task.uid];
+            case 'workflow':
+                return [
+                    u.workflow.uid,
+                    ...u.workflow.steps.filter(s => s.type === 'Cluster' && s.taskId).map(s => s.taskId)
+                ];
+            case 'unreadable':
+                // an unreadable item without an ID matches nothing: every ID of a readable upgrade is non-empty
+                return [u.item.uid];
+        }
+    };
+    const other = ids(b);
+    return ids(a).some(id => other.includes(id));
+}
+/**
+ * An upgrade other than `named` that started after it (or at a time that cannot be compared): the cluster's
+ * current upgrade, when `named` is a stale ID.
+ */
+function newerThan(choice, named) {
+    if (choice.kind === 'none' || sameUpgrade(choice, named))
+        return undefined;
+    const current = startedOf(choice);
+    // an unreadable time is NaN, which is not at or before anything: such a choice is named
+    return (current.at ?? NaN) <= (startedOf(named).at ?? NaN) ? undefined : current;
+}
+/** The workflows that wait for a person before their cluster upgrade with an expired pre-check (workflow.ts). */
+function abandonedWorkflows(workflows, apiNow) {
+    // without the API's clock nothing has expired
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity));
+}
+/**
+ * The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. With max-age
+ * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled.
+ */
+function passedOverWorkflows(workflows, apiNow, maxAge = false) {
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || (!maxAge && cancelledBeforeUpgrade(w)));
+}
+function chooseUpgrade(all, tasks, o = {}) {
+    const passedOver = passedOverWorkflows(all, o.apiNow, o.notBefore !== undefined);
+    const workflows = all.filter(w => !passedOver.includes(w));
+    const choice = choose(workflows, tasks, {
+        notBefore: o.notBefore,
+        apiNow: o.apiNow,
+        tasks,
+        policy: o.policy ?? {
+            onPause: 'wait',
+            waitForPostCheck: false,
+            waitForNewUpgrade: o.notBefore !== undefined
+        }
+    });
+    const chosen = choice && (choice.kind === 'none' ? choice.newest : startedOf(choice, o.apiNow));
+    const hidden = o.unreadable?.find(u => mayBeCurrent(u, chosen, o.notBefore, o.apiNow));
+    if (hidden)
+        return { kind: 'unreadable', item: hidden };
+    if (choice)
+        return choice;
+    const last = newestBy(passedOver, created);
+    return last
+        ? { kind: 'none', abandoned: startedOf({ kind: 'workflow', workflow: last }, o.apiNow) }
+        : { kind: 'none' };
+}
+/**
+ * Whether an item the gate could not read may be the cluster's current upgrade: its time is unreadable, or it
+ * is not older than the upgrade chosen (or nothing was chosen), and max-age does not rule it out.
+ */
+function mayBeCurrent(u, chosen, notBefore, apiNow) {
+    const at = readPastTime(u.created, apiNow);
+    if (at === undefined)
+        return true;
+    if (at < (notBefore ?? -Infinity))
+        return false;
+    return chosen?.at === undefined || at >= chosen.at;
+}
+/** The choice among the upgrades that count; undefined when there is none at all. */
+function choose(workflows, tasks, c) {
+    const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
+    // a workflow or task still under way wins over any that ended, whatever the timestamps say (passing on an ended
+    // one while another runs is the one mistake the gate must not make), and whatever its age
+    const active = workflows.filter(stillChanging).map(asWorkflow);
+    const underWay = active.length ? active : outside.filter(isUnderWay).map(asTask);
+    if (underWay.length)
+        return worstOf(mayBeNewest(underWay, c), c, false);
+    const ended = [...workflows.map(asWorkflow), ...outside.map(asTask)];
+    return ended.length ? worstOf(mayBeNewest(ended, c), c, true) : undefined;
+}
+const asWorkflow = (workflow) => ({ kind: 'workflow', workflow });
+const asTask = (task) => ({ kind: 'task', task });
+/** The candidates no other one is known to be newer than (all of them, should the order go round in a circle). */
+function mayBeNewest(all, c) {
+    const newest = all.filter(x => !all.some(y => y !== x && knownNewer(y, x, c)));
+    return newest.length ? newest : all;
+}
+/**
+ * Whether `a` is known to be newer than `b`: two of a kind by creation; a task against a workflow by the task's
+ * creation against the end of the workflow's cluster upgrade. An unreadable time or a tie: not known.
+ */
+function knownNewer(a, b, c) {
+    const [x, y] = a.kind === b.kind
+        ? [createdAt(a, c), createdAt(b, c)]
+        : a.kind === 'task'
+            ? [createdAt(a, c), upgradeEndOf(b, c)]
+            : [upgradeEndOf(a, c), createdAt(b, c)];
+    return x !== undefined && y !== undefined && x > y;
+}
+function createdAt(u, c) {
+    return readPastTime(u.kind === 'task' ? u.task.creationTimestamp : u.workflow.creationTimestamp, c.apiNow);
+}
+/**
+ * When a workflow's cluster upgrade ended, for its order against a task: its Cluster step's endTimeStamp, else its
+ * task's completionTime (undefined when neither is readable); a workflow whose Cluster step did not end, when the
+ * workflow ended. Only a workflow has one; a task is dated by its creation.
+ */
+function upgradeEndOf(u, c) {
+    if (u.kind === 'task')
+        return createdAt(u, c);
+    const step = stepOf(u.workflow, 'Cluster');
+    if (!step || !TASK_ENDED.includes(step.status))
+        return workflowEndedAt(u.workflow, c.apiNow);
+    return (readPastTime(step.endedAt, c.apiNow) ??
+        readPastTime(clusterTaskOf(u.workflow, c)?.completionTime ?? '', c.apiNow));
+}
+function clusterTaskOf(w, c) {
+    const id = stepOf(w, 'Cluster')?.taskId;
+    return id ? c.tasks.find(t => t.uid === id) : undefined;
+}
+const TASK_ENDED = ['Success', 'Failed'];
+/**
+ * Of the upgrades that could be the newest, the worst reading: one that fails, else one that holds (no upgrade yet,
+ * too), else one that passes. `ended`: they have ended, so max-age may leave them out (an end it cannot read: both
+ * readings). Between two alike, the one that started last by a readable time; then the list's order.
+ */
+function worstOf(candidates, c, ended) {
+    const readings = candidates.flatMap(u => readingsOf(u, c, ended));
+    let worst = readings[0];
+    for (const r of readings.slice(1))
+        if (r.severity > worst.severity ||
+            (r.severity === worst.severity && (r.at ?? -Infinity) > (worst.at ?? -Infinity)))
+            worst = r;
+    return worst.choice;
+}
+function readingsOf(u, c, ended) {
+    const started = startedOf(u, c.apiNow);
+    const self = { choice: u, severity: severityOf(u, c), at: started.at };
+    if (!ended || c.notBefore === undefined)
+        return [self];
+    const none = { choice: { kind: 'none', newest: started }, severity: WAIT };
+    const counts = countsUnderMaxAge(u, started.at, c.notBefore, c.apiNow);
+    return counts === undefined ? [self, none] : [counts ? self : none];
+}
+const FAIL = 2;
+const WAIT = 1;
+function severityOf(u, c) {
+    const task = u.kind === 'workflow' ? clusterTaskOf(u.workflow, c) : undefined;
+    const judged = task && u.kind === 'workflow' ? { ...u, task } : u;
+    const v = judgeUpgrade(judged, c.policy, c.apiNow ?? -Infinity);
+    return v.kind === 'fail' ? FAIL : v.kind === 'wait' ? WAIT : 0;
+}
+/**
+ * Whether an upgrade that ended counts under max-age: it ended at or after `notBefore`; or, its end unreadable, it
+ * started at or after it. Undefined when that cannot be told.
+ */
+function countsUnderMaxAge(u, startedAt, notBefore, apiNow) {
+    const end = u.kind === 'workflow'
+        ? lastStampOf(u.workflow, apiNow)
+        : readPastTime(u.task.completionTime, apiNow);
+    if (end !== undefined)
+        return end >= notBefore;
+    return startedAt !== undefined && startedAt >= notBefore ? true : undefined;
+}
+/** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
+function isUnderWay(t) {
+    return !TASK_ENDED.includes(t.phase);
+}
+function partOfAWorkflow(t, all) {
+    return all.some(w => w.steps.some(s => s.taskId && s.taskId === t.uid));
+}
+
 ;// CONCATENATED MODULE: ./src/gate/observer.ts
 
 
@@ -34026,7 +34245,7 @@ function nextRead(obs, policy) {
 /** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
 const observer_STEP_RUNNING = ['Queuing', 'Running'];
 /** Ended steps, and ended tasks: both say Success or Failed. */
-const TASK_ENDED = ['Success', 'Failed'];
+const observer_TASK_ENDED = ['Success', 'Failed'];
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000;
 /** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
@@ -34079,9 +34298,18 @@ class UpgradeObserver {
         // on, so it no longer holds the gate (the choice passes over it now)
         const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired';
         if (abandoned ||
-            (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent())))
+            (!this.choseThisPoll &&
+                (this.cancelledUnstarted(obs.upgrade) ||
+                    (verdict.kind === 'pass' && !(await this.stillCurrent())))))
             return this.lookAgain();
         return obs;
+    }
+    /**
+     * The workflow followed since an earlier poll was cancelled before its cluster upgrade: the choice decides what
+     * that means (passed over; with max-age, the newest upgrade inside it fails as cancelled), as on a first look.
+     */
+    cancelledUnstarted(u) {
+        return u.kind === 'workflow' && cancelledBeforeUpgrade(u.workflow);
     }
     /** Forgets the upgrade followed and searches again. */
     lookAgain() {
@@ -34116,7 +34344,8 @@ class UpgradeObserver {
         return chooseUpgrade(workflows.items, tasks.items, {
             notBefore: this.o.notBefore?.(),
             apiNow: this.apiNow(),
-            unreadable: [...workflows.unreadable, ...tasks.unreadable]
+            unreadable: [...workflows.unreadable, ...tasks.unreadable],
+            policy: this.policy
         });
     }
     /**
@@ -34136,7 +34365,7 @@ class UpgradeObserver {
             return;
         // created shortly before the step: fresh, whatever its end reads (an unset end is Go's zero time); an
         // unreadable creation may be old
-        const createdAt = startedOf(u).at ?? -Infinity;
+        const createdAt = startedOf(u, this.apiNow()).at ?? -Infinity;
         if (startedAt - createdAt <= FRESH_ID_MS)
             return;
         let current;
@@ -34223,10 +34452,14 @@ class UpgradeObserver {
                 workflows: workflows.items.length,
                 tasks: tasks.items.length,
                 abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
-                cancelled: workflows.items.filter(cancelledBeforeUpgrade),
+                // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
+                cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
                 leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
                 // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
-                u => choice.kind !== 'unreadable' || u !== choice.item)
+                u => choice.kind !== 'unreadable' || u !== choice.item),
+                ...(workflows.otherCluster || tasks.otherCluster
+                    ? { otherCluster: [...(workflows.otherCluster ?? []), ...(tasks.otherCluster ?? [])] }
+                    : {})
             });
         switch (choice.kind) {
             case 'none':
@@ -34259,8 +34492,8 @@ class UpgradeObserver {
         const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
         const running = observer_STEP_RUNNING.includes(step.status);
         // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
-        const ended = TASK_ENDED.includes(step.status);
-        const stale = ended && !(known && TASK_ENDED.includes(known.phase));
+        const ended = observer_TASK_ENDED.includes(step.status);
+        const stale = ended && !(known && observer_TASK_ENDED.includes(known.phase));
         if ((running && !(fresh && known)) || (stale && !fresh && !this.missingAfterStep.has(id))) {
             const reply = await this.cce.findTask(id);
             if (reply)
@@ -34374,7 +34607,7 @@ async function waitForUpgrade(o) {
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
 function stopOf(e) {
     if (e instanceof CancelledError)
-        return { end: 'cancelled' };
+        return e.lastProblem ? { end: 'cancelled', problem: e.lastProblem } : { end: 'cancelled' };
     if (e instanceof DeadlineError)
         return { end: 'timeout', problem: e.lastProblem };
     if (e instanceof FatalApiError)
@@ -34475,7 +34708,9 @@ class ProgressLog {
         const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`];
         if (eta !== undefined)
             tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`);
-        const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`;
+        // versions only once an upgrade is known: `? → ?` says nothing
+        const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow';
+        const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ');
         if (lines.length) {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
@@ -34629,6 +34864,8 @@ class ProgressLog {
             this.cancelledUnstarted(w);
         for (const item of e.leftOut)
             this.log.debug(`Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`);
+        for (const item of e.otherCluster ?? [])
+            this.log.debug(`Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`);
         const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`;
         if (choice.kind === 'none') {
             if (this.o.maxAgeMs === undefined)
@@ -34673,11 +34910,9 @@ class ProgressLog {
     }
     noneYet(newest) {
         const window = this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`;
-        const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase);
-        const seen = newest
-            ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
-            : '';
-        return `No upgrade started${window} yet${seen}`;
+        // max-age leaves out only an upgrade that ended before its window: one under way always counts
+        const seen = newest ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)})` : '';
+        return `No upgrade under way or ended${window} yet${seen}`;
     }
     warnOnce(key, message) {
         if (this.first(key))
@@ -34834,6 +35069,7 @@ function ganttChart(w, wait) {
 
 
 
+
 /** How many blocking pre-check items the one-line message names; the summary lists them all. */
 const ITEMS_IN_MESSAGE = 3;
 const RESULT_TEXT = {
@@ -34884,7 +35120,7 @@ function lastSeen(last, t) {
     const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : '';
     switch (u.kind) {
         case 'none':
-            return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
+            return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':
@@ -34985,9 +35221,8 @@ function nothingReadAdvice(problem) {
     const p = problem ?? '';
     if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
         return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.';
-    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(p)) {
-        const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API';
-        return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`;
+    if (/ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|no connection within|connection closed|socket hang up/.test(p)) {
+        return reachAdvice(/^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API');
     }
     if (/^HTTP 5\d\d\b/.test(p))
         return 'The API was failing: re-run this job later.';
@@ -35040,8 +35275,11 @@ function endMessage(r, t) {
                 next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt);
             return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`;
         }
-        case 'cancelled':
-            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`;
+        case 'cancelled': {
+            // as after a timeout: when nothing was read, what to check before the next run
+            const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`;
+            return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`;
+        }
         case 'error':
             if (r.failure?.kind === 'no-upgrade')
                 return noUpgradeMessage(t, r.last);
@@ -35066,7 +35304,8 @@ function outputsOf(r, t) {
     const w = u && workflowOf(u);
     return {
         result: r.end,
-        taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+        // only a task seen: an ID the API refused (401, 404) names no task the gate saw
+        taskId: task?.uid ?? '',
         phase: task?.phase ?? '',
         progress: task?.progress ?? '',
         version: task?.version || w?.clusterVersion || '',

@@ -280,7 +280,7 @@ describe('observer events', () => {
       )
     )
     expect(log.of('info')).toEqual([
-      'No upgrade started in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'
+      'No upgrade under way or ended in the last 2h yet (the newest, upgrade task old-1, started 3h before this step); found 0 upgrade workflow(s) and 1 upgrade task(s). Checking again every poll.'
     ])
     const none = { kind: 'wait', why: { kind: 'no-upgrade-yet' } } as const
     const first = obs({
@@ -293,13 +293,13 @@ describe('observer events', () => {
     p.observed(
       obs({
         kind: 'none',
-        newest: { what: 'upgrade task new-2', phase: 'Running', at: t0 - 4 * H }
+        newest: { what: 'upgrade task new-2', phase: 'Failed', at: t0 - 4 * H }
       }),
       none,
       first
     )
     expect(log.of('info')[1]).toMatch(
-      /^No upgrade started in the last 2h yet \(the newest, upgrade task new-2, started 4h before this step and is still Running: max-age leaves it out; to wait on it, raise max-age or give its ID\)/
+      /^No upgrade under way or ended in the last 2h yet \(the newest, upgrade task new-2, started 4h before this step\)/
     )
   })
 
@@ -317,5 +317,26 @@ describe('observer events', () => {
     expect(log.of('info')).toEqual([
       'Upgrade task up-1 of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.'
     ])
+  })
+})
+
+describe('the heartbeat while no upgrade is known (issue 23)', () => {
+  it('shows no `? → ?`: versions appear only once an upgrade is known', () => {
+    const { clock, log, p } = progressLog({ maxAgeMs: 2 * H })
+    const none = obs({ kind: 'none' }, { at: 0 })
+    p.observed(none, WAIT, undefined)
+    clock.advance(60_000)
+    p.observed(obs({ kind: 'none' }, { at: 60_000 }), WAIT, none)
+    clock.advance(60_000)
+    p.idle()
+    const lines = log.of('info')
+    expect(lines).toEqual([
+      'No upgrade under way or ended in the last 2h yet · 0s elapsed',
+      'No upgrade under way or ended in the last 2h yet · 1m elapsed',
+      'No upgrade under way or ended in the last 2h yet · 1m elapsed (still waiting, 2m so far)'
+    ])
+    clock.advance(60_000)
+    p.observed(onTask(task('Running', '10.00'), { at: 180_000 }), WAIT, none)
+    expect(log.of('info').at(-1)).toBe('Running 10.00% · v1.28.3-r4 → v1.29.5-r0 · 3m elapsed')
   })
 })

@@ -297,7 +297,7 @@ describe('endReport', () => {
       maxAgeMs: 7_200_000
     })
     expect(none.message).toMatch(
-      /waiting for the current upgrade of cluster cluster-1: no upgrade started in the last 2h/
+      /waiting for the current upgrade of cluster cluster-1: no upgrade under way or ended in the last 2h/
     )
     expect(none.message).toMatch(
       /No upgrade to wait on appeared: start the upgrade .*check cluster-id and max-age/
@@ -370,10 +370,10 @@ describe('endReport', () => {
       failedStep: '',
       clusterPhase: ''
     }
+    // the task-id input is not a task seen (issue 23: a 401 or 404 names none)
     expect(endReport(ended(undefined, { end: 'timeout' }), target).outputs).toEqual({
       ...empty,
-      result: 'timeout',
-      taskId: 'task-9'
+      result: 'timeout'
     })
     expect(
       endReport(ended(undefined, { end: 'error' }), {
@@ -441,5 +441,37 @@ describe('endReport', () => {
     expect(empty).toContain('| Task | — |')
     expect(empty).toContain('> bad \\| input line')
     expect(empty).not.toContain('Timeline')
+  })
+})
+
+describe('issue 23: the cancel message and taskId', () => {
+  const refused = 'GET cce.ap-southeast-1.myhuaweicloud.com: connect ECONNREFUSED 10.0.0.1:443'
+
+  it('a cancellation before any answer gives the endpoint advice a timeout gives', () => {
+    const r = endReport(ended(undefined, { end: 'cancelled', problem: refused }), target)
+    expect(r.message).toBe(
+      `Cancelled after 10m10s while waiting for the upgrade task task-9 of cluster cluster-1: no request succeeded, so the upgrade's state is unknown; last error: ${refused}. The upgrade itself goes on; nothing was deployed. Could not reach cce.ap-southeast-1.myhuaweicloud.com: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
+    )
+    expect(r.outputs['result']).toBe('cancelled')
+  })
+
+  it('a cancellation with the upgrade seen says what was seen, and no endpoint advice', () => {
+    const r = endReport(
+      ended(taskSeen('Running', '40.00'), { end: 'cancelled', problem: 'HTTP 503 x' }),
+      target
+    )
+    expect(r.message).toBe(
+      'Cancelled after 10m10s while waiting for the upgrade task task-9 of cluster cluster-1: last phase Running, progress 40.00%; last error: HTTP 503 x; request ID of the last response: rid-last. The upgrade itself goes on; nothing was deployed.'
+    )
+  })
+
+  it('taskId is empty when the API refused the task-id (401, 404): no task was seen', () => {
+    for (const problem of ['explained 404', 'explained 401']) {
+      const r = endReport(ended(undefined, { end: 'error', problem }), target)
+      expect(r.outputs['taskId']).toBe('')
+      expect(r.summary).toContain('| Task | — |')
+    }
+    const seen = endReport(ended(taskSeen('Failed', '62.50'), { end: 'timeout' }), target)
+    expect(seen.outputs['taskId']).toBe('task-9')
   })
 })

@@ -325,17 +325,18 @@ describe('following the upgrade workflow, end to end', () => {
     expect(a.count({ kind: 'precheck' })).toBe(1)
   })
 
-  it('a cancelled workflow fails the gate', async () => {
+  it('a workflow cancelled after its cluster upgrade started fails the gate', async () => {
+    // (one cancelled before its cluster upgrade changed nothing: passed over, e2e-time-order.test.ts)
     const a = await fake({
       workflows: [
         workflow([
           state('Running', [
             ['PreCheck', 'Success'],
-            ['Cluster', 'Init']
+            ['Cluster', 'Running']
           ]),
           state('Cancel', [
             ['PreCheck', 'Success'],
-            ['Cluster', 'Init']
+            ['Cluster', 'Failed']
           ])
         ])
       ]
@@ -421,8 +422,10 @@ describe('following the upgrade workflow, end to end', () => {
     const r = await runAction({ inputs: inputs(a, { 'max-age': '2h' }) })
     expect(r.code).toBe(0)
     const lines = infoLines(r.stdout)
-    expect(lines.filter(l => l.startsWith('No upgrade started in the last 2h yet'))).toHaveLength(1)
-    expect(lines.find(l => l.startsWith('No upgrade started'))).toMatch(
+    expect(
+      lines.filter(l => l.startsWith('No upgrade under way or ended in the last 2h yet'))
+    ).toHaveLength(1)
+    expect(lines.find(l => l.startsWith('No upgrade under way'))).toMatch(
       /the newest, upgrade task 0ld00000.*, started 91d before this step/
     )
     expect(r.outputs).toMatchObject({ result: 'success', workflowId: WF, taskId: NEW_TASK })
@@ -434,7 +437,7 @@ describe('following the upgrade workflow, end to end', () => {
     const r = await runAction({ inputs: inputs(a, { 'max-age': '1h', timeout: '3s' }) })
     expect(r.code).toBe(1)
     expect(errors(r.stdout)[0]).toMatch(
-      /^::error::Timed out after 3s waiting for the current upgrade of cluster .*: no upgrade started in the last 1h/
+      /^::error::Timed out after 3s waiting for the current upgrade of cluster .*: no upgrade under way or ended in the last 1h/
     )
   })
 
@@ -442,12 +445,12 @@ describe('following the upgrade workflow, end to end', () => {
     const a = await fake({ workflows: [] }, [oldTask])
     const r = await runAction({
       inputs: inputs(a, { 'max-age': '1h', interval: '5s' }),
-      signalWhen: /No upgrade started in the last 1h yet/
+      signalWhen: /No upgrade under way or ended in the last 1h yet/
     })
     expect(r.code).toBe(1)
     expect(r.afterSignalMs).toBeLessThan(1000)
     expect(errors(r.stdout)[0]).toMatch(
-      /^::error::Cancelled after .*: no upgrade started in the last 1h/
+      /^::error::Cancelled after .*: no upgrade under way or ended in the last 1h/
     )
     expect(r.outputs).toMatchObject({ result: 'cancelled' })
     expect(r.summary).toContain('🚫 Cancelled')

@@ -1732,7 +1732,8 @@ describe('server', () => {
   async function withCli(scenario: string, use: (url: string) => Promise<void>) {
     const script = fileURLToPath(new URL('../support/fake-api.mjs', import.meta.url))
     const child = spawn(process.execPath, [script, '--scenario', scenario, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'inherit']
+      // its stderr says what it serves and when it stops (checked in scenarios.test.ts), not for jest's output
+      stdio: ['ignore', 'pipe', 'pipe']
     })
     try {
       const line = await new Promise<string>((resolve, reject) => {

@@ -78,10 +78,6 @@ describe(`a fleet of ${GATES} gates`, () => {
       expect(perGate).toBeLessThan(2 * perGateFree)
       // gates that retried in lock-step would be refused again and again: most requests would be 429s
       expect(throttled.length / limited.requests.length).toBeLessThan(0.5)
-      console.log(
-        `fleet of ${GATES}, 8 req/s, Retry-After ${retryAfter || 'absent'}: ${perGate.toFixed(1)} requests per gate ` +
-          `(${perGateFree.toFixed(1)} unthrottled), ${throttled.length} of ${limited.requests.length} answered 429`
-      )
     }
   }, 240_000)
 })

@@ -143,12 +143,13 @@ describe('chooseUpgrade', () => {
     expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
   })
 
-  it('keeps the newest workflow when the newest task started before it ended', () => {
+  it('keeps the newest workflow when the newest task started before its cluster upgrade ended', () => {
     const w = workflow('Success', 'PreCheck:Success Cluster:Success=task-1', {
       created: at('10:00'),
       updated: at('10:40')
     })
-    const t = task('Success', { uid: 'other', created: at('10:35') })
+    // the Cluster step ended at 10:30 (fixture)
+    const t = task('Success', { uid: 'other', created: at('10:25') })
     expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
   })
 
@@ -231,14 +232,15 @@ describe('chooseUpgrade', () => {
   })
 
   describe('with notBefore (max-age)', () => {
-    it('finds nothing when the upgrade started earlier, and says which upgrade that was', () => {
+    it('finds nothing when the upgrade ended earlier, and says which upgrade that was', () => {
+      // ended at 10:30 (fixture: the step's end, the workflow's update, the task's completion)
       const w = workflow('Success', 'Cluster:Success', { uid: 'wf-old', created: at('10:00') })
-      expect(chooseUpgrade([w], [], { notBefore: ms('10:01') })).toEqual({
+      expect(chooseUpgrade([w], [], { notBefore: ms('10:31') })).toEqual({
         kind: 'none',
         newest: { what: 'upgrade workflow wf-old', phase: 'Success', at: ms('10:00') }
       })
       const t = task('Success', { uid: 'task-old', created: at('10:00') })
-      expect(chooseUpgrade([], [t], { notBefore: ms('10:01') })).toEqual({
+      expect(chooseUpgrade([], [t], { notBefore: ms('10:31') })).toEqual({
         kind: 'none',
         newest: { what: 'upgrade task task-old', phase: 'Success', at: ms('10:00') }
       })
@@ -256,22 +258,18 @@ describe('chooseUpgrade', () => {
       })
     })
 
-    it('takes the right upgrade first, then applies the age: an old active workflow is not replaced by an older task', () => {
+    it('takes the right upgrade first, then applies the age: an old active workflow counts whatever its age', () => {
       const w = workflow('Running', 'PreCheck:Running', { created: at('09:00') })
       const t = task('Success', { created: at('08:00') })
-      expect(chooseUpgrade([w], [t], { notBefore: ms('09:30') })).toMatchObject({
-        kind: 'none',
-        newest: { what: 'upgrade workflow wf-1' }
+      expect(chooseUpgrade([w], [t], { notBefore: ms('09:30') })).toEqual({
+        kind: 'workflow',
+        workflow: w
       })
     })
 
-    it('finds nothing when the start cannot be read', () => {
+    it('takes a task under way whose start cannot be read', () => {
       const t = task('Running', { uid: 'no-date', created: '' })
-      expect(chooseUpgrade([], [t], { notBefore: ms('10:00') })).toEqual({
-        kind: 'none',
-        newest: { what: 'upgrade task no-date', phase: 'Running', at: undefined }
-      })
-      // without max-age the same task is waited on
+      expect(chooseUpgrade([], [t], { notBefore: ms('10:00') })).toEqual({ kind: 'task', task: t })
       expect(chooseUpgrade([], [t])).toEqual({ kind: 'task', task: t })
     })
   })
@@ -369,20 +367,21 @@ describe('chooseUpgrade without an ID: an outside task against a Success workflo
 
   it('does not let an outside task that failed before a newer workflow succeeded outrank it', () => {
     const w = succeeded()
-    for (const created of [at('09:00'), at('10:35'), at('10:00', 23)]) {
+    // the workflow's cluster upgrade ended at 10:30 (fixture)
+    for (const created of [at('09:00'), at('10:25'), at('10:00', 23)]) {
       const t = task('Failed', { uid: 'api-task', created })
       expect(chooseUpgrade([w], [t])).toEqual({ kind: 'workflow', workflow: w })
     }
   })
 
-  it('takes a Failed task created exactly when the workflow ended: the tie never lets the Success pass', () => {
+  it('takes a Failed task created exactly when the cluster upgrade ended: the tie never lets the Success pass', () => {
     const w = succeeded()
-    const t = task('Failed', { uid: 'api-task', created: at('10:40') })
+    const t = task('Failed', { uid: 'api-task', created: at('10:30') })
     expect(workflowEndedAt(w)).toBe(ms('10:40'))
     expect(chooseUpgrade([w], [t])).toEqual({ kind: 'task', task: t })
-    // a Success task in the same tie does not replace the workflow: neither of them fails
-    const ok = task('Success', { uid: 'api-ok', created: at('10:40') })
-    expect(chooseUpgrade([w], [ok])).toEqual({ kind: 'workflow', workflow: w })
+    // a Success task in the same tie: both would pass, and the one that started last is followed
+    const ok = task('Success', { uid: 'api-ok', created: at('10:30') })
+    expect(chooseUpgrade([w], [ok])).toEqual({ kind: 'task', task: ok })
   })
 
   it('takes the tie when the workflow ended with its last step (no later update)', () => {

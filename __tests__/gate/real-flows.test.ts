@@ -419,8 +419,9 @@ describe('the choice passes over an abandoned workflow', () => {
   })
 
   it('with max-age, it is passed over too, and an older upgrade is simply too old', () => {
+    // the old upgrade's steps ended at 10:30 on the 24th (fixture)
     expect(
-      chooseUpgrade([idle, oldSuccess], [], { apiNow: AFTER_EXPIRY, notBefore: ms('09:00') })
+      chooseUpgrade([idle, oldSuccess], [], { apiNow: AFTER_EXPIRY, notBefore: ms('10:31') })
     ).toMatchObject({ kind: 'none', newest: { what: 'upgrade workflow wf-old' } })
   })
 })

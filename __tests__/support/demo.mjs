@@ -1,20 +1,25 @@
 // @ts-check
-// `npm run demo [-- failed|workflow|all]`: the committed dist/index.js against the project's fake CCE API, shown the
-// way a workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the step's
-// outputs and job summary. `workflow` gives no task-id: the gate finds the cluster's current upgrade itself.
+// `npm run demo [-- <scenario>|all|--list]`: the committed dist/index.js against the project's fake CCE API, shown
+// the way a workflow run shows it: the log (with workflow commands rendered as the runner renders them), then the
+// step's outputs and job summary. The scenarios (one for each end state) are in scenarios.mjs; --list names them.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { demoInputs, scenarios, startFakeApi } from './fake-api.mjs'
+import { demoInputs, startFakeApi } from './fake-api.mjs'
+import { SCENARIOS, scenarioList } from './scenarios.mjs'
 
 const which = process.argv[2] ?? 'success'
-const names = which === 'all' ? ['success', 'failed', 'workflow'] : [which]
-/** Inputs that differ from demoInputs' per demo: the workflow demo leaves task-id empty (not given). */
-const extraInputs = { workflow: { 'task-id': '' } }
+if (which === '--list' || which === '-l') {
+  process.stdout.write(`${scenarioList()}\n`)
+  process.exit(0)
+}
+const names = which === 'all' ? Object.keys(SCENARIOS) : [which]
 for (const name of names) {
-  if (!(name in scenarios)) {
-    console.error(`Unknown demo "${name}": use success, failed, workflow or all`)
+  if (!Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
+    console.error(
+      `Unknown demo "${name}": use one of ${Object.keys(SCENARIOS).join(', ')}, or all; npm run demo -- --list says what each shows`
+    )
     process.exit(2)
   }
 }
@@ -36,14 +41,16 @@ function render(line, masks) {
   return text.replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
+/** @param {string} name */
 async function demo(name) {
-  const api = await startFakeApi(scenarios[name])
+  const scenario = /** @type {import('./scenarios.mjs').Scenario} */ (SCENARIOS[name])
+  const api = await startFakeApi(scenario.options(Date.now()))
   const dir = mkdtempSync(join(tmpdir(), 'cce-gate-demo-'))
   const output = join(dir, 'output')
   const summary = join(dir, 'summary')
   writeFileSync(output, '')
   writeFileSync(summary, '')
-  const { inputs, env: inputEnv } = demoInputs(api.url, extraInputs[name] ?? {})
+  const { inputs, env: inputEnv } = demoInputs(api.url, scenario.inputs ?? {})
   const env = {
     PATH: process.env.PATH ?? '',
     GITHUB_OUTPUT: output,
@@ -52,12 +59,13 @@ async function demo(name) {
   }
 
   console.log(
-    `\n━━ demo: ${name} ━━  fake CCE API at ${api.url}; the step runs dist/index.js with:`
+    `\n━━ demo: ${name} ━━  ${scenario.note}\n   fake CCE API at ${api.url}; the step runs dist/index.js with:`
   )
   for (const [k, v] of Object.entries(inputs))
     if (v) console.log(`   ${k}: ${k === 'secret-access-key' ? '***' : v}`)
   console.log('')
 
+  /** @type {Set<string>} */
   const masks = new Set()
   const code = await new Promise(resolve => {
     const child = spawn(process.execPath, ['dist/index.js'], {
@@ -86,12 +94,12 @@ async function demo(name) {
   for (const [, key, , value] of records) console.log(`  ${key} = ${value}`)
   console.log('\n── job summary (GITHUB_STEP_SUMMARY, Markdown) ──')
   console.log(readFileSync(summary, 'utf8').replace(/^/gm, '  '))
-  return code
+  const result = /^result<<(\S+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(output, 'utf8'))?.[2]
+  return code === scenario.expect.code && result === scenario.expect.result
 }
 
-const expected = { success: 0, failed: 1, workflow: 0 }
 let wrong = 0
-for (const name of names) if ((await demo(name)) !== expected[name]) wrong++
+for (const name of names) if (!(await demo(name))) wrong++
 if (wrong) {
   console.error('The gate did not end as expected.')
   process.exit(1)

@@ -263,6 +263,7 @@ export declare function computeSignature(r: {
   secret: string
 }): { canonical: string; stringToSign: string; signature: string }
 export declare function demoTasks(timeline: Step[]): Record<string, FakeTask[]>
+export declare function demoTimeline(fails: boolean): Step[]
 export interface DemoPace {
   preCheckMs: number
   snapshotMs: number

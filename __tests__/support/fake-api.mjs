@@ -7,9 +7,9 @@
  *
  * The CCE side (clusters, upgrade tasks, workflows, pre-checks and their timelines) is in fake-cce.mjs.
  *
- * CLI: node __tests__/support/fake-api.mjs [--scenario success|failed|workflow] [--port N] [--max-seconds N]
- * [--verbose] prints one line, FAKE_API_URL=http://127.0.0.1:PORT, and serves until SIGINT/SIGTERM or
- * --max-seconds (default 600); --verbose logs each request (no secrets) to stderr. --help prints the usage (all
+ * CLI: node __tests__/support/fake-api.mjs [--scenario NAME] [--port N] [--max-seconds N] [--verbose] prints one
+ * line, FAKE_API_URL=http://127.0.0.1:PORT, and serves a scenario of scenarios.mjs until SIGINT/SIGTERM or
+ * --max-seconds (default 600), saying on stderr what it serves and when and why it stops; --verbose logs each request (no secrets) to stderr. --help prints the usage (all
  * flags and scenarios, cliUsage) and exits 0; an unknown flag or a bad value prints it to stderr and exits 2.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
@@ -18,6 +18,8 @@ import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
+// the scenarios (scenarios.mjs) use this file's builders, and this file uses them only inside functions
+import { SCENARIOS } from './scenarios.mjs'
 
 export { goTime }
 
@@ -60,8 +62,8 @@ const ISSUER = 'https://token.actions.githubusercontent.com'
 const SUBJECT = 'repo:octo/app:ref:refs/heads/main'
 const MAX_SKEW_MS = 15 * 60_000
 
-/** @param {boolean} fails */
-function demoTimeline(fails) {
+/** The demo upgrade task's phases: Success after about 15 s, or Failed after about 10 s. @param {boolean} fails */
+export function demoTimeline(fails) {
   /** @type {Step[]} */
   const start = [
     { phase: 'Init', progress: '0.00', ms: 1000 },
@@ -807,19 +809,11 @@ function isMain() {
   }
 }
 
-/** What each built-in scenario does, for --help (one line each). */
-const SCENARIO_NOTES = /** @type {Record<keyof typeof scenarios, string>} */ ({
-  success: 'the demo upgrade task succeeds, about 15 s from its first GET',
-  failed: 'the demo upgrade task fails at 62.50 %, about 10 s from its first GET',
-  workflow:
-    "the demo cluster's upgrade workflow through PreCheck, Snapshot, Cluster and PostCheck, about 14 s"
-})
-
 /** The command line's usage: every flag it takes, and the scenarios. */
 export function cliUsage() {
-  const width = Math.max(...Object.keys(scenarios).map(n => n.length))
-  const notes = Object.entries(SCENARIO_NOTES).map(
-    ([name, note]) => `                       ${name.padEnd(width)}  ${note}`
+  const width = Math.max(...Object.keys(SCENARIOS).map(n => n.length))
+  const notes = Object.entries(SCENARIOS).map(
+    ([name, { note }]) => `                       ${name.padEnd(width)}  ${note}`
   )
   return [
     'usage: node __tests__/support/fake-api.mjs [--scenario NAME] [--port N] [--max-seconds N] [--verbose]',
@@ -859,22 +853,38 @@ if (isMain()) {
   const scenario = cli.scenario ?? 'success'
   const port = Number(cli.port ?? '0')
   const maxSeconds = Number(cli['max-seconds'] ?? '600')
-  if (!Object.prototype.hasOwnProperty.call(scenarios, scenario))
-    usageError(`unknown scenario ${scenario}: use ${Object.keys(scenarios).join(', ')}`)
+  if (!Object.prototype.hasOwnProperty.call(SCENARIOS, scenario))
+    usageError(`unknown scenario ${scenario}: use ${Object.keys(SCENARIOS).join(', ')}`)
   if (!/^\d+$/.test(cli.port ?? '0') || port > 65535)
     usageError(`--port ${cli.port}: expected a port number, 0 to 65535`)
   if (!(maxSeconds > 0))
     usageError(`--max-seconds ${cli['max-seconds']}: expected a number of seconds above 0`)
+  const chosen = /** @type {import('./scenarios.mjs').Scenario} */ (SCENARIOS[scenario])
   const api = await startFakeApi({
-    ...scenarios[/** @type {keyof typeof scenarios} */ (scenario)],
+    ...chosen.options(Date.now()),
     port,
     ...(cli.verbose
       ? { log: (/** @type {string} */ line) => process.stderr.write(`${line}\n`) }
       : {})
   })
   process.stdout.write(`FAKE_API_URL=${api.url}\n`)
-  const stop = () => api.close().then(() => process.exit(0))
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
-  setTimeout(stop, maxSeconds * 1000).unref()
+  // when and why it stops go to stderr: stdout is the one line a script reads
+  const until = new Date(Date.now() + maxSeconds * 1000).toISOString().slice(11, 19)
+  const inputs = Object.entries(chosen.inputs ?? {})
+    .map(([k, v]) => `${k}: ${v || '(empty)'}`)
+    .join(', ')
+  process.stderr.write(
+    `fake-api.mjs: serving scenario ${scenario} (${chosen.note})${inputs ? `; the gate's inputs for it: ${inputs}` : ''}. Stops on Ctrl-C, SIGTERM or after --max-seconds ${maxSeconds} (at ${until} UTC).\n`
+  )
+  const stop = (/** @type {string} */ why) => {
+    process.stderr.write(`fake-api.mjs: stopping (${why}); ${api.url} no longer answers.\n`)
+    return api.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  setTimeout(
+    () =>
+      stop(`--max-seconds ${maxSeconds} reached; start it again, or give a larger --max-seconds`),
+    maxSeconds * 1000
+  ).unref()
 }

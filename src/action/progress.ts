@@ -97,7 +97,9 @@ export class ProgressLog implements WaitHooks {
     const tail = [`${formatElapsed(obs.at - this.o.startedAt)} elapsed`]
     if (eta !== undefined)
       tail.push(`ETA ~${eta < 60_000 ? '<1m' : formatDuration(Math.round(eta / 60_000) * 60_000)}`)
-    const summary = `${upgradeVersions(obs.upgrade)} · ${tail.join(' · ')}`
+    // versions only once an upgrade is known: `? → ?` says nothing
+    const known = obs.upgrade.kind === 'task' || obs.upgrade.kind === 'workflow'
+    const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ')
     if (lines.length) {
       for (const line of lines) this.emit(`${line} · ${summary}`)
     } else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
@@ -295,6 +297,10 @@ export class ProgressLog implements WaitHooks {
       this.log.debug(
         `Left out of the choice, unreadable but older than it: ${describeUnreadable(item)}`
       )
+    for (const item of e.otherCluster ?? [])
+      this.log.debug(
+        `Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`
+      )
     const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`
     if (choice.kind === 'none') {
       if (this.o.maxAgeMs === undefined) return // the verdict (no upgrade) says what to do
@@ -358,11 +364,9 @@ export class ProgressLog implements WaitHooks {
   private noneYet(newest: Started | undefined): string {
     const window =
       this.o.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(this.o.maxAgeMs)}`
-    const underWay = newest && !['Success', 'Failed', 'Pending', 'Cancel'].includes(newest.phase)
-    const seen = newest
-      ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)}${underWay ? ` and is still ${newest.phase}: max-age leaves it out; to wait on it, raise max-age or give its ID` : ''})`
-      : ''
-    return `No upgrade started${window} yet${seen}`
+    // max-age leaves out only an upgrade that ended before its window: one under way always counts
+    const seen = newest ? ` (the newest, ${newest.what}, started ${this.ago(newest.at)})` : ''
+    return `No upgrade under way or ended${window} yet${seen}`
   }
 
   private warnOnce(key: string, message: string): void {

@@ -12,6 +12,7 @@ import type { Failure } from '../gate/verdict.js'
 import { WaitResult, passed } from '../gate/waiter.js'
 import type { WaitTarget } from '../lib/config.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
+import { reachAdvice } from '../huawei/api.js'
 import { percent, upgradeVersions } from './progress.js'
 import { ganttChart, stepDuration } from './gantt.js'
 
@@ -87,7 +88,7 @@ function lastSeen(last: Observation | undefined, t: Target): string {
   const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : ''
   switch (u.kind) {
     case 'none':
-      return `no upgrade started${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
+      return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
     case 'unreadable':
       return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`
     case 'task':
@@ -196,12 +197,11 @@ function nothingReadAdvice(problem: string | undefined): string {
   if (/^HTTP 429\b|APIGW?\.0308/i.test(p))
     return 'The API throttled the requests: its quota is shared by every user of these credentials; raise the interval input or run fewer gates at once, then re-run this job.'
   if (
-    /ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|connection closed|socket hang up/.test(
+    /ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|no response within|no connection within|connection closed|socket hang up/.test(
       p
     )
   ) {
-    const host = /^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API'
-    return `Could not reach ${host}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
+    return reachAdvice(/^(?:GET|POST) (\S+?): /.exec(p)?.[1] ?? 'the API')
   }
   if (/^HTTP 5\d\d\b/.test(p)) return 'The API was failing: re-run this job later.'
   return 'Re-run this job, or raise the timeout input.'
@@ -253,8 +253,11 @@ function endMessage(r: WaitResult, t: Target): string {
       else next = stillWaitingAdvice(r.last.upgrade, r.last.apiAt)
       return `Timed out after ${timeoutText(t)} waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. ${next}`
     }
-    case 'cancelled':
-      return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}. The upgrade itself goes on; nothing was deployed.`
+    case 'cancelled': {
+      // as after a timeout: when nothing was read, what to check before the next run
+      const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`
+      return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`
+    }
     case 'error':
       if (r.failure?.kind === 'no-upgrade') return noUpgradeMessage(t, r.last)
       return r.problem ?? `Stopped waiting for the ${subject}.`
@@ -276,7 +279,8 @@ function outputsOf(r: WaitResult, t: Target): Record<string, string> {
   const w = u && workflowOf(u)
   return {
     result: r.end,
-    taskId: task?.uid || (t.target.kind === 'task' ? t.target.taskId : ''),
+    // only a task seen: an ID the API refused (401, 404) names no task the gate saw
+    taskId: task?.uid ?? '',
     phase: task?.phase ?? '',
     progress: task?.progress ?? '',
     version: task?.version || w?.clusterVersion || '',

@@ -90,7 +90,7 @@ export class CceClient {
     return this.api.call({
       ...this.get('/operation/upgrade/tasks', `the upgrade tasks of ${this.cluster}`),
       explain: this.clusterLevel(`the upgrade tasks of ${this.cluster}`),
-      decode: decodeTaskList,
+      decode: json => decodeTaskList(json, this.t.clusterId),
       deadline
     })
   }
@@ -104,7 +104,7 @@ export class CceClient {
         status === 404 && isGatewayCode(d, '0101')
           ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
           : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-      decode: decodeWorkflowList
+      decode: json => decodeWorkflowList(json, this.t.clusterId)
     })
   }
 

@@ -1,7 +1,8 @@
 /**
  * The list answers (ListUpgradeWorkFlows, ListUpgradeClusterTasks; docs/cce-api.md §1, §10.1 and §10.5). Every SDK marks
  * `items` optional and they disagree on its shape, so: no `items` (or null, or `{}`) is an empty list, one object
- * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can.
+ * is a list of one, and an item that cannot be read is kept aside, not allowed to spoil the items that can. An item
+ * whose `spec.clusterID` names another cluster is kept aside too: it never decides anything about this one.
  */
 import { isObj, obj, str } from '../lib/json.js'
 
@@ -20,6 +21,8 @@ export interface UnreadableItem {
 export interface ListAnswer<T> {
   items: T[]
   unreadable: UnreadableItem[]
+  /** Items whose `spec.clusterID` names another cluster (`why` says which): left out. */
+  otherCluster?: UnreadableItem[]
 }
 
 /** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
@@ -27,13 +30,15 @@ const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'e
 
 /**
  * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
- * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs.
+ * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs;
+ * `clusterId`, the cluster asked about (an item that names no cluster is taken as its own).
  */
 export function decodeList<T>(
   json: unknown,
   what: string,
   decode: (item: unknown) => T | undefined,
-  required: string[]
+  required: string[],
+  clusterId?: string
 ): ListAnswer<T> | undefined {
   if (!isObj(json) || ERROR_FIELDS.some(f => f in json)) return undefined
   const raw = json['items']
@@ -42,11 +47,24 @@ export function decodeList<T>(
   const list = Array.isArray(raw) ? raw : isObj(raw) && Object.keys(raw).length > 0 ? [raw] : []
   const answer: ListAnswer<T> = { items: [], unreadable: [] }
   for (const item of list) {
+    const other = otherClusterOf(item, clusterId)
+    if (other !== undefined) {
+      const foreign = { ...unreadable(item, what, []), why: `of cluster ${other}` }
+      answer.otherCluster = [...(answer.otherCluster ?? []), foreign]
+      continue
+    }
     const decoded = decode(item)
     if (decoded !== undefined) answer.items.push(decoded)
     else answer.unreadable.push(unreadable(item, what, required))
   }
   return answer
+}
+
+/** The other cluster an item's `spec.clusterID` names, if it names one that is not `clusterId`. */
+function otherClusterOf(item: unknown, clusterId: string | undefined): string | undefined {
+  const named = str(obj(obj(item)['spec'])['clusterID']).trim()
+  if (!named || clusterId === undefined) return undefined
+  return named.toLowerCase() === clusterId.trim().toLowerCase() ? undefined : named
 }
 
 function unreadable(item: unknown, what: string, required: string[]): UnreadableItem {

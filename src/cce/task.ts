@@ -46,7 +46,10 @@ export function decodeTaskOf(taskId: string): (json: unknown) => UpgradeTask | u
 }
 
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
-export function decodeTaskList(json: unknown): ListAnswer<UpgradeTask> | undefined {
+export function decodeTaskList(
+  json: unknown,
+  clusterId?: string
+): ListAnswer<UpgradeTask> | undefined {
   return decodeList(
     json,
     'upgrade task',
@@ -55,6 +58,7 @@ export function decodeTaskList(json: unknown): ListAnswer<UpgradeTask> | undefin
       // a task without an ID cannot be followed or told apart from another: not readable as a list item
       return task?.uid ? task : undefined
     },
-    ['metadata.uid', 'status.phase']
+    ['metadata.uid', 'status.phase'],
+    clusterId
   )
 }

@@ -94,9 +94,21 @@ export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflo
   }
 }
 
-/** ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts. */
-export function decodeWorkflowList(json: unknown): ListAnswer<Workflow> | undefined {
-  return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'])
+/**
+ * ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts, which also
+ * sets aside the items of a cluster other than `clusterId`.
+ */
+export function decodeWorkflowList(
+  json: unknown,
+  clusterId?: string
+): ListAnswer<Workflow> | undefined {
+  return decodeList(
+    json,
+    'upgrade workflow',
+    decodeWorkflow,
+    ['metadata.uid', 'status.phase'],
+    clusterId
+  )
 }
 
 /** Step statuses of a step that runs now: it holds a pass, whichever step of its type decides. */

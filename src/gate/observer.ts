@@ -2,7 +2,9 @@
  * Gathers one observation of the upgrade per poll, with as few requests as the verdict allows: the workflow
  * (plus its Cluster task only while that step runs), or the task; the cluster only once the upgrade has passed,
  * and the upgrade once more before passing when it passed in an earlier poll; the pre-check only when it failed.
- * Which upgrade is followed is chosen once (choose.ts) and then kept, unless it turns out to be abandoned.
+ * Which upgrade is followed is chosen once (choose.ts) and then kept, unless it turns out to be abandoned or
+ * cancelled before its cluster upgrade: then the gate chooses again, so that the verdict is the one a run that
+ * first looked now would reach.
  */
 import type { CceClient } from '../cce/client.js'
 import type { ListAnswer, UnreadableItem } from '../cce/list.js'
@@ -36,6 +38,8 @@ export type ObserverEvent =
       cancelled: Workflow[]
       /** List items that could not be read and cannot be the current upgrade: left out. */
       leftOut: UnreadableItem[]
+      /** List items whose spec.clusterID names another cluster: left out. */
+      otherCluster?: UnreadableItem[]
     }
   | { kind: 'cluster-forbidden'; message: string }
   | { kind: 'no-task-detail'; taskId: string }
@@ -113,10 +117,20 @@ export class UpgradeObserver {
     const abandoned = verdict.kind === 'fail' && verdict.failure.kind === 'precheck-expired'
     if (
       abandoned ||
-      (!this.choseThisPoll && verdict.kind === 'pass' && !(await this.stillCurrent()))
+      (!this.choseThisPoll &&
+        (this.cancelledUnstarted(obs.upgrade) ||
+          (verdict.kind === 'pass' && !(await this.stillCurrent()))))
     )
       return this.lookAgain()
     return obs
+  }
+
+  /**
+   * The workflow followed since an earlier poll was cancelled before its cluster upgrade: the choice decides what
+   * that means (passed over; with max-age, the newest upgrade inside it fails as cancelled), as on a first look.
+   */
+  private cancelledUnstarted(u: Upgrade): boolean {
+    return u.kind === 'workflow' && cancelledBeforeUpgrade(u.workflow)
   }
 
   /** Forgets the upgrade followed and searches again. */
@@ -157,7 +171,8 @@ export class UpgradeObserver {
     return chooseUpgrade(workflows.items, tasks.items, {
       notBefore: this.o.notBefore?.(),
       apiNow: this.apiNow(),
-      unreadable: [...workflows.unreadable, ...tasks.unreadable]
+      unreadable: [...workflows.unreadable, ...tasks.unreadable],
+      policy: this.policy
     })
   }
 
@@ -176,7 +191,7 @@ export class UpgradeObserver {
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
     // created shortly before the step: fresh, whatever its end reads (an unset end is Go's zero time); an
     // unreadable creation may be old
-    const createdAt = startedOf(u).at ?? -Infinity
+    const createdAt = startedOf(u, this.apiNow()).at ?? -Infinity
     if (startedAt - createdAt <= FRESH_ID_MS) return
     let current: Started | undefined
     try {
@@ -266,11 +281,15 @@ export class UpgradeObserver {
         workflows: workflows.items.length,
         tasks: tasks.items.length,
         abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
-        cancelled: workflows.items.filter(cancelledBeforeUpgrade),
+        // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
+        cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
         leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
           // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
           u => choice.kind !== 'unreadable' || u !== choice.item
-        )
+        ),
+        ...(workflows.otherCluster || tasks.otherCluster
+          ? { otherCluster: [...(workflows.otherCluster ?? []), ...(tasks.otherCluster ?? [])] }
+          : {})
       })
     switch (choice.kind) {
       case 'none':

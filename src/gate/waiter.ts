@@ -22,7 +22,8 @@ export type WaitResult = WaitCommon &
     | { end: 'paused'; last: Observation; passed: boolean }
     | { end: 'failed'; last: Observation; failure: Failure }
     | { end: 'timeout'; problem?: string }
-    | { end: 'cancelled' }
+    /** `problem`: how the request being retried at the cancellation had failed. */
+    | { end: 'cancelled'; problem?: string }
     /** `failure` when the verdict itself was an error (no upgrade to wait on). */
     | { end: 'error'; problem?: string; failure?: Failure }
   )
@@ -109,8 +110,12 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
 /** How an error ends the wait; anything unexpected is rethrown (main reports it without a stack trace). */
 export function stopOf(
   e: unknown
-): { end: 'cancelled' } | { end: 'timeout'; problem?: string } | { end: 'error'; problem: string } {
-  if (e instanceof CancelledError) return { end: 'cancelled' }
+):
+  | { end: 'cancelled'; problem?: string }
+  | { end: 'timeout'; problem?: string }
+  | { end: 'error'; problem: string } {
+  if (e instanceof CancelledError)
+    return e.lastProblem ? { end: 'cancelled', problem: e.lastProblem } : { end: 'cancelled' }
   if (e instanceof DeadlineError) return { end: 'timeout', problem: e.lastProblem }
   if (e instanceof FatalApiError) return { end: 'error', problem: e.message }
   throw e

@@ -49,6 +49,14 @@ const MAX_REQUEST_TIMEOUT_MS = 30_000
 const MIN_REQUEST_TIMEOUT_MS = 10_000
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
 const MAX_UNDECODABLE = 3
+/**
+ * While no request to a host has been answered (every try refused, reset or timed out before connecting), the
+ * step gives up this long after the first try instead of at the deadline: a wrong endpoint or a closed network
+ * costs a minute, not the timeout. Once the host answered, an outage is retried to the deadline.
+ */
+export const UNREACHABLE_BUDGET_MS = 60_000
+/** A call that keeps failing says so (how many tries, for how long) at most this often. */
+export const RETRY_SUMMARY_MS = 60_000
 
 export interface Call<T> {
   method: 'GET' | 'POST'
@@ -89,7 +97,14 @@ export interface ApiOptions {
 /** What one attempt came to. */
 type Outcome<T> =
   | { kind: 'answer'; reply: Reply<T> }
-  | { kind: 'transient'; problem: string; status?: number; retryAfterMs?: number }
+  | {
+      kind: 'transient'
+      problem: string
+      status?: number
+      retryAfterMs?: number
+      /** No answer: the connection failed or timed out before it was made. */
+      unreachable?: boolean
+    }
   | { kind: 'undecodable'; problem: string; received: string }
   | { kind: 'expired'; signedAt: number; serverTime?: number; details: ErrorDetails }
 
@@ -105,6 +120,13 @@ export class Api {
   /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
   private dateOffsetMs = 0
   private dateOffsetWarned = false
+  /** Per host: when it was first tried, and whether it ever answered (or at least accepted a connection). */
+  private readonly reach = new Map<
+    string,
+    { firstTryAt: number; tries: number; reached: boolean }
+  >()
+  /** The retry warnings given: each problem is warned about once a step, its repeats go to the debug log. */
+  private readonly warned = new Set<string>()
 
   constructor(private readonly o: ApiOptions) {
     this.pacer = new Pacer(o.intervalMs)
@@ -155,19 +177,31 @@ export class Api {
   }
 
   async call<T>(call: Call<T>): Promise<Reply<T>> {
-    const { clock, log, signal } = this.o
+    const { clock, signal } = this.o
     let lastProblem: string | undefined
     const deadline = Math.min(this.o.deadline, call.deadline ?? Infinity)
     let undecodable = 0
     let corrected = false
+    const host = call.url.host
+    let reach = this.reach.get(host)
+    if (!reach) {
+      reach = { firstTryAt: clock.now(), tries: 0, reached: false }
+      this.reach.set(host, reach)
+    }
+    const streak = { failures: 0, since: 0, summarisedAt: 0 }
     for (let attempt = 1; ;) {
-      if (signal?.aborted) throw new CancelledError()
+      if (signal?.aborted) throw new CancelledError(lastProblem)
       const remaining = deadline - clock.now()
       if (remaining <= 0) throw new DeadlineError(lastProblem)
 
-      const outcome = await this.attempt(call, remaining)
+      reach.tries++
+      const outcome = await this.attempt(call, remaining, lastProblem)
       if (outcome.kind === 'answer') {
         this.pacer.answered()
+        if (streak.failures > 1)
+          this.o.log.info(
+            `${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}`
+          )
         return outcome.reply
       }
       if (outcome.kind === 'expired') {
@@ -178,10 +212,11 @@ export class Api {
         continue
       }
       lastProblem = outcome.problem
+      if (streak.failures++ === 0) streak.since = streak.summarisedAt = clock.now()
       undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0
       if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
         throw new FatalApiError(
-          `${call.url.host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`
+          `${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`
         )
       }
 
@@ -196,11 +231,49 @@ export class Api {
           retryAfterMs ?? 0
         )
       }
+      if (!reach.reached) {
+        // nothing ever answered from this host: no try starts past the budget
+        const spent = clock.now() - reach.firstTryAt
+        if (spent >= UNREACHABLE_BUDGET_MS)
+          throw new FatalApiError(
+            `${reachAdvice(host, `no request to it was answered in ${formatDuration(spent)} (${reach.tries} tries; the last: ${outcome.problem}), so the gate stops now rather than at the timeout`)}`
+          )
+        delay = Math.min(delay, UNREACHABLE_BUDGET_MS - spent)
+      }
       attempt++
       const left = deadline - clock.now()
       if (left <= 0) throw new DeadlineError(lastProblem)
-      log.warning(`${lastProblem}; retrying in ${formatDuration(Math.min(delay, left))}`)
-      await clock.sleep(Math.min(delay, left), signal)
+      this.retrying(lastProblem, Math.min(delay, left), streak, left)
+      try {
+        await clock.sleep(Math.min(delay, left), signal)
+      } catch (e) {
+        // cancelled while waiting to retry: the report says how the requests were failing
+        throw e instanceof CancelledError ? new CancelledError(lastProblem) : e
+      }
+    }
+  }
+
+  /** One warning for each problem a step meets; its repeats go to the debug log, and a line a minute sums them up. */
+  private retrying(
+    problem: string,
+    delay: number,
+    streak: { failures: number; since: number; summarisedAt: number },
+    left: number
+  ): void {
+    const { clock, log } = this.o
+    const line = `${problem}; retrying in ${formatDuration(delay)}`
+    const key = problem.replace(/ \(request ID [^)]*\)/g, '')
+    if (!this.warned.has(key)) {
+      this.warned.add(key)
+      log.warning(`${line} (repeats of this warning go to the debug log)`)
+      return
+    }
+    log.debug(line)
+    if (clock.now() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
+      streak.summarisedAt = clock.now()
+      log.info(
+        `Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`
+      )
     }
   }
 
@@ -227,11 +300,21 @@ export class Api {
     return new FatalApiError(why + skew, 401, outcome.details)
   }
 
+  /** The host answered, or at least accepted a connection: from now on its outages are retried to the deadline. */
+  private reached(host: string): void {
+    const reach = this.reach.get(host)
+    if (reach) reach.reached = true
+  }
+
   private redact(text: string): string {
     return this.o.redact ? this.o.redact(text) : text
   }
 
-  private async attempt<T>(call: Call<T>, remaining: number): Promise<Outcome<T>> {
+  private async attempt<T>(
+    call: Call<T>,
+    remaining: number,
+    lastProblem: string | undefined
+  ): Promise<Outcome<T>> {
     const { clock, log, signal } = this.o
     const timeoutMs = Math.min(
       remaining,
@@ -253,10 +336,16 @@ export class Api {
       res = await this.o.send({ ...base, headers, timeoutMs, signal })
     } catch (e) {
       if (!(e instanceof TransportError)) throw e
-      if (e.kind === 'aborted') throw new CancelledError()
+      if (e.kind === 'aborted') throw new CancelledError(lastProblem)
       if (!e.transient) throw new FatalApiError(configProblem(call.url, e))
-      return { kind: 'transient', problem: `${call.method} ${call.url.host}: ${e.message}` }
+      if (!e.unreachable) this.reached(call.url.host)
+      return {
+        kind: 'transient',
+        problem: `${call.method} ${call.url.host}: ${e.message}`,
+        unreachable: e.unreachable
+      }
     }
+    this.reached(call.url.host)
     const requestId = requestIdOf(res.headers)
     const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN
     // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
@@ -327,6 +416,11 @@ function describeReceived(
     body = `a body of ${Buffer.byteLength(res.body)} bytes (not shown: a token answer may hold credentials)`
   else body = `body starting ${JSON.stringify(snippet)}${flat.length > 80 ? '…' : ''}`
   return `the last was HTTP ${res.status}, ${type}, ${body} (request ID ${requestId ?? 'none'})`
+}
+
+/** What to check when a host never answered, also after a timeout or a cancellation (report.ts). */
+export function reachAdvice(host: string, why?: string): string {
+  return `Could not reach ${host}${why ? ` (${why})` : ''}: check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
 }
 
 function configProblem(url: URL, e: TransportError): string {

@@ -37,12 +37,18 @@ export class TransportError extends Error {
   override readonly name = 'TransportError'
   constructor(
     readonly kind: TransportFailure,
-    message: string
+    message: string,
+    /** A timeout after the host accepted the connection: it is there, only slow (a connection error never is). */
+    readonly connected = false
   ) {
     super(message)
   }
   get transient(): boolean {
     return this.kind === 'timeout' || this.kind === 'connection'
+  }
+  /** Nothing answered: the connection was refused, reset or closed, or timed out before it was made. */
+  get unreachable(): boolean {
+    return this.kind === 'connection' || (this.kind === 'timeout' && !this.connected)
   }
 }
 
@@ -93,6 +99,7 @@ export function createTransport(userAgent: string): { send: Send; close: () => v
       if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body)
 
       let settled = false
+      let connected = false
       let request: http.ClientRequest | undefined
       const cleanup = (): void => {
         clearTimeout(timer)
@@ -160,12 +167,20 @@ export function createTransport(userAgent: string): { send: Send; close: () => v
         return reject(new TransportError('invalid-request', `request not sent: ${what}`))
       }
       // armed only once the request exists: its events, the timer and an abort all end the same request
-      const timer = setTimeout(
-        () =>
-          fail(new TransportError('timeout', `no response within ${Math.round(req.timeoutMs)} ms`)),
-        req.timeoutMs
-      )
+      const timer = setTimeout(() => {
+        const ms = Math.round(req.timeoutMs)
+        fail(
+          connected
+            ? new TransportError('timeout', `no response within ${ms} ms`, true)
+            : new TransportError('timeout', `no connection within ${ms} ms`)
+        )
+      }, req.timeoutMs)
       req.signal?.addEventListener('abort', onAbort, { once: true })
+      // a kept-alive socket is connected already; through a proxy, the socket comes once the tunnel stands
+      request.on('socket', socket => {
+        if (!socket.connecting) connected = true
+        else socket.once('connect', () => (connected = true))
+      })
       request.on('error', err => fail(classifyNetworkError(err)))
       request.end(req.body)
     })

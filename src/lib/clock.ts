@@ -9,7 +9,8 @@ export interface Clock {
 
 export class CancelledError extends Error {
   override readonly name = 'CancelledError'
-  constructor() {
+  /** `lastProblem`: how the request being retried when the run was cancelled had failed. */
+  constructor(readonly lastProblem?: string) {
     super('cancelled')
   }
 }

@@ -2,10 +2,19 @@
  * Go's time.String() format, which CCE uses for timestamps: "2022-12-16 13:40:20.75671 +0800 CST"
  * (optionally followed by a monotonic clock reading " m=+0.000123"); RFC 3339 is accepted as well.
  * Returns epoch ms, so that timestamps with different offsets compare as instants.
+ *
+ * Go writes an unset time as its zero time, `0001-01-01 00:00:00 +0000 UTC` (docs/cce-api.md §1): that, in any
+ * zone, is no time at all, and reads as unreadable.
  */
 const GO =
   /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d)(?: [A-Za-z0-9+-]+)?(?: m=[+-]\d+(?:\.\d+)?)?$/
 const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/i
+
+/** 0002-01-01T00:00:00Z: any instant before it is Go's zero time written in some zone (at most ±24 h away). */
+const AFTER_GO_ZERO = -62_104_060_800_000
+
+/** How far in the future of the API's clock a timestamp of something that happened may lie and still be read. */
+export const FUTURE_SLACK_MS = 5 * 60_000
 
 export function parseGoTime(text: string): number | undefined {
   const t = text.trim()
@@ -23,5 +32,16 @@ export function parseGoTime(text: string): number | undefined {
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
   date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)))
   const offset = (offH * 60 + offM) * 60_000
-  return date.getTime() - (sign === '-' ? -offset : offset)
+  const instant = date.getTime() - (sign === '-' ? -offset : offset)
+  return instant < AFTER_GO_ZERO ? undefined : instant
+}
+
+/**
+ * The instant of a timestamp that records something that happened (a creation, a start, an end): unreadable
+ * (undefined) when it does not parse, is Go's zero time, or lies more than FUTURE_SLACK_MS in the future of
+ * `apiNow`, the API's clock (a local time labelled UTC, say). Without `apiNow` no time is in the future.
+ */
+export function readPastTime(text: string, apiNow?: number): number | undefined {
+  const at = parseGoTime(text)
+  return at !== undefined && apiNow !== undefined && at > apiNow + FUTURE_SLACK_MS ? undefined : at
 }

@@ -16,6 +16,9 @@
  *    without the bin: the bin runs `npm exec tsx`, which from the root (no tsx there) would fetch another tsx from
  *    the registry, and it turns any non-zero exit into a stack trace. The entrypoint is tools/local-action/entry.ts:
  *    src/main.ts's run() with an exit code of 1 when the gate fails.
+ * Before either, it reads DOTENV (preflight.mjs): a warning for each INPUT_* that action.yml does not declare, as
+ * the runner on GitHub warns about an unexpected input; and when the endpoint is on loopback (the fake API) and
+ * nothing listens there, it says so and exits 1 instead of letting the gate retry.
  * Exits with the runner's exit code: 0 when the gate passed, 1 when it failed, 2 for a usage error.
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -23,6 +26,12 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import {
+  declaredInputs,
+  loopbackProblem,
+  parseDotenv,
+  undeclaredInputWarnings
+} from './preflight.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '..', '..')
@@ -89,7 +98,28 @@ function usageError(message) {
   process.exit(2)
 }
 
-function main() {
+/**
+ * Warns about inputs action.yml does not declare; false (having said why) when the fake API it aims at is not there.
+ * @param {string} dotenv
+ */
+async function preflight(dotenv) {
+  const vars = parseDotenv(readFileSync(resolve(ROOT, dotenv), 'utf8'))
+  const inputs = declaredInputs(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+  for (const warning of undeclaredInputWarnings(vars, inputs, dotenv))
+    process.stderr.write(`${warning}\n`)
+  for (const key of ['INPUT_ENDPOINT', 'INPUT_IAM-ENDPOINT']) {
+    const endpoint = vars.get(key)
+    const why = await loopbackProblem(endpoint)
+    if (why === undefined) continue
+    process.stderr.write(
+      `Nothing answers at ${endpoint} (${key} in ${dotenv}): ${why}. Start the fake API first, in another shell (node __tests__/support/fake-api.mjs --scenario workflow --port 18080; it stops after --max-seconds, 600 by default), or fix ${key}.\n`
+    )
+    return false
+  }
+  return true
+}
+
+async function main() {
   const args = process.argv.slice(2)
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${USAGE}\n`)
@@ -119,6 +149,7 @@ function main() {
     usageError(
       "The action's own packages are not installed: run npm ci at the repository's root first."
     )
+  if (!(await preflight(dotenv))) process.exit(1)
   if (!ensureInstalled()) process.exit(1)
 
   const child = spawn(process.execPath, [TSX_CLI, RUNNER_CLI, '.', ENTRY, dotenv], {
@@ -145,4 +176,4 @@ function main() {
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
-  main()
+  await main()
