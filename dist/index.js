@@ -33933,8 +33933,49 @@ function decodeWorkflowOf(workflowId) {
 function decodeWorkflowList(json, clusterId) {
     return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'], clusterId);
 }
+/** Step statuses of a step that runs now: it holds a pass, whichever step of its type decides. */
+const STEP_RUNNING = ['Queuing', 'Running'];
+/**
+ * How bad a status reads, for started steps of one type whose order is unknown: the worst decides. A failure (or
+ * a status the gate does not know) is worst, then no status at all, then a step under way, Success.
+ */
+function severity(status) {
+    if (status === 'Success')
+        return 0;
+    if (STEP_UNDER_WAY.includes(status))
+        return 1;
+    return status === '' ? 2 : 3;
+}
+/**
+ * The step of `type` that decides for its type: of several, the one that started last (a re-run); where that is
+ * unknown (a start time unreadable, or two equal), the worst of those that may have. A step still Init has not
+ * started; one without a status may have. Undefined when the workflow lists no step of that type.
+ */
 function stepOf(w, type) {
-    return w.steps.find(s => s.type === type);
+    const all = w.steps.filter(s => s.type === type);
+    const started = all.filter(s => s.status !== 'Init');
+    if (!started.length)
+        return all[0];
+    const at = started.map(s => parseGoTime(s.startedAt));
+    const latest = Math.max(...at.map(t => t ?? -Infinity));
+    const candidates = started.filter((_, i) => at[i] === undefined || at[i] === latest);
+    return candidates.reduce((worst, s) => (severity(s.status) > severity(worst.status) ? s : worst));
+}
+/**
+ * The steps that decide the workflow: of each type the one that started last (stepOf), and every step without a
+ * taskType (its type is unknown). In the listed order. (Rollback steps are judged all together: any that left
+ * Init is a rollback, mayHaveRolledBack.)
+ */
+function decidingSteps(w) {
+    return w.steps.filter(s => !s.type || stepOf(w, s.type) === s);
+}
+/** A step that runs now (Queuing, Running): it holds a pass, whichever step of its type decides. */
+function isRunning(s) {
+    return STEP_RUNNING.includes(s.status);
+}
+/** A Rollback step that left Init, or says nothing (no status): the cluster may be (going) back. */
+function mayHaveRolledBack(s) {
+    return isRollback(s) && s.status !== 'Init';
 }
 /** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
 function isRollback(s) {
@@ -33965,7 +34006,8 @@ function awaitingUpgradeStart(w) {
     const precheck = stepOf(w, 'PreCheck');
     if (precheck?.status !== 'Success')
         return undefined;
-    const idle = w.steps.every(s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success'));
+    const idle = !w.steps.some(isRunning) &&
+        decidingSteps(w).every(s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success'));
     return idle ? precheck : undefined;
 }
 /**
@@ -33990,15 +34032,16 @@ function awaitsOnlyPostCheck(w) {
         return false;
     if (stepOf(w, 'Cluster')?.status !== 'Success' || stepOf(w, 'PostCheck')?.status !== 'Init')
         return false;
-    return w.steps.every(s => isRollback(s)
-        ? s.status === 'Init'
-        : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s));
+    return (!w.steps.some(isRunning) &&
+        decidingSteps(w).every(s => isRollback(s)
+            ? s.status === 'Init'
+            : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s)));
 }
 /** A workflow cancelled before its cluster upgrade started (its Cluster step still Init): it changed nothing. */
 function cancelledBeforeUpgrade(w) {
     return (w.phase === 'Cancel' &&
         stepOf(w, 'Cluster')?.status === 'Init' &&
-        !w.steps.some(s => isRollback(s) && hasStarted(s)));
+        !w.steps.some(mayHaveRolledBack));
 }
 
 ;// CONCATENATED MODULE: ./src/gate/observation.ts
@@ -34151,31 +34194,40 @@ function taskVerdict(task, policy) {
             return wait({ kind: 'upgrading' });
     }
 }
-/** The step that failed: the first one reported Failed, else the first that did not succeed (nor was skipped). */
+/**
+ * The step that failed: the first deciding step (of each type the one that started last) reported Failed, else
+ * the first that did not succeed (nor was skipped).
+ */
 function failedStepOf(w) {
-    const step = w.steps.find(s => s.status === 'Failed') ??
-        w.steps.find(s => s.status !== 'Success' && !isSkipped(w, s));
+    const steps = decidingSteps(w);
+    const step = steps.find(s => s.status === 'Failed') ??
+        steps.find(s => s.status !== 'Success' && !isSkipped(w, s));
     return step?.type || 'unknown';
 }
 const stepName = (s) => s.type || '(no taskType)';
-const isFailure = (status) => status !== 'Success' && !STEP_UNDER_WAY.includes(status);
+/** A failure: Failed, Error or a status the gate does not know. No status at all is unknown: it holds, never fails. */
+const isFailure = (status) => status !== 'Success' && status !== '' && !STEP_UNDER_WAY.includes(status);
 /**
  * A workflow Success is trusted only when its steps and its Cluster task agree with it: a failure among them fails,
- * anything still under way waits (the timeout ends a Success that never converges), a Rollback that left Init fails.
- * A step skipped (still Init before a later step that ran) holds nothing, nor, unless wait-for-post-check, a
- * post-check nobody started.
+ * anything still under way or without a status waits (the timeout ends a Success that never converges), a Rollback
+ * that left Init (or says nothing) fails. Of several steps of one type, the one that started last decides; any
+ * step Queuing or Running holds. A step skipped (still Init before a later step that ran) holds nothing, nor,
+ * unless wait-for-post-check, a post-check nobody started; with wait-for-post-check that post-check can no longer
+ * start, which fails. A step without a taskType may be the Cluster step: it passes once the cluster checks pass.
  */
 function successVerdict(w, task, policy) {
-    const others = w.steps.filter(s => !isRollback(s));
+    const others = decidingSteps(w).filter(s => !isRollback(s));
     const failed = others.find(s => isFailure(s.status));
     if (failed)
         return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status });
     if (task && isFailure(task.phase))
         return fail({ kind: 'step-failed', step: 'Cluster', status: `task ${task.phase}` });
-    if (w.steps.some(s => isRollback(s) && s.status !== 'Init'))
+    if (w.steps.some(mayHaveRolledBack))
         return fail({ kind: 'workflow-rolled-back' });
-    const cluster = stepOf(w, 'Cluster');
-    if (!cluster)
+    if (policy.waitForPostCheck && stepOf(w, 'PostCheck')?.status === 'Init')
+        return fail({ kind: 'post-check-never-run' });
+    const untyped = others.some(s => !s.type);
+    if (!stepOf(w, 'Cluster') && !untyped)
         return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' });
     const unfinished = holdingStep(w, policy);
     if (unfinished)
@@ -34186,22 +34238,27 @@ function successVerdict(w, task, policy) {
         });
     if (task && task.phase !== 'Success')
         return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` });
-    return upgradePassed(w, policy);
+    const passed = upgradePassed(w, policy);
+    return untyped ? { ...passed, untypedStep: true } : passed;
 }
 /** The post-check is listed, still Init, and wait-for-post-check does not ask for it. */
 function postCheckNotStarted(w, policy) {
     return !policy.waitForPostCheck && stepOf(w, 'PostCheck')?.status === 'Init';
 }
 /**
- * The first step that holds a pass: not Rollback (judged apart), not Success, not skipped, and not a post-check
- * nobody started that wait-for-post-check does not ask for.
+ * The first step that holds a pass: not Rollback (judged apart), and either Queuing or Running, or deciding for
+ * its type (stepOf) and not Success, not skipped, and not a post-check nobody started that wait-for-post-check
+ * does not ask for.
  */
 function holdingStep(w, policy) {
     const postCheckIdle = postCheckNotStarted(w, policy);
+    const deciding = decidingSteps(w);
     return w.steps.find(s => !isRollback(s) &&
-        s.status !== 'Success' &&
-        !isSkipped(w, s) &&
-        !(postCheckIdle && s.type === 'PostCheck'));
+        (isRunning(s) ||
+            (deciding.includes(s) &&
+                s.status !== 'Success' &&
+                !isSkipped(w, s) &&
+                !(postCheckIdle && s.type === 'PostCheck'))));
 }
 /** A pass, noting a post-check nobody started. */
 function upgradePassed(w, policy) {
@@ -34230,14 +34287,40 @@ function idleVerdict(precheck, apiAt) {
         ? fail({ kind: 'precheck-expired', expires: precheck.expiresAt })
         : wait({ kind: 'upgrade-not-started', expires: precheck.expiresAt });
 }
+/**
+ * A workflow Pending on a failed step fails, unless that step is its Cluster step and the upgrade runs again after
+ * a retry (console, or POST …/operation/upgrade/retry): the Cluster step shows Queuing or Running again, or its
+ * task (when read) no longer says Failed. That is followed like a running upgrade: the workflow then ends it.
+ */
+function pendingVerdict(w, task, policy) {
+    const cluster = stepOf(w, 'Cluster');
+    const othersFailed = decidingSteps(w).some(s => s !== cluster && !isRollback(s) && isFailure(s.status));
+    const retried = cluster !== undefined &&
+        cluster.status !== 'Init' &&
+        cluster.status !== 'Success' &&
+        !othersFailed &&
+        !w.steps.some(mayHaveRolledBack) &&
+        (task ? task.phase !== 'Failed' : isRunning(cluster));
+    if (!retried)
+        return fail({ kind: 'step-failed', step: failedStepOf(w) });
+    if (task?.phase === 'Pause')
+        return onPause(policy);
+    return wait({ kind: 'retried', task: task?.phase ?? '' });
+}
 function workflowVerdict(w, task, policy, apiAt) {
     switch (w.phase) {
         case 'Success':
             return successVerdict(w, task, policy);
         case 'Pending':
-            return fail({ kind: 'step-failed', step: failedStepOf(w) });
+            return pendingVerdict(w, task, policy);
         case 'Cancel':
-            return fail({ kind: 'workflow-cancelled' });
+            // wait-for-post-check: cancelled after its cluster upgrade succeeded, the post-check never ran
+            return policy.waitForPostCheck &&
+                stepOf(w, 'Cluster')?.status === 'Success' &&
+                stepOf(w, 'PostCheck')?.status === 'Init' &&
+                !w.steps.some(mayHaveRolledBack)
+                ? fail({ kind: 'post-check-never-run' })
+                : fail({ kind: 'workflow-cancelled' });
     }
     // Init, Running, or a phase added later: the upgrade goes on, unless its task or a step already says otherwise
     if (task?.phase === 'Failed')
@@ -34247,9 +34330,10 @@ function workflowVerdict(w, task, policy, apiAt) {
     // an unknown phase is neither ended nor known to be running: say only that it is unknown
     if (!isKnownPhase(w.phase))
         return wait({ kind: 'workflow-phase-unknown', phase: w.phase });
-    if (w.steps.some(s => isRollback(s) && hasStarted(s)))
+    // a Rollback that left Init, or says nothing, may have run: the same in every phase
+    if (w.steps.some(mayHaveRolledBack))
         return fail({ kind: 'workflow-rolled-back' });
-    const failed = w.steps.find(s => STEP_FAILED.includes(s.status));
+    const failed = decidingSteps(w).find(s => STEP_FAILED.includes(s.status));
     if (failed)
         return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status });
     if (stepOf(w, 'Cluster')?.status === 'Success')
@@ -34325,7 +34409,9 @@ function judgeWithCluster(obs, policy) {
         case 'unread':
             return wait({ kind: 'cluster-unread' });
         case 'forbidden':
-            return v;
+            return v.untypedStep
+                ? wait({ kind: 'untyped-step-unverified', why: 'ShowCluster is forbidden (HTTP 403)' })
+                : v;
         case 'read': {
             const status = obs.cluster.status;
             const health = healthOf(status.phase);
@@ -34344,6 +34430,8 @@ function judgeWithCluster(obs, policy) {
             const version = versionCheck(status, target);
             if (version.behind)
                 return fail({ kind: 'version-behind', cluster: status, target });
+            if (v.untypedStep && version.why)
+                return wait({ kind: 'untyped-step-unverified', why: version.why });
             return { ...v, clusterChecked: true, versionUnchecked: version.why };
         }
     }
@@ -34991,7 +35079,9 @@ class ProgressLog {
             this.warnOnce(`workflow-phase ${w.phase}`, `Upgrade workflow ${w.uid} reports phase "${w.phase}", which this action does not know; it keeps waiting for Success, Pending or Cancel. Please report it if it persists.`);
         for (const s of w?.steps ?? [])
             if (waiting && !STEP_STATUSES.includes(s.status))
-                this.warnOnce(`step-status ${s.status}`, `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if the step never moves on. Please report the status.`);
+                this.warnOnce(s.status ? `step-status ${s.status}` : `step-status ${s.type} (none)`, s.status
+                    ? `Step ${s.type || '(no taskType)'} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if the step never moves on. Please report the status.`
+                    : `Step ${s.type || '(no taskType)'} of upgrade workflow ${w?.uid} reports no status: the gate cannot tell whether it ran, so it never passes on it and keeps waiting for one. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if it never reports one.`);
         if (obs.cluster.kind === 'read') {
             const phase = obs.cluster.status.phase;
             if (healthOf(phase) === 'other')
@@ -35020,6 +35110,12 @@ class ProgressLog {
             this.warnOnce(`post-check ${w.uid}`, `The Cluster step of upgrade workflow ${w.uid} succeeded; the workflow now waits for its post-check, and wait-for-post-check: true has the gate wait for it too. Start the post-check in the CCE console (cluster → Upgrade); the gate passes once the workflow succeeds and the cluster is Available.`);
         if (why.kind === 'upgrade-not-started' && w)
             this.warnOnce(`not-started ${w.uid}`, `Upgrade workflow ${w.uid} (${upgradeVersions(u)}) passed its pre-check, but its cluster upgrade has not started: a person must start it in the CCE console (cluster → Upgrade). The gate keeps waiting${why.expires ? `; the pre-check result is valid until ${why.expires}, after which this workflow cannot go on (cancel it or run a new pre-check)` : ''}.`);
+        if (why.kind === 'retried' && w)
+            this.warnOnce(`retried ${w.uid}`, why.task === 'Success'
+                ? `Upgrade workflow ${w.uid} is still Pending on its failed Cluster step, but the step's upgrade task succeeded after a retry: the gate waits for the workflow to say so; the timeout ends the wait if it never does. See the workflow in the CCE console (cluster → Upgrade).`
+                : `Upgrade workflow ${w.uid} is Pending on its failed Cluster step, but the upgrade runs again after a retry: the gate follows it.`);
+        if (why.kind === 'untyped-step-unverified' && w)
+            this.warnOnce(`untyped ${w.uid}`, `Upgrade workflow ${w.uid} says Success, but a step reports no taskType: it may be the Cluster step or a rollback, which only the cluster's version against the target can tell, and that could not be compared (${why.why}). The gate keeps waiting; the timeout ends the wait. See the workflow in the CCE console (cluster → Upgrade).`);
         if (why.kind === 'list-item-unreadable')
             this.warnOnce(`unreadable ${why.item.what} ${why.item.uid} ${why.item.created}`, `The cluster's list of upgrades holds an item the gate cannot read, which may be its current upgrade: ${describeUnreadable(why.item)}. The gate does not pass over it: it keeps waiting until the item can be read or the timeout ends the wait. Give workflow-id or task-id to wait on a known upgrade, and please report the item.`);
     }
@@ -35449,6 +35545,10 @@ function failureMessage(f, last, t) {
         }
         case 'precheck-expired':
             return `The ${subject} passed its pre-check, but its cluster upgrade was never started and the pre-check expired${f.expires ? ` at ${f.expires}` : ''} (${vs}): the cluster was not upgraded, and this workflow cannot go on. Run the pre-check again and start the upgrade in the CCE console (cluster → Upgrade), or cancel the workflow; then re-run this job with the new workflow's ID, or without workflow-id.`;
+        case 'post-check-never-run': {
+            const ended = workflowOf(u)?.phase === 'Cancel' ? 'was cancelled' : 'says Success';
+            return `The ${subject} ${ended}, but its post-check was never run (${vs})${rid}: it can no longer run in this workflow, and wait-for-post-check: true asks for it. Check the cluster and your services yourself, then re-run this job with wait-for-post-check: false, or upgrade again with a new workflow and run its post-check.`;
+        }
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
@@ -35635,6 +35735,8 @@ function report_failedStepOf(r) {
         return '';
     if (r.failure.kind === 'step-failed')
         return r.failure.step;
+    if (r.failure.kind === 'post-check-never-run')
+        return 'PostCheck';
     if (r.failure.kind === 'task-failed' && workflowOf(r.last.upgrade))
         return 'Cluster';
     return '';
@@ -36150,13 +36252,18 @@ class CceClient {
 
 
 /** Step statuses during which the Cluster step's task is read for its progress (not Init: it has not started). */
-const STEP_RUNNING = ['Queuing', 'Running'];
+const observer_STEP_RUNNING = ['Queuing', 'Running'];
 /** Ended steps, and ended tasks: both say Success or Failed. */
 const observer_TASK_ENDED = ['Success', 'Failed'];
 /** How long the failed pre-check's items may be looked for before the failure is reported without them. */
 const PRECHECK_READ_MS = 60_000;
 /** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
 const STALE_CHECK_MS = 30_000;
+/**
+ * A named upgrade created at most this long before the step began is fresh (a task-id from the step before): no
+ * stale-ID check, whatever its end time reads, so it costs no list read.
+ */
+const FRESH_ID_MS = 3_600_000;
 class UpgradeObserver {
     cce;
     clock;
@@ -36264,6 +36371,11 @@ class UpgradeObserver {
         // the step's start by the API's clock, which stamped the end
         const startedAt = (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic();
         if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
+            return;
+        // created shortly before the step: fresh, whatever its end reads (an unset end is Go's zero time); an
+        // unreadable creation may be old
+        const createdAt = startedOf(u, this.apiNow()).at ?? -Infinity;
+        if (startedAt - createdAt <= FRESH_ID_MS)
             return;
         let current;
         try {
@@ -36401,7 +36513,7 @@ class UpgradeObserver {
             return { kind: 'workflow', workflow };
         // Stryker disable next-line ConditionalExpression: a task kept from another step is forgotten at each new search, and its ID is not this step's
         const known = this.clusterTask?.uid === id ? this.clusterTask : undefined;
-        const running = STEP_RUNNING.includes(step.status);
+        const running = observer_STEP_RUNNING.includes(step.status);
         // after the step, its task's last state once (its end, for the outputs), unless already seen or missing
         const ended = observer_TASK_ENDED.includes(step.status);
         const stale = ended && !(known && observer_TASK_ENDED.includes(known.phase));

@@ -141,11 +141,11 @@ export interface FakeWorkflow {
   omit?: string[]
 }
 export interface WorkflowStep {
-  /** PreCheck, Snapshot, Cluster, PostCheck, Rollback */
-  taskType: string
+  /** PreCheck, Snapshot, Cluster, PostCheck, Rollback; left out of the answer when absent */
+  taskType?: string
   taskID?: string
-  /** Init, Queuing, Running, Success, Failed */
-  status: string
+  /** Init, Queuing, Running, Success, Failed; left out of the answer when absent (omitempty) */
+  status?: string
 }
 export interface WorkflowState {
   /** Init | Running | Pending | Success | Cancel */

@@ -27,7 +27,7 @@
  *   phase?: string, message: string, errorCodes?: string[] }} PreCheckItem
  * @typedef {{ uid: string, phase: string, message?: string, clusterItems?: PreCheckItem[],
  *   addonItems?: PreCheckItem[], nodes?: { uid: string, name: string, items: PreCheckItem[] }[] }} FakePreCheck
- * @typedef {{ taskType: string, taskID?: string, status: string }} WorkflowStep
+ * @typedef {{ taskType?: string, taskID?: string, status?: string }} WorkflowStep
  * @typedef {{ phase: string, steps: WorkflowStep[], polls?: number, ms?: number }} WorkflowState
  * @typedef {{ afterEndMs: number } | { at: number } | { raw: unknown }} PreCheckExpiry
  * @typedef {{ uid: string, creationTimestamp: string, clusterVersion: string, targetVersion: string,
@@ -395,8 +395,8 @@ export function createCce(o) {
     ).stamps
     for (const [key, step] of keyedSteps(/** @type {WorkflowState} */ (w.timeline[index]))) {
       const st = stamps.get(key) ?? {}
-      if (STEP_STARTED.has(step.status)) st.start ??= at
-      if (TERMINAL.has(step.status)) st.end ??= at
+      if (STEP_STARTED.has(step.status ?? '')) st.start ??= at
+      if (TERMINAL.has(step.status ?? '')) st.end ??= at
       stamps.set(key, st)
     }
   }
@@ -461,17 +461,18 @@ export function createCce(o) {
           phase: state.phase,
           pointStatuses: steps.map(([key, step]) => {
             const st = stamps.get(key) ?? {}
+            // a step may come without a taskType or a status (both are omitempty in the Go SDK): left out
             return {
-              taskType: step.taskType,
+              ...(step.taskType !== undefined ? { taskType: step.taskType } : {}),
               ...(step.taskID !== undefined ? { taskID: step.taskID } : {}),
-              status: step.status,
-              ...(STEP_STARTED.has(step.status) && st.start !== undefined
+              ...(step.status !== undefined ? { status: step.status } : {}),
+              ...(STEP_STARTED.has(step.status ?? '') && st.start !== undefined
                 ? { startTimeStamp: goTime(st.start) }
                 : {}),
-              ...(TERMINAL.has(step.status) && st.end !== undefined
+              ...(TERMINAL.has(step.status ?? '') && st.end !== undefined
                 ? { endTimeStamp: goTime(st.end) }
                 : {}),
-              ...(step.taskType === 'PreCheck' && TERMINAL.has(step.status)
+              ...(step.taskType === 'PreCheck' && TERMINAL.has(step.status ?? '')
                 ? expiryOf(w, st.end)
                 : {})
             }

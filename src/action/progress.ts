@@ -222,8 +222,10 @@ export class ProgressLog implements WaitHooks {
     for (const s of w?.steps ?? [])
       if (waiting && !STEP_STATUSES.includes(s.status))
         this.warnOnce(
-          `step-status ${s.status}`,
-          `Step ${s.type} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if the step never moves on. Please report the status.`
+          s.status ? `step-status ${s.status}` : `step-status ${s.type} (none)`,
+          s.status
+            ? `Step ${s.type || '(no taskType)'} of upgrade workflow ${w?.uid} reports status "${s.status}", which this action does not know; it keeps waiting. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if the step never moves on. Please report the status.`
+            : `Step ${s.type || '(no taskType)'} of upgrade workflow ${w?.uid} reports no status: the gate cannot tell whether it ran, so it never passes on it and keeps waiting for one. See the workflow in the CCE console (cluster → Upgrade); the timeout ends the wait if it never reports one.`
         )
     if (obs.cluster.kind === 'read') {
       const phase = obs.cluster.status.phase
@@ -265,6 +267,18 @@ export class ProgressLog implements WaitHooks {
       this.warnOnce(
         `not-started ${w.uid}`,
         `Upgrade workflow ${w.uid} (${upgradeVersions(u)}) passed its pre-check, but its cluster upgrade has not started: a person must start it in the CCE console (cluster → Upgrade). The gate keeps waiting${why.expires ? `; the pre-check result is valid until ${why.expires}, after which this workflow cannot go on (cancel it or run a new pre-check)` : ''}.`
+      )
+    if (why.kind === 'retried' && w)
+      this.warnOnce(
+        `retried ${w.uid}`,
+        why.task === 'Success'
+          ? `Upgrade workflow ${w.uid} is still Pending on its failed Cluster step, but the step's upgrade task succeeded after a retry: the gate waits for the workflow to say so; the timeout ends the wait if it never does. See the workflow in the CCE console (cluster → Upgrade).`
+          : `Upgrade workflow ${w.uid} is Pending on its failed Cluster step, but the upgrade runs again after a retry: the gate follows it.`
+      )
+    if (why.kind === 'untyped-step-unverified' && w)
+      this.warnOnce(
+        `untyped ${w.uid}`,
+        `Upgrade workflow ${w.uid} says Success, but a step reports no taskType: it may be the Cluster step or a rollback, which only the cluster's version against the target can tell, and that could not be compared (${why.why}). The gate keeps waiting; the timeout ends the wait. See the workflow in the CCE console (cluster → Upgrade).`
       )
     if (why.kind === 'list-item-unreadable')
       this.warnOnce(

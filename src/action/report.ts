@@ -150,6 +150,10 @@ function failureMessage(f: Failure, last: Observation, t: Target): string {
     }
     case 'precheck-expired':
       return `The ${subject} passed its pre-check, but its cluster upgrade was never started and the pre-check expired${f.expires ? ` at ${f.expires}` : ''} (${vs}): the cluster was not upgraded, and this workflow cannot go on. Run the pre-check again and start the upgrade in the CCE console (cluster → Upgrade), or cancel the workflow; then re-run this job with the new workflow's ID, or without workflow-id.`
+    case 'post-check-never-run': {
+      const ended = workflowOf(u)?.phase === 'Cancel' ? 'was cancelled' : 'says Success'
+      return `The ${subject} ${ended}, but its post-check was never run (${vs})${rid}: it can no longer run in this workflow, and wait-for-post-check: true asks for it. Check the cluster and your services yourself, then re-run this job with wait-for-post-check: false, or upgrade again with a new workflow and run its post-check.`
+    }
     case 'workflow-cancelled':
       return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`
     case 'paused':
@@ -350,6 +354,7 @@ function endMessage(r: WaitResult, t: Target): string {
 function failedStepOf(r: WaitResult): string {
   if (r.end !== 'failed') return ''
   if (r.failure.kind === 'step-failed') return r.failure.step
+  if (r.failure.kind === 'post-check-never-run') return 'PostCheck'
   if (r.failure.kind === 'task-failed' && workflowOf(r.last.upgrade)) return 'Cluster'
   return ''
 }

@@ -111,8 +111,51 @@ export function decodeWorkflowList(
   )
 }
 
+/** Step statuses of a step that runs now: it holds a pass, whichever step of its type decides. */
+export const STEP_RUNNING: readonly string[] = ['Queuing', 'Running']
+
+/**
+ * How bad a status reads, for started steps of one type whose order is unknown: the worst decides. A failure (or
+ * a status the gate does not know) is worst, then no status at all, then a step under way, Success.
+ */
+function severity(status: string): number {
+  if (status === 'Success') return 0
+  if (STEP_UNDER_WAY.includes(status)) return 1
+  return status === '' ? 2 : 3
+}
+
+/**
+ * The step of `type` that decides for its type: of several, the one that started last (a re-run); where that is
+ * unknown (a start time unreadable, or two equal), the worst of those that may have. A step still Init has not
+ * started; one without a status may have. Undefined when the workflow lists no step of that type.
+ */
 export function stepOf(w: Workflow, type: string): WorkflowStep | undefined {
-  return w.steps.find(s => s.type === type)
+  const all = w.steps.filter(s => s.type === type)
+  const started = all.filter(s => s.status !== 'Init')
+  if (!started.length) return all[0]
+  const at = started.map(s => parseGoTime(s.startedAt))
+  const latest = Math.max(...at.map(t => t ?? -Infinity))
+  const candidates = started.filter((_, i) => at[i] === undefined || at[i] === latest)
+  return candidates.reduce((worst, s) => (severity(s.status) > severity(worst.status) ? s : worst))
+}
+
+/**
+ * The steps that decide the workflow: of each type the one that started last (stepOf), and every step without a
+ * taskType (its type is unknown). In the listed order. (Rollback steps are judged all together: any that left
+ * Init is a rollback, mayHaveRolledBack.)
+ */
+export function decidingSteps(w: Workflow): WorkflowStep[] {
+  return w.steps.filter(s => !s.type || stepOf(w, s.type) === s)
+}
+
+/** A step that runs now (Queuing, Running): it holds a pass, whichever step of its type decides. */
+export function isRunning(s: WorkflowStep): boolean {
+  return STEP_RUNNING.includes(s.status)
+}
+
+/** A Rollback step that left Init, or says nothing (no status): the cluster may be (going) back. */
+export function mayHaveRolledBack(s: WorkflowStep): boolean {
+  return isRollback(s) && s.status !== 'Init'
 }
 
 /** The Rollback step: CCE's own spellings differ (`Rollback`, `RollBack`). */
@@ -144,9 +187,12 @@ export function awaitingUpgradeStart(w: Workflow): WorkflowStep | undefined {
   if (!isActive(w) || !isKnownPhase(w.phase)) return undefined
   const precheck = stepOf(w, 'PreCheck')
   if (precheck?.status !== 'Success') return undefined
-  const idle = w.steps.every(
-    s => s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success')
-  )
+  const idle =
+    !w.steps.some(isRunning) &&
+    decidingSteps(w).every(
+      s =>
+        s === precheck || s.status === 'Init' || (s.type === 'Snapshot' && s.status === 'Success')
+    )
   return idle ? precheck : undefined
 }
 
@@ -173,10 +219,13 @@ export function awaitsOnlyPostCheck(w: Workflow): boolean {
   if (w.phase !== 'Running') return false
   if (stepOf(w, 'Cluster')?.status !== 'Success' || stepOf(w, 'PostCheck')?.status !== 'Init')
     return false
-  return w.steps.every(s =>
-    isRollback(s)
-      ? s.status === 'Init'
-      : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s)
+  return (
+    !w.steps.some(isRunning) &&
+    decidingSteps(w).every(s =>
+      isRollback(s)
+        ? s.status === 'Init'
+        : s.type === 'PostCheck' || s.status === 'Success' || isSkipped(w, s)
+    )
   )
 }
 
@@ -185,6 +234,6 @@ export function cancelledBeforeUpgrade(w: Workflow): boolean {
   return (
     w.phase === 'Cancel' &&
     stepOf(w, 'Cluster')?.status === 'Init' &&
-    !w.steps.some(s => isRollback(s) && hasStarted(s))
+    !w.steps.some(mayHaveRolledBack)
   )
 }

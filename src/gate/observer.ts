@@ -77,6 +77,11 @@ const TASK_ENDED = ['Success', 'Failed']
 const PRECHECK_READ_MS = 60_000
 /** How long the lists may be looked for a newer upgrade than a stale named one: a warning never holds up a verdict. */
 const STALE_CHECK_MS = 30_000
+/**
+ * A named upgrade created at most this long before the step began is fresh (a task-id from the step before): no
+ * stale-ID check, whatever its end time reads, so it costs no list read.
+ */
+export const FRESH_ID_MS = 3_600_000
 
 export class UpgradeObserver {
   private followed: Followed
@@ -193,6 +198,10 @@ export class UpgradeObserver {
     const startedAt =
       (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic()
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
+    // created shortly before the step: fresh, whatever its end reads (an unset end is Go's zero time); an
+    // unreadable creation may be old
+    const createdAt = startedOf(u, this.apiNow()).at ?? -Infinity
+    if (startedAt - createdAt <= FRESH_ID_MS) return
     let current: Started | undefined
     try {
       const deadline = this.clock.monotonic() + STALE_CHECK_MS

@@ -12,11 +12,13 @@ import {
   Workflow,
   WorkflowStep,
   awaitingUpgradeStart,
+  decidingSteps,
   hasExpired,
-  hasStarted,
   isKnownPhase,
   isRollback,
+  isRunning,
   isSkipped,
+  mayHaveRolledBack,
   stepOf
 } from '../cce/workflow.js'
 import type { OnPause, RequiredVersion } from '../lib/config.js'
@@ -55,6 +57,16 @@ export type WaitReason =
   | { kind: 'workflow-phase-unknown'; phase: string }
   /** A list item the gate could not read may be the current upgrade: it holds the gate until the timeout. */
   | { kind: 'list-item-unreadable'; item: UnreadableItem }
+  /**
+   * The workflow is Pending on its failed Cluster step, but that step's task runs again (retried), or it ended
+   * Success and the workflow does not say so yet: followed like a running upgrade. `task`: the task's phase.
+   */
+  | { kind: 'retried'; task: string }
+  /**
+   * A Success workflow with a step without taskType (the Cluster step, or a Rollback?) and a cluster whose version
+   * could not be compared with the target (`why`): only that comparison could tell.
+   */
+  | { kind: 'untyped-step-unverified'; why: string }
 
 export type Failure =
   | { kind: 'task-failed' }
@@ -74,6 +86,8 @@ export type Failure =
   | { kind: 'version-behind'; cluster: ClusterStatus; target: string }
   /** The workflow waited for a person to start its cluster upgrade until its pre-check expired: it never started. */
   | { kind: 'precheck-expired'; expires: string }
+  /** wait-for-post-check: the workflow ended (Success, Cancel) with its post-check still Init: it can no longer run. */
+  | { kind: 'post-check-never-run' }
   | { kind: 'no-upgrade' }
   /**
    * require-version: everything else passed, but the cluster runs an older major.minor (`have`), or its version
@@ -91,6 +105,11 @@ export interface Pass {
   postCheckNotStarted?: boolean
   /** Why the cluster's version could not be compared with the target (passed without that check). */
   versionUnchecked?: string
+  /**
+   * A step without a taskType succeeded: it may be the Cluster step, or a Rollback. Such a pass needs the cluster
+   * read, Available and at or past the target version.
+   */
+  untypedStep?: boolean
 }
 
 export type Verdict = { kind: 'wait'; why: WaitReason } | Pass | { kind: 'fail'; failure: Failure }
@@ -129,34 +148,43 @@ function taskVerdict(task: UpgradeTask, policy: Policy): Verdict {
   }
 }
 
-/** The step that failed: the first one reported Failed, else the first that did not succeed (nor was skipped). */
+/**
+ * The step that failed: the first deciding step (of each type the one that started last) reported Failed, else
+ * the first that did not succeed (nor was skipped).
+ */
 export function failedStepOf(w: Workflow): string {
+  const steps = decidingSteps(w)
   const step =
-    w.steps.find(s => s.status === 'Failed') ??
-    w.steps.find(s => s.status !== 'Success' && !isSkipped(w, s))
+    steps.find(s => s.status === 'Failed') ??
+    steps.find(s => s.status !== 'Success' && !isSkipped(w, s))
   return step?.type || 'unknown'
 }
 
 const stepName = (s: WorkflowStep): string => s.type || '(no taskType)'
+/** A failure: Failed, Error or a status the gate does not know. No status at all is unknown: it holds, never fails. */
 const isFailure = (status: string): boolean =>
-  status !== 'Success' && !STEP_UNDER_WAY.includes(status)
+  status !== 'Success' && status !== '' && !STEP_UNDER_WAY.includes(status)
 
 /**
  * A workflow Success is trusted only when its steps and its Cluster task agree with it: a failure among them fails,
- * anything still under way waits (the timeout ends a Success that never converges), a Rollback that left Init fails.
- * A step skipped (still Init before a later step that ran) holds nothing, nor, unless wait-for-post-check, a
- * post-check nobody started.
+ * anything still under way or without a status waits (the timeout ends a Success that never converges), a Rollback
+ * that left Init (or says nothing) fails. Of several steps of one type, the one that started last decides; any
+ * step Queuing or Running holds. A step skipped (still Init before a later step that ran) holds nothing, nor,
+ * unless wait-for-post-check, a post-check nobody started; with wait-for-post-check that post-check can no longer
+ * start, which fails. A step without a taskType may be the Cluster step: it passes once the cluster checks pass.
  */
 function successVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
-  const others = w.steps.filter(s => !isRollback(s))
+  const others = decidingSteps(w).filter(s => !isRollback(s))
   const failed = others.find(s => isFailure(s.status))
   if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
   if (task && isFailure(task.phase))
     return fail({ kind: 'step-failed', step: 'Cluster', status: `task ${task.phase}` })
-  if (w.steps.some(s => isRollback(s) && s.status !== 'Init'))
-    return fail({ kind: 'workflow-rolled-back' })
-  const cluster = stepOf(w, 'Cluster')
-  if (!cluster) return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' })
+  if (w.steps.some(mayHaveRolledBack)) return fail({ kind: 'workflow-rolled-back' })
+  if (policy.waitForPostCheck && stepOf(w, 'PostCheck')?.status === 'Init')
+    return fail({ kind: 'post-check-never-run' })
+  const untyped = others.some(s => !s.type)
+  if (!stepOf(w, 'Cluster') && !untyped)
+    return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: 'absent' })
   const unfinished = holdingStep(w, policy)
   if (unfinished)
     return wait({
@@ -166,7 +194,8 @@ function successVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Poli
     })
   if (task && task.phase !== 'Success')
     return wait({ kind: 'success-unconfirmed', step: 'Cluster', status: `task ${task.phase}` })
-  return upgradePassed(w, policy)
+  const passed = upgradePassed(w, policy)
+  return untyped ? { ...passed, untypedStep: true } : passed
 }
 
 /** The post-check is listed, still Init, and wait-for-post-check does not ask for it. */
@@ -175,22 +204,26 @@ function postCheckNotStarted(w: Workflow, policy: Policy): boolean {
 }
 
 /**
- * The first step that holds a pass: not Rollback (judged apart), not Success, not skipped, and not a post-check
- * nobody started that wait-for-post-check does not ask for.
+ * The first step that holds a pass: not Rollback (judged apart), and either Queuing or Running, or deciding for
+ * its type (stepOf) and not Success, not skipped, and not a post-check nobody started that wait-for-post-check
+ * does not ask for.
  */
 function holdingStep(w: Workflow, policy: Policy): WorkflowStep | undefined {
   const postCheckIdle = postCheckNotStarted(w, policy)
+  const deciding = decidingSteps(w)
   return w.steps.find(
     s =>
       !isRollback(s) &&
-      s.status !== 'Success' &&
-      !isSkipped(w, s) &&
-      !(postCheckIdle && s.type === 'PostCheck')
+      (isRunning(s) ||
+        (deciding.includes(s) &&
+          s.status !== 'Success' &&
+          !isSkipped(w, s) &&
+          !(postCheckIdle && s.type === 'PostCheck')))
   )
 }
 
 /** A pass, noting a post-check nobody started. */
-function upgradePassed(w: Workflow, policy: Policy): Verdict {
+function upgradePassed(w: Workflow, policy: Policy): Pass {
   return postCheckNotStarted(w, policy) ? pass({ postCheckNotStarted: true }) : pass()
 }
 
@@ -219,6 +252,28 @@ function idleVerdict(precheck: WorkflowStep, apiAt: number): Verdict {
     : wait({ kind: 'upgrade-not-started', expires: precheck.expiresAt })
 }
 
+/**
+ * A workflow Pending on a failed step fails, unless that step is its Cluster step and the upgrade runs again after
+ * a retry (console, or POST …/operation/upgrade/retry): the Cluster step shows Queuing or Running again, or its
+ * task (when read) no longer says Failed. That is followed like a running upgrade: the workflow then ends it.
+ */
+function pendingVerdict(w: Workflow, task: UpgradeTask | undefined, policy: Policy): Verdict {
+  const cluster = stepOf(w, 'Cluster')
+  const othersFailed = decidingSteps(w).some(
+    s => s !== cluster && !isRollback(s) && isFailure(s.status)
+  )
+  const retried =
+    cluster !== undefined &&
+    cluster.status !== 'Init' &&
+    cluster.status !== 'Success' &&
+    !othersFailed &&
+    !w.steps.some(mayHaveRolledBack) &&
+    (task ? task.phase !== 'Failed' : isRunning(cluster))
+  if (!retried) return fail({ kind: 'step-failed', step: failedStepOf(w) })
+  if (task?.phase === 'Pause') return onPause(policy)
+  return wait({ kind: 'retried', task: task?.phase ?? '' })
+}
+
 function workflowVerdict(
   w: Workflow,
   task: UpgradeTask | undefined,
@@ -229,18 +284,24 @@ function workflowVerdict(
     case 'Success':
       return successVerdict(w, task, policy)
     case 'Pending':
-      return fail({ kind: 'step-failed', step: failedStepOf(w) })
+      return pendingVerdict(w, task, policy)
     case 'Cancel':
-      return fail({ kind: 'workflow-cancelled' })
+      // wait-for-post-check: cancelled after its cluster upgrade succeeded, the post-check never ran
+      return policy.waitForPostCheck &&
+        stepOf(w, 'Cluster')?.status === 'Success' &&
+        stepOf(w, 'PostCheck')?.status === 'Init' &&
+        !w.steps.some(mayHaveRolledBack)
+        ? fail({ kind: 'post-check-never-run' })
+        : fail({ kind: 'workflow-cancelled' })
   }
   // Init, Running, or a phase added later: the upgrade goes on, unless its task or a step already says otherwise
   if (task?.phase === 'Failed') return fail({ kind: 'step-failed', step: 'Cluster' })
   if (task?.phase === 'Pause') return onPause(policy)
   // an unknown phase is neither ended nor known to be running: say only that it is unknown
   if (!isKnownPhase(w.phase)) return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
-  if (w.steps.some(s => isRollback(s) && hasStarted(s)))
-    return fail({ kind: 'workflow-rolled-back' })
-  const failed = w.steps.find(s => STEP_FAILED.includes(s.status))
+  // a Rollback that left Init, or says nothing, may have run: the same in every phase
+  if (w.steps.some(mayHaveRolledBack)) return fail({ kind: 'workflow-rolled-back' })
+  const failed = decidingSteps(w).find(s => STEP_FAILED.includes(s.status))
   if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
   if (stepOf(w, 'Cluster')?.status === 'Success') return upgradedVerdict(w, task, policy)
   const precheck = awaitingUpgradeStart(w)
@@ -315,7 +376,9 @@ function judgeWithCluster(obs: Observation, policy: Policy): Verdict {
     case 'unread':
       return wait({ kind: 'cluster-unread' })
     case 'forbidden':
-      return v
+      return v.untypedStep
+        ? wait({ kind: 'untyped-step-unverified', why: 'ShowCluster is forbidden (HTTP 403)' })
+        : v
     case 'read': {
       const status = obs.cluster.status
       const health = healthOf(status.phase)
@@ -331,6 +394,8 @@ function judgeWithCluster(obs: Observation, policy: Policy): Verdict {
       const target = targetVersionOf(obs.upgrade)
       const version = versionCheck(status, target)
       if (version.behind) return fail({ kind: 'version-behind', cluster: status, target })
+      if (v.untypedStep && version.why)
+        return wait({ kind: 'untyped-step-unverified', why: version.why })
       return { ...v, clusterChecked: true, versionUnchecked: version.why }
     }
   }
