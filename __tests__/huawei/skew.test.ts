@@ -323,6 +323,17 @@ describe('ApiClock: one measurement of the API clock, on the monotonic clock', (
     expect(c.measured).toBe(true)
   })
 
+  it('says nothing of a stand-in once measured first', () => {
+    const clock = new FakeClock(T)
+    let said = 0
+    const c = new ApiClock(clock, () => said++)
+    expect(c.measured).toBe(false)
+    c.measure(T, T, T)
+    expect(c.measured).toBe(true)
+    expect([c.now(), c.offsetMs(), c.at(T)]).toEqual([T + 500, 500, T + 500])
+    expect(said).toBe(0)
+  })
+
   it('keeps its estimate while a measurement allows it, to the edges, and takes the middle of one that does not', () => {
     const clock = new FakeClock(T)
     const c = new ApiClock(clock)
