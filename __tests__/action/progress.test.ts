@@ -430,3 +430,24 @@ describe('the heartbeat while no upgrade is known (issue 23)', () => {
     expect(log.of('info').at(-1)).toBe('Running 10.00% · v1.28.3-r4 → v1.29.5-r0 · 3m elapsed')
   })
 })
+
+describe('the heartbeat and elapsed times on the monotonic clock (issue 19 item 2)', () => {
+  it.each([
+    ['+2 h', 2 * H],
+    ['−1 h', -H]
+  ])('a %s step of the wall clock brings the heartbeat neither sooner nor later', (_, step) => {
+    const { clock, log, p } = progressLog()
+    const first = onTask(task('Running', '10.00'), { at: clock.monotonic() })
+    p.observed(first, WAIT, undefined)
+    clock.stepWall(step)
+    clock.advance(59_000)
+    p.idle()
+    expect(log.of('info')).toHaveLength(1)
+    clock.advance(1000)
+    p.idle()
+    expect(log.of('info')).toEqual([
+      'Running 10.00% · v1.28.3-r4 → v1.29.5-r0 · 0s elapsed',
+      'Running 10.00% · v1.28.3-r4 → v1.29.5-r0 · 0s elapsed (still waiting, 1m so far)'
+    ])
+  })
+})

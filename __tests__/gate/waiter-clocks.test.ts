@@ -143,6 +143,33 @@ describe('a last look at the deadline', () => {
     expect(polls.at(-1)).toBe(60_000 - LAST_LOOK_MS)
   })
 
+  it.each([
+    ['at', 0],
+    ['after', 1]
+  ])(
+    'a wait that begins %s its deadline (login took the time) times out without a poll',
+    async (_, late) => {
+      const clock = new FakeClock()
+      let polls = 0
+      const startedAt = clock.monotonic()
+      const result = await waitForUpgrade({
+        observe: async () => {
+          polls++
+          throw new Error('polled after the deadline')
+        },
+        stateKey,
+        clock,
+        intervalMs: () => 1000,
+        startedAt,
+        deadline: startedAt - late,
+        policy: { onPause: 'wait', waitForNewUpgrade: false, waitForPostCheck: false },
+        hooks: { observed: () => undefined, idle: () => undefined }
+      })
+      expect(result.end).toBe('timeout')
+      expect(polls).toBe(0)
+    }
+  )
+
   it('a timeout within the last look: one poll, then the timeout', async () => {
     const { result, polls } = await wait(() => 'Running', { intervalMs: 1000, timeoutMs: 800 })
     expect(result.end).toBe('timeout')

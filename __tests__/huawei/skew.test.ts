@@ -10,7 +10,13 @@ import { systemClock } from '../../src/lib/clock.js'
 import { IamClient } from '../../src/huawei/iam.js'
 import { HttpRequest, createTransport } from '../../src/huawei/transport.js'
 import { decodeTask } from '../../src/cce/task.js'
-import { ApiClock, describeSkew, isExpiredSignature, serverTimeOf } from '../../src/huawei/skew.js'
+import {
+  ApiClock,
+  DATE_RESOLUTION_MS,
+  describeSkew,
+  isExpiredSignature,
+  serverTimeOf
+} from '../../src/huawei/skew.js'
 import { DEMO, demoTasks, startFakeApi } from '../support/fake-api.mjs'
 import type { FakeApi } from '../support/fake-api.mjs'
 import { FakeClock } from '../support/fake-clock.js'
@@ -288,5 +294,60 @@ describe("reading the API's time from a refusal: the bounds of what counts as a 
     expect(describeSkew(0)).toBe('0s behind')
     expect(describeSkew(-1000)).toBe('1s ahead of')
     expect(describeSkew(1000)).toBe('1s behind')
+  })
+})
+
+describe('ApiClock: one measurement of the API clock, on the monotonic clock', () => {
+  const T = Date.UTC(2026, 10, 24, 12, 0, 0)
+
+  it('lets the wall clock stand in until measured, saying so once, and only for a comparison', () => {
+    const clock = new FakeClock(T)
+    let said = 0
+    const c = new ApiClock(clock, () => said++)
+    clock.stepWall(5000)
+    expect(c.signingTime().getTime()).toBe(T + 5000)
+    expect(c.skewMs()).toBe(0)
+    expect(c.measured).toBe(false)
+    expect(said).toBe(0)
+    expect(c.offsetMs()).toBe(5000)
+    expect(c.now()).toBe(T + 5000)
+    expect(c.at(T + 100)).toBe(T + 5100)
+    expect(said).toBe(1)
+    // measured: the wall clock no longer counts, and nothing more is said
+    c.measure(T - 3_600_000, T, T)
+    clock.stepWall(2 * 3_600_000)
+    expect(c.now()).toBe(T - 3_600_000 + 500)
+    expect(c.signingTime().getTime()).toBe(T - 3_600_000 + 500)
+    expect(c.skewMs()).toBe(-3_600_000 + 500 - 2 * 3_600_000 - 5000)
+    expect(said).toBe(1)
+    expect(c.measured).toBe(true)
+  })
+
+  it('says nothing of a stand-in once measured first', () => {
+    const clock = new FakeClock(T)
+    let said = 0
+    const c = new ApiClock(clock, () => said++)
+    expect(c.measured).toBe(false)
+    c.measure(T, T, T)
+    expect(c.measured).toBe(true)
+    expect([c.now(), c.offsetMs(), c.at(T)]).toEqual([T + 500, 500, T + 500])
+    expect(said).toBe(0)
+  })
+
+  it('keeps its estimate while a measurement allows it, to the edges, and takes the middle of one that does not', () => {
+    const clock = new FakeClock(T)
+    const c = new ApiClock(clock)
+    // sent at T, answered at T + 200: the API read [serverTime, +1 s) in [T, T + 200]
+    expect(c.measure(T, T, T + 200)).toBe(true)
+    expect(c.offsetMs()).toBe(400)
+    // allowed offsets [serverTime − answeredAt, serverTime + 1000 − sentAt]: 400 at each edge is kept
+    expect(c.measure(T + 400, T, T)).toBe(false)
+    expect(c.measure(T - 600, T, T)).toBe(false)
+    expect(c.offsetMs()).toBe(400)
+    expect(c.measure(T + 401, T, T)).toBe(true)
+    expect(c.offsetMs()).toBe(901)
+    expect(c.measure(T - 100, T, T)).toBe(true)
+    expect(c.offsetMs()).toBe(400)
+    expect(DATE_RESOLUTION_MS).toBe(1000)
   })
 })

@@ -93,13 +93,13 @@ export class ApiClock {
 
   /** The API's time now: for comparisons with the API's timestamps. */
   now(): number {
-    if (this.offset === undefined) this.standIn()
     return this.at(this.clock.monotonic())
   }
 
-  /** The API's time at an instant of the monotonic clock (e.g. the step's start). */
+  /** The API's time at an instant of the monotonic clock (e.g. the step's start), for a comparison. */
   at(monotonic: number): number {
-    return monotonic + (this.offset ?? this.clock.now() - this.clock.monotonic())
+    if (this.offset === undefined) this.standIn()
+    return monotonic + this.rawOffset()
   }
 
   /** API time − monotonic reading (ms): what to add to a monotonic instant to get the API's time. */
@@ -109,12 +109,17 @@ export class ApiClock {
 
   /** API time − the runner's wall clock now (ms), for messages about the runner's clock. */
   skewMs(): number {
-    return this.at(this.clock.monotonic()) - this.clock.now()
+    return this.clock.monotonic() + this.rawOffset() - this.clock.now()
   }
 
   /** The time to sign a request with: the API's, without saying the runner's stands in (that is normal at first). */
   signingTime(): Date {
-    return new Date(this.at(this.clock.monotonic()))
+    return new Date(this.clock.monotonic() + this.rawOffset())
+  }
+
+  /** API time − monotonic reading: the measurement, else the runner's wall clock standing in. */
+  private rawOffset(): number {
+    return this.offset ?? this.clock.now() - this.clock.monotonic()
   }
 
   /**
