@@ -31789,10 +31789,6 @@ function formsOf(value) {
     return [...forms].filter(f => f === value || f.length >= MIN_FORM_CHARS);
 }
 const ENTITIES = Object.fromEntries(Object.entries(NAMED).map(([c, name]) => [name.slice(1, -1), c]));
-ENTITIES['apos'] = "'";
-ENTITIES['nbsp'] = ' ';
-ENTITIES['slash'] = '/';
-ENTITIES['sol'] = '/';
 function fromCodePoint(n) {
     return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
 }

@@ -144,6 +144,17 @@ const CASES: Record<string, Case> = {
   'a task that is not there (404)': {
     inputs: a => aksk(a, { 'task-id': '00000000-none-4e1f-9a6b-000000000000' })
   },
+  'an unknown cluster (404)': {
+    inputs: a => aksk(a, { 'cluster-id': 'c0ffee00-none-4e1f-9a6b-000000000000' })
+  },
+  'a workflow that is not there (404)': {
+    options: { clusters: { [`${P}/${C}`]: { workflows: [] } } },
+    inputs: a => aksk(a, { 'task-id': '', 'workflow-id': '5b2f9a10-none-11ef-8d2c-0255ac100031' })
+  },
+  'an endpoint without the workflow API (404 0101)': {
+    options: { clusters: { [`${P}/${C}`]: { noWorkflowApi: true } } },
+    inputs: a => aksk(a, { 'task-id': '' })
+  },
   'a refused IAM token (401)': { inputs: token },
   'a refused IAM token at the project lookup (401)': {
     inputs: a => token(a, { 'project-id': '' })

@@ -16,7 +16,7 @@ const hex = (n: number, width: number, upper: boolean): string => {
   return upper ? h.toUpperCase() : h
 }
 
-/** One way of escaping a character: undefined leaves it as it is. */
+/** How one character is written in an encoding. */
 type Escape = (c: string) => string
 
 const jsonShort: Record<string, string> = {
@@ -173,10 +173,6 @@ export function formsOf(value: string): string[] {
 const ENTITIES: Record<string, string> = Object.fromEntries(
   Object.entries(NAMED).map(([c, name]) => [name.slice(1, -1), c])
 )
-ENTITIES['apos'] = "'"
-ENTITIES['nbsp'] = ' '
-ENTITIES['slash'] = '/'
-ENTITIES['sol'] = '/'
 
 function fromCodePoint(n: number): string | undefined {
   return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined
