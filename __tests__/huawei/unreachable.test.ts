@@ -142,6 +142,24 @@ describe('retry warnings', () => {
   })
 })
 
+describe('retry warnings, the same problem', () => {
+  it('is one warning whatever its request ID or the request timeout it had', async () => {
+    const slow = (ms: number) => new TransportError('timeout', `no response within ${ms} ms`, true)
+    const { api, call, log } = setup([
+      { status: 503, headers: { 'x-request-id': 'a' } },
+      { status: 503, headers: { 'x-request-id': 'b' } },
+      slow(15_000),
+      slow(4_000),
+      ok
+    ])
+    await api.call(call())
+    expect(log.of('warning').map(w => w.slice(0, 30))).toEqual([
+      'HTTP 503 no error details in t',
+      'GET cce.example.com: no respon'
+    ])
+  })
+})
+
 describe('cancelled while retrying', () => {
   it('carries how the requests were failing', async () => {
     const controller = new AbortController()
