@@ -97,7 +97,9 @@ describe('npm run docs -- --check', () => {
       /is stale: its inputs\/outputs tables differ from .*action\.yml\. Run npm run docs/
     )
     expect(stderr).toContain('+ | `interval` | no | `15s` | Time between polls, at least `2s`. |')
-    expect(stderr).toContain('- | `interval` | no | `15s` | Time between polls, at least `1s`. |')
+    expect(stderr).toContain(
+      '- | `interval` | no | `15s` | Time between polls, at least `1s` and at most the timeout. |'
+    )
   })
 
   it('fails when the README lacks the marker comments', async () => {

@@ -28,6 +28,7 @@ const env = {
 class StoppedClock implements Clock {
   readonly sleeps: number[] = []
   now = (): number => Date.UTC(2026, 10, 24, 12, 0, 0)
+  monotonic = (): number => Date.UTC(2026, 10, 24, 12, 0, 0)
   random = (): number => 0.5
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(ms)

@@ -120,6 +120,17 @@ describe('run', () => {
     expect(noCluster.rec.summary).toContain('`(not set)`')
   })
 
+  it('an interval longer than the timeout fails with one line naming both, before any request', async () => {
+    const { rec, requests } = await go({ timeout: '10s', interval: '15s' }, [
+      taskTimeline(['Success', '100.00'])
+    ])
+    expect(requests).toHaveLength(0)
+    expect(rec.failed).toEqual([
+      'Input interval is 15s, longer than input timeout (10s): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.'
+    ])
+    expect(rec.outputs['result']).toBe('error')
+  })
+
   it('times out with the last phase and progress, and no request after the deadline', async () => {
     const { rec, requests, clock } = await go({ timeout: '2m' }, [
       taskTimeline(['Running', '45.00'])
@@ -130,7 +141,8 @@ describe('run', () => {
     expect(rec.outputs).toMatchObject({ result: 'timeout', phase: 'Running', progress: '45.00' })
     expect(requests.length).toBeGreaterThanOrEqual(8)
     expect(requests.length).toBeLessThanOrEqual(11)
-    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(120_000)
+    // the last look starts a second before the deadline, and what it saw still waits: the wait ends there
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(119_000)
   })
 
   it('never prints a secret, also in debug lines and API messages that echo it', async () => {

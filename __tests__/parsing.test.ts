@@ -154,10 +154,10 @@ describe('decodeTaskOf: an answer about another task is not an answer', () => {
     metadata: uid === undefined ? {} : { uid },
     status: { phase: 'Success' }
   })
-  it('takes the task asked for, or one without an ID', () => {
+  it('takes the task asked for, never one without an ID (issue 20: a generic Success must not pass)', () => {
     expect(decodeTaskOf('task-1')(body('task-1'))?.phase).toBe('Success')
-    expect(decodeTaskOf('task-1')(body())?.phase).toBe('Success')
-    expect(decodeTaskOf('task-1')(body(''))?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1')(body())).toBeUndefined()
+    expect(decodeTaskOf('task-1')(body(''))).toBeUndefined()
   })
   it('rejects another ID', () => {
     expect(decodeTaskOf('task-1')(body('task-2'))).toBeUndefined()

@@ -209,7 +209,7 @@ describe('Secrets.redact', () => {
     const s = new Secrets(v => masked.push(v))
     s.add('ST/abc+def=')
     expect(s.redact('token=ST%2Fabc%2Bdef%3D&x=1 and ST/abc+def=')).toBe('token=***&x=1 and ***')
-    expect(masked).toEqual(['ST/abc+def=', 'ST%2Fabc%2Bdef%3D'])
+    expect(masked).toEqual(expect.arrayContaining(['ST/abc+def=', 'ST%2Fabc%2Bdef%3D']))
   })
 
   it('replaces a secret that contains another whole, whichever was added first', () => {
@@ -223,5 +223,43 @@ describe('Secrets.redact', () => {
       for (const v of order) s.add(v)
       expect(s.redact(`[${outer}] [${inner}]`)).toBe('[***] [***]')
     }
+  })
+})
+
+describe('an error body that echoes a secret escaped', () => {
+  const SLASHED = 'ST-abc/def+ghi=0123456789'
+  async function goSlashed(steps: Step[]) {
+    const { io, rec, everything } = recordingIo({ ...UNIT_INPUTS, 'security-token': SLASHED })
+    await run(io, { send: scriptedSend(steps), clock: new FakeClock() })
+    return { rec, everything }
+  }
+
+  it.each([
+    ['PHP-style \\/', 'ST-abc\\/def+ghi=0123456789'],
+    ['in \\u escapes', 'ST-abc\\u002fdef\\u002Bghi\\u003d0123456789'],
+    ['HTML-escaped inside the JSON string', 'ST-abc&#x2F;def&#43;ghi&equals;0123456789'],
+    ['percent-encoded in lower case', 'ST-abc%2fdef%2bghi%3d0123456789']
+  ])('%s is redacted in the failure message', async (_, echoedForm) => {
+    const { rec, everything } = await goSlashed([
+      {
+        status: 403,
+        body: `{"error_code":"APIGW.0302","error_msg":"token ${echoedForm} is not allowed","request_id":"${echoedForm}"}`
+      }
+    ])
+    expect(rec.failed).toEqual([
+      expect.stringContaining('APIGW.0302: token *** is not allowed (request ID req-1)')
+    ])
+    expect(everything()).not.toMatch(/abc|0123456789/)
+  })
+
+  it('is redacted before an answer of another shape is cut to a snippet', async () => {
+    const { rec, everything } = await goSlashed([
+      {
+        status: 200,
+        body: `{"kind":"Other","spec":{"token":"${'z'.repeat(40)} ST-abc\\/def+ghi=0123456789"}}`
+      }
+    ])
+    expect(rec.failed).toEqual([expect.stringContaining('not the expected JSON')])
+    expect(everything()).not.toMatch(/abc|0123456789/)
   })
 })

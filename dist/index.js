@@ -31630,6 +31630,300 @@ function coreIo() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/crash.ts
+/**
+ * The last resort, for an error run() let through: one line with every registered secret redacted, and the stack
+ * only when the run is being debugged (RUNNER_DEBUG=1, which the runner sets when debug logging is on).
+ */
+function reportCrash(io, redact, e) {
+    if (io.env['RUNNER_DEBUG'] === '1' && e instanceof Error && e.stack)
+        io.debug(redact(e.stack));
+    const message = e instanceof Error ? e.message : String(e);
+    io.setFailed(redact(`Unexpected error: ${message.replace(/\s+/g, ' ').trim()}`));
+}
+
+;// CONCATENATED MODULE: ./src/lib/encodings.ts
+/**
+ * The forms in which an API, a gateway or a proxy may echo a value (JSON, percent, HTML and base64 encodings), and
+ * the decoding that undoes them in text we quote: what Secrets registers with the runner and scrubs from our text.
+ */
+/** Shorter than this, a value is not masked at all: masking it would hide innocent text everywhere in the log. */
+const MIN_SECRET_CHARS = 3;
+/**
+ * A form other than the value itself (an encoding, a line of a value with line breaks, a piece of a longer base64
+ * text) shorter than this is not registered: too short to tell from innocent text.
+ */
+const MIN_FORM_CHARS = 8;
+const hex = (n, width, upper) => {
+    const h = n.toString(16).padStart(width, '0');
+    return upper ? h.toUpperCase() : h;
+};
+const jsonShort = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/** What JSON must escape whatever the encoder: `"`, `\` and control characters. */
+const jsonMust = (c) => jsonShort[c] ?? (c < ' ' ? `\\u${hex(c.charCodeAt(0), 4, false)}` : c);
+/** `\uXXXX` for each UTF-16 unit of the character. */
+const jsonU = (upper) => c => Array.from({ length: c.length }, (_, i) => `\\u${hex(c.charCodeAt(i), 4, upper)}`).join('');
+const percent = (upper) => c => Array.from(Buffer.from(c, 'utf8'), b => `%${hex(b, 2, upper)}`).join('');
+const NAMED = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+    '/': '&sol;',
+    '+': '&plus;',
+    '=': '&equals;',
+    '%': '&percnt;',
+    ':': '&colon;',
+    '@': '&commat;',
+    '#': '&num;',
+    '!': '&excl;',
+    '?': '&quest;',
+    $: '&dollar;',
+    '*': '&ast;',
+    ',': '&comma;',
+    ';': '&semi;',
+    '(': '&lpar;',
+    ')': '&rpar;',
+    '[': '&lsqb;',
+    ']': '&rsqb;',
+    '{': '&lcub;',
+    '}': '&rcub;',
+    '|': '&vert;',
+    '~': '&tilde;',
+    '^': '&Hat;',
+    '`': '&grave;',
+    _: '&lowbar;',
+    '.': '&period;'
+};
+const encodings_cp = (c) => c.codePointAt(0) ?? 0;
+const htmlDec = c => `&#${encodings_cp(c)};`;
+const htmlHex = (upper) => c => `&#x${hex(encodings_cp(c), 1, upper)};`;
+/** `& < > "` named, the others numeric: what most HTML escapers write (`&amp;` next to `&#x2F;`). */
+const HTML_CORE = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const htmlMixed = (numeric) => c => HTML_CORE[c] ?? numeric(c);
+/** Each scheme escapes the characters chosen for it and leaves the others; JSON always escapes what it must. */
+const SCHEMES = [
+    { escape: jsonU(false), rest: jsonMust },
+    { escape: jsonU(true), rest: jsonMust },
+    { escape: c => (c === '/' ? '\\/' : jsonMust(c)), rest: jsonMust },
+    { escape: percent(true), rest: c => c },
+    { escape: percent(false), rest: c => c },
+    { escape: c => (c === ' ' ? '+' : percent(true)(c)), rest: c => c },
+    { escape: c => NAMED[c] ?? htmlHex(true)(c), rest: c => c },
+    { escape: htmlDec, rest: c => c },
+    { escape: htmlHex(false), rest: c => c },
+    { escape: htmlHex(true), rest: c => c },
+    { escape: htmlMixed(htmlDec), rest: c => c },
+    { escape: htmlMixed(htmlHex(false)), rest: c => c },
+    { escape: htmlMixed(htmlHex(true)), rest: c => c }
+];
+/** The characters well-known encoders escape, beyond the ones they must (the rest they leave as they are). */
+const PROFILES = [
+    '&<>"\'', // HTML escapers (lodash, Go's html.EscapeString)
+    '&<>"\'/', // OWASP's HTML escaping
+    '/+=&', // base64's characters and &, in HTML or JSON
+    '+&<>\'"`', // .NET's JSON and HTML encoders
+    '&<>', // Go's JSON encoder
+    ' "#$%&+,/:;<=>?@[\\]^`{|}', // encodeURIComponent (leaves - _ . ~ ! ' ( ) *)
+    ' "#$%&+,/:;<=>?@[\\]^`{|}!\'()*', // RFC 3986 strict percent-encoding
+    ' "%<>[\\]^`{|}' // encodeURI (leaves the URL's own delimiters)
+];
+/**
+ * Which of a value's special characters an encoder escapes varies (PHP writes `\/`, .NET `\u002B` for `+` but
+ * leaves `/`, an HTML escaper `&#x2F;` for `/` but leaves `+` and `=`): every choice when there are few kinds of
+ * them (a base64 token has at most three: `+ / =`), else none, all, all but one, only one, and what each of
+ * PROFILES escapes.
+ */
+function choicesOf(special) {
+    if (special.length <= 3) {
+        return Array.from({ length: 2 ** special.length }, (_, mask) => new Set(special.filter((_, i) => mask & (1 << i))));
+    }
+    return [
+        new Set(),
+        new Set(special),
+        ...special.map(c => new Set([c])),
+        ...special.map(c => new Set(special.filter(d => d !== c))),
+        ...PROFILES.map(p => new Set(special.filter(c => p.includes(c))))
+    ];
+}
+/** Where a piece of `value` inside a longer base64 text shows whole: at each of the three byte offsets. */
+function base64Forms(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const forms = [bytes.toString('base64'), bytes.toString('base64url')];
+    for (let shift = 0; shift < 3; shift++) {
+        const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+        const first = Math.ceil((8 * shift) / 6);
+        const last = Math.floor((8 * (shift + bytes.length)) / 6);
+        const piece = b64.slice(first, last);
+        forms.push(piece, piece.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return forms;
+}
+/**
+ * Every form of `value` worth masking: itself, then its encodings (JSON with `\/` or `\uXXXX`, percent-encoding
+ * in upper and lower case, HTML named, decimal and hex entities, base64 whole and as a piece of a longer text);
+ * forms shorter than MIN_FORM_CHARS are left out. Empty when the value itself is shorter than MIN_SECRET_CHARS.
+ */
+function formsOf(value) {
+    if (value.length < MIN_SECRET_CHARS)
+        return [];
+    const chars = [...value];
+    const special = [...new Set(chars.filter(c => !/[A-Za-z0-9]/.test(c)))];
+    const forms = new Set([value]);
+    for (const scheme of SCHEMES) {
+        for (const chosen of choicesOf(special)) {
+            forms.add(chars.map(c => (chosen.has(c) ? scheme.escape(c) : scheme.rest(c))).join(''));
+        }
+    }
+    for (const f of base64Forms(value))
+        forms.add(f);
+    return [...forms].filter(f => f === value || f.length >= MIN_FORM_CHARS);
+}
+const ENTITIES = Object.fromEntries(Object.entries(NAMED).map(([c, name]) => [name.slice(1, -1), c]));
+ENTITIES['apos'] = "'";
+ENTITIES['nbsp'] = ' ';
+ENTITIES['slash'] = '/';
+ENTITIES['sol'] = '/';
+function fromCodePoint(n) {
+    return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
+}
+function decodeOnce(text) {
+    return text
+        .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+        .replace(/\\([/"\\])/g, '$1')
+        .replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g, (m, dec, hx, name) => (dec !== undefined
+        ? fromCodePoint(Number(dec))
+        : hx !== undefined
+            ? fromCodePoint(parseInt(hx, 16))
+            : (ENTITIES[name ?? ''] ?? ENTITIES[(name ?? '').toLowerCase()])) ?? m)
+        .replace(/(?:%[0-9a-fA-F]{2})+/g, run => {
+        try {
+            return decodeURIComponent(run);
+        }
+        catch {
+            return run;
+        }
+    });
+}
+/**
+ * `text` with JSON string escapes (`\/`, `\uXXXX`), HTML entities and percent-encoding undone, up to three layers
+ * deep (an HTML page quoting a JSON body quoting a URL); `+` is left alone (a base64 token holds it).
+ */
+function decodeEscapes(text) {
+    let out = text;
+    for (let i = 0; i < 3; i++) {
+        const next = decodeOnce(out);
+        if (next === out)
+            break;
+        out = next;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * Every secret the action handles is registered here the moment it is read: the runner is told to mask it in each
+ * form an API, a gateway or a proxy may echo it (`::add-mask::`, encodings.ts), and `redact` scrubs it from any text
+ * we print ourselves, as a second line of defence (an API error message may echo a header value back, and the
+ * runner's masking is not active locally).
+ */
+class Secrets {
+    mask;
+    /** The values as registered: what a decoded text is searched for. */
+    values = new Set();
+    forms = new Set();
+    longestFirst;
+    constructor(mask) {
+        this.mask = mask;
+    }
+    add(value) {
+        const v = value?.trim();
+        if (!v || this.values.has(v))
+            return;
+        const forms = formsOf(v);
+        if (forms.length === 0)
+            return;
+        this.values.add(v);
+        // the runner masks line by line: a value with line breaks is masked whole (as typed) and by its lines
+        const lines = v.split(/\r\n|\r|\n/).map(l => l.trim());
+        const parts = lines.length > 1 ? lines.filter(l => l.length >= MIN_FORM_CHARS) : [];
+        for (const form of [...forms, ...parts.flatMap(formsOf)]) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.mask(form);
+        }
+        this.longestFirst = undefined;
+    }
+    /**
+     * Every registered form replaced by `***`, the longest first (when one secret contains another, the outer one
+     * goes whole). When undoing the text's escapes (decodeEscapes) shows a secret the forms missed (one echoed in a
+     * mix of encodings), the decoded text is returned, redacted: a quote loses its escapes rather than leak.
+     */
+    redact(text) {
+        const out = this.replaceForms(text);
+        if (!/[\\&%]/.test(out))
+            return out;
+        const decoded = decodeEscapes(out);
+        if (decoded === out)
+            return out;
+        const redacted = this.replaceForms(decoded);
+        return redacted === decoded ? out : redacted;
+    }
+    replaceForms(text) {
+        // split/join rather than one regular expression: an IAM token is kilobytes, and a pattern of all its forms
+        // takes a second to compile
+        this.longestFirst ??= [...this.forms].sort((a, b) => b.length - a.length);
+        let out = text;
+        for (const f of this.longestFirst)
+            if (out.includes(f))
+                out = out.split(f).join('***');
+        return out;
+    }
+}
+/** The proxy variables @actions/http-client reads (https_proxy before HTTPS_PROXY, and the same for http). */
+const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * The secrets of a proxy URL such as http://user:p%40ss@proxy:3128: its password as written and as sent, and
+ * `user:password`, whose base64 is the Proxy-Authorization header a proxy may echo back.
+ */
+function proxySecrets(env) {
+    return PROXY_ENV.flatMap(name => {
+        let url;
+        try {
+            url = new URL(env[name]?.trim() ?? '');
+        }
+        catch {
+            return [];
+        }
+        if (!url.password)
+            return [];
+        const decoded = (v) => {
+            try {
+                return decodeURIComponent(v);
+            }
+            catch {
+                return v;
+            }
+        };
+        return [
+            url.password,
+            decoded(url.password),
+            `${decoded(url.username)}:${decoded(url.password)}`
+        ];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/lib/json.ts
 /** Reading untyped JSON answers without casts: absent or mistyped fields read as empty. */
 function obj(v) {
@@ -31647,6 +31941,16 @@ function listOf(v) {
     if (Array.isArray(v))
         return v;
     return isObj(v) ? [v] : [];
+}
+/** `json` with `f` applied to every string value (not to keys): e.g. redaction of a parsed answer. */
+function mapStrings(json, f) {
+    if (typeof json === 'string')
+        return f(json);
+    if (Array.isArray(json))
+        return json.map(v => mapStrings(v, f));
+    if (isObj(json))
+        return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, mapStrings(v, f)]));
+    return json;
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/api-error.ts
@@ -31672,10 +31976,11 @@ const SNIPPET_CHARS = 200;
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
- * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
- * longer be recognised (and masked) later.
+ * `redact` scrubs secrets from each field read, and from a text body before it is cut to a snippet: a secret cut
+ * in two would no longer be recognised (and masked) later. A JSON body is parsed first, so that a secret in a
+ * string escaped as JSON allows (`\/`, `\uXXXX`) is redacted as the text it stands for.
  */
-function parseErrorBody(body, headers) {
+function parseErrorBody(body, headers, redact = t => t) {
     let parsed;
     try {
         const v = JSON.parse(body);
@@ -31685,9 +31990,10 @@ function parseErrorBody(body, headers) {
     catch {
         // not JSON: fall through with the raw text
     }
-    const requestId = requestIdOf(headers, parsed);
+    const shown = (v) => (v === undefined ? v : redact(v));
+    const requestId = shown(requestIdOf(headers, parsed));
     if (!parsed) {
-        const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+        const snippet = redact(body).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
         return { message: snippet || undefined, requestId };
     }
     const iam = isObj(parsed['error']) ? parsed['error'] : undefined;
@@ -31699,7 +32005,7 @@ function parseErrorBody(body, headers) {
     ];
     for (const [c, m] of pairs) {
         if (api_error_text(c) || api_error_text(m))
-            return { code: api_error_text(c), message: api_error_text(m), requestId };
+            return { code: shown(api_error_text(c)), message: shown(api_error_text(m)), requestId };
     }
     return { requestId };
 }
@@ -31773,21 +32079,46 @@ class CancelledError extends Error {
         this.lastProblem = lastProblem;
     }
 }
-const systemClock = {
-    now: () => Date.now(),
-    random: () => Math.random(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
+/** The longest delay setTimeout takes: a longer one (or NaN) fires after 1 ms, so longer sleeps go in parts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// whole ms, as Date.now() reads: rounding down keeps it monotonic
+const monotonicNow = () => Math.floor(performance.timeOrigin + performance.now());
+/**
+ * A sleep on `timers`: resolves once `ms` have passed on the monotonic clock, or rejects with a CancelledError as
+ * soon as `signal` aborts. A wait of days (a long timeout, a large Retry-After) is timers of at most MAX_TIMER_MS,
+ * one after another, to the same monotonic end: never a timer that overflows into a tight loop. A timer that fires
+ * early is followed by one for the rest.
+ */
+function sleepOn(timers) {
+    return (ms, signal) => new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(new CancelledError());
+        const end = timers.monotonic() + Math.max(0, ms);
+        let timer;
         const onAbort = () => {
-            clearTimeout(timer);
+            timers.clearTimeout(timer);
             reject(new CancelledError());
         };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
+        const arm = () => {
+            const left = end - timers.monotonic();
+            if (!(left > 0)) {
+                signal?.removeEventListener('abort', onAbort);
+                return resolve();
+            }
+            timer = timers.setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
+        };
         signal?.addEventListener('abort', onAbort, { once: true });
+        arm();
+    });
+}
+const systemClock = {
+    now: () => Date.now(),
+    monotonic: monotonicNow,
+    random: () => Math.random(),
+    sleep: sleepOn({
+        monotonic: monotonicNow,
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: timer => clearTimeout(timer)
     })
 };
 
@@ -31943,25 +32274,77 @@ function serverTimeOf(headers, d) {
 function describeSkew(offsetMs) {
     return `${formatDuration(Math.abs(offsetMs))} ${offsetMs < 0 ? 'ahead of' : 'behind'}`;
 }
+/** A Date header gives the API's time in whole seconds: the header says T, the API's clock read T to T + 999 ms. */
+const DATE_RESOLUTION_MS = 1000;
 /**
- * How far the API's clock is from the runner's, shared by every call of one run (CCE and IAM alike): signatures
- * carry the corrected time once a refusal has measured it.
+ * The API's clock, for everything that meets an API timestamp (signing, pre-check expiry, max-age, the stale-ID
+ * check, the ages in messages): one measurement, shared by every call of a run (CCE and IAM alike).
+ *
+ * Each answer's time (its Date header, or the "server time:" of a refused signature) is a measurement: the API's
+ * clock read somewhere between the request leaving and its answer arriving, and somewhere in the second the header
+ * names. The midpoint of both is taken as the API's time at the midpoint of the round trip, on the runner's
+ * monotonic clock; the API's time later is that plus the monotonic time since. A step of the runner's wall clock
+ * thus changes nothing, however large the offset and whatever the login. A new measurement that agrees with the
+ * one kept (within its own uncertainty) keeps it, so the estimate does not jitter by the header's rounding; one
+ * that does not replaces it, so the estimate follows the API through the run.
+ *
+ * Until an answer carried a time, the runner's wall clock stands in.
  */
-class ClockCorrection {
-    /** API time − runner time, in ms. */
-    offsetMs = 0;
-    measured = false;
-    /** The time to sign with, given the runner's. */
-    signingTime(runnerNow) {
-        return new Date(runnerNow + this.offsetMs);
+class ApiClock {
+    clock;
+    onStandIn;
+    /** API time − monotonic reading, in ms; undefined until measured. */
+    offset;
+    constructor(clock, 
+    /** Called once, the first time the API's clock is read for a comparison before anything measured it. */
+    onStandIn = () => undefined) {
+        this.clock = clock;
+        this.onStandIn = onStandIn;
     }
-    /** Records what one refusal showed: the API's time when the request signed at `signedAt` arrived. */
-    measure(signedAt, serverTime, runnerNow) {
-        // the runner's clock moved on while the request travelled: credit half of that to each way
-        const runnerAtServer = signedAt + (runnerNow - signedAt) / 2;
-        this.offsetMs = Math.round(serverTime - runnerAtServer);
-        this.measured = true;
-        return this.offsetMs;
+    get measured() {
+        return this.offset !== undefined;
+    }
+    /** The API's time now: for comparisons with the API's timestamps. */
+    now() {
+        if (this.offset === undefined)
+            this.standIn();
+        return this.at(this.clock.monotonic());
+    }
+    /** The API's time at an instant of the monotonic clock (e.g. the step's start). */
+    at(monotonic) {
+        return monotonic + (this.offset ?? this.clock.now() - this.clock.monotonic());
+    }
+    /** API time − monotonic reading (ms): what to add to a monotonic instant to get the API's time. */
+    offsetMs() {
+        return this.at(0);
+    }
+    /** API time − the runner's wall clock now (ms), for messages about the runner's clock. */
+    skewMs() {
+        return this.at(this.clock.monotonic()) - this.clock.now();
+    }
+    /** The time to sign a request with: the API's, without saying the runner's stands in (that is normal at first). */
+    signingTime() {
+        return new Date(this.at(this.clock.monotonic()));
+    }
+    /**
+     * Records one answer: `serverTime` (whole seconds, from a Date header or a refusal's message) seen on a request
+     * sent at monotonic `sentAt` and answered at `answeredAt`. Returns whether the kept estimate changed.
+     */
+    measure(serverTime, sentAt, answeredAt) {
+        // offset = API time − monotonic; the API's clock read [serverTime, serverTime + 1 s) somewhere in the trip
+        const low = serverTime - answeredAt;
+        const high = serverTime + DATE_RESOLUTION_MS - sentAt;
+        if (this.offset !== undefined && this.offset >= low && this.offset <= high)
+            return false;
+        this.offset = Math.round((low + high) / 2);
+        return true;
+    }
+    standInSaid = false;
+    standIn() {
+        if (this.standInSaid)
+            return;
+        this.standInSaid = true;
+        this.onStandIn();
     }
 }
 
@@ -32126,6 +32509,7 @@ function createTransport(userAgent) {
 
 
 
+
 /** The call cannot succeed by retrying: the step fails at once with this message. */
 class FatalApiError extends Error {
     status;
@@ -32147,10 +32531,8 @@ class DeadlineError extends Error {
     }
 }
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** The API refuses a signature further than this off its clock; a Date header further off is not believed. */
-const MAX_DATE_OFFSET_MS = 15 * 60_000;
-/** A Date header gives the API's time in whole seconds. */
-const DATE_RESOLUTION_MS = 1000;
+/** A runner's clock this far off the API's, or an estimate that moves this far, is said in the log (info). */
+const NOTABLE_SKEW_MS = 60_000;
 const MAX_REQUEST_TIMEOUT_MS = 30_000;
 const MIN_REQUEST_TIMEOUT_MS = 10_000;
 /** One answer that is not the expected JSON is retried; this many in a row mean the endpoint is wrong. */
@@ -32166,16 +32548,16 @@ const RETRY_SUMMARY_MS = 60_000;
 /**
  * Sends calls with retries: transient failures (connection errors, timeouts, 408/429/5xx, a body that is not
  * the expected JSON) are retried with backoff until the deadline; everything else ends at once. Throttling
- * (429) slows this gate down as a whole (see Pacer), and a signature refused as expired corrects the clock
- * every later signature uses.
+ * (429) slows this gate down as a whole (see Pacer). Every answer's Date header (and a refused signature's
+ * "server time:") measures the API's clock (`apiClock`), which signs every later request and dates every
+ * comparison with the API's timestamps. Every duration (deadline, backoff, Retry-After) is on the monotonic clock.
  */
 class Api {
     o;
     pacer;
-    correction = new ClockCorrection();
-    /** API time − runner time as the last answer's Date header says (0 under a second); 0 until one is read. */
-    dateOffsetMs = 0;
-    dateOffsetWarned = false;
+    /** The API's clock: the one measurement the signer and every comparison with an API timestamp use. */
+    apiClock;
+    skewSaid = false;
     /** Per host: when it was first tried, and whether it ever answered (or at least accepted a connection). */
     reach = new Map();
     /** The retry warnings given: each problem is warned about once a step, its repeats go to the debug log. */
@@ -32183,29 +32565,23 @@ class Api {
     constructor(o) {
         this.o = o;
         this.pacer = new Pacer(o.intervalMs);
+        this.apiClock = new ApiClock(o.clock, () => o.log.info("No answer has said the API's time yet (no readable Date header): this runner's clock stands in for the API's until one does."));
     }
     /** The poll interval to use now: the configured one when healthy, wider after throttling. */
     pollIntervalMs() {
         return this.pacer.pollIntervalMs();
     }
     /**
-     * How far the API's clock is ahead of the runner's, from its answers' Date headers: for comparing the API's
-     * timestamps (when an upgrade started) with the runner's time (max-age), without trusting the runner's clock.
+     * API time − the monotonic clock's reading (ms): a monotonic instant (the step's start) plus this is that instant
+     * by the API's clock, which stamps the upgrades (max-age, ages). From the answers' Date headers, kept current;
+     * the runner's clock until one was read.
      */
     apiClockOffsetMs() {
-        // a refused signature measured the offset: the API itself vouched for it
-        if (this.correction.measured)
-            return this.correction.offsetMs;
-        if (Math.abs(this.dateOffsetMs) <= MAX_DATE_OFFSET_MS)
-            return this.dateOffsetMs;
-        // further off than a signature may be, yet the signature was accepted: the Date header is wrong (a cache,
-        // a proxy, a gateway with a stale clock), and trusting it could let an old upgrade count as new, or the reverse
-        if (!this.dateOffsetWarned) {
-            this.dateOffsetWarned = true;
-            const off = this.dateOffsetMs;
-            this.o.log.warning(`The API's Date header puts its clock ${formatDuration(Math.abs(off))} ${off < 0 ? 'behind' : 'ahead of'} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock.`);
-        }
-        return 0;
+        return this.apiClock.offsetMs();
+    }
+    /** Now by the API's clock (see apiClockOffsetMs). */
+    apiNow() {
+        return this.apiClock.now();
     }
     /** Bounds work done outside `call` (the GitHub ID token request) by the same deadline and cancellation. */
     async bounded(work) {
@@ -32215,7 +32591,9 @@ class Api {
         signal?.addEventListener('abort', relay, { once: true });
         if (signal?.aborted)
             stop.abort();
-        const limit = clock.sleep(Math.max(0, this.o.deadline - clock.now()), stop.signal).then(() => {
+        const limit = clock
+            .sleep(Math.max(0, this.o.deadline - clock.monotonic()), stop.signal)
+            .then(() => {
             throw new DeadlineError('no answer before the deadline');
         });
         limit.catch(() => undefined); // once `work` has won, how the limit ends is of no interest
@@ -32236,14 +32614,14 @@ class Api {
         const host = call.url.host;
         let reach = this.reach.get(host);
         if (!reach) {
-            reach = { firstTryAt: clock.now(), tries: 0, reached: false };
+            reach = { firstTryAt: clock.monotonic(), tries: 0, reached: false };
             this.reach.set(host, reach);
         }
         const streak = { failures: 0, since: 0, summarisedAt: 0 };
         for (let attempt = 1;;) {
             if (signal?.aborted)
                 throw new CancelledError(lastProblem);
-            const remaining = deadline - clock.now();
+            const remaining = deadline - clock.monotonic();
             if (remaining <= 0)
                 throw new DeadlineError(lastProblem);
             reach.tries++;
@@ -32251,22 +32629,24 @@ class Api {
             if (outcome.kind === 'answer') {
                 this.pacer.answered();
                 if (streak.failures > 1)
-                    this.o.log.info(`${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}`);
+                    this.o.log.info(`${host} answered after ${streak.failures} failed tries over ${formatDuration(clock.monotonic() - streak.since)}`);
                 return outcome.reply;
             }
             if (outcome.kind === 'expired') {
                 // re-signed at once with the API's time; not a transient retry, and only once per call
                 if (corrected || outcome.serverTime === undefined)
-                    throw this.expired(call, outcome);
-                this.correctClock(outcome.signedAt, outcome.serverTime);
+                    throw this.expired(call, outcome, corrected);
+                this.correctClock(outcome, outcome.serverTime);
                 corrected = true;
                 continue;
             }
             lastProblem = outcome.problem;
             if (streak.failures++ === 0)
-                streak.since = streak.summarisedAt = clock.now();
+                streak.since = streak.summarisedAt = clock.monotonic();
             undecodable = outcome.kind === 'undecodable' ? undecodable + 1 : 0;
             if (outcome.kind === 'undecodable' && undecodable >= MAX_UNDECODABLE) {
+                if (outcome.mismatch)
+                    throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.mismatch} (${outcome.received}). An answer about something other than what was asked for, or without its metadata.uid, never passes: check the endpoint input and any proxy or cache between the runner and Huawei Cloud.`);
                 throw new FatalApiError(`${host} answered ${MAX_UNDECODABLE} times in a row with something that is not the expected JSON: ${outcome.received}. Check the endpoint input (it must be the API's address, not a console or portal page) and any proxy between the runner and Huawei Cloud.`);
             }
             let delay;
@@ -32280,13 +32660,13 @@ class Api {
             }
             if (!reach.reached) {
                 // nothing ever answered from this host: no try starts past the budget
-                const spent = clock.now() - reach.firstTryAt;
+                const spent = clock.monotonic() - reach.firstTryAt;
                 if (spent >= UNREACHABLE_BUDGET_MS)
                     throw new FatalApiError(`${reachAdvice(host, `no request to it was answered in ${formatDuration(spent)} (${reach.tries} tries; the last: ${outcome.problem}), so the gate stops now rather than at the timeout`)}`);
                 delay = Math.min(delay, UNREACHABLE_BUDGET_MS - spent);
             }
             attempt++;
-            const left = deadline - clock.now();
+            const left = deadline - clock.monotonic();
             if (left <= 0)
                 throw new DeadlineError(lastProblem);
             this.retrying(lastProblem, Math.min(delay, left), streak, left);
@@ -32313,24 +32693,37 @@ class Api {
             return;
         }
         log.debug(line);
-        if (clock.now() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
-            streak.summarisedAt = clock.now();
-            log.info(`Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.now() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`);
+        if (clock.monotonic() - streak.summarisedAt >= RETRY_SUMMARY_MS) {
+            streak.summarisedAt = clock.monotonic();
+            log.info(`Still retrying: ${streak.failures} failed tries over ${formatDuration(clock.monotonic() - streak.since)}, the last: ${problem}; ${formatDuration(left)} left before the deadline`);
         }
     }
-    correctClock(signedAt, serverTime) {
-        const first = !this.correction.measured;
-        const before = this.correction.offsetMs;
-        const offset = this.correction.measure(signedAt, serverTime, this.o.clock.now());
-        // a later measurement that agrees with the first is not news
-        if (first || Math.abs(offset - before) >= 1000) {
-            this.o.log.warning(`This runner's clock is ${describeSkew(offset)} the API's; correcting (signing with the API's time from now on)`);
-        }
+    /** A refused signature: its "server time:" (else Date header) measures the API's clock, and a warning says so. */
+    correctClock(outcome, serverTime) {
+        this.apiClock.measure(serverTime, outcome.sentAt, outcome.answeredAt);
+        this.skewSaid = true;
+        this.o.log.warning(`This runner's clock is ${describeSkew(this.apiClock.skewMs())} the API's; correcting (signing with the API's time from now on)`);
     }
-    expired(call, outcome) {
+    /** One answer's Date header measures the API's clock; a runner's clock far off it is said once (info). */
+    measureDate(date, sentAt, answeredAt) {
+        const before = this.apiClock.measured ? this.apiClock.offsetMs() : undefined;
+        if (!this.apiClock.measure(date, sentAt, answeredAt))
+            return;
+        const skew = this.apiClock.skewMs();
+        const moved = before === undefined ? Infinity : Math.abs(this.apiClock.offsetMs() - before);
+        const notable = Math.abs(skew) >= NOTABLE_SKEW_MS && (!this.skewSaid || moved >= NOTABLE_SKEW_MS);
+        const line = `This runner's clock is ${describeSkew(skew)} the API's (its Date header): times the API gives are compared with the API's clock.`;
+        if (notable) {
+            this.skewSaid = true;
+            this.o.log.info(line);
+        }
+        else if (moved >= NOTABLE_SKEW_MS || before === undefined)
+            this.o.log.debug(line);
+    }
+    expired(call, outcome, corrected) {
         const why = call.explain(401, outcome.details);
-        const skew = this.correction.measured
-            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.correction.offsetMs)} the API's and was refused again: set the runner's clock right (NTP).`
+        const skew = corrected
+            ? ` The request was re-signed for this runner's clock being ${describeSkew(this.apiClock.skewMs())} the API's and was refused again: set the runner's clock right (NTP).`
             : " The answer did not say the API's time, so the offset could not be corrected: set the runner's clock right (NTP).";
         return new FatalApiError(why + skew, 401, outcome.details);
     }
@@ -32343,6 +32736,17 @@ class Api {
     redact(text) {
         return this.o.redact ? this.o.redact(text) : text;
     }
+    /** A JSON body with every string redacted: decoders see no secret, so none reaches what they keep. */
+    parseRedacted(body) {
+        let json;
+        try {
+            json = JSON.parse(body);
+        }
+        catch {
+            return { parsed: false };
+        }
+        return { parsed: true, value: mapStrings(json, t => this.redact(t)) };
+    }
     async attempt(call, remaining, lastProblem) {
         const { clock, log, signal } = this.o;
         const timeoutMs = Math.min(remaining, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(MAX_REQUEST_TIMEOUT_MS, this.o.intervalMs)));
@@ -32352,8 +32756,8 @@ class Api {
             headers: { ...call.headers },
             body: call.body
         };
-        const signedAt = clock.now();
-        const signingTime = this.correction.signingTime(signedAt);
+        const sentAt = clock.monotonic();
+        const signingTime = this.apiClock.signingTime();
         const headers = { ...base.headers, ...call.auth.headersFor(base, signingTime) };
         log.debug(`${call.method} ${call.url.href} (timeout ${formatDuration(timeoutMs)})`);
         let res;
@@ -32375,19 +32779,31 @@ class Api {
                 unreachable: e.unreachable
             };
         }
+        const answeredAt = clock.monotonic();
         this.reached(call.url.host);
         const requestId = requestIdOf(res.headers);
         const date = typeof res.headers.date === 'string' ? Date.parse(res.headers.date) : NaN;
-        // a Date header is whole seconds: an offset under one second is within its rounding, not a skew
-        if (!Number.isNaN(date)) {
-            const offset = date - clock.now();
-            this.dateOffsetMs = Math.abs(offset) < DATE_RESOLUTION_MS ? 0 : offset;
-        }
-        log.debug(`→ HTTP ${res.status} in ${clock.now() - signedAt} ms, request ID ${requestId ?? 'none'}`);
+        // a refused signature measures the clock itself (correctClock), with a warning rather than this line
+        const measure = () => {
+            if (!Number.isNaN(date))
+                this.measureDate(date, sentAt, answeredAt);
+        };
+        log.debug(`→ HTTP ${res.status} in ${answeredAt - sentAt} ms, request ID ${requestId ?? 'none'}`);
         if (res.status >= 200 && res.status < 300) {
-            const value = decodeJson(res, call.decode);
+            measure();
+            const json = this.parseRedacted(res.body);
+            const value = json.parsed ? decodeSafely(call.decode, json.value, res.headers) : undefined;
             if (value !== undefined)
                 return { kind: 'answer', reply: { value, requestId } };
+            const mismatch = json.parsed && !call.confidential ? call.mismatch?.(json.value) : undefined;
+            if (mismatch) {
+                return {
+                    kind: 'undecodable',
+                    problem: `HTTP ${res.status} with ${mismatch} (request ID ${requestId ?? 'none'})`,
+                    received: `the last request ID ${requestId ?? 'none'}`,
+                    mismatch
+                };
+            }
             return {
                 kind: 'undecodable',
                 problem: `HTTP ${res.status} with a body that is not the expected JSON (request ID ${requestId ?? 'none'})`,
@@ -32395,27 +32811,31 @@ class Api {
             };
         }
         if (res.status >= 300 && res.status < 400) {
+            measure();
             throw new FatalApiError(`${call.url.host} answered HTTP ${res.status} redirecting to ${String(res.headers.location ?? 'nowhere')}: redirects are not followed (credentials must never travel to another host). Set the endpoint to the final address.`, res.status);
         }
-        const parsed = parseErrorBody(this.redact(res.body), res.headers);
+        const parsed = parseErrorBody(res.body, res.headers, t => this.redact(t));
         const details = call.confidential ? confidentialDetails(parsed) : parsed;
         if (isExpiredSignature(res.status, details)) {
-            return { kind: 'expired', signedAt, serverTime: serverTimeOf(res.headers, details), details };
+            const serverTime = serverTimeOf(res.headers, details);
+            return { kind: 'expired', sentAt, answeredAt, serverTime, details };
         }
+        measure();
         if (TRANSIENT_STATUS.has(res.status)) {
             return {
                 kind: 'transient',
                 problem: `HTTP ${res.status} ${describeDetails(details)}`,
                 status: res.status,
-                retryAfterMs: parseRetryAfter(res.headers['retry-after'], clock.now())
+                // an HTTP date is the API's: counted from this answer's own Date, else from the API's clock
+                retryAfterMs: parseRetryAfter(res.headers['retry-after'], Number.isNaN(date) ? this.apiClock.now() : date)
             };
         }
         throw new FatalApiError(call.explain(res.status, details), res.status, details);
     }
 }
-function decodeJson(res, decode) {
+function decodeSafely(decode, json, headers) {
     try {
-        return decode(JSON.parse(res.body), res.headers);
+        return decode(json, headers);
     }
     catch {
         return undefined;
@@ -32451,6 +32871,33 @@ function configProblem(url, e) {
         default:
             return `${url.host}: ${e.message}`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/cce/identity.ts
+/** Answers about something other than what was asked for (docs/cce-api.md §1: metadata.uid names the object). */
+
+const cut = (v, max) => (v.length > max ? `${v.slice(0, max)}…` : v);
+const shown = (v, max) => JSON.stringify(cut(v, max));
+/**
+ * What an answer shaped like a `what` (with metadata or status) is when its metadata.uid is not `id`: e.g.
+ * 'upgrade task "t-2" (phase Success), not upgrade task t-1', or 'an upgrade task without metadata.uid
+ * (…)'. Undefined for the one asked for, and for an answer of another shape (the generic "not the expected JSON").
+ * The answer's strings are already redacted (api.ts): cutting them here cannot leave part of a secret.
+ */
+function otherThan(what, id) {
+    return json => {
+        const root = obj(json);
+        if (!isObj(root['metadata']) && !isObj(root['status']))
+            return undefined;
+        const uid = str(obj(root['metadata'])['uid']);
+        if (uid === id)
+            return undefined;
+        const phase = str(obj(root['status'])['phase']);
+        const which = uid
+            ? `${what} ${shown(uid, 64)}`
+            : `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} without metadata.uid`;
+        return `${which}${phase ? ` (phase ${cut(phase, 32)})` : ''}, not ${what} ${id}`;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
@@ -32734,13 +33181,14 @@ function decodeTask(json) {
     };
 }
 /**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
+ * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
  */
 function decodeTaskOf(taskId) {
     return json => {
         const task = decodeTask(json);
-        return task && (task.uid === '' || task.uid === taskId) ? task : undefined;
+        return task?.uid === taskId ? task : undefined;
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
@@ -32948,6 +33396,7 @@ function cancelledBeforeUpgrade(w) {
 
 
 
+
 const ACCESS_HINT = {
     401: "CCE did not accept the credentials: check that access-key-id and secret-access-key (or the token) are right, current and of this account, and that the runner's clock is right (signatures more than 15 minutes off are refused).",
     403: 'The identity may not read this: grant it CCE read permissions in this project (e.g. the CCE ReadOnlyAccess policy), and check that the cluster-upgrade APIs are enabled for the account: Huawei opens them on request.'
@@ -32993,7 +33442,8 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTaskOf(taskId)
+                decode: decodeTaskOf(taskId),
+                mismatch: otherThan('upgrade task', taskId)
             });
         }
         catch (e) {
@@ -33029,7 +33479,8 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId)
+            decode: decodeWorkflowOf(workflowId),
+            mismatch: otherThan('upgrade workflow', workflowId)
         });
     }
     /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
@@ -33108,8 +33559,11 @@ class InputError extends Error {
 
 
 
+
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MIN_INTERVAL_MS = 1000;
+/** GitHub ends a job on a self-hosted runner after 5 days (on its own runners after 6 hours): no wait is longer. */
+const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000;
 const ON_PAUSE = ['wait', 'fail', 'succeed'];
 const CLUSTER_TYPES = ['cce', 'autopilot'];
 /** Environment credential sets, in order of precedence (docs/cce-api.md §8). */
@@ -33132,6 +33586,12 @@ function readConfig(getInput, env, secrets) {
         secrets.add(input(name));
     for (const name of SECRET_ENV)
         secrets.add(fromEnv(name));
+    // the access key ID too, as configure-aws-credentials does: an echoed `Access=<AK>` names the key
+    secrets.add(input('access-key-id'));
+    for (const set of ENV_KEY_SETS)
+        secrets.add(fromEnv(set.ak));
+    for (const v of proxySecrets(env))
+        secrets.add(v);
     const clusterId = requireId('input cluster-id', input('cluster-id'));
     const target = targetFrom(optionalId('input task-id', input('task-id')), optionalId('input workflow-id', input('workflow-id')));
     const clusterType = choiceFrom('cluster-type', input('cluster-type') || 'cce', CLUSTER_TYPES);
@@ -33149,8 +33609,13 @@ function readConfig(getInput, env, secrets) {
     const [iamText, iamSource] = firstOf(input('iam-endpoint'), 'iam-endpoint', ['HUAWEICLOUD_SDK_IAM_ENDPOINT'], fromEnv);
     const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region);
     const timeoutText = input('timeout') || '60m';
-    const timeoutMs = durationFrom('timeout', timeoutText, 1);
-    const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS);
+    const timeoutMs = durationFrom('timeout', timeoutText, 1, MAX_TIMEOUT_MS);
+    const intervalText = input('interval') || '15s';
+    const intervalMs = durationFrom('interval', intervalText, MIN_INTERVAL_MS);
+    // one poll, then the timeout: an upgrade that ended a second later would time out
+    if (intervalMs > timeoutMs) {
+        throw new InputError(`Input interval is ${intervalText}, longer than input timeout (${timeoutText}): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.`);
+    }
     const maxAgeText = input('max-age');
     const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined;
     const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE);
@@ -33247,13 +33712,16 @@ function endpointFrom(source, value) {
     }
     return parsed;
 }
-function durationFrom(name, value, minimumMs) {
+function durationFrom(name, value, minimumMs, maximumMs = Infinity) {
     const ms = parseDuration(value);
     if (ms === undefined) {
         throw new InputError(`Input ${name} is "${value}": expected a duration such as 90s, 15m, 1h30m or 500ms (a bare number means seconds)`);
     }
     if (ms < minimumMs) {
         throw new InputError(`Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`);
+    }
+    if (ms > maximumMs) {
+        throw new InputError(`Input ${name} is ${value}: it must be at most ${formatDuration(maximumMs)} (5 days, GitHub's limit for a job on a self-hosted runner)`);
     }
     return ms;
 }
@@ -34270,12 +34738,12 @@ class UpgradeObserver {
             return;
         const endedAt = endedAtOf(u);
         // the step's start by the API's clock, which stamped the end
-        const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now();
+        const startedAt = (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic();
         if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS)
             return;
         let current;
         try {
-            const deadline = this.clock.now() + STALE_CHECK_MS;
+            const deadline = this.clock.monotonic() + STALE_CHECK_MS;
             const choice = this.chooseFrom((await this.cce.listWorkflows(deadline)).value, (await this.cce.listTasks(deadline)).value);
             current = newerThan(choice, u);
         }
@@ -34301,7 +34769,7 @@ class UpgradeObserver {
         let reread = cached === undefined;
         for (;;) {
             const obs = {
-                at: this.clock.now(),
+                at: this.clock.monotonic(),
                 apiAt: this.apiNow(),
                 upgrade,
                 cluster,
@@ -34432,7 +34900,7 @@ class UpgradeObserver {
             return { kind: 'unavailable', why: 'the PreCheck step names no task' };
         // Stryker restore all
         try {
-            const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS));
+            const precheck = track(await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS));
             return { kind: 'read', precheck };
         }
         catch (e) {
@@ -34459,6 +34927,11 @@ function passed(r) {
 const HEARTBEAT_MS = 60_000;
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2;
+/**
+ * When the next poll would fall after the deadline, the last one starts this long before it instead: an upgrade that
+ * ended in the last interval still passes. A poll that started this close to the deadline is the last.
+ */
+const LAST_LOOK_MS = 1000;
 async function waitForUpgrade(o) {
     const { clock } = o;
     const timeline = [];
@@ -34467,13 +34940,14 @@ async function waitForUpgrade(o) {
     const common = () => ({
         polls,
         startedAt: o.startedAt,
-        endedAt: clock.now(),
+        endedAt: clock.monotonic(),
         timeline,
         last
     });
     try {
         for (;;) {
-            if (clock.now() >= o.deadline)
+            const startedPoll = clock.monotonic();
+            if (startedPoll >= o.deadline)
                 return { ...common(), end: 'timeout' };
             const obs = await o.observe();
             polls++;
@@ -34502,6 +34976,9 @@ async function waitForUpgrade(o) {
                     return { ...common(), end: 'error', failure };
                 return { ...common(), end: 'failed', last: obs, failure };
             }
+            // the last look was taken: what it saw still waits
+            if (startedPoll >= o.deadline - LAST_LOOK_MS)
+                return { ...common(), end: 'timeout' };
             await sleepUntilNextPoll(o);
         }
     }
@@ -34521,13 +34998,14 @@ function stopOf(e) {
 }
 async function sleepUntilNextPoll(o) {
     const { clock } = o;
-    const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()));
+    const next = clock.monotonic() + o.intervalMs() * (1 - JITTER * clock.random());
+    const wake = Math.min(o.deadline - LAST_LOOK_MS, next);
     for (;;) {
-        const left = wake - clock.now();
+        const left = wake - clock.monotonic();
         if (left <= 0)
             return;
         await clock.sleep(Math.min(left, HEARTBEAT_MS), o.signal);
-        if (wake - clock.now() > 0)
+        if (wake - clock.monotonic() > 0)
             o.hooks.idle();
     }
 }
@@ -34557,7 +35035,7 @@ function upgradeVersions(u) {
             return versions(u.task ?? { version: u.workflow.clusterVersion, targetVersion: u.workflow.targetVersion });
     }
 }
-function percent(progress) {
+function progress_percent(progress) {
     return progress ? `${progress}%` : 'progress unknown';
 }
 /** "3d", "5h20m", "45s": an age for people. */
@@ -34620,14 +35098,14 @@ class ProgressLog {
             for (const line of lines)
                 this.emit(`${line} · ${summary}`);
         }
-        else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+        else if (this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
             this.emit(`${this.headline(obs)} · ${summary}`);
         }
         this.lastLine = `${this.headline(obs)} · ${summary}`;
     }
     idle() {
-        if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
-            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`);
+        if (this.lastLine && this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
+            this.emit(`${this.lastLine} (still waiting, ${formatElapsed(this.clock.monotonic() - this.o.startedAt)} so far)`);
         }
     }
     event(e) {
@@ -34654,7 +35132,7 @@ class ProgressLog {
         if (obs.cluster.kind === 'read' && healthOf(obs.cluster.status.phase) !== 'ready')
             return `Cluster ${obs.cluster.status.phase}`;
         if (u.kind === 'task')
-            return `${u.task.phase} ${percent(u.task.progress)}`;
+            return `${u.task.phase} ${progress_percent(u.task.progress)}`;
         const step = u.workflow.steps.find(s => s.status !== 'Success') ?? u.workflow.steps.at(-1) ?? undefined;
         if (!step)
             return `Workflow ${u.workflow.phase}`;
@@ -34677,7 +35155,7 @@ class ProgressLog {
         else if (u.kind === 'task') {
             const before = p?.kind === 'task' ? p.task : undefined;
             if (before?.phase !== u.task.phase || before.progress !== u.task.progress)
-                lines.push(`${u.task.phase} ${percent(u.task.progress)}`);
+                lines.push(`${u.task.phase} ${progress_percent(u.task.progress)}`);
         }
         else {
             const w = u.workflow;
@@ -34723,7 +35201,7 @@ class ProgressLog {
         // each pause is news, the second of the same task too: warned when it begins
         const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused';
         if (paused && task && !this.pausedBefore)
-            this.warn(`Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`);
+            this.warn(`Upgrade task ${task.uid} is paused at ${progress_percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`);
         this.pausedBefore = paused;
         if (verdict.kind === 'pass')
             return this.passNotes(verdict, w);
@@ -34827,13 +35305,13 @@ class ProgressLog {
         this.log.warning(message);
     }
     emit(line) {
-        this.lastLineAt = this.clock.now();
+        this.lastLineAt = this.clock.monotonic();
         this.log.info(line);
     }
 }
 function stepLine(type, status, task) {
     return task && type === 'Cluster' && status === 'Running'
-        ? `${type} ${status} ${percent(task.progress)}`
+        ? `${type} ${status} ${progress_percent(task.progress)}`
         : `${type} ${status}`;
 }
 function clusterLine(clusterId, s) {
@@ -34884,7 +35362,7 @@ function stepSpan(step, waitEnd) {
     }
     if (!STEP_UNDER_WAY.includes(step.status))
         return undefined;
-    // the API's clock may run a little ahead of the runner's: a step that just started is not drawn backwards
+    // the API's clock is known to a second: a step that just started is not drawn backwards
     return { start, end: Math.max(start, waitEnd), running: true };
 }
 /** The steps table's Duration cell: "8m", "running, 3m10s so far", or "—" without a readable span. */
@@ -35021,14 +35499,14 @@ function lastSeen(last, t) {
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
         case 'task':
-            return `last phase ${u.task.phase}, progress ${percent(u.task.progress)}${cluster}`;
+            return `last phase ${u.task.phase}, progress ${progress_percent(u.task.progress)}${cluster}`;
         case 'workflow': {
             const step = u.workflow.steps.find(s => s.status !== 'Success');
             const parts = [`last seen: workflow ${u.workflow.phase}`];
             if (step)
                 parts.push(`step ${step.type} ${step.status}`);
             if (u.task)
-                parts.push(`task ${u.task.phase} at ${percent(u.task.progress)}`);
+                parts.push(`task ${u.task.phase} at ${progress_percent(u.task.progress)}`);
             return parts.join(', ') + cluster;
         }
     }
@@ -35044,9 +35522,9 @@ function failureMessage(f, last, t) {
     const rid = requestIdText(last);
     switch (f.kind) {
         case 'task-failed':
-            return `The ${subject} Failed at ${percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
+            return `The ${subject} Failed at ${progress_percent(task?.progress ?? '')} (${vs})${rid}. The cluster may be partly upgraded: do not deploy onto it. See the task in the CCE console (cluster → Upgrade) and give Huawei support the request ID; re-run this job after the upgrade has been retried.`;
         case 'step-failed': {
-            const at = f.step === 'Cluster' && task ? ` at ${percent(task.progress)}` : '';
+            const at = f.step === 'Cluster' && task ? ` at ${progress_percent(task.progress)}` : '';
             const consequence = STEP_CONSEQUENCE[f.step] ?? 'Do not deploy onto the cluster.';
             const items = f.step === 'PreCheck' ? ` ${preCheckText(f.blocking, last)}` : '';
             const next = f.step === 'PreCheck'
@@ -35068,7 +35546,7 @@ function failureMessage(f, last, t) {
         case 'workflow-cancelled':
             return `The ${subject} was cancelled (${vs}). A cancelled upgrade lets nothing deploy: start the upgrade again (or give the workflow-id or task-id of the upgrade to wait on), then re-run this job.`;
         case 'paused':
-            return `The ${subject} is paused at ${percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
+            return `The ${subject} is paused at ${progress_percent(task?.progress ?? '')} (${vs}) and on-pause is fail. A person must resume it in the CCE console (cluster → Upgrade page); then re-run this job.`;
         case 'cluster-broken': {
             const c = f.cluster;
             const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no reason given';
@@ -35143,7 +35621,7 @@ function endMessage(r, t) {
         case 'success': {
             const u = r.last.upgrade;
             const task = taskOf(u);
-            const progress = task ? `, ${percent(task.progress)}` : '';
+            const progress = task ? `, ${progress_percent(task.progress)}` : '';
             const cluster = r.clusterChecked
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
@@ -35155,7 +35633,7 @@ function endMessage(r, t) {
             return failureMessage(r.failure, r.last, t);
         case 'paused':
             return r.passed
-                ? `The ${subject} is paused at ${percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
+                ? `The ${subject} is paused at ${progress_percent(taskOf(r.last.upgrade)?.progress ?? '')} (${upgradeVersions(r.last.upgrade)}); on-pause: succeed lets the pipeline go on with a partly upgraded cluster.`
                 : failureMessage({ kind: 'paused' }, r.last, t);
         case 'timeout': {
             let next;
@@ -35220,8 +35698,15 @@ function table(header, rows) {
     ];
 }
 /** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
-function stepsTable(w, r) {
-    const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) };
+function stepsTable(w, r, t) {
+    // the wait's start and end by the API's clock, which dates the steps it is drawn beside
+    const offset = t.apiClockOffsetMs ?? 0;
+    const wait = {
+        startedAt: Math.round(r.startedAt + offset),
+        endedAt: Math.round(r.endedAt + offset),
+        end: r.end,
+        passed: passed(r)
+    };
     return [
         `### Upgrade workflow \`${w.uid}\``,
         '',
@@ -35231,7 +35716,7 @@ function stepsTable(w, r) {
             s.status,
             s.startedAt || '—',
             s.endedAt || '—',
-            stepDuration(s, r.endedAt),
+            stepDuration(s, wait.endedAt),
             s.taskId || '—'
         ]))
     ];
@@ -35249,7 +35734,7 @@ function summaryOf(r, t, warnings) {
     if (o['failedStep'])
         rows.push(['Failed step', o['failedStep']]);
     rows.push(['Task phase', o['phase'] || '—']);
-    rows.push(['Progress', o['progress'] ? percent(o['progress']) : '—']);
+    rows.push(['Progress', o['progress'] ? progress_percent(o['progress']) : '—']);
     rows.push(['Cluster phase', o['clusterPhase'] || 'not read']);
     rows.push(['Waited', formatElapsed(r.endedAt - r.startedAt)]);
     rows.push(['Polls', String(r.polls)]);
@@ -35272,7 +35757,7 @@ function summaryOf(r, t, warnings) {
         lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '');
     const w = r.last && workflowOf(r.last.upgrade);
     if (w?.steps.length)
-        lines.push(...stepsTable(w, r));
+        lines.push(...stepsTable(w, r, t));
     if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
         lines.push('### Pre-check items that block the upgrade', '', ...table(['Item', 'Node', 'Kind', 'Level', 'Message'], r.failure.blocking.map(i => [i.name, i.node ?? '—', i.kind, i.level, i.message])));
     }
@@ -35283,38 +35768,6 @@ function summaryOf(r, t, warnings) {
 }
 function describe(obs, t) {
     return lastSeen(obs, t).replace(/^last (seen: |phase )/, '');
-}
-
-;// CONCATENATED MODULE: ./src/lib/secrets.ts
-/**
- * Every secret the action handles is registered here the moment it is read: the runner is told to mask it
- * (`::add-mask::`), and `redact` scrubs it from any text we print ourselves, as a second line of defence
- * (an API error message may echo a header value back, and the runner's masking is not active locally).
- */
-class Secrets {
-    mask;
-    values = new Set();
-    constructor(mask) {
-        this.mask = mask;
-    }
-    add(value) {
-        const v = value?.trim();
-        if (!v || this.values.has(v))
-            return;
-        // also as a URL's query or form would carry it: a token with "/", "+" or "=" echoed from a URL
-        for (const form of new Set([v, encodeURIComponent(v)])) {
-            this.values.add(form);
-            this.mask(form);
-        }
-    }
-    /** Longest first: when one secret contains another, the outer one goes whole, not around a masked inner one. */
-    redact(text) {
-        let out = text;
-        const longestFirst = [...this.values].sort((a, b) => b.length - a.length);
-        for (const v of longestFirst)
-            out = out.split(v).join('***');
-        return out;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -35337,19 +35790,21 @@ const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)';
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 async function run(io = coreIo(), opts = {}) {
     const clock = opts.clock ?? systemClock;
-    const secrets = new Secrets(v => io.setSecret(v));
+    const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v));
     const log = {
         debug: m => io.debug(secrets.redact(m)),
         info: m => io.info(secrets.redact(m)),
         warning: m => io.warning(secrets.redact(m))
     };
-    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
-    const startedAt = clock.now();
+    // the one start of the run: elapsed times in the log, the summary and the deadline all count from here, on the
+    // monotonic clock (a step of the runner's wall clock neither ends the wait early nor lets it run past its
+    // timeout); the API's clock (api.apiClockOffsetMs) dates this instant wherever it meets the API's timestamps
+    const startedAt = clock.monotonic();
     const ended = (stop) => ({
         ...stop,
         polls: 0,
         startedAt,
-        endedAt: clock.now(),
+        endedAt: clock.monotonic(),
         timeline: []
     });
     let config;
@@ -35428,7 +35883,7 @@ async function run(io = coreIo(), opts = {}) {
         const notBefore = maxAgeMs === undefined || !discovering
             ? undefined
             : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
-        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt });
+        const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => api.apiNow(), startedAt });
         log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
         outcome = await waitForUpgrade({
             observe: () => observer.observe(),
@@ -35448,7 +35903,9 @@ async function run(io = coreIo(), opts = {}) {
     finally {
         transport.close();
     }
-    return finish(io, log, secrets, outcome, target, progress.warnings);
+    // the chart of the steps draws the wait by the API's clock, once an answer said what it is
+    const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined;
+    return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings);
 }
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
 function unexpectedToo(e, log) {
@@ -35502,7 +35959,11 @@ function requireOidcEnvironment(env, secrets) {
 ;// CONCATENATED MODULE: ./src/index.ts
 
 
+
+
 const io = coreIo();
+// made here, so that the last resort below redacts what run() registered
+const secrets = new Secrets(v => io.setSecret(v));
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the first aborts the wait so that outputs and the
 // summary are still written; a second one, or a run that does not end within 5 s, ends the process at once.
 // Not with process.exit(): it waits for libuv's thread pool, so a thread stuck in a blocking call (a DNS lookup,
@@ -35525,11 +35986,7 @@ process.on('SIGTERM', onSignal);
 // still holds the event loop. process.exit() keeps the exit code already set; the timer is unref'ed, so it never
 // delays a normal exit.
 const LINGER_MS = 1000;
-run(io, { signal: cancel.signal })
-    .catch((e) => {
-    // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-    io.debug(e instanceof Error && e.stack ? e.stack : String(e));
-    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-})
+run(io, { signal: cancel.signal, secrets })
+    .catch((e) => reportCrash(io, t => secrets.redact(t), e))
     .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref());
 

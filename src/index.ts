@@ -1,7 +1,11 @@
 import { coreIo } from './action/core-io.js'
+import { reportCrash } from './action/crash.js'
+import { Secrets } from './lib/secrets.js'
 import { run } from './main.js'
 
 const io = coreIo()
+// made here, so that the last resort below redacts what run() registered
+const secrets = new Secrets(v => io.setSecret(v))
 
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the first aborts the wait so that outputs and the
 // summary are still written; a second one, or a run that does not end within 5 s, ends the process at once.
@@ -26,10 +30,6 @@ process.on('SIGTERM', onSignal)
 // delays a normal exit.
 const LINGER_MS = 1000
 
-run(io, { signal: cancel.signal })
-  .catch((e: unknown) => {
-    // Unexpected: still one clear line, never a stack trace (it is in the debug log).
-    io.debug(e instanceof Error && e.stack ? e.stack : String(e))
-    io.setFailed(`Unexpected error: ${e instanceof Error ? e.message : String(e)}`)
-  })
+run(io, { signal: cancel.signal, secrets })
+  .catch((e: unknown) => reportCrash(io, t => secrets.redact(t), e))
   .finally(() => setTimeout(() => process.exit(), LINGER_MS).unref())

@@ -20,6 +20,8 @@ export interface RunOptions {
   clock?: Clock
   send?: Send
   signal?: AbortSignal
+  /** Where the secrets are registered; index.ts passes its own, so that its last resort redacts them too. */
+  secrets?: Secrets
 }
 
 export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
@@ -27,19 +29,21 @@ export const USER_AGENT = 'cce-upgrade-gate/1 (+github-action)'
 /** Without arguments (as @github/local-action calls it), talks to the runner through @actions/core. */
 export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promise<void> {
   const clock = opts.clock ?? systemClock
-  const secrets = new Secrets(v => io.setSecret(v))
+  const secrets = opts.secrets ?? new Secrets(v => io.setSecret(v))
   const log: Logger = {
     debug: m => io.debug(secrets.redact(m)),
     info: m => io.info(secrets.redact(m)),
     warning: m => io.warning(secrets.redact(m))
   }
-  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here
-  const startedAt = clock.now()
+  // the one start of the run: elapsed times in the log, the summary and the deadline all count from here, on the
+  // monotonic clock (a step of the runner's wall clock neither ends the wait early nor lets it run past its
+  // timeout); the API's clock (api.apiClockOffsetMs) dates this instant wherever it meets the API's timestamps
+  const startedAt = clock.monotonic()
   const ended = (stop: ReturnType<typeof stopOf>): WaitResult => ({
     ...stop,
     polls: 0,
     startedAt,
-    endedAt: clock.now(),
+    endedAt: clock.monotonic(),
     timeline: []
   })
 
@@ -130,7 +134,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
       clock,
       policy,
       e => progress.event(e),
-      { notBefore, apiNow: () => clock.now() + api.apiClockOffsetMs(), startedAt }
+      { notBefore, apiNow: () => api.apiNow(), startedAt }
     )
     log.info(
       `Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
@@ -151,7 +155,9 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   } finally {
     transport.close()
   }
-  return finish(io, log, secrets, outcome, target, progress.warnings)
+  // the chart of the steps draws the wait by the API's clock, once an answer said what it is
+  const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined
+  return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings)
 }
 
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */

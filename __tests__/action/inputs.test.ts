@@ -147,7 +147,8 @@ describe('readConfig', () => {
       }
     )
     expect(call).toThrow(InputError)
-    expect(masked).toEqual([
+    // each also in its encodings (__tests__/lib/secrets.test.ts): here, the values themselves, in order
+    const values = [
       'SK-secret',
       'ST-secret',
       'TOKEN-secret',
@@ -155,7 +156,37 @@ describe('readConfig', () => {
       'env-st',
       'env-sk2',
       'env-sk3'
-    ])
+    ]
+    expect(masked.filter(m => values.includes(m))).toEqual(values)
+  })
+
+  it('masks the access key IDs and the proxy credentials before validating anything', () => {
+    const { call, masked } = read(
+      { 'cluster-id': '../etc', 'access-key-id': 'AK-input-0001' },
+      {
+        HUAWEICLOUD_SDK_AK: 'AK-env-0002',
+        HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK-env-0003',
+        CLOUD_SDK_AK: 'AK-env-0004',
+        https_proxy: 'http://gate-user:p%40ss-w0rd@proxy.example:3128',
+        HTTP_PROXY: 'http://other:second-pass@proxy.example:3128',
+        HTTPS_PROXY: 'not a URL'
+      }
+    )
+    expect(call).toThrow(InputError)
+    expect(masked).toEqual(
+      expect.arrayContaining([
+        'AK-input-0001',
+        'AK-env-0002',
+        'AK-env-0003',
+        'AK-env-0004',
+        'p%40ss-w0rd',
+        'p@ss-w0rd',
+        // its base64 is the Proxy-Authorization header a proxy may echo
+        Buffer.from('gate-user:p@ss-w0rd').toString('base64'),
+        'second-pass'
+      ])
+    )
+    expect(masked.join('\n')).not.toContain('proxy.example')
   })
 
   it.each([
@@ -430,5 +461,31 @@ describe('readConfig, a credential that cannot go into a request', () => {
     const { call, masked } = read({ 'secret-access-key': 'SK-line\nbreak' })
     expect(call).toThrow(InputError)
     expect(masked).toContain('SK-line\nbreak')
+  })
+})
+
+describe('timeout and interval bounds (issue 19 item 10, issue 20 item 4)', () => {
+  it('takes a timeout of days, up to 120h (5 days, the job limit of a self-hosted runner)', () => {
+    expect(read({ timeout: '120h' }).call().timeoutMs).toBe(5 * 24 * 3_600_000)
+    expect(read({ timeout: '72h30m' }).call().timeoutMs).toBe(72.5 * 3_600_000)
+  })
+
+  it('refuses a longer timeout, naming the input and the limit', () => {
+    expect(errorOf({ timeout: '120h0m1s' })).toBe(
+      "Input timeout is 120h0m1s: it must be at most 120h (5 days, GitHub's limit for a job on a self-hosted runner)"
+    )
+    expect(errorOf({ timeout: '600000' })).toMatch(
+      /^Input timeout is 600000: it must be at most 120h/
+    )
+  })
+
+  it('refuses an interval longer than the timeout, naming both; an interval equal to it is taken', () => {
+    expect(errorOf({ timeout: '10s', interval: '15s' })).toBe(
+      'Input interval is 15s, longer than input timeout (10s): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.'
+    )
+    expect(errorOf({ timeout: '', interval: '61m' })).toMatch(
+      /^Input interval is 61m, longer than input timeout \(60m\)/
+    )
+    expect(read({ timeout: '15s', interval: '15s' }).call().intervalMs).toBe(15_000)
   })
 })

@@ -400,46 +400,99 @@ describe('Api.apiClockOffsetMs', () => {
     return { api: s.api, log: s.log }
   }
 
-  it("takes the API's clock from a Date header up to 15 minutes off, without a warning", async () => {
-    const { api, log } = await offsetAfter(now => new Date(now - 14 * 60_000).toUTCString())
-    expect(api.apiClockOffsetMs()).toBe(-14 * 60_000)
-    expect(log.of('warning')).toEqual([])
-  })
+  it.each([
+    ['14 minutes behind', -14 * 60_000, '14m ahead of'],
+    ['3 hours behind', -3 * 3_600_000, '3h ahead of'],
+    ['from 1970', -Date.UTC(2026, 10, 24, 12, 0, 0), '498756h ahead of'],
+    ['an hour ahead', 3_600_000, '1h behind']
+  ])(
+    "takes the API's clock from a Date header %s, however far off, without a refusal or a warning",
+    async (_, offset, named) => {
+      const { api, log } = await offsetAfter(now => new Date(now + offset).toUTCString())
+      // the header's second is 0 to 999 ms of the API's clock: the midpoint
+      expect(api.apiClockOffsetMs()).toBe(offset + 500)
+      expect(log.of('warning')).toEqual([])
+      expect(log.of('info')).toEqual([
+        `This runner's clock is ${named} the API's (its Date header): times the API gives are compared with the API's clock.`
+      ])
+    }
+  )
 
-  it('reads less than a second off as no offset: a Date header is whole seconds', async () => {
-    // the runner's clock at 12:00:00.600: a header of 12:00:00 is within its rounding, 12:00:02 is not
+  it('reads a Date header as the middle of its second and of the round trip', async () => {
+    // the runner's clock at 12:00:00.600: a header of 12:00:00 means 12:00:00.000 to 12:00:00.999
     const clock = new FakeClock(Date.UTC(2026, 10, 24, 12, 0, 0, 600))
     for (const [header, offset] of [
-      ['Tue, 24 Nov 2026 12:00:00 GMT', 0],
-      ['Tue, 24 Nov 2026 12:00:01 GMT', 0],
-      ['Tue, 24 Nov 2026 12:00:02 GMT', 1400],
-      ['Tue, 24 Nov 2026 11:59:59 GMT', -1600]
+      ['Tue, 24 Nov 2026 12:00:00 GMT', -100],
+      ['Tue, 24 Nov 2026 12:00:01 GMT', 900],
+      ['Tue, 24 Nov 2026 12:00:02 GMT', 1900],
+      ['Tue, 24 Nov 2026 11:59:59 GMT', -1100]
     ] as const) {
       const s = setup([dated(header)], { clock })
       await s.api.call(s.call)
       expect([header, s.api.apiClockOffsetMs()]).toEqual([header, offset])
+      expect(s.log.of('info')).toEqual([])
     }
+    // a round trip of 2 s: the header was written somewhere in it, the middle is taken
+    const slow = setup(
+      [
+        () => {
+          clock.advance(2000)
+          return dated('Tue, 24 Nov 2026 12:00:10 GMT')
+        }
+      ],
+      { clock }
+    )
+    await slow.api.call(slow.call)
+    // 12:00:10.500 a second after it left, so 12:00:11.500 as the answer arrives
+    expect(slow.api.apiNow()).toBe(Date.UTC(2026, 10, 24, 12, 0, 11, 500))
   })
 
-  it.each([
-    ['3 hours behind', (now: number) => new Date(now - 3 * 3_600_000).toUTCString(), '3h behind'],
-    ['from 1970', () => new Date(0).toUTCString(), '498756h behind'],
-    ['an hour ahead', (now: number) => new Date(now + 3_600_000).toUTCString(), '1h ahead of']
-  ])(
-    'distrusts a Date header %s: the runner clock, and one warning naming the offset',
-    async (_, date, named) => {
-      const { api, log } = await offsetAfter(date)
-      expect(api.apiClockOffsetMs()).toBe(0)
-      expect(api.apiClockOffsetMs()).toBe(0)
-      expect(log.of('warning')).toEqual([
-        expect.stringMatching(
-          new RegExp(
-            `^The API's Date header puts its clock ${named} this runner's, more than the 15 minutes a signature may be off, yet the signature was accepted: the header is not trusted, and max-age counts from this runner's clock\\.$`
-          )
-        )
-      ])
-    }
-  )
+  it('keeps an estimate a later header agrees with, and follows one that does not', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 24, 12, 0, 0, 0))
+    const s = setup(
+      [
+        dated('Tue, 24 Nov 2026 12:00:00 GMT'),
+        dated('Tue, 24 Nov 2026 12:00:00 GMT'),
+        dated('Tue, 24 Nov 2026 12:00:03 GMT')
+      ],
+      { clock }
+    )
+    await s.api.call(s.call)
+    expect(s.api.apiClockOffsetMs()).toBe(500)
+    // 0.4 s later the header still says 12:00:00: the estimate (12:00:00.900) fits it, and is kept; 0.1 s later
+    // a header of 12:00:03 does not fit it (the API's clock moved): followed
+    clock.advance(400)
+    await s.api.call(s.call)
+    expect(s.api.apiClockOffsetMs()).toBe(500)
+    clock.advance(100)
+    await s.api.call(s.call)
+    expect(s.api.apiClockOffsetMs()).toBe(3000)
+  })
+
+  it("does not move with the runner's wall clock: a step of it changes neither the API's time nor a signature", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 24, 12, 0, 0, 0))
+    const s = setup([dated('Tue, 24 Nov 2026 12:00:00 GMT'), ok], { clock })
+    await s.api.call(s.call)
+    const apiNow = s.api.apiNow()
+    clock.stepWall(2 * 3_600_000)
+    expect(s.api.apiNow()).toBe(apiNow)
+    clock.stepWall(-3 * 3_600_000)
+    expect(s.api.apiNow()).toBe(apiNow)
+    expect(s.api.apiClockOffsetMs()).toBe(500)
+  })
+
+  it("lets the runner's clock stand in until an answer says the API's time, and says so once", async () => {
+    const clock = new FakeClock()
+    const s = setup([ok], { clock })
+    await s.api.call(s.call)
+    clock.stepWall(5000)
+    expect(s.api.apiNow()).toBe(clock.now())
+    expect(s.api.apiClockOffsetMs()).toBe(5000)
+    expect(s.api.apiNow()).toBe(clock.now())
+    expect(s.log.of('info')).toEqual([
+      "No answer has said the API's time yet (no readable Date header): this runner's clock stands in for the API's until one does."
+    ])
+  })
 
   it('trusts the offset a refused signature measured, however large', async () => {
     const sdk = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '')
@@ -457,9 +510,55 @@ describe('Api.apiClockOffsetMs', () => {
       dated(date)
     ])
     await api.call(call)
-    expect(api.apiClockOffsetMs()).toBe(-3_600_000)
+    // the whole second the refusal names, and its midpoint
+    expect(api.apiClockOffsetMs()).toBe(-3_599_500)
     expect(log.of('warning')).toEqual([
       expect.stringMatching(/^This runner's clock is 1h ahead of the API's/)
     ])
+  })
+})
+
+describe('Api durations on the monotonic clock (issue 19 item 2, issue 20 item 4)', () => {
+  const throttled = (headers: Record<string, string>) => ({
+    status: 429,
+    headers: { 'x-request-id': 'r429', ...headers },
+    body: JSON.stringify({ error_code: 'APIG.0308', error_msg: 'throttled' })
+  })
+
+  it("reads a Retry-After date against the answer's own Date header, not the runner's clock", async () => {
+    const clock = new FakeClock()
+    // the runner's clock is 2 h ahead of the API's
+    clock.stepWall(2 * 3_600_000)
+    const apiNow = clock.monotonic()
+    const s = setup(
+      [
+        throttled({
+          date: new Date(apiNow).toUTCString(),
+          'retry-after': new Date(apiNow + 30_000).toUTCString()
+        }),
+        ok
+      ],
+      { clock, intervalMs: 5000 }
+    )
+    await s.api.call(s.call)
+    // 30 s, then a point of the throttling window (under 20 s)
+    expect(s.clock.sleeps).toHaveLength(1)
+    expect(s.clock.sleeps[0]).toBeGreaterThanOrEqual(30_000)
+    expect(s.clock.sleeps[0]).toBeLessThan(50_000)
+  })
+
+  it('waits a Retry-After of 40 days only until the deadline: one sleep, then the deadline', async () => {
+    const s = setup([throttled({ 'retry-after': String(40 * 86_400) })], { timeoutMs: 600_000 })
+    await expect(s.api.call(s.call)).rejects.toBeInstanceOf(DeadlineError)
+    expect(s.clock.sleeps).toEqual([600_000])
+    expect(s.send.requests).toHaveLength(1)
+  })
+
+  it("keeps retrying through a +2 h step of the runner's clock: the deadline is monotonic", async () => {
+    const clock = new FakeClock()
+    clock.onSleep = () => clock.stepWall(2 * 3_600_000)
+    const s = setup([{ status: 503, body: '{}' }, ok], { clock, timeoutMs: 60_000 })
+    await expect(s.api.call(s.call)).resolves.toMatchObject({ value: { phase: 'Running' } })
+    expect(s.send.requests).toHaveLength(2)
   })
 })

@@ -10,12 +10,7 @@ import { systemClock } from '../../src/lib/clock.js'
 import { IamClient } from '../../src/huawei/iam.js'
 import { HttpRequest, createTransport } from '../../src/huawei/transport.js'
 import { decodeTask } from '../../src/cce/task.js'
-import {
-  ClockCorrection,
-  describeSkew,
-  isExpiredSignature,
-  serverTimeOf
-} from '../../src/huawei/skew.js'
+import { ApiClock, describeSkew, isExpiredSignature, serverTimeOf } from '../../src/huawei/skew.js'
 import { DEMO, demoTasks, startFakeApi } from '../support/fake-api.mjs'
 import type { FakeApi } from '../support/fake-api.mjs'
 import { FakeClock } from '../support/fake-clock.js'
@@ -105,7 +100,8 @@ describe('clock skew', () => {
     const { api, call, send, log } = setup(-SKEW_MS, opts)
     await api.call(call)
     expect(send.requests).toHaveLength(2)
-    expect(log.of('warning')[0]).toMatch(/^This runner's clock is 20m3s behind the API's/)
+    // the API's clock said 20m3s ahead in whole seconds: 20m3s to 20m4s, the midpoint rounds up
+    expect(log.of('warning')[0]).toMatch(/^This runner's clock is 20m4s behind the API's/)
   })
 
   it('fails with the measured skew when the corrected request is refused again', async () => {
@@ -190,11 +186,15 @@ describe('skew parts', () => {
   it('describes the offset from the runner side and keeps it', () => {
     expect(describeSkew(-SKEW_MS)).toBe('20m3s ahead of')
     expect(describeSkew(4 * 60_000)).toBe('4m behind')
-    const c = new ClockCorrection()
-    expect(c.signingTime(1000).getTime()).toBe(1000)
-    // signed at 0, answered at 200 ms (runner time): the API's 10 000 is the runner's 100
-    expect(c.measure(0, 10_000, 200)).toBe(9900)
-    expect(c.signingTime(1000).getTime()).toBe(10_900)
+    const clock = new FakeClock(1000)
+    const c = new ApiClock(clock)
+    expect(c.signingTime().getTime()).toBe(1000)
+    // sent at 0, answered at 200 ms (monotonic): the API's 10 000 (10 000 to 10 999) is the monotonic 100
+    clock.t = 200
+    expect(c.measure(10_000, 0, 200)).toBe(true)
+    expect(c.offsetMs()).toBe(10_400)
+    clock.t = 1000
+    expect(c.signingTime().getTime()).toBe(11_400)
   })
 })
 

@@ -10,7 +10,8 @@ export interface Step {
 export interface Fault {
   /** the k-th GET (1-based) of the task */
   poll: number
-  kind: 'status' | 'reset' | 'badjson' | 'html' | 'redirect' | 'hang'
+  /** text: a text/plain answer (status, default 400; body, default a refusal that echoes) */
+  kind: 'status' | 'reset' | 'badjson' | 'html' | 'redirect' | 'hang' | 'text'
   status?: number
   body?: unknown
   retryAfter?: string
@@ -226,6 +227,14 @@ export interface FakeApiOptions {
    * 0308 throttled): Huawei's gateways write both. Default: APIG.0308, APIGW. for the others.
    */
   gatewayPrefix?: 'APIGW' | 'APIG'
+  /**
+   * Echo secrets back, as careless gateways and proxies do: these values and every credential the request carried
+   * (the AK of its signature, X-Security-Token, X-Auth-Token, the OIDC request bearer and ID token), each in every
+   * form of echo-forms.mjs, in every error and redirect answer (its message fields, a redirect's Location) and in
+   * the faults' bodies (html, badjson, text, and `{{echo}}` in a status fault's body); JSON is sent with `/`
+   * escaped as `\/`.
+   */
+  echo?: string[]
   /** The fake's clock (ms): timelines, timestamps, the signature's date check (a skew), tokens, the rate limit. */
   now?: () => number
   log?: (line: string) => void
@@ -234,6 +243,8 @@ export interface FakeApi {
   url: string
   port: number
   requests: RequestLog[]
+  /** The GitHub ID tokens and IAM tokens it issued (secrets a test may look for in a log). */
+  issued: string[]
   count(filter?: RequestFilter): number
   setClock(fn: () => number): void
   close(): Promise<void>

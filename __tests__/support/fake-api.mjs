@@ -17,6 +17,7 @@ import { realpathSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { echoForms } from './echo-forms.mjs'
 import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
 // the scenarios (scenarios.mjs) use this file's builders, and this file uses them only inside functions
 import { SCENARIOS } from './scenarios.mjs'
@@ -39,7 +40,7 @@ export { goTime }
  *   clusters?: Record<string, FakeCluster>,
  *   idpId?: string, audience?: string, oidcRequestToken?: string,
  *   rateLimit?: { rate: number, burst: number, retryAfter?: boolean | string },
- *   gatewayPrefix?: 'APIGW' | 'APIG',
+ *   gatewayPrefix?: 'APIGW' | 'APIG', echo?: string[],
  *   now?: () => number, log?: (line: string) => void
  * }} FakeApiOptions
  * @typedef {((r: RequestLog) => boolean) | Partial<RequestLog>} RequestFilter
@@ -411,6 +412,63 @@ function safeEqual(a, b) {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+// ---- echoing secrets (the echo option) ----
+
+/**
+ * The credentials a request carried: the AK of its signature, its security token, IAM token, OIDC request
+ * bearer and the ID token in an exchange's body.
+ * @param {import('node:http').IncomingMessage} req @param {Buffer} body
+ */
+function credentialsOf(req, body) {
+  const auth = String(req.headers.authorization ?? '')
+  const found = [
+    /Access=([^,\s]+)/.exec(auth)?.[1],
+    /^Bearer (.+)$/.exec(auth)?.[1],
+    req.headers['x-security-token'],
+    req.headers['x-auth-token']
+  ]
+  try {
+    found.push(JSON.parse(body.toString('utf8'))?.auth?.id_token?.id)
+  } catch {
+    // not JSON: no ID token in it
+  }
+  return found.filter(v => typeof v === 'string' && v !== '')
+}
+
+/** Every form of each value, as one line. @param {string[]} values */
+const echoOf = values => values.flatMap(v => Object.values(echoForms(v))).join(' | ')
+
+/**
+ * An error payload with the echo appended to its message fields (or one added).
+ * @param {unknown} payload @param {string} echo
+ */
+function withEcho(payload, echo) {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload
+  const p = /** @type {Record<string, any>} */ ({ ...payload })
+  let added = false
+  for (const k of ['error_msg', 'errorMessage', 'message']) {
+    if (typeof p[k] === 'string') {
+      p[k] = `${p[k]} [echo: ${echo}]`
+      added = true
+    }
+  }
+  if (p['error'] && typeof p['error'] === 'object') {
+    p['error'] = { ...p['error'], message: `${p['error'].message ?? ''} [echo: ${echo}]` }
+    added = true
+  }
+  if (!added) p['error_msg'] = `[echo: ${echo}]`
+  return p
+}
+
+/** `{{echo}}` in the strings of a fault's body replaced. @param {unknown} v @param {string} echo @returns {unknown} */
+function fillEcho(v, echo) {
+  if (typeof v === 'string') return v.split('{{echo}}').join(echo)
+  if (Array.isArray(v)) return v.map(x => fillEcho(x, echo))
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fillEcho(x, echo)]))
+  return v
+}
+
 // ---- the server ----
 
 /**
@@ -439,6 +497,8 @@ export async function startFakeApi(options = {}) {
 
   /** @type {RequestLog[]} */
   const requests = []
+  /** @type {string[]} the ID tokens and IAM tokens it issued, for tests that look for them in a log */
+  const issued = []
   const limit = options.rateLimit
   let bucket = limit?.burst ?? 0
   let refilledAt = now()
@@ -499,18 +559,27 @@ export async function startFakeApi(options = {}) {
       requestId
     }
     requests.push(entry)
+    const echo = options.echo && echoOf([...options.echo, ...credentialsOf(req, body)])
     const iam = url.pathname.startsWith('/v3')
     /** @param {number} status @param {unknown} payload @param {Record<string, string>} [headers] */
     const send = (status, payload, headers = {}) => {
       entry.status = status
+      const echoed = echo && status >= 300 ? withEcho(payload, echo) : payload
+      const location = headers['Location']
       res.writeHead(status, {
         Date: new Date(now()).toUTCString(),
         'Content-Type': 'application/json',
         'X-Request-Id': requestId,
         ...(iam ? { 'X-IAM-Trace-Id': requestId } : {}),
-        ...headers
+        ...headers,
+        // a header stays under the client's 16 KiB limit: as many whole forms as fit in 8000 characters
+        ...(echo && location !== undefined
+          ? { Location: `${location}#${echo.slice(0, echo.lastIndexOf(' | ', 8000))}` }
+          : {})
       })
-      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload))
+      const text = typeof echoed === 'string' ? echoed : JSON.stringify(echoed)
+      // as PHP's json_encode writes it: every / escaped
+      res.end(echo && typeof echoed !== 'string' ? text.replace(/\//g, '\\/') : text)
       const where = entry.taskId ? ` task ${entry.taskId}` : ''
       log(`${entry.method} ${entry.path}${where} → ${status} (${entry.auth}) ${requestId}`)
     }
@@ -527,7 +596,9 @@ export async function startFakeApi(options = {}) {
       if (req.headers.authorization !== `Bearer ${oidcRequestToken}`)
         return send(401, { message: 'Bad credentials: the request token is missing or wrong' })
       const aud = url.searchParams.get('audience') || 'https://github.com/octo'
-      return send(200, { count: 1, value: issueJwt(aud) })
+      const jwt = issueJwt(aud)
+      issued.push(jwt)
+      return send(200, { count: 1, value: jwt })
     }
 
     if (!take()) {
@@ -585,6 +656,7 @@ export async function startFakeApi(options = {}) {
       const project = /** @type {{id: string, name: string}} */ (matches[0])
       const token = `MIIfake${randomBytes(24).toString('hex')}`
       tokens.add(token)
+      issued.push(token)
       return send(
         201,
         {
@@ -654,7 +726,7 @@ export async function startFakeApi(options = {}) {
       if (req.method !== 'GET')
         return gatewayError(405, gw('0101'), `${req.method} is not allowed on ${url.pathname}`)
       const answer = cce.serve(route)
-      if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry)
+      if ('fault' in answer) return applyFault(answer.fault, req, res, send, entry, echo ?? '')
       if ('gateway' in answer) {
         const g = answer.gateway
         return gatewayError(g.status, gw(g.number), `${g.message}: ${req.method} ${url.pathname}`)
@@ -674,17 +746,20 @@ export async function startFakeApi(options = {}) {
    * @param {import('node:http').ServerResponse} res
    * @param {(s: number, p: unknown, h?: Record<string, string>) => void} send
    * @param {RequestLog} entry
+   * @param {string} echo what the echo option has the fake echo ('' without it)
    */
-  function applyFault(fault, req, res, send, entry) {
+  function applyFault(fault, req, res, send, entry, echo) {
     switch (fault.kind) {
       case 'status':
         return send(
           fault.status ?? 500,
-          fault.body ?? {
-            error_code: gw('0101'),
-            error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
-            request_id: entry.requestId
-          },
+          fault.body !== undefined
+            ? fillEcho(fault.body, echo)
+            : {
+                error_code: gw('0101'),
+                error_msg: `fault injected: HTTP ${fault.status ?? 500}`,
+                request_id: entry.requestId
+              },
           fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {}
         )
       case 'reset':
@@ -692,15 +767,26 @@ export async function startFakeApi(options = {}) {
         log(`${entry.method} ${entry.path} → connection reset (fault)`)
         return req.socket.destroy()
       case 'badjson':
-        return send(200, '{"kind":"Upgr')
+        return send(200, `{"kind":"Upgr${echo ? ` ${echo}` : ''}`)
       case 'html':
-        entry.status = 200
-        res.writeHead(200, {
+      case 'text': {
+        const status = fault.kind === 'html' ? 200 : (fault.status ?? 400)
+        entry.status = status
+        res.writeHead(status, {
           Date: new Date(now()).toUTCString(),
-          'Content-Type': 'text/html',
+          'Content-Type': fault.kind === 'html' ? 'text/html' : 'text/plain',
           'X-Request-Id': entry.requestId
         })
-        return res.end('<!DOCTYPE html><html><body><h1>Gateway maintenance</h1></body></html>')
+        if (fault.kind === 'text')
+          return res.end(
+            typeof fault.body === 'string'
+              ? fillEcho(fault.body, echo)
+              : `Request refused by the proxy. ${echo}`
+          )
+        return res.end(
+          `<!DOCTYPE html><html><body><h1>Gateway maintenance</h1>${echo ? `<p>${echo}</p>` : ''}</body></html>`
+        )
+      }
       case 'redirect':
         return send(302, '', { Location: fault.location ?? 'https://elsewhere.example.com/' })
       case 'hang':
@@ -739,6 +825,7 @@ export async function startFakeApi(options = {}) {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     requests,
+    issued,
     /**
      * How many logged requests match: a predicate, or fields that must all be equal.
      * @param {RequestFilter} [filter]

@@ -37,7 +37,10 @@ export function takeRunaways(): string[] {
   return runaways.splice(0)
 }
 
-/** A clock whose sleeps return at once and move time forward: a 60-minute wait runs in milliseconds. */
+/**
+ * A clock whose sleeps return at once and move time forward: a 60-minute wait runs in milliseconds. `t` is the
+ * monotonic reading; the wall clock (`now()`) reads the same until `stepWall` steps it, as NTP or a person would.
+ */
 export class FakeClock implements Clock {
   readonly sleeps: number[] = []
   /** How often now() was read. */
@@ -48,6 +51,8 @@ export class FakeClock implements Clock {
   private readonly start: number
   private readonly bounds: ClockBounds
   private ranAway?: RunawayError
+  /** How far the wall clock was stepped away from the monotonic one. */
+  wallStepMs = 0
 
   constructor(
     public t = Date.UTC(2026, 10, 24, 12, 0, 0),
@@ -62,10 +67,19 @@ export class FakeClock implements Clock {
   }
 
   now(): number {
+    return this.monotonic() + this.wallStepMs
+  }
+
+  monotonic(): number {
     this.reads++
     this.readsSinceSleep++
     this.check()
     return this.t
+  }
+
+  /** Steps the wall clock by `ms` (either way); the monotonic clock, and so every duration, goes on unchanged. */
+  stepWall(ms: number): void {
+    this.wallStepMs += ms
   }
 
   random(): number {

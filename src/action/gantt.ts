@@ -11,7 +11,7 @@ import { STEP_UNDER_WAY, type Workflow, type WorkflowStep } from '../cce/workflo
 import { formatElapsed } from '../lib/duration.js'
 import { parseGoTime } from '../lib/go-time.js'
 
-/** The gate's own wait, by the runner's clock (epoch ms). */
+/** The gate's own wait, by the API's clock (epoch ms), which dates the steps beside it. */
 export interface GateWait {
   startedAt: number
   endedAt: number
@@ -52,7 +52,7 @@ export function stepSpan(step: WorkflowStep, waitEnd: number): StepSpan | undefi
     return end === undefined || end < start ? undefined : { start, end, running: false }
   }
   if (!STEP_UNDER_WAY.includes(step.status)) return undefined
-  // the API's clock may run a little ahead of the runner's: a step that just started is not drawn backwards
+  // the API's clock is known to a second: a step that just started is not drawn backwards
   return { start, end: Math.max(start, waitEnd), running: true }
 }
 

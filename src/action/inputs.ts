@@ -15,13 +15,15 @@ import {
   defaultIamEndpoint,
   parseEndpoint
 } from '../huawei/endpoints.js'
-import type { Secrets } from '../lib/secrets.js'
+import { type Secrets, proxySecrets } from '../lib/secrets.js'
 
 export type GetInput = (name: string) => string
 export type Env = Record<string, string | undefined>
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
 const MIN_INTERVAL_MS = 1000
+/** GitHub ends a job on a self-hosted runner after 5 days (on its own runners after 6 hours): no wait is longer. */
+export const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000
 const ON_PAUSE: readonly OnPause[] = ['wait', 'fail', 'succeed']
 const CLUSTER_TYPES: readonly ClusterType[] = ['cce', 'autopilot']
 
@@ -45,6 +47,10 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
 
   for (const name of ['secret-access-key', 'security-token', 'auth-token']) secrets.add(input(name))
   for (const name of SECRET_ENV) secrets.add(fromEnv(name))
+  // the access key ID too, as configure-aws-credentials does: an echoed `Access=<AK>` names the key
+  secrets.add(input('access-key-id'))
+  for (const set of ENV_KEY_SETS) secrets.add(fromEnv(set.ak))
+  for (const v of proxySecrets(env)) secrets.add(v)
 
   const clusterId = requireId('input cluster-id', input('cluster-id'))
   const target = targetFrom(
@@ -85,8 +91,15 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   const iamEndpoint = endpointFrom(iamSource, iamText) ?? defaultIamEndpoint(region)
 
   const timeoutText = input('timeout') || '60m'
-  const timeoutMs = durationFrom('timeout', timeoutText, 1)
-  const intervalMs = durationFrom('interval', input('interval') || '15s', MIN_INTERVAL_MS)
+  const timeoutMs = durationFrom('timeout', timeoutText, 1, MAX_TIMEOUT_MS)
+  const intervalText = input('interval') || '15s'
+  const intervalMs = durationFrom('interval', intervalText, MIN_INTERVAL_MS)
+  // one poll, then the timeout: an upgrade that ended a second later would time out
+  if (intervalMs > timeoutMs) {
+    throw new InputError(
+      `Input interval is ${intervalText}, longer than input timeout (${timeoutText}): the gate would poll once and time out. Set interval to at most the timeout (e.g. interval: 15s), or raise the timeout.`
+    )
+  }
   const maxAgeText = input('max-age')
   const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined
   const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE)
@@ -201,7 +214,12 @@ function endpointFrom(source: string, value: string): URL | undefined {
   return parsed
 }
 
-function durationFrom(name: string, value: string, minimumMs: number): number {
+function durationFrom(
+  name: string,
+  value: string,
+  minimumMs: number,
+  maximumMs = Infinity
+): number {
   const ms = parseDuration(value)
   if (ms === undefined) {
     throw new InputError(
@@ -211,6 +229,11 @@ function durationFrom(name: string, value: string, minimumMs: number): number {
   if (ms < minimumMs) {
     throw new InputError(
       `Input ${name} is ${value}: it must be at least ${formatDuration(minimumMs)}`
+    )
+  }
+  if (ms > maximumMs) {
+    throw new InputError(
+      `Input ${name} is ${value}: it must be at most ${formatDuration(maximumMs)} (5 days, GitHub's limit for a job on a self-hosted runner)`
     )
   }
   return ms

@@ -102,16 +102,16 @@ export class ProgressLog implements WaitHooks {
     const summary = [...(known ? [upgradeVersions(obs.upgrade)] : []), ...tail].join(' · ')
     if (lines.length) {
       for (const line of lines) this.emit(`${line} · ${summary}`)
-    } else if (this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+    } else if (this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
       this.emit(`${this.headline(obs)} · ${summary}`)
     }
     this.lastLine = `${this.headline(obs)} · ${summary}`
   }
 
   idle(): void {
-    if (this.lastLine && this.clock.now() - this.lastLineAt >= HEARTBEAT_MS) {
+    if (this.lastLine && this.clock.monotonic() - this.lastLineAt >= HEARTBEAT_MS) {
       this.emit(
-        `${this.lastLine} (still waiting, ${formatElapsed(this.clock.now() - this.o.startedAt)} so far)`
+        `${this.lastLine} (still waiting, ${formatElapsed(this.clock.monotonic() - this.o.startedAt)} so far)`
       )
     }
   }
@@ -226,7 +226,7 @@ export class ProgressLog implements WaitHooks {
     const paused = verdict.kind === 'wait' && verdict.why.kind === 'paused'
     if (paused && task && !this.pausedBefore)
       this.warn(
-        `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.now()))} left.`
+        `Upgrade task ${task.uid} is paused at ${percent(task.progress)} (${versions(task)}): a person must resume it in the CCE console (cluster → Upgrade page). Still waiting (on-pause: wait); the pause counts toward the timeout, ${formatElapsed(Math.max(0, this.o.deadline - this.clock.monotonic()))} left.`
       )
     this.pausedBefore = paused
     if (verdict.kind === 'pass') return this.passNotes(verdict, w)
@@ -372,7 +372,7 @@ export class ProgressLog implements WaitHooks {
   }
 
   private emit(line: string): void {
-    this.lastLineAt = this.clock.now()
+    this.lastLineAt = this.clock.monotonic()
     this.log.info(line)
   }
 }

@@ -23,6 +23,11 @@ export interface Target {
   /** `timeout` was a bare number, read as seconds: a timeout message says so. */
   timeoutBareNumber?: boolean
   maxAgeMs?: number
+  /**
+   * API time − monotonic reading (Api.apiClockOffsetMs), once an answer said the API's time: the wait's bar in the
+   * steps chart is drawn by the API's clock, which dates the steps. Without it, the wait's own readings.
+   */
+  apiClockOffsetMs?: number
 }
 
 export interface EndReport {
@@ -302,8 +307,15 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** The workflow's steps: a Gantt chart (gantt.ts), then a table with each step's duration. */
-function stepsTable(w: Workflow, r: WaitResult): string[] {
-  const wait = { startedAt: r.startedAt, endedAt: r.endedAt, end: r.end, passed: passed(r) }
+function stepsTable(w: Workflow, r: WaitResult, t: Target): string[] {
+  // the wait's start and end by the API's clock, which dates the steps it is drawn beside
+  const offset = t.apiClockOffsetMs ?? 0
+  const wait = {
+    startedAt: Math.round(r.startedAt + offset),
+    endedAt: Math.round(r.endedAt + offset),
+    end: r.end,
+    passed: passed(r)
+  }
   return [
     `### Upgrade workflow \`${w.uid}\``,
     '',
@@ -315,7 +327,7 @@ function stepsTable(w: Workflow, r: WaitResult): string[] {
         s.status,
         s.startedAt || '—',
         s.endedAt || '—',
-        stepDuration(s, r.endedAt),
+        stepDuration(s, wait.endedAt),
         s.taskId || '—'
       ])
     )
@@ -353,7 +365,7 @@ function summaryOf(r: WaitResult, t: Target, warnings: string[]): string {
   ]
   if (warnings.length) lines.push('### Warnings', '', ...warnings.map(w => `- ${cell(w)}`), '')
   const w = r.last && workflowOf(r.last.upgrade)
-  if (w?.steps.length) lines.push(...stepsTable(w, r))
+  if (w?.steps.length) lines.push(...stepsTable(w, r, t))
   if (r.end === 'failed' && r.failure.kind === 'step-failed' && r.failure.blocking?.length) {
     lines.push(
       '### Pre-check items that block the upgrade',

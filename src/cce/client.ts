@@ -1,6 +1,7 @@
 import { Api, Call, FatalApiError, Reply } from '../huawei/api.js'
 import { ErrorDetails, describeDetails, isGatewayCode } from '../huawei/api-error.js'
 import type { Authorizer } from '../huawei/auth.js'
+import { otherThan } from './identity.js'
 import { ClusterStatus, decodeClusterOf } from './cluster.js'
 import type { ClusterType } from '../lib/config.js'
 import { joinUrl } from '../huawei/endpoints.js'
@@ -77,7 +78,8 @@ export class CceClient {
           `/operation/upgrade/tasks/${taskId}`,
           `upgrade task ${taskId} of ${this.cluster}`
         ),
-        decode: decodeTaskOf(taskId)
+        decode: decodeTaskOf(taskId),
+        mismatch: otherThan('upgrade task', taskId)
       })
     } catch (e) {
       if (e instanceof FatalApiError && e.status === 404) return { missing: e }
@@ -116,7 +118,8 @@ export class CceClient {
         status === 404
           ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
           : this.explain(status, d, what),
-      decode: decodeWorkflowOf(workflowId)
+      decode: decodeWorkflowOf(workflowId),
+      mismatch: otherThan('upgrade workflow', workflowId)
     })
   }
 

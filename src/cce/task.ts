@@ -35,13 +35,14 @@ export function decodeTask(json: unknown): UpgradeTask | undefined {
 }
 
 /**
- * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task is not an answer (undefined, so it is
- * retried as a broken one); a task without an ID is taken as the one asked for.
+ * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
+ * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
  */
 export function decodeTaskOf(taskId: string): (json: unknown) => UpgradeTask | undefined {
   return json => {
     const task = decodeTask(json)
-    return task && (task.uid === '' || task.uid === taskId) ? task : undefined
+    return task?.uid === taskId ? task : undefined
   }
 }
 

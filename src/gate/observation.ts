@@ -38,7 +38,7 @@ export type PreCheckView =
   { kind: 'unread' } | { kind: 'read'; precheck: PreCheck } | { kind: 'unavailable'; why: string }
 
 export interface Observation {
-  /** Epoch ms when the observation was complete. */
+  /** When the observation was complete, on the monotonic clock (for elapsed times, never compared with the API's). */
   at: number
   /** The same instant by the API's clock, which stamps the upgrades (e.g. when a pre-check expires). */
   apiAt: number

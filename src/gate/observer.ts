@@ -55,7 +55,7 @@ export interface ObserverOptions {
   notBefore?: () => number
   /** Now by the API's clock, which dates the upgrades (a pre-check's expiry); the runner's clock by default. */
   apiNow?: () => number
-  /** When the step began (epoch ms): an upgrade named by ID that ended long before is warned about. */
+  /** When the step began (on the monotonic clock): an upgrade named by ID that ended long before is warned about. */
   startedAt?: number
 }
 
@@ -182,11 +182,12 @@ export class UpgradeObserver {
     if (u.kind !== 'task' && u.kind !== 'workflow') return
     const endedAt = endedAtOf(u)
     // the step's start by the API's clock, which stamped the end
-    const startedAt = (this.o.startedAt ?? this.clock.now()) + this.apiNow() - this.clock.now()
+    const startedAt =
+      (this.o.startedAt ?? this.clock.monotonic()) + this.apiNow() - this.clock.monotonic()
     if (endedAt === undefined || startedAt - endedAt <= OLD_UPGRADE_MS) return
     let current: Started | undefined
     try {
-      const deadline = this.clock.now() + STALE_CHECK_MS
+      const deadline = this.clock.monotonic() + STALE_CHECK_MS
       const choice = this.chooseFrom(
         (await this.cce.listWorkflows(deadline)).value,
         (await this.cce.listTasks(deadline)).value
@@ -214,7 +215,7 @@ export class UpgradeObserver {
     let reread = cached === undefined
     for (;;) {
       const obs: Observation = {
-        at: this.clock.now(),
+        at: this.clock.monotonic(),
         apiAt: this.apiNow(),
         upgrade,
         cluster,
@@ -348,7 +349,9 @@ export class UpgradeObserver {
     if (!id) return { kind: 'unavailable', why: 'the PreCheck step names no task' }
     // Stryker restore all
     try {
-      const precheck = track(await this.cce.getPreCheck(id, this.clock.now() + PRECHECK_READ_MS))
+      const precheck = track(
+        await this.cce.getPreCheck(id, this.clock.monotonic() + PRECHECK_READ_MS)
+      )
       return { kind: 'read', precheck }
     } catch (e) {
       // a failure is reported as it is; only cancellation stops it from being reported at all

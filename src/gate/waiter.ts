@@ -44,11 +44,13 @@ export interface WaitOptions {
   observe: () => Promise<Observation>
   /** What changing state an observation shows (for the timeline); progress alone is not a change. */
   stateKey: (obs: Observation) => string
+  /** Every time here is on its monotonic clock: a step of the runner's wall clock moves no deadline. */
   clock: Clock
   /** The interval before the next poll, asked before each sleep (it widens under throttling). */
   intervalMs: () => number
-  /** The run's start (epoch ms), for the elapsed time in the result. */
+  /** The run's start (monotonic), for the elapsed time in the result. */
   startedAt: number
+  /** When the wait times out (monotonic). */
   deadline: number
   policy: Policy
   signal?: AbortSignal
@@ -58,6 +60,11 @@ export interface WaitOptions {
 export const HEARTBEAT_MS = 60_000
 /** Sleeps are 80–100 % of the interval: copies started together drift apart, and no end is noticed late. */
 const JITTER = 0.2
+/**
+ * When the next poll would fall after the deadline, the last one starts this long before it instead: an upgrade that
+ * ended in the last interval still passes. A poll that started this close to the deadline is the last.
+ */
+export const LAST_LOOK_MS = 1000
 
 export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
   const { clock } = o
@@ -67,14 +74,15 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
   const common = (): WaitCommon => ({
     polls,
     startedAt: o.startedAt,
-    endedAt: clock.now(),
+    endedAt: clock.monotonic(),
     timeline,
     last
   })
 
   try {
     for (;;) {
-      if (clock.now() >= o.deadline) return { ...common(), end: 'timeout' }
+      const startedPoll = clock.monotonic()
+      if (startedPoll >= o.deadline) return { ...common(), end: 'timeout' }
       const obs = await o.observe()
       polls++
       const previous = last
@@ -100,6 +108,8 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
         if (failure.kind === 'no-upgrade') return { ...common(), end: 'error', failure }
         return { ...common(), end: 'failed', last: obs, failure }
       }
+      // the last look was taken: what it saw still waits
+      if (startedPoll >= o.deadline - LAST_LOOK_MS) return { ...common(), end: 'timeout' }
       await sleepUntilNextPoll(o)
     }
   } catch (e) {
@@ -123,11 +133,12 @@ export function stopOf(
 
 async function sleepUntilNextPoll(o: WaitOptions): Promise<void> {
   const { clock } = o
-  const wake = Math.min(o.deadline, clock.now() + o.intervalMs() * (1 - JITTER * clock.random()))
+  const next = clock.monotonic() + o.intervalMs() * (1 - JITTER * clock.random())
+  const wake = Math.min(o.deadline - LAST_LOOK_MS, next)
   for (;;) {
-    const left = wake - clock.now()
+    const left = wake - clock.monotonic()
     if (left <= 0) return
     await clock.sleep(Math.min(left, HEARTBEAT_MS), o.signal)
-    if (wake - clock.now() > 0) o.hooks.idle()
+    if (wake - clock.monotonic() > 0) o.hooks.idle()
   }
 }

@@ -36,10 +36,15 @@ export const SNIPPET_CHARS = 200
 /**
  * CCE answers with several field sets at once; the first complete pair wins: errorCode/errorMessage,
  * then error_code/error_msg (also the API gateway's), then message/reason; IAM nests {error:{code,message,title}}.
- * `body` must already be redacted: a text body is cut to a snippet here, and a secret cut in two would no
- * longer be recognised (and masked) later.
+ * `redact` scrubs secrets from each field read, and from a text body before it is cut to a snippet: a secret cut
+ * in two would no longer be recognised (and masked) later. A JSON body is parsed first, so that a secret in a
+ * string escaped as JSON allows (`\/`, `\uXXXX`) is redacted as the text it stands for.
  */
-export function parseErrorBody(body: string, headers: IncomingHttpHeaders): ErrorDetails {
+export function parseErrorBody(
+  body: string,
+  headers: IncomingHttpHeaders,
+  redact: (text: string) => string = t => t
+): ErrorDetails {
   let parsed: Record<string, unknown> | undefined
   try {
     const v: unknown = JSON.parse(body)
@@ -47,9 +52,10 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
   } catch {
     // not JSON: fall through with the raw text
   }
-  const requestId = requestIdOf(headers, parsed)
+  const shown = (v: string | undefined): string | undefined => (v === undefined ? v : redact(v))
+  const requestId = shown(requestIdOf(headers, parsed))
   if (!parsed) {
-    const snippet = body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS)
+    const snippet = redact(body).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS)
     return { message: snippet || undefined, requestId }
   }
   const iam = isObj(parsed['error']) ? parsed['error'] : undefined
@@ -60,7 +66,7 @@ export function parseErrorBody(body: string, headers: IncomingHttpHeaders): Erro
     [iam?.['title'] ?? iam?.['code'], iam?.['message']]
   ]
   for (const [c, m] of pairs) {
-    if (text(c) || text(m)) return { code: text(c), message: text(m), requestId }
+    if (text(c) || text(m)) return { code: shown(text(c)), message: shown(text(m)), requestId }
   }
   return { requestId }
 }

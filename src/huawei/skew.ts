@@ -60,26 +60,80 @@ export function describeSkew(offsetMs: number): string {
   return `${formatDuration(Math.abs(offsetMs))} ${offsetMs < 0 ? 'ahead of' : 'behind'}`
 }
 
-/**
- * How far the API's clock is from the runner's, shared by every call of one run (CCE and IAM alike): signatures
- * carry the corrected time once a refusal has measured it.
- */
-export class ClockCorrection {
-  /** API time − runner time, in ms. */
-  offsetMs = 0
-  measured = false
+/** A Date header gives the API's time in whole seconds: the header says T, the API's clock read T to T + 999 ms. */
+export const DATE_RESOLUTION_MS = 1000
 
-  /** The time to sign with, given the runner's. */
-  signingTime(runnerNow: number): Date {
-    return new Date(runnerNow + this.offsetMs)
+/**
+ * The API's clock, for everything that meets an API timestamp (signing, pre-check expiry, max-age, the stale-ID
+ * check, the ages in messages): one measurement, shared by every call of a run (CCE and IAM alike).
+ *
+ * Each answer's time (its Date header, or the "server time:" of a refused signature) is a measurement: the API's
+ * clock read somewhere between the request leaving and its answer arriving, and somewhere in the second the header
+ * names. The midpoint of both is taken as the API's time at the midpoint of the round trip, on the runner's
+ * monotonic clock; the API's time later is that plus the monotonic time since. A step of the runner's wall clock
+ * thus changes nothing, however large the offset and whatever the login. A new measurement that agrees with the
+ * one kept (within its own uncertainty) keeps it, so the estimate does not jitter by the header's rounding; one
+ * that does not replaces it, so the estimate follows the API through the run.
+ *
+ * Until an answer carried a time, the runner's wall clock stands in.
+ */
+export class ApiClock {
+  /** API time − monotonic reading, in ms; undefined until measured. */
+  private offset?: number
+
+  constructor(
+    private readonly clock: { now(): number; monotonic(): number },
+    /** Called once, the first time the API's clock is read for a comparison before anything measured it. */
+    private readonly onStandIn: () => void = () => undefined
+  ) {}
+
+  get measured(): boolean {
+    return this.offset !== undefined
   }
 
-  /** Records what one refusal showed: the API's time when the request signed at `signedAt` arrived. */
-  measure(signedAt: number, serverTime: number, runnerNow: number): number {
-    // the runner's clock moved on while the request travelled: credit half of that to each way
-    const runnerAtServer = signedAt + (runnerNow - signedAt) / 2
-    this.offsetMs = Math.round(serverTime - runnerAtServer)
-    this.measured = true
-    return this.offsetMs
+  /** The API's time now: for comparisons with the API's timestamps. */
+  now(): number {
+    if (this.offset === undefined) this.standIn()
+    return this.at(this.clock.monotonic())
+  }
+
+  /** The API's time at an instant of the monotonic clock (e.g. the step's start). */
+  at(monotonic: number): number {
+    return monotonic + (this.offset ?? this.clock.now() - this.clock.monotonic())
+  }
+
+  /** API time − monotonic reading (ms): what to add to a monotonic instant to get the API's time. */
+  offsetMs(): number {
+    return this.at(0)
+  }
+
+  /** API time − the runner's wall clock now (ms), for messages about the runner's clock. */
+  skewMs(): number {
+    return this.at(this.clock.monotonic()) - this.clock.now()
+  }
+
+  /** The time to sign a request with: the API's, without saying the runner's stands in (that is normal at first). */
+  signingTime(): Date {
+    return new Date(this.at(this.clock.monotonic()))
+  }
+
+  /**
+   * Records one answer: `serverTime` (whole seconds, from a Date header or a refusal's message) seen on a request
+   * sent at monotonic `sentAt` and answered at `answeredAt`. Returns whether the kept estimate changed.
+   */
+  measure(serverTime: number, sentAt: number, answeredAt: number): boolean {
+    // offset = API time − monotonic; the API's clock read [serverTime, serverTime + 1 s) somewhere in the trip
+    const low = serverTime - answeredAt
+    const high = serverTime + DATE_RESOLUTION_MS - sentAt
+    if (this.offset !== undefined && this.offset >= low && this.offset <= high) return false
+    this.offset = Math.round((low + high) / 2)
+    return true
+  }
+
+  private standInSaid = false
+  private standIn(): void {
+    if (this.standInSaid) return
+    this.standInSaid = true
+    this.onStandIn()
   }
 }

@@ -20,3 +20,12 @@ export function listOf(v: unknown): unknown[] {
   if (Array.isArray(v)) return v
   return isObj(v) ? [v] : []
 }
+
+/** `json` with `f` applied to every string value (not to keys): e.g. redaction of a parsed answer. */
+export function mapStrings(json: unknown, f: (s: string) => string): unknown {
+  if (typeof json === 'string') return f(json)
+  if (Array.isArray(json)) return json.map(v => mapStrings(v, f))
+  if (isObj(json))
+    return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, mapStrings(v, f)]))
+  return json
+}
