@@ -332,12 +332,33 @@ describe('run', () => {
     expect(requests.filter(r => r.url.pathname.endsWith(path))).toHaveLength(3)
   })
 
-  it('fails clearly when the cluster has no upgrade task', async () => {
-    const { rec } = await go({ 'task-id': '' }, [() => ({ body: '{"kind":"List","items":[]}' })])
-    expect(rec.failed[0]).toMatch(
-      /^Cluster cluster-1 has no upgrade workflow and no upgrade task: start the upgrade first/
+  it('guard use (issue 22): a cluster with no upgrade at all passes once it is Available, saying so', async () => {
+    const lists: Route = req =>
+      req.url.pathname.endsWith('/tasks') ? { body: '{"kind":"List","items":[]}' } : undefined
+    const { rec, requests } = await go({ 'task-id': '' }, [lists])
+    expect(rec.failed).toEqual([])
+    expect(rec.lines.filter(l => l.startsWith('::warning::'))).toEqual([])
+    expect(rec.lines).toContain(
+      'No upgrade is under way on cluster cluster-1: found 0 upgrade workflow(s) and 0 upgrade task(s), none that is changing the cluster.'
     )
-    expect(rec.outputs).toMatchObject({ result: 'error', taskId: '', workflowId: '' })
+    expect(rec.lines.at(-1)).toBe(
+      'No upgrade is under way on cluster cluster-1, and it is Available: nothing holds the deploy.'
+    )
+    expect(rec.outputs).toMatchObject({ result: 'success', taskId: '', workflowId: '' })
+    // the two lists, then the cluster
+    expect(requests.map(r => r.url.pathname.split('/').at(-1))).toEqual([
+      'upgradeworkflows',
+      'tasks',
+      'cluster-1'
+    ])
+  })
+
+  it('with max-age, a cluster with no upgrade at all is waited on for a new one (not the guard)', async () => {
+    const lists: Route = req =>
+      req.url.pathname.endsWith('/tasks') ? { body: '{"kind":"List","items":[]}' } : undefined
+    const { rec } = await go({ 'task-id': '', 'max-age': '2h', timeout: '1m' }, [lists])
+    expect(rec.outputs['result']).toBe('timeout')
+    expect(rec.failed[0]).toMatch(/no upgrade under way or ended in the last 2h/)
   })
 
   describe('workflows and the cluster', () => {

@@ -33620,6 +33620,8 @@ function readConfig(getInput, env, secrets) {
     const maxAgeMs = maxAgeText ? durationFrom('max-age', maxAgeText, MIN_INTERVAL_MS) : undefined;
     const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE);
     const waitForPostCheck = choiceFrom('wait-for-post-check', input('wait-for-post-check') || 'false', BOOLEAN) === 'true';
+    const wait = choiceFrom('wait', input('wait') || 'true', BOOLEAN) === 'true';
+    const requireVersion = requiredVersionFrom(input('require-version'));
     const credential = credentialFrom(input, fromEnv);
     let project;
     if (projectId)
@@ -33644,8 +33646,20 @@ function readConfig(getInput, env, secrets) {
         maxAgeMs,
         onPause,
         waitForPostCheck,
+        wait,
+        requireVersion,
         credential
     };
+}
+const MAJOR_MINOR = /^v?(\d{1,4})\.(\d{1,4})$/;
+/** `require-version`: a Kubernetes major.minor such as v1.29 (or 1.29); empty asks for nothing. */
+function requiredVersionFrom(value) {
+    if (!value)
+        return undefined;
+    const m = MAJOR_MINOR.exec(value);
+    if (!m)
+        throw new InputError(`Input require-version is "${value}": expected a Kubernetes major.minor version such as v1.29 (or 1.29); only major and minor are compared, so give no patch or suffix`);
+    return { text: value, minor: [Number(m[1]), Number(m[2])] };
 }
 const BOOLEAN = ['true', 'false'];
 const BARE_NUMBER = /^\d+(\.\d+)?$/;
@@ -34092,11 +34106,33 @@ function stateKey(obs) {
     return parts.join('|');
 }
 
+;// CONCATENATED MODULE: ./src/gate/require-version.ts
+/**
+ * `require-version` (pure): once every other rule has passed, the cluster must run at least the Kubernetes
+ * major.minor the pipeline asked for. The user asked for a guarantee: a version the gate cannot read is not one.
+ */
+
+/** What keeps the cluster from meeting `want`, or undefined when it runs that version or a newer one. */
+function versionShortfall(cluster, want) {
+    if (cluster.kind === 'forbidden')
+        return { have: '', unreadable: 'this identity may not read the cluster (HTTP 403)' };
+    if (cluster.kind === 'unread')
+        return { have: '', unreadable: 'the cluster was not read' };
+    const have = cluster.status.version;
+    if (!have)
+        return { have, unreadable: 'ShowCluster reported no spec.version' };
+    const minor = minorVersion(have);
+    if (!minor)
+        return { have, unreadable: `spec.version "${have}" is not a version` };
+    return compareMinor(minor, want.minor) < 0 ? { have } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/gate/verdict.ts
 /**
  * The gate's decision, pure: one observation of the upgrade (workflow, its task, the cluster) in, "wait / pass /
  * fail and why" out. Nothing here does I/O or reads a clock.
  */
+
 
 
 
@@ -34247,6 +34283,9 @@ function workflowVerdict(w, task, policy, apiAt) {
 function judgeUpgrade(u, policy, apiAt) {
     switch (u.kind) {
         case 'none':
+            // guard use: no upgrade under way and none failed; the cluster's own state decides
+            if (policy.guard)
+                return pass();
             return policy.waitForNewUpgrade
                 ? wait({ kind: 'no-upgrade-yet' })
                 : fail({ kind: 'no-upgrade' });
@@ -34276,8 +34315,19 @@ function versionCheck(cluster, target) {
         };
     return { behind: compareMinor(have, want) < 0 };
 }
-/** The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read). */
+/**
+ * The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read), and, with
+ * require-version, only on a cluster that runs at least that version.
+ */
 function judge(obs, policy) {
+    const v = judgeWithCluster(obs, policy);
+    const want = policy.requireVersion;
+    if (v.kind !== 'pass' || !want)
+        return v;
+    const short = versionShortfall(obs.cluster, want);
+    return short ? fail({ kind: 'version-required', want: want.text, ...short }) : v;
+}
+function judgeWithCluster(obs, policy) {
     const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt);
     if (v.kind === 'fail') {
         const f = v.failure;
@@ -34353,6 +34403,9 @@ function nextRead(obs, policy) {
  *   workflow).
  * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
  *   choice: an upgrade started after it decides.
+ * - In guard use (`guard`: no ID, no max-age), a workflow that waits for a person before its cluster upgrade (its
+ *   pre-check valid) has changed nothing yet and is passed over too; once its cluster upgrade starts, it is
+ *   under way and wins like any other.
  * - With `notBefore` (max-age), an upgrade that ended earlier does not count (nothing qualifies yet); one under way
  *   always counts. An end that cannot be read counts unless the upgrade would pass.
  * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
@@ -34475,13 +34528,23 @@ function abandonedWorkflows(workflows, apiNow) {
 }
 /**
  * The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. With max-age
- * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled.
+ * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled. In
+ * guard use (`guard`), one waiting for a person before its cluster upgrade too (guardPassesOver).
  */
-function passedOverWorkflows(workflows, apiNow, maxAge = false) {
-    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) || (!maxAge && cancelledBeforeUpgrade(w)));
+function passedOverWorkflows(workflows, apiNow, maxAge = false, guard = false) {
+    return workflows.filter(w => isAbandoned(w, apiNow ?? -Infinity) ||
+        (!maxAge && cancelledBeforeUpgrade(w)) ||
+        (guard && guardPassesOver(w)));
+}
+/**
+ * Guard use: a workflow that waits for a person to start its cluster upgrade has changed nothing, so it holds no
+ * guard (with an ID or max-age it still holds the gate: that pipeline waits for it).
+ */
+function guardPassesOver(w) {
+    return awaitingUpgradeStart(w) !== undefined;
 }
 function chooseUpgrade(all, tasks, o = {}) {
-    const passedOver = passedOverWorkflows(all, o.apiNow, o.notBefore !== undefined);
+    const passedOver = passedOverWorkflows(all, o.apiNow, o.notBefore !== undefined, o.guard ?? o.policy?.guard ?? false);
     const workflows = all.filter(w => !passedOver.includes(w));
     const choice = choose(workflows, tasks, {
         notBefore: o.notBefore,
@@ -34827,6 +34890,11 @@ class UpgradeObserver {
                 abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
                 // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
                 cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
+                ...(this.policy.guard
+                    ? {
+                        awaiting: workflows.items.filter(w => guardPassesOver(w) && !isAbandoned(w, this.apiNow()))
+                    }
+                    : {}),
                 leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
                 // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
                 u => choice.kind !== 'unreadable' || u !== choice.item),
@@ -34976,6 +35044,8 @@ async function waitForUpgrade(o) {
                     return { ...common(), end: 'error', failure };
                 return { ...common(), end: 'failed', last: obs, failure };
             }
+            if (o.once)
+                return { ...common(), end: 'upgrading', last: obs, why: verdict.why };
             // the last look was taken: what it saw still waits
             if (startedPoll >= o.deadline - LAST_LOOK_MS)
                 return { ...common(), end: 'timeout' };
@@ -35242,7 +35312,11 @@ class ProgressLog {
         for (const item of e.otherCluster ?? [])
             this.log.debug(`Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`);
         const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`;
+        for (const w of e.awaiting ?? [])
+            this.awaitingPerson(w);
         if (choice.kind === 'none') {
+            if (this.o.guard)
+                return this.emit(`No upgrade is under way on cluster ${this.o.clusterId}: found ${found}, none that is changing the cluster.`);
             if (this.o.maxAgeMs === undefined)
                 return; // the verdict (no upgrade) says what to do
             this.emit(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`);
@@ -35253,11 +35327,15 @@ class ProgressLog {
         const started = startedOf(choice);
         const state = choice.kind === 'workflow' ? choice.workflow.phase : choice.task.phase;
         this.emit(`Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${this.ago(started.at)}): the cluster's current upgrade among ${found}.`);
-        const ended = endedAtOf(choice);
-        if (this.o.maxAgeMs === undefined &&
-            ended !== undefined &&
-            this.stepStart() - ended > OLD_UPGRADE_MS)
-            this.warnOnce('old upgrade', `The ${started.what} ended ${formatAge(this.stepStart() - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`);
+        // guard use: an ended upgrade decides without advice about its age; the log says when and how it ended
+        if (this.o.guard && hasEnded(choice))
+            this.emit(`The last upgrade of cluster ${this.o.clusterId}, ${started.what} (${upgradeVersions(choice)}), ended ${howEnded(choice)} ${this.ago(endedAtOf(choice))}; no upgrade is under way.`);
+    }
+    /** Guard use: a workflow passed over while it waits for a person to start its cluster upgrade. A line. */
+    awaitingPerson(w) {
+        const expires = stepOf(w, 'PreCheck')?.expiresAt;
+        if (this.first(`awaiting ${w.uid}`))
+            this.emit(`Passing over upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}): it passed its pre-check${expires ? ` (valid until ${expires})` : ''} and waits for a person to start its cluster upgrade, so it has changed nothing and holds no deploy. Once its cluster upgrade starts, the gate holds.`);
     }
     /** An upgrade named by ID that ended long before the step: probably a stale ID. */
     stale(e) {
@@ -35308,6 +35386,19 @@ class ProgressLog {
         this.lastLineAt = this.clock.monotonic();
         this.log.info(line);
     }
+}
+/** Whether a chosen upgrade has ended (a workflow that waits only for a post-check nobody started has, too). */
+function hasEnded(u) {
+    return u.kind === 'task'
+        ? u.task.phase === 'Success' || u.task.phase === 'Failed'
+        : !stillChanging(u.workflow);
+}
+function howEnded(u) {
+    if (u.kind === 'task')
+        return u.task.phase;
+    return isActive(u.workflow)
+        ? `with its cluster upgrade done (workflow ${u.workflow.phase}, post-check not started)`
+        : u.workflow.phase;
 }
 function stepLine(type, status, task) {
     return task && type === 'Cluster' && status === 'Running'
@@ -35453,8 +35544,13 @@ const RESULT_TEXT = {
     paused: '⏸️ Paused',
     timeout: '⌛ Timed out',
     cancelled: '🚫 Cancelled',
-    error: '❌ Error'
+    error: '❌ Error',
+    upgrading: '⏳ Upgrade under way'
 };
+/** Guard use: no ID and no max-age; the step holds deploys only while an upgrade is under way or after a failed one. */
+function isGuard(t) {
+    return t.target.kind === 'current' && t.maxAgeMs === undefined;
+}
 /** What to do after each step of a workflow failed, and what it means for the cluster. */
 const STEP_CONSEQUENCE = {
     PreCheck: 'The upgrade did not start; the cluster is unchanged.',
@@ -35495,6 +35591,8 @@ function lastSeen(last, t) {
     const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : '';
     switch (u.kind) {
         case 'none':
+            if (isGuard(t))
+                return `no upgrade under way${cluster}`;
             return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`;
         case 'unreadable':
             return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`;
@@ -35556,7 +35654,67 @@ function failureMessage(f, last, t) {
             return `The ${subject} succeeded, but cluster ${t.clusterId} then rolled back: it is ${f.cluster.phase} on its old version${rid}. The upgrade did not take: do not deploy what needs the new version; start the upgrade again, then re-run this job.`;
         case 'no-upgrade':
             return noUpgradeMessage(t, last);
+        case 'version-required':
+            return versionRequiredMessage(f, t, rid);
     }
+}
+function versionRequiredMessage(f, t, rid) {
+    if (f.unreadable !== undefined) {
+        const fix = /HTTP 403/.test(f.unreadable)
+            ? 'grant cce:cluster:get (e.g. the CCE ReadOnlyAccess policy)'
+            : 'see the cluster in the CCE console';
+        return `Input require-version asks for Kubernetes ${f.want} or newer, but the version of cluster ${t.clusterId} could not be read (${f.unreadable})${rid}, so the gate cannot guarantee it: the step fails. ${capitalize(fix)}, then re-run this job.`;
+    }
+    return `Cluster ${t.clusterId} runs Kubernetes ${f.have}, older than require-version ${f.want}${rid}: every other check passed, but this deploy needs ${f.want} or newer. Upgrade the cluster (CCE console → cluster → Upgrade) and re-run this job, or lower require-version.`;
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/**
+ * wait: false, where the gate would have waited: what it saw (named, with its phase and progress), and that the
+ * pipeline can simply run again later.
+ */
+function upgradingMessage(why, last, t) {
+    const u = last.upgrade;
+    const subject = subjectOf(u, t);
+    const seen = `${upgradeVersions(u)}; ${lastSeen(last, t).replace(/^last (seen: )?/, '')}`;
+    let what;
+    switch (why.kind) {
+        case 'no-upgrade-yet':
+            what = `No upgrade of cluster ${t.clusterId} under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`} yet`;
+            break;
+        case 'list-item-unreadable':
+            what = `An item of the upgrade lists of cluster ${t.clusterId} could not be read and may be an upgrade under way (${describeUnreadable(why.item)})`;
+            break;
+        case 'cluster-settling':
+            what = `The ${subject} ended (${upgradeVersions(u)}), but cluster ${t.clusterId} is ${why.phase}, not yet Available`;
+            break;
+        case 'cluster-unread':
+            what = `The ${subject} ended (${upgradeVersions(u)}), but cluster ${t.clusterId} has not been read yet`;
+            break;
+        case 'upgrade-not-started':
+            what = `The ${subject} waits for a person to start its cluster upgrade (${seen}${why.expires ? `; pre-check valid until ${why.expires}` : ''})`;
+            break;
+        case 'post-check-pending':
+            what = `The cluster upgrade of the ${subject} succeeded; the workflow waits for its post-check, which a person starts (${seen}; wait-for-post-check: true)`;
+            break;
+        case 'paused':
+            what = `The ${subject} is paused (${seen}; on-pause: wait)`;
+            break;
+        default:
+            what = `An upgrade is under way: the ${subject} (${seen})`;
+    }
+    return `${what}${requestIdText(last)}. wait: false looked once and does not wait, so the step fails: re-run this job later, or set wait: true to wait for it (up to timeout).`;
+}
+/** Guard use, nothing under way: the pass, and what was passed over. */
+function noUpgradeUnderWayMessage(u, clusterChecked, t) {
+    const clusterState = clusterChecked
+        ? 'it is Available'
+        : 'its own state could not be read (HTTP 403: grant cce:cluster:get)';
+    const passedOver = u.kind === 'none' && u.abandoned
+        ? `; its upgrade workflows never started their cluster upgrade (the newest: ${u.abandoned.what}), so they changed nothing`
+        : '';
+    return `No upgrade is under way on cluster ${t.clusterId}${passedOver}, and ${clusterState}: nothing holds the deploy.`;
 }
 function noUpgradeMessage(t, last) {
     const u = last?.upgrade;
@@ -35625,6 +35783,8 @@ function endMessage(r, t) {
             const cluster = r.clusterChecked
                 ? `cluster ${t.clusterId} is Available`
                 : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`;
+            if (u.kind === 'none')
+                return noUpgradeUnderWayMessage(u, r.clusterChecked, t);
             if (r.postCheckNotStarted)
                 return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started${workflowOf(u)?.phase === 'Success' ? '' : ' (the workflow stays Running)'}: start it in the CCE console (cluster → Upgrade) once your services are back.`;
             return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`;
@@ -35639,6 +35799,9 @@ function endMessage(r, t) {
             let next;
             if (!r.last)
                 next = nothingReadAdvice(r.problem);
+            else if (r.last.upgrade.kind === 'none' && isGuard(t))
+                next =
+                    'No upgrade is under way, but the cluster never became Available: see the cluster in the CCE console, then re-run this job.';
             else if (r.last.upgrade.kind === 'none')
                 next =
                     'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.';
@@ -35651,6 +35814,8 @@ function endMessage(r, t) {
             const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`;
             return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`;
         }
+        case 'upgrading':
+            return upgradingMessage(r.why, r.last, t);
         case 'error':
             if (r.failure?.kind === 'no-upgrade')
                 return noUpgradeMessage(t, r.last);
@@ -35852,6 +36017,7 @@ async function run(io = coreIo(), opts = {}) {
         startedAt,
         deadline,
         maxAgeMs: config.maxAgeMs,
+        guard: main_isGuard(config),
         apiClockOffsetMs: () => api.apiClockOffsetMs()
     });
     let outcome;
@@ -35871,7 +36037,9 @@ async function run(io = coreIo(), opts = {}) {
         const policy = {
             onPause: config.onPause,
             waitForPostCheck: config.waitForPostCheck,
-            waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
+            waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current',
+            guard: main_isGuard(config),
+            requireVersion: config.requireVersion
         };
         // an ID names its upgrade: max-age only narrows the search for the current one
         const discovering = config.target.kind === 'current';
@@ -35884,7 +36052,12 @@ async function run(io = coreIo(), opts = {}) {
             ? undefined
             : () => startedAt + api.apiClockOffsetMs() - maxAgeMs;
         const observer = new UpgradeObserver(cce, config.target, clock, policy, e => progress.event(e), { notBefore, apiNow: () => api.apiNow(), startedAt });
-        log.info(`Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`);
+        const what = main_isGuard(config)
+            ? `any upgrade under way on cluster ${config.clusterId} (guard use: no task-id, workflow-id or max-age), then the cluster to be Available`
+            : describeTarget(config.target, config.clusterId);
+        log.info(config.wait
+            ? `Waiting for ${what} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+            : `Looking once for ${what} (wait: false: no waiting)`);
         outcome = await waitForUpgrade({
             observe: () => observer.observe(),
             stateKey: stateKey,
@@ -35894,7 +36067,8 @@ async function run(io = coreIo(), opts = {}) {
             deadline,
             policy,
             signal: opts.signal,
-            hooks: progress
+            hooks: progress,
+            once: !config.wait
         });
     }
     catch (e) {
@@ -35906,6 +36080,10 @@ async function run(io = coreIo(), opts = {}) {
     // the chart of the steps draws the wait by the API's clock, once an answer said what it is
     const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined;
     return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings);
+}
+/** Guard use: no ID and no max-age; the step holds deploys only while an upgrade is under way or after a failed one. */
+function main_isGuard(config) {
+    return config.target.kind === 'current' && config.maxAgeMs === undefined;
 }
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */
 function unexpectedToo(e, log) {

@@ -92,6 +92,7 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     startedAt,
     deadline,
     maxAgeMs: config.maxAgeMs,
+    guard: isGuard(config),
     apiClockOffsetMs: () => api.apiClockOffsetMs()
   })
   let outcome: WaitResult
@@ -115,7 +116,9 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
     const policy: Policy = {
       onPause: config.onPause,
       waitForPostCheck: config.waitForPostCheck,
-      waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current'
+      waitForNewUpgrade: config.maxAgeMs !== undefined && config.target.kind === 'current',
+      guard: isGuard(config),
+      requireVersion: config.requireVersion
     }
     // an ID names its upgrade: max-age only narrows the search for the current one
     const discovering = config.target.kind === 'current'
@@ -136,8 +139,13 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
       e => progress.event(e),
       { notBefore, apiNow: () => api.apiNow(), startedAt }
     )
+    const what = isGuard(config)
+      ? `any upgrade under way on cluster ${config.clusterId} (guard use: no task-id, workflow-id or max-age), then the cluster to be Available`
+      : describeTarget(config.target, config.clusterId)
     log.info(
-      `Waiting for ${describeTarget(config.target, config.clusterId)} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+      config.wait
+        ? `Waiting for ${what} (timeout ${formatDuration(config.timeoutMs)}, polling every ${formatDuration(config.intervalMs)})`
+        : `Looking once for ${what} (wait: false: no waiting)`
     )
     outcome = await waitForUpgrade({
       observe: () => observer.observe(),
@@ -148,7 +156,8 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
       deadline,
       policy,
       signal: opts.signal,
-      hooks: progress
+      hooks: progress,
+      once: !config.wait
     })
   } catch (e) {
     outcome = ended(unexpectedToo(e, log))
@@ -158,6 +167,11 @@ export async function run(io: ActionIo = coreIo(), opts: RunOptions = {}): Promi
   // the chart of the steps draws the wait by the API's clock, once an answer said what it is
   const apiClockOffsetMs = api.apiClock.measured ? api.apiClockOffsetMs() : undefined
   return finish(io, log, secrets, outcome, { ...target, apiClockOffsetMs }, progress.warnings)
+}
+
+/** Guard use: no ID and no max-age; the step holds deploys only while an upgrade is under way or after a failed one. */
+function isGuard(config: Config): boolean {
+  return config.target.kind === 'current' && config.maxAgeMs === undefined
 }
 
 /** How an error ends the run; a bug, too, ends it with outputs and a summary, its stack only in the debug log. */

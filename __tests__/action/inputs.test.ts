@@ -464,6 +464,35 @@ describe('readConfig, a credential that cannot go into a request', () => {
   })
 })
 
+describe('wait and require-version (issue 22)', () => {
+  it('wait: true by default; true or false in any case; anything else refused', () => {
+    expect(read().call().wait).toBe(true)
+    expect(read({ wait: 'false' }).call().wait).toBe(false)
+    expect(read({ wait: 'FALSE' }).call().wait).toBe(false)
+    expect(read({ wait: 'True' }).call().wait).toBe(true)
+    expect(errorOf({ wait: 'no' })).toBe('Input wait is "no": accepted values are true or false')
+  })
+
+  it('require-version: a major.minor, with or without v; empty asks for nothing', () => {
+    expect(read().call().requireVersion).toBeUndefined()
+    expect(read({ 'require-version': 'v1.29' }).call().requireVersion).toEqual({
+      text: 'v1.29',
+      minor: [1, 29]
+    })
+    expect(read({ 'require-version': ' 1.30 ' }).call().requireVersion).toEqual({
+      text: '1.30',
+      minor: [1, 30]
+    })
+  })
+
+  it('require-version that is not a major.minor is refused, naming the input, before any request', () => {
+    for (const bad of ['v1', '1.29.5', 'v1.29.5-r0', 'latest', 'v1.x', '1,29', 'v 1.29', '1.29+'])
+      expect(errorOf({ 'require-version': bad })).toBe(
+        `Input require-version is "${bad}": expected a Kubernetes major.minor version such as v1.29 (or 1.29); only major and minor are compared, so give no patch or suffix`
+      )
+  })
+})
+
 describe('timeout and interval bounds (issue 19 item 10, issue 20 item 4)', () => {
   it('takes a timeout of days, up to 120h (5 days, the job limit of a self-hosted runner)', () => {
     expect(read({ timeout: '120h' }).call().timeoutMs).toBe(5 * 24 * 3_600_000)

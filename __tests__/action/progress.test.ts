@@ -236,22 +236,112 @@ describe('observer events', () => {
     return { log, clock }
   }
 
-  it('names the upgrade chosen, and warns when it ended more than 24 h before the step', () => {
+  const oldTask = task('Success', '100.00', {
+    uid: 'old-1',
+    creationTimestamp: old,
+    completionTime: old
+  })
+
+  it('names the upgrade chosen, without advice about its age (issue 22)', () => {
     const { log, clock } = at(t0)
     const p = new ProgressLog(log, clock, { clusterId: 'c-1', startedAt: t0, deadline: t0 + H })
-    const oldTask = task('Success', '100.00', {
-      uid: 'old-1',
-      creationTimestamp: old,
-      completionTime: old
-    })
     p.event(chosen({ kind: 'task', task: oldTask }, { tasks: 3 }))
     expect(log.of('info')).toEqual([
       "Waiting on upgrade task old-1 (v1.28.3-r4 → v1.29.5-r0, Success, started 90d before this step): the cluster's current upgrade among 0 upgrade workflow(s) and 3 upgrade task(s)."
     ])
-    expect(log.of('warning')).toEqual([
-      'The upgrade task old-1 ended 90d before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.'
+    expect(log.of('warning')).toEqual([])
+    expect(p.warnings).toEqual([])
+  })
+
+  it('guard use: says when and how the last upgrade ended, and warns about nothing', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, {
+      clusterId: 'c-1',
+      startedAt: t0,
+      deadline: t0 + H,
+      guard: true
+    })
+    p.event(chosen({ kind: 'task', task: oldTask }, { tasks: 3 }))
+    expect(log.of('info')[1]).toBe(
+      'The last upgrade of cluster c-1, upgrade task old-1 (v1.28.3-r4 → v1.29.5-r0), ended Success 90d before this step; no upgrade is under way.'
+    )
+    expect(log.of('warning')).toEqual([])
+    const failed = task('Failed', '40.00', {
+      uid: 'bad-1',
+      creationTimestamp: old,
+      completionTime: 'never'
+    })
+    p.event(chosen({ kind: 'task', task: failed }, { tasks: 1 }))
+    expect(log.of('info')[3]).toBe(
+      'The last upgrade of cluster c-1, upgrade task bad-1 (v1.28.3-r4 → v1.29.5-r0), ended Failed at an unreadable time; no upgrade is under way.'
+    )
+  })
+
+  it('guard use: says nothing of an end while the chosen upgrade is under way', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, {
+      clusterId: 'c-1',
+      startedAt: t0,
+      deadline: t0 + H,
+      guard: true
+    })
+    p.event(
+      chosen({ kind: 'task', task: task('Running', '10.00', { uid: 'run-1' }) }, { tasks: 1 })
+    )
+    const w = workflow('Running', [['PreCheck', 'Running']], { creationTimestamp: old })
+    p.event(chosen({ kind: 'workflow', workflow: w }, { workflows: 1 }))
+    expect(log.of('info')).toHaveLength(2)
+    expect(log.of('info').join('\n')).not.toMatch(/ended/)
+  })
+
+  it('guard use: a workflow done but for a post-check nobody started has ended, saying so', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, {
+      clusterId: 'c-1',
+      startedAt: t0,
+      deadline: t0 + H,
+      guard: true
+    })
+    const w = workflow(
+      'Running',
+      [
+        ['PreCheck', 'Success'],
+        ['Cluster', 'Success'],
+        ['PostCheck', 'Init']
+      ],
+      { creationTimestamp: old, updateTimestamp: old }
+    )
+    p.event(chosen({ kind: 'workflow', workflow: w }, { workflows: 1 }))
+    expect(log.of('info')[1]).toMatch(
+      /^The last upgrade of cluster c-1, upgrade workflow wf-1 \(v1\.28 → v1\.29\), ended with its cluster upgrade done \(workflow Running, post-check not started\) 90d before this step; no upgrade is under way\.$/
+    )
+  })
+
+  it('guard use: nothing chosen is one line, and a workflow waiting for a person is named in a line', () => {
+    const { log, clock } = at(t0)
+    const p = new ProgressLog(log, clock, {
+      clusterId: 'c-1',
+      startedAt: t0,
+      deadline: t0 + H,
+      guard: true
+    })
+    const idle = workflow(
+      'Running',
+      [
+        ['PreCheck', 'Success'],
+        ['Cluster', 'Init'],
+        ['PostCheck', 'Init']
+      ],
+      { uid: 'wf-idle', creationTimestamp: old }
+    )
+    p.event({ ...chosen({ kind: 'none' }, { workflows: 1 }), awaiting: [idle, idle] })
+    expect(log.of('info')).toEqual([
+      expect.stringMatching(
+        /^Passing over upgrade workflow wf-idle \(v1\.28 → v1\.29, created 90d before this step\): it passed its pre-check .*and waits for a person to start its cluster upgrade, so it has changed nothing and holds no deploy\. Once its cluster upgrade starts, the gate holds\.$/
+      ),
+      'No upgrade is under way on cluster c-1: found 1 upgrade workflow(s) and 0 upgrade task(s), none that is changing the cluster.'
     ])
-    expect(p.warnings).toHaveLength(1)
+    expect(log.of('warning')).toEqual([])
   })
 
   it('does not warn about a recent or a running upgrade', () => {

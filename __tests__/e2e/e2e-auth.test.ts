@@ -262,16 +262,16 @@ describe('no task ID', () => {
     expect(r.outputs['taskId']).toBe('newest-cst')
   })
 
-  it('fails clearly when the cluster has no upgrade task', async () => {
+  it('guard use (issue 22): a cluster with no upgrade at all passes once it is Available', async () => {
     const a = await fake({ tasks: { [`${P}/${C}`]: [] } })
     const r = await runAction({
       inputs: base(a, { 'task-id': '', ...inputKeys })
     })
-    expect(r.code).toBe(1)
-    expect(errors(r.stdout)[0]).toMatch(
-      new RegExp(
-        `Cluster ${C} has no upgrade workflow and no upgrade task: start the upgrade first`
-      )
+    expect(r.code).toBe(0)
+    expect(errors(r.stdout)).toEqual([])
+    expect(r.stdout).toContain(
+      `No upgrade is under way on cluster ${C}, and it is Available: nothing holds the deploy.`
     )
+    expect(r.outputs).toMatchObject({ result: 'success', clusterPhase: 'Available' })
   })
 })

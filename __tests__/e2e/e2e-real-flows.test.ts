@@ -537,8 +537,9 @@ describe('an abandoned workflow: its pre-check expired before anyone started the
 })
 
 describe('an idle workflow: pre-check passed, nobody started the upgrade yet (rule 4)', () => {
+  // with max-age it holds the gate; in guard use (neither ID nor max-age) it holds nothing: e2e-guard.test.ts
   it(
-    'keeps waiting, saying once that a person must start the upgrade in the CCE console; times out',
+    'with max-age, keeps waiting, saying once that a person must start the upgrade in the CCE console; times out',
     async () => {
       const at = Date.now()
       const validUntil = goTime(at + 2 * HOUR)
@@ -560,7 +561,7 @@ describe('an idle workflow: pre-check passed, nobody started the upgrade yet (ru
         },
         [oldTask(at)]
       )
-      const r = await run(a, { timeout: SHORT })
+      const r = await run(a, { timeout: SHORT, 'max-age': '2h' })
       expect(r.code).toBe(1)
       expect(warnings(r.stdout)).toEqual([
         `::warning::Upgrade workflow ${WF} (v1.28 → v1.29) passed its pre-check, but its cluster upgrade has not started: a person must start it in the CCE console (cluster → Upgrade). The gate keeps waiting; the pre-check result is valid until ${validUntil}, after which this workflow cannot go on (cancel it or run a new pre-check).`

@@ -5,6 +5,7 @@ import {
   InputError,
   OnPause,
   ProjectRef,
+  RequiredVersion,
   WaitTarget
 } from '../lib/config.js'
 import { formatDuration, parseDuration } from '../lib/duration.js'
@@ -105,6 +106,8 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
   const onPause = choiceFrom('on-pause', input('on-pause') || 'wait', ON_PAUSE)
   const waitForPostCheck =
     choiceFrom('wait-for-post-check', input('wait-for-post-check') || 'false', BOOLEAN) === 'true'
+  const wait = choiceFrom('wait', input('wait') || 'true', BOOLEAN) === 'true'
+  const requireVersion = requiredVersionFrom(input('require-version'))
   const credential = credentialFrom(input, fromEnv)
 
   let project: ProjectRef
@@ -131,8 +134,23 @@ export function readConfig(getInput: GetInput, env: Env, secrets: Secrets): Conf
     maxAgeMs,
     onPause,
     waitForPostCheck,
+    wait,
+    requireVersion,
     credential
   }
+}
+
+const MAJOR_MINOR = /^v?(\d{1,4})\.(\d{1,4})$/
+
+/** `require-version`: a Kubernetes major.minor such as v1.29 (or 1.29); empty asks for nothing. */
+function requiredVersionFrom(value: string): RequiredVersion | undefined {
+  if (!value) return undefined
+  const m = MAJOR_MINOR.exec(value)
+  if (!m)
+    throw new InputError(
+      `Input require-version is "${value}": expected a Kubernetes major.minor version such as v1.29 (or 1.29); only major and minor are compared, so give no patch or suffix`
+    )
+  return { text: value, minor: [Number(m[1]), Number(m[2])] }
 }
 
 const BOOLEAN = ['true', 'false'] as const

@@ -1,6 +1,6 @@
 import type { Logger } from '../huawei/api.js'
 import { UnreadableItem, describeUnreadable } from '../cce/list.js'
-import { OLD_UPGRADE_MS, endedAtOf, startedOf } from '../gate/choose.js'
+import { endedAtOf, startedOf, stillChanging } from '../gate/choose.js'
 import { OTHER_KNOWN_PHASES, healthOf } from '../cce/cluster.js'
 import type { Clock } from '../lib/clock.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
@@ -9,7 +9,7 @@ import type { ObserverEvent } from '../gate/observer.js'
 import { KNOWN_PHASES, UpgradeTask } from '../cce/task.js'
 import type { Pass, Verdict } from '../gate/verdict.js'
 import { HEARTBEAT_MS, WaitHooks } from '../gate/waiter.js'
-import { Workflow, isKnownPhase, stepOf } from '../cce/workflow.js'
+import { Workflow, isActive, isKnownPhase, stepOf } from '../cce/workflow.js'
 import { parseGoTime } from '../lib/go-time.js'
 
 const STEP_STATUSES = ['Init', 'Queuing', 'Running', 'Success', 'Failed']
@@ -80,6 +80,8 @@ export class ProgressLog implements WaitHooks {
       startedAt: number
       deadline: number
       maxAgeMs?: number
+      /** Guard use (no ID, no max-age): no advice about an old upgrade; a line on how the last one ended. */
+      guard?: boolean
       /** How far the API's clock, which stamps the upgrades, is ahead of the runner's (ms); 0 by default. */
       apiClockOffsetMs?: () => number
     }
@@ -288,7 +290,12 @@ export class ProgressLog implements WaitHooks {
         `Left out of the choice, an item of another cluster: ${describeUnreadable(item)}`
       )
     const found = `${e.workflows} upgrade workflow(s) and ${e.tasks} upgrade task(s)`
+    for (const w of e.awaiting ?? []) this.awaitingPerson(w)
     if (choice.kind === 'none') {
+      if (this.o.guard)
+        return this.emit(
+          `No upgrade is under way on cluster ${this.o.clusterId}: found ${found}, none that is changing the cluster.`
+        )
       if (this.o.maxAgeMs === undefined) return // the verdict (no upgrade) says what to do
       this.emit(`${this.noneYet(choice.newest)}; found ${found}. Checking again every poll.`)
       return
@@ -299,15 +306,19 @@ export class ProgressLog implements WaitHooks {
     this.emit(
       `Waiting on ${started.what} (${upgradeVersions(choice)}, ${state}, started ${this.ago(started.at)}): the cluster's current upgrade among ${found}.`
     )
-    const ended = endedAtOf(choice)
-    if (
-      this.o.maxAgeMs === undefined &&
-      ended !== undefined &&
-      this.stepStart() - ended > OLD_UPGRADE_MS
-    )
-      this.warnOnce(
-        'old upgrade',
-        `The ${started.what} ended ${formatAge(this.stepStart() - ended)} before this step: it is probably not the upgrade this pipeline means, yet it decides the gate. To wait for a new upgrade, set max-age (e.g. max-age: 2h), or give task-id or workflow-id.`
+    // guard use: an ended upgrade decides without advice about its age; the log says when and how it ended
+    if (this.o.guard && hasEnded(choice))
+      this.emit(
+        `The last upgrade of cluster ${this.o.clusterId}, ${started.what} (${upgradeVersions(choice)}), ended ${howEnded(choice)} ${this.ago(endedAtOf(choice))}; no upgrade is under way.`
+      )
+  }
+
+  /** Guard use: a workflow passed over while it waits for a person to start its cluster upgrade. A line. */
+  private awaitingPerson(w: Workflow): void {
+    const expires = stepOf(w, 'PreCheck')?.expiresAt
+    if (this.first(`awaiting ${w.uid}`))
+      this.emit(
+        `Passing over upgrade workflow ${w.uid} (${w.clusterVersion || '?'} → ${w.targetVersion || '?'}, created ${this.ago(parseGoTime(w.creationTimestamp))}): it passed its pre-check${expires ? ` (valid until ${expires})` : ''} and waits for a person to start its cluster upgrade, so it has changed nothing and holds no deploy. Once its cluster upgrade starts, the gate holds.`
       )
   }
 
@@ -375,6 +386,20 @@ export class ProgressLog implements WaitHooks {
     this.lastLineAt = this.clock.monotonic()
     this.log.info(line)
   }
+}
+
+/** Whether a chosen upgrade has ended (a workflow that waits only for a post-check nobody started has, too). */
+function hasEnded(u: Extract<Upgrade, { kind: 'task' | 'workflow' }>): boolean {
+  return u.kind === 'task'
+    ? u.task.phase === 'Success' || u.task.phase === 'Failed'
+    : !stillChanging(u.workflow)
+}
+
+function howEnded(u: Extract<Upgrade, { kind: 'task' | 'workflow' }>): string {
+  if (u.kind === 'task') return u.task.phase
+  return isActive(u.workflow)
+    ? `with its cluster upgrade done (workflow ${u.workflow.phase}, post-check not started)`
+    : u.workflow.phase
 }
 
 function stepLine(type: string, status: string, task: UpgradeTask | undefined): string {

@@ -8,7 +8,7 @@ import {
   isKnownPhase
 } from '../cce/workflow.js'
 import { Observation, Upgrade, taskOf, workflowOf } from '../gate/observation.js'
-import type { Failure } from '../gate/verdict.js'
+import type { Failure, WaitReason } from '../gate/verdict.js'
 import { WaitResult, passed } from '../gate/waiter.js'
 import type { WaitTarget } from '../lib/config.js'
 import { formatDuration, formatElapsed } from '../lib/duration.js'
@@ -47,7 +47,13 @@ const RESULT_TEXT: Record<WaitResult['end'], string> = {
   paused: '⏸️ Paused',
   timeout: '⌛ Timed out',
   cancelled: '🚫 Cancelled',
-  error: '❌ Error'
+  error: '❌ Error',
+  upgrading: '⏳ Upgrade under way'
+}
+
+/** Guard use: no ID and no max-age; the step holds deploys only while an upgrade is under way or after a failed one. */
+function isGuard(t: Target): boolean {
+  return t.target.kind === 'current' && t.maxAgeMs === undefined
 }
 
 /** What to do after each step of a workflow failed, and what it means for the cluster. */
@@ -93,6 +99,7 @@ function lastSeen(last: Observation | undefined, t: Target): string {
   const cluster = last.cluster.kind === 'read' ? `, cluster ${last.cluster.status.phase}` : ''
   switch (u.kind) {
     case 'none':
+      if (isGuard(t)) return `no upgrade under way${cluster}`
       return `no upgrade under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`}`
     case 'unreadable':
       return `an item of the upgrade lists could not be read and may be the current upgrade: ${describeUnreadable(u.item)}`
@@ -156,7 +163,76 @@ function failureMessage(f: Failure, last: Observation, t: Target): string {
       return `The ${subject} succeeded, but cluster ${t.clusterId} then rolled back: it is ${f.cluster.phase} on its old version${rid}. The upgrade did not take: do not deploy what needs the new version; start the upgrade again, then re-run this job.`
     case 'no-upgrade':
       return noUpgradeMessage(t, last)
+    case 'version-required':
+      return versionRequiredMessage(f, t, rid)
   }
+}
+
+function versionRequiredMessage(
+  f: Extract<Failure, { kind: 'version-required' }>,
+  t: Target,
+  rid: string
+): string {
+  if (f.unreadable !== undefined) {
+    const fix = /HTTP 403/.test(f.unreadable)
+      ? 'grant cce:cluster:get (e.g. the CCE ReadOnlyAccess policy)'
+      : 'see the cluster in the CCE console'
+    return `Input require-version asks for Kubernetes ${f.want} or newer, but the version of cluster ${t.clusterId} could not be read (${f.unreadable})${rid}, so the gate cannot guarantee it: the step fails. ${capitalize(fix)}, then re-run this job.`
+  }
+  return `Cluster ${t.clusterId} runs Kubernetes ${f.have}, older than require-version ${f.want}${rid}: every other check passed, but this deploy needs ${f.want} or newer. Upgrade the cluster (CCE console → cluster → Upgrade) and re-run this job, or lower require-version.`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/**
+ * wait: false, where the gate would have waited: what it saw (named, with its phase and progress), and that the
+ * pipeline can simply run again later.
+ */
+function upgradingMessage(why: WaitReason, last: Observation, t: Target): string {
+  const u = last.upgrade
+  const subject = subjectOf(u, t)
+  const seen = `${upgradeVersions(u)}; ${lastSeen(last, t).replace(/^last (seen: )?/, '')}`
+  let what: string
+  switch (why.kind) {
+    case 'no-upgrade-yet':
+      what = `No upgrade of cluster ${t.clusterId} under way or ended${t.maxAgeMs === undefined ? '' : ` in the last ${formatDuration(t.maxAgeMs)}`} yet`
+      break
+    case 'list-item-unreadable':
+      what = `An item of the upgrade lists of cluster ${t.clusterId} could not be read and may be an upgrade under way (${describeUnreadable(why.item)})`
+      break
+    case 'cluster-settling':
+      what = `The ${subject} ended (${upgradeVersions(u)}), but cluster ${t.clusterId} is ${why.phase}, not yet Available`
+      break
+    case 'cluster-unread':
+      what = `The ${subject} ended (${upgradeVersions(u)}), but cluster ${t.clusterId} has not been read yet`
+      break
+    case 'upgrade-not-started':
+      what = `The ${subject} waits for a person to start its cluster upgrade (${seen}${why.expires ? `; pre-check valid until ${why.expires}` : ''})`
+      break
+    case 'post-check-pending':
+      what = `The cluster upgrade of the ${subject} succeeded; the workflow waits for its post-check, which a person starts (${seen}; wait-for-post-check: true)`
+      break
+    case 'paused':
+      what = `The ${subject} is paused (${seen}; on-pause: wait)`
+      break
+    default:
+      what = `An upgrade is under way: the ${subject} (${seen})`
+  }
+  return `${what}${requestIdText(last)}. wait: false looked once and does not wait, so the step fails: re-run this job later, or set wait: true to wait for it (up to timeout).`
+}
+
+/** Guard use, nothing under way: the pass, and what was passed over. */
+function noUpgradeUnderWayMessage(u: Upgrade, clusterChecked: boolean, t: Target): string {
+  const clusterState = clusterChecked
+    ? 'it is Available'
+    : 'its own state could not be read (HTTP 403: grant cce:cluster:get)'
+  const passedOver =
+    u.kind === 'none' && u.abandoned
+      ? `; its upgrade workflows never started their cluster upgrade (the newest: ${u.abandoned.what}), so they changed nothing`
+      : ''
+  return `No upgrade is under way on cluster ${t.clusterId}${passedOver}, and ${clusterState}: nothing holds the deploy.`
 }
 
 function noUpgradeMessage(t: Target, last: Observation | undefined): string {
@@ -235,6 +311,7 @@ function endMessage(r: WaitResult, t: Target): string {
       const cluster = r.clusterChecked
         ? `cluster ${t.clusterId} is Available`
         : `cluster ${t.clusterId}'s own state could not be read (HTTP 403: grant cce:cluster:get)`
+      if (u.kind === 'none') return noUpgradeUnderWayMessage(u, r.clusterChecked, t)
       if (r.postCheckNotStarted)
         return `The cluster upgrade of the ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded. Its post-check has not been started${workflowOf(u)?.phase === 'Success' ? '' : ' (the workflow stays Running)'}: start it in the CCE console (cluster → Upgrade) once your services are back.`
       return `The ${subject} succeeded (${upgradeVersions(u)}${progress}) and ${cluster}, after ${took} of waiting: the cluster is upgraded.`
@@ -248,6 +325,9 @@ function endMessage(r: WaitResult, t: Target): string {
     case 'timeout': {
       let next: string
       if (!r.last) next = nothingReadAdvice(r.problem)
+      else if (r.last.upgrade.kind === 'none' && isGuard(t))
+        next =
+          'No upgrade is under way, but the cluster never became Available: see the cluster in the CCE console, then re-run this job.'
       else if (r.last.upgrade.kind === 'none')
         next =
           'No upgrade to wait on appeared: start the upgrade (CCE console → cluster → Upgrade, or the upgrade API), or check cluster-id and max-age; then re-run this job.'
@@ -259,6 +339,8 @@ function endMessage(r: WaitResult, t: Target): string {
       const next = r.last || !r.problem ? '' : ` ${nothingReadAdvice(r.problem)}`
       return `Cancelled after ${took} while waiting for the ${subject}: ${lastSeen(r.last, t)}${r.problem ? `; last error: ${r.problem}` : ''}${requestIdText(r.last)}. The upgrade itself goes on; nothing was deployed.${next}`
     }
+    case 'upgrading':
+      return upgradingMessage(r.why, r.last, t)
     case 'error':
       if (r.failure?.kind === 'no-upgrade') return noUpgradeMessage(t, r.last)
       return r.problem ?? `Stopped waiting for the ${subject}.`

@@ -17,6 +17,9 @@
  *   workflow).
  * - A workflow whose cluster upgrade is done and that waits only for a post-check nobody started has ended, for the
  *   choice: an upgrade started after it decides.
+ * - In guard use (`guard`: no ID, no max-age), a workflow that waits for a person before its cluster upgrade (its
+ *   pre-check valid) has changed nothing yet and is passed over too; once its cluster upgrade starts, it is
+ *   under way and wins like any other.
  * - With `notBefore` (max-age), an upgrade that ended earlier does not count (nothing qualifies yet); one under way
  *   always counts. An end that cannot be read counts unless the upgrade would pass.
  * - A list item that could not be read and may be newer than the choice (its time unreadable, or at or after the
@@ -28,6 +31,7 @@ import { UnreadableItem, describeUnreadable } from '../cce/list.js'
 import type { UpgradeTask } from '../cce/task.js'
 import {
   Workflow,
+  awaitingUpgradeStart,
   awaitsOnlyPostCheck,
   cancelledBeforeUpgrade,
   isAbandoned,
@@ -51,6 +55,8 @@ export interface ChooseOptions {
   unreadable?: UnreadableItem[]
   /** How each upgrade that could be the newest is judged when the order is unknown; by default as main.ts would. */
   policy?: Policy
+  /** Guard use: a workflow that waits for a person before its cluster upgrade is passed over (guardPassesOver); by default the policy says (Policy.guard). */
+  guard?: boolean
 }
 
 /** An upgrade that has started (not `none`). */
@@ -182,16 +188,29 @@ export function abandonedWorkflows(workflows: Workflow[], apiNow: number | undef
 
 /**
  * The workflows the choice passes over: abandoned, or cancelled before their cluster upgrade started. With max-age
- * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled.
+ * (`maxAge`), a cancelled one counts like any upgrade that ended: the newest inside max-age fails as cancelled. In
+ * guard use (`guard`), one waiting for a person before its cluster upgrade too (guardPassesOver).
  */
 export function passedOverWorkflows(
   workflows: Workflow[],
   apiNow: number | undefined,
-  maxAge = false
+  maxAge = false,
+  guard = false
 ): Workflow[] {
   return workflows.filter(
-    w => isAbandoned(w, apiNow ?? -Infinity) || (!maxAge && cancelledBeforeUpgrade(w))
+    w =>
+      isAbandoned(w, apiNow ?? -Infinity) ||
+      (!maxAge && cancelledBeforeUpgrade(w)) ||
+      (guard && guardPassesOver(w))
   )
+}
+
+/**
+ * Guard use: a workflow that waits for a person to start its cluster upgrade has changed nothing, so it holds no
+ * guard (with an ID or max-age it still holds the gate: that pipeline waits for it).
+ */
+export function guardPassesOver(w: Workflow): boolean {
+  return awaitingUpgradeStart(w) !== undefined
 }
 
 export function chooseUpgrade(
@@ -199,7 +218,12 @@ export function chooseUpgrade(
   tasks: UpgradeTask[],
   o: ChooseOptions = {}
 ): Choice {
-  const passedOver = passedOverWorkflows(all, o.apiNow, o.notBefore !== undefined)
+  const passedOver = passedOverWorkflows(
+    all,
+    o.apiNow,
+    o.notBefore !== undefined,
+    o.guard ?? o.policy?.guard ?? false
+  )
   const workflows = all.filter(w => !passedOver.includes(w))
   const choice = choose(workflows, tasks, {
     notBefore: o.notBefore,

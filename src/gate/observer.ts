@@ -9,7 +9,7 @@
 import type { CceClient } from '../cce/client.js'
 import type { ListAnswer, UnreadableItem } from '../cce/list.js'
 import type { UpgradeTask } from '../cce/task.js'
-import { Workflow, cancelledBeforeUpgrade, stepOf } from '../cce/workflow.js'
+import { Workflow, cancelledBeforeUpgrade, isAbandoned, stepOf } from '../cce/workflow.js'
 import { DeadlineError, FatalApiError } from '../huawei/api.js'
 import type { Clock } from '../lib/clock.js'
 import type { WaitTarget } from '../lib/config.js'
@@ -19,6 +19,7 @@ import {
   abandonedWorkflows,
   chooseUpgrade,
   endedAtOf,
+  guardPassesOver,
   newerThan,
   startedOf
 } from './choose.js'
@@ -36,6 +37,8 @@ export type ObserverEvent =
       abandoned: Workflow[]
       /** Workflows passed over: cancelled before their cluster upgrade started. */
       cancelled: Workflow[]
+      /** Guard use: workflows passed over while they wait for a person to start their cluster upgrade. */
+      awaiting?: Workflow[]
       /** List items that could not be read and cannot be the current upgrade: left out. */
       leftOut: UnreadableItem[]
       /** List items whose spec.clusterID names another cluster: left out. */
@@ -275,6 +278,13 @@ export class UpgradeObserver {
         abandoned: abandonedWorkflows(workflows.items, this.apiNow()),
         // with max-age a cancelled workflow counts like any upgrade that ended (choose.ts)
         cancelled: this.o.notBefore ? [] : workflows.items.filter(cancelledBeforeUpgrade),
+        ...(this.policy.guard
+          ? {
+              awaiting: workflows.items.filter(
+                w => guardPassesOver(w) && !isAbandoned(w, this.apiNow())
+              )
+            }
+          : {}),
         leftOut: [...workflows.unreadable, ...tasks.unreadable].filter(
           // Stryker disable next-line ConditionalExpression: narrows the type; another kind has no item
           u => choice.kind !== 'unreadable' || u !== choice.item

@@ -19,8 +19,9 @@ import {
   isSkipped,
   stepOf
 } from '../cce/workflow.js'
-import type { OnPause } from '../lib/config.js'
+import type { OnPause, RequiredVersion } from '../lib/config.js'
 import { Observation, Upgrade, targetVersionOf } from './observation.js'
+import { versionShortfall } from './require-version.js'
 
 export interface Policy {
   onPause: OnPause
@@ -28,6 +29,14 @@ export interface Policy {
   waitForNewUpgrade: boolean
   /** wait-for-post-check: a workflow passes only once its post-check succeeded and it says Success. */
   waitForPostCheck: boolean
+  /**
+   * Guard use (no ID, no max-age): the step holds deploys only while an upgrade is under way or after a failed
+   * one. No upgrade at all passes (on a healthy cluster), and a workflow waiting for a person before its cluster
+   * upgrade holds nothing (choose.ts).
+   */
+  guard?: boolean
+  /** require-version: a pass also needs the cluster's spec.version at least this major.minor. */
+  requireVersion?: RequiredVersion
 }
 
 export type WaitReason =
@@ -66,6 +75,11 @@ export type Failure =
   /** The workflow waited for a person to start its cluster upgrade until its pre-check expired: it never started. */
   | { kind: 'precheck-expired'; expires: string }
   | { kind: 'no-upgrade' }
+  /**
+   * require-version: everything else passed, but the cluster runs an older major.minor (`have`), or its version
+   * could not be read (`unreadable` says why).
+   */
+  | { kind: 'version-required'; want: string; have: string; unreadable?: string }
 
 export interface Pass {
   kind: 'pass'
@@ -241,6 +255,8 @@ function workflowVerdict(
 export function judgeUpgrade(u: Upgrade, policy: Policy, apiAt: number): Verdict {
   switch (u.kind) {
     case 'none':
+      // guard use: no upgrade under way and none failed; the cluster's own state decides
+      if (policy.guard) return pass()
       return policy.waitForNewUpgrade
         ? wait({ kind: 'no-upgrade-yet' })
         : fail({ kind: 'no-upgrade' })
@@ -273,8 +289,19 @@ export function versionCheck(
   return { behind: compareMinor(have, want) < 0 }
 }
 
-/** The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read). */
+/**
+ * The whole verdict: a passing upgrade passes only once the cluster is Available (or may not be read), and, with
+ * require-version, only on a cluster that runs at least that version.
+ */
 export function judge(obs: Observation, policy: Policy): Verdict {
+  const v = judgeWithCluster(obs, policy)
+  const want = policy.requireVersion
+  if (v.kind !== 'pass' || !want) return v
+  const short = versionShortfall(obs.cluster, want)
+  return short ? fail({ kind: 'version-required', want: want.text, ...short }) : v
+}
+
+function judgeWithCluster(obs: Observation, policy: Policy): Verdict {
   const v = judgeUpgrade(obs.upgrade, policy, obs.apiAt)
   if (v.kind === 'fail') {
     const f = v.failure

@@ -1,9 +1,10 @@
 import { DeadlineError, FatalApiError } from '../huawei/api.js'
 import { CancelledError, Clock } from '../lib/clock.js'
 import type { Observation } from './observation.js'
-import { Failure, Policy, Verdict, judge } from './verdict.js'
+import { Failure, Policy, Verdict, WaitReason, judge } from './verdict.js'
 
-export type EndState = 'success' | 'failed' | 'paused' | 'timeout' | 'cancelled' | 'error'
+export type EndState =
+  'success' | 'failed' | 'paused' | 'timeout' | 'cancelled' | 'error' | 'upgrading'
 
 interface WaitCommon {
   polls: number
@@ -26,6 +27,8 @@ export type WaitResult = WaitCommon &
     | { end: 'cancelled'; problem?: string }
     /** `failure` when the verdict itself was an error (no upgrade to wait on). */
     | { end: 'error'; problem?: string; failure?: Failure }
+    /** wait: false: the one look found what the gate would wait for (`why`): the step fails without waiting. */
+    | { end: 'upgrading'; last: Observation; why: WaitReason }
   )
 
 /** Whether the step passes: only success, or a Pause with on-pause: succeed. */
@@ -55,6 +58,8 @@ export interface WaitOptions {
   policy: Policy
   signal?: AbortSignal
   hooks: WaitHooks
+  /** wait: false: one observation decides; where the gate would wait, it ends `upgrading` instead of sleeping. */
+  once?: boolean
 }
 
 export const HEARTBEAT_MS = 60_000
@@ -108,6 +113,7 @@ export async function waitForUpgrade(o: WaitOptions): Promise<WaitResult> {
         if (failure.kind === 'no-upgrade') return { ...common(), end: 'error', failure }
         return { ...common(), end: 'failed', last: obs, failure }
       }
+      if (o.once) return { ...common(), end: 'upgrading', last: obs, why: verdict.why }
       // the last look was taken: what it saw still waits
       if (startedPoll >= o.deadline - LAST_LOOK_MS) return { ...common(), end: 'timeout' }
       await sleepUntilNextPoll(o)

@@ -46,7 +46,17 @@ export interface Config {
   waitForPostCheck: boolean
   /** The upgrade waited on must have started at most this long before the step began (or start during it). */
   maxAgeMs?: number
+  /** `wait: false`: look once and end (pass, fail, or `upgrading` where the gate would wait). */
+  wait: boolean
+  /** `require-version`: the cluster's spec.version must be at least this major.minor for the step to pass. */
+  requireVersion?: RequiredVersion
   credential: Credential
+}
+
+/** A Kubernetes major.minor version the cluster must run at least, as the user wrote it and as numbers. */
+export interface RequiredVersion {
+  text: string
+  minor: [number, number]
 }
 
 /** A problem with the inputs: reported as one `::error::` line, before any request. */
