@@ -32870,7 +32870,10 @@ class Api {
     retrying(problem, delay, streak, left) {
         const { clock, log } = this.o;
         const line = `${problem}; retrying in ${formatDuration(delay)}`;
-        const key = problem.replace(/ \(request ID [^)]*\)/g, '');
+        // the same problem whatever its request ID, or the request timeout left before the deadline
+        const key = problem
+            .replace(/ \(request ID [^)]*\)/g, '')
+            .replace(/within \d+ ms/, 'within … ms');
         if (!this.warned.has(key)) {
             this.warned.add(key);
             log.warning(`${line} (repeats of this warning go to the debug log)`);

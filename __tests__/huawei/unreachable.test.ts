@@ -29,7 +29,7 @@ function setup(steps: Step[], o: { signal?: AbortSignal; clock?: FakeClock } = {
     clock,
     log,
     intervalMs: 15_000,
-    deadline: clock.now() + H,
+    deadline: clock.monotonic() + H,
     signal: o.signal
   })
   const call = (host = 'cce.example.com'): Call<ReturnType<typeof decodeTask>> => ({
@@ -45,26 +45,44 @@ function setup(steps: Step[], o: { signal?: AbortSignal; clock?: FakeClock } = {
 describe('a host that never answered', () => {
   it('gives up a minute after the first try, with what to check, long before the deadline', async () => {
     const { api, call, clock, send } = setup([refused])
-    const start = clock.now()
+    const start = clock.monotonic()
     const err = await api.call(call()).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(FatalApiError)
     expect((err as Error).message).toBe(
       `Could not reach cce.example.com (no request to it was answered in 1m (${send.requests.length} tries; the last: GET cce.example.com: connect ECONNREFUSED 127.0.0.1:9), so the gate stops now rather than at the timeout): check the endpoint and region inputs, the runner's network, and https_proxy/no_proxy; then re-run this job.`
     )
     // the last try starts at the budget, not later
-    expect(clock.now() - start).toBe(UNREACHABLE_BUDGET_MS)
+    expect(clock.monotonic() - start).toBe(UNREACHABLE_BUDGET_MS)
     expect(send.requests.length).toBeGreaterThanOrEqual(5)
+  })
+
+  it('runs the budget on the monotonic clock: a wall clock stepped either way changes nothing', async () => {
+    for (const step of [-2 * H, 2 * H]) {
+      const clock = new FakeClock()
+      let stepped = false
+      clock.onSleep = () => {
+        if (!stepped) clock.stepWall(step)
+        stepped = true
+      }
+      const { api, call } = setup([refused], { clock })
+      const start = clock.monotonic()
+      await expect(api.call(call())).rejects.toThrow(
+        /^Could not reach cce\.example\.com \(no request to it was answered in 1m /
+      )
+      expect(clock.monotonic() - start).toBe(UNREACHABLE_BUDGET_MS)
+      expect(clock.wallStepMs).toBe(step)
+    }
   })
 
   it('counts the budget from the first try of the step, across calls', async () => {
     const { api, call, clock } = setup([refused])
-    const start = clock.now()
+    const start = clock.monotonic()
     // a call bounded to 20 s ends at its own deadline; the next call has 40 s left of the budget
-    await expect(api.call({ ...call(), deadline: clock.now() + 20_000 })).rejects.toBeInstanceOf(
-      DeadlineError
-    )
+    await expect(
+      api.call({ ...call(), deadline: clock.monotonic() + 20_000 })
+    ).rejects.toBeInstanceOf(DeadlineError)
     await expect(api.call(call())).rejects.toBeInstanceOf(FatalApiError)
-    expect(clock.now() - start).toBe(UNREACHABLE_BUDGET_MS)
+    expect(clock.monotonic() - start).toBe(UNREACHABLE_BUDGET_MS)
   })
 
   it('counts resets and timeouts before connecting; a timeout after connecting means the host is there', async () => {
@@ -76,22 +94,22 @@ describe('a host that never answered', () => {
     const slow = new TransportError('timeout', 'no response within 15000 ms', true)
     const b = setup([slow, refused])
     await expect(b.api.call(b.call())).rejects.toBeInstanceOf(DeadlineError)
-    expect(b.clock.now() - a.clock.now()).toBeGreaterThan(0)
+    expect(b.clock.monotonic() - a.clock.monotonic()).toBeGreaterThan(0)
   })
 
   it('is judged per host: an IAM that answered does not keep a CCE endpoint that never did', async () => {
     const { api, call, clock } = setup([req => (req.url.host === 'iam.example.com' ? ok : refused)])
-    const start = clock.now()
+    const start = clock.monotonic()
     await api.call(call('iam.example.com'))
     await expect(api.call(call())).rejects.toThrow(/^Could not reach cce\.example\.com/)
-    expect(clock.now() - start).toBe(UNREACHABLE_BUDGET_MS)
+    expect(clock.monotonic() - start).toBe(UNREACHABLE_BUDGET_MS)
   })
 
   it('a deadline sooner than the budget is a timeout, as before', async () => {
     const { api, call, clock } = setup([refused])
-    await expect(api.call({ ...call(), deadline: clock.now() + 30_000 })).rejects.toBeInstanceOf(
-      DeadlineError
-    )
+    await expect(
+      api.call({ ...call(), deadline: clock.monotonic() + 30_000 })
+    ).rejects.toBeInstanceOf(DeadlineError)
   })
 })
 
@@ -102,11 +120,11 @@ describe('a host that answered once', () => {
     ['an HTTP error that ends the call', { status: 404 }]
   ])('after %s, an outage is retried to the deadline', async (_name, first) => {
     const { api, call, clock } = setup([first as Step, refused])
-    const start = clock.now()
+    const start = clock.monotonic()
     await api.call(call()).catch(() => undefined)
     const err = await api.call(call()).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(DeadlineError)
-    expect(clock.now() - start).toBe(H)
+    expect(clock.monotonic() - start).toBe(H)
   })
 })
 
@@ -116,7 +134,7 @@ describe('retry warnings', () => {
     const { api, call, clock, log, send } = setup([
       () => (send.requests.length <= 40 ? (steps[0] as { status: number }) : ok)
     ])
-    const start = clock.now()
+    const start = clock.monotonic()
     await api.call(call())
     const warnings = log.of('warning')
     expect(warnings).toHaveLength(1)
@@ -125,7 +143,7 @@ describe('retry warnings', () => {
     )
     expect(log.of('debug').filter(l => l.startsWith('HTTP 503'))).toHaveLength(39)
     const summaries = log.of('info').filter(l => l.startsWith('Still retrying'))
-    const minutes = Math.floor((clock.now() - start) / RETRY_SUMMARY_MS)
+    const minutes = Math.floor((clock.monotonic() - start) / RETRY_SUMMARY_MS)
     expect(summaries.length).toBeGreaterThanOrEqual(minutes - 1)
     expect(summaries.length).toBeLessThanOrEqual(minutes)
     expect(summaries[0]).toMatch(
@@ -139,6 +157,24 @@ describe('retry warnings', () => {
     await api.call(call())
     await api.call(call())
     expect(log.of('warning').map(w => w.slice(0, 8))).toEqual(['HTTP 503', 'HTTP 502'])
+  })
+})
+
+describe('retry warnings, the same problem', () => {
+  it('is one warning whatever its request ID or the request timeout it had', async () => {
+    const slow = (ms: number) => new TransportError('timeout', `no response within ${ms} ms`, true)
+    const { api, call, log } = setup([
+      { status: 503, headers: { 'x-request-id': 'a' } },
+      { status: 503, headers: { 'x-request-id': 'b' } },
+      slow(15_000),
+      slow(4_000),
+      ok
+    ])
+    await api.call(call())
+    expect(log.of('warning').map(w => w.slice(0, 30))).toEqual([
+      'HTTP 503 no error details in t',
+      'GET cce.example.com: no respon'
+    ])
   })
 })
 
