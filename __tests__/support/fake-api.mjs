@@ -17,9 +17,16 @@ import { realpathSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
+import {
+  GO_ZERO_TIME,
+  createCce,
+  decode,
+  goTime,
+  goTimeLabelledUtc,
+  parseRoute
+} from './fake-cce.mjs'
 
-export { goTime }
+export { GO_ZERO_TIME, goTime, goTimeLabelledUtc }
 
 /**
  * @typedef {import('./fake-cce.mjs').Step} Step
