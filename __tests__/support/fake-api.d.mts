@@ -43,6 +43,8 @@ export interface FakeTask {
    * `['metadata.creationTimestamp']`.
    */
   omit?: string[]
+  /** spec.clusterID, naming the cluster the task belongs to; default: none (the API documents none for tasks) */
+  clusterID?: string
 }
 export interface ClusterPhase {
   /** Available, Upgrading, RollingBack, RollbackFailed, Unavailable, Error, … */
@@ -107,6 +109,12 @@ export interface FakeCluster {
    * 404 with the gateway code 0101 (APIGW.0101, or APIG.0101 with gatewayPrefix 'APIG').
    */
   noWorkflowApi?: boolean
+  /**
+   * Every unset time is written as Go's zero time (GO_ZERO_TIME), as Go does for a time.Time that is not a
+   * pointer: a running task's completionTime, a step's startTimeStamp before it started and endTimeStamp before it
+   * ended, and a step's expireTimeStamp where no pre-check expiry is set. Default: left out (or empty).
+   */
+  zeroTimes?: boolean
 }
 /**
  * The PreCheck step's expireTimeStamp (also the pre-check task's status.expireTimeStamp), shown once the step has
@@ -139,6 +147,8 @@ export interface FakeWorkflow {
   startedAt?: number
   /** Fields left out of every answer about this workflow (lists and GET by ID), as for FakeTask.omit. */
   omit?: string[]
+  /** spec.clusterID; default the cluster that serves it. Another cluster's ID: an item the gate must not count. */
+  clusterID?: string
 }
 export interface WorkflowStep {
   /** PreCheck, Snapshot, Cluster, PostCheck, Rollback; left out of the answer when absent */
@@ -270,6 +280,10 @@ export declare const DEMO: {
 }
 export declare const scenarios: Record<'success' | 'failed' | 'workflow', FakeApiOptions>
 export declare function goTime(ms: number): string
+/** What Go writes for an unset time: `0001-01-01 00:00:00 +0000 UTC`. */
+export declare const GO_ZERO_TIME: string
+/** The China Standard Time wall clock of `ms` labelled UTC (8 h in the future of the instant). */
+export declare function goTimeLabelledUtc(ms: number): string
 export declare function startFakeApi(options?: FakeApiOptions): Promise<FakeApi>
 /** The command line's usage (what --help prints): every flag and every scenario. */
 export declare function cliUsage(): string

@@ -18,11 +18,18 @@ import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { echoForms } from './echo-forms.mjs'
-import { createCce, decode, goTime, parseRoute } from './fake-cce.mjs'
+import {
+  GO_ZERO_TIME,
+  createCce,
+  decode,
+  goTime,
+  goTimeLabelledUtc,
+  parseRoute
+} from './fake-cce.mjs'
 // the scenarios (scenarios.mjs) use this file's builders, and this file uses them only inside functions
 import { SCENARIOS } from './scenarios.mjs'
 
-export { goTime }
+export { GO_ZERO_TIME, goTime, goTimeLabelledUtc }
 
 /**
  * @typedef {import('./fake-cce.mjs').Step} Step

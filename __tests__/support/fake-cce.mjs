@@ -14,6 +14,10 @@
  * items missing fields (`omit` on a task or workflow) or not readable at all (FakeCluster.rawItems), ShowCluster's
  * `spec.version` (FakeCluster.version, ClusterPhase.version), and a gateway that does not publish the workflow API
  * (FakeCluster.noWorkflowApi: 404 <prefix>.0101; the prefix, APIGW or APIG, is fake-api.mjs's).
+ *
+ * Times the gate must not read as times (issue 19): Go's zero time for every unset time (FakeCluster.zeroTimes, or
+ * GO_ZERO_TIME as any timestamp), a local time labelled UTC (goTimeLabelledUtc), and items of another cluster
+ * (`clusterID` on a task or workflow: its spec.clusterID).
  */
 
 /**
@@ -22,7 +26,7 @@
  *   body?: unknown, retryAfter?: string, location?: string }} Fault
  * @typedef {{ uid: string, version: string, targetVersion: string, creationTimestamp: string,
  *   completionTime?: string, timeline: Step[], startOn?: 'first-get'|'first-shown'|'api-start', faults?: Fault[],
- *   omit?: string[] }} Task
+ *   omit?: string[], clusterID?: string }} Task
  * @typedef {{ name: string, kind: 'Exception'|'Risk', group?: string, level: 'Info'|'Warning'|'Fatal',
  *   phase?: string, message: string, errorCodes?: string[] }} PreCheckItem
  * @typedef {{ uid: string, phase: string, message?: string, clusterItems?: PreCheckItem[],
@@ -32,7 +36,7 @@
  * @typedef {{ afterEndMs: number } | { at: number } | { raw: unknown }} PreCheckExpiry
  * @typedef {{ uid: string, creationTimestamp: string, clusterVersion: string, targetVersion: string,
  *   timeline: WorkflowState[], preCheckExpiry?: PreCheckExpiry, omit?: string[],
- *   startedAt?: number }} FakeWorkflow
+ *   startedAt?: number, clusterID?: string }} FakeWorkflow
  * @typedef {{ phase: string, reason?: string, message?: string, polls?: number, ms?: number,
  *   version?: unknown }} ClusterPhase
  * @typedef {'array'|'object'|'omit-empty'|'null-empty'} ListShape
@@ -40,7 +44,8 @@
  *   forbidden?: boolean, workflows?: FakeWorkflow[], workflowListAsObject?: boolean,
  *   prechecks?: FakePreCheck[], version?: unknown,
  *   lists?: { workflows?: ListShape, tasks?: ListShape, prechecks?: ListShape },
- *   rawItems?: { workflows?: unknown[], tasks?: unknown[] }, noWorkflowApi?: boolean }} FakeCluster
+ *   rawItems?: { workflows?: unknown[], tasks?: unknown[] }, noWorkflowApi?: boolean,
+ *   zeroTimes?: boolean }} FakeCluster
  * @typedef {'cluster'|'task'|'tasks'|'workflow'|'workflows'|'precheck'|'prechecks'} RouteKind
  * @typedef {{ prefix: 'api'|'autopilot', projectId: string, clusterId: string, kind: RouteKind, id?: string }} Route
  * @typedef {{ status: number, number: string, message: string }} GatewayRefusal
@@ -70,6 +75,17 @@ export function goTime(ms) {
   const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`
   const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
   return `${date} ${time}.${p(d.getUTCMilliseconds(), 3)}123 +0800 CST`
+}
+
+/** What Go writes for an unset time.Time (`time.Time{}.String()`). */
+export const GO_ZERO_TIME = '0001-01-01 00:00:00 +0000 UTC'
+
+/**
+ * The China Standard Time wall clock of `ms` labelled UTC, as a server that writes local time as UTC would: 8 h in
+ * the future of the instant. @param {number} ms
+ */
+export function goTimeLabelledUtc(ms) {
+  return goTime(ms).replace(' +0800 CST', ' +0000 UTC')
 }
 
 /** The instant of Go time text (ms precision); unreadable text ranks oldest. @param {string} text */
@@ -350,10 +366,11 @@ export function createCce(o) {
   }
 
   /**
-   * The task's body; a poll (GET of the task) starts its clock and counts towards a `polls` step.
-   * @param {Task} task @param {boolean} poll
+   * The task's body; a poll (GET of the task) starts its clock and counts towards a `polls` step. `zero`: an unset
+   * time is Go's zero time rather than empty.
+   * @param {Task} task @param {boolean} poll @param {boolean} [zero]
    */
-  function taskView(task, poll) {
+  function taskView(task, poll, zero = false) {
     const t = now()
     const s = taskState(task)
     s.shownAt ??= t
@@ -368,7 +385,7 @@ export function createCce(o) {
     // the first step is dated from when the task was first shown: lists and polls agree, and stay put
     const since = goTime(at.index === 0 ? s.shownAt : at.enteredAt)
     const ended = TERMINAL.has(step.phase)
-    const completion = ended ? (task.completionTime ?? since) : ''
+    const completion = ended ? (task.completionTime ?? since) : zero ? GO_ZERO_TIME : ''
     return omitFields(
       {
         kind: 'UpgradeTask',
@@ -378,7 +395,12 @@ export function createCce(o) {
           creationTimestamp: task.creationTimestamp,
           updateTimestamp: ended && task.completionTime !== undefined ? task.completionTime : since
         },
-        spec: { version: task.version, targetVersion: task.targetVersion, items: {} },
+        spec: {
+          ...(task.clusterID === undefined ? {} : { clusterID: task.clusterID }),
+          version: task.version,
+          targetVersion: task.targetVersion,
+          items: {}
+        },
         status: { phase: step.phase, progress: step.progress, completionTime: completion }
       },
       task.omit
@@ -437,8 +459,12 @@ export function createCce(o) {
     return end === undefined ? {} : { expireTimeStamp: goTime(end + e.afterEndMs) }
   }
 
-  /** @param {string} clusterId @param {FakeWorkflow} w @param {boolean} poll */
-  function workflowView(clusterId, w, poll) {
+  /**
+   * `zero`: unset step times (and an unset pre-check expiry) are Go's zero time rather than absent.
+   * @param {string} clusterId @param {FakeWorkflow} w @param {boolean} poll @param {boolean} [zero]
+   */
+  function workflowView(clusterId, w, poll, zero = false) {
+    const unset = zero ? GO_ZERO_TIME : undefined
     const { state, s } = workflowAt(w, { show: true, poll })
     const stamps = s?.stamps ?? new Map()
     const steps = keyedSteps(state)
@@ -453,7 +479,7 @@ export function createCce(o) {
           updateTimestamp: goTime(s?.enteredAt ?? now())
         },
         spec: {
-          clusterID: clusterId,
+          clusterID: w.clusterID ?? clusterId,
           clusterVersion: w.clusterVersion,
           targetVersion: w.targetVersion
         },
@@ -462,19 +488,22 @@ export function createCce(o) {
           pointStatuses: steps.map(([key, step]) => {
             const st = stamps.get(key) ?? {}
             // a step may come without a taskType or a status (both are omitempty in the Go SDK): left out
+            const start = STEP_STARTED.has(step.status ?? '') && st.start !== undefined
+            const end = TERMINAL.has(step.status ?? '') && st.end !== undefined
+            const expiry =
+              step.taskType === 'PreCheck' && TERMINAL.has(step.status ?? '')
+                ? expiryOf(w, st.end)
+                : {}
             return {
               ...(step.taskType !== undefined ? { taskType: step.taskType } : {}),
               ...(step.taskID !== undefined ? { taskID: step.taskID } : {}),
               ...(step.status !== undefined ? { status: step.status } : {}),
-              ...(STEP_STARTED.has(step.status ?? '') && st.start !== undefined
-                ? { startTimeStamp: goTime(st.start) }
-                : {}),
-              ...(TERMINAL.has(step.status ?? '') && st.end !== undefined
-                ? { endTimeStamp: goTime(st.end) }
-                : {}),
-              ...(step.taskType === 'PreCheck' && TERMINAL.has(step.status ?? '')
-                ? expiryOf(w, st.end)
-                : {})
+              ...(start ? { startTimeStamp: goTime(/** @type {number} */ (st.start)) } : {}),
+              ...(!start && unset ? { startTimeStamp: unset } : {}),
+              ...(end ? { endTimeStamp: goTime(/** @type {number} */ (st.end)) } : {}),
+              ...(!end && unset ? { endTimeStamp: unset } : {}),
+              ...(unset ? { expireTimeStamp: unset } : {}),
+              ...expiry
             }
           }),
           lineStatuses: steps.slice(1).map(([, step], i) => ({
@@ -670,10 +699,10 @@ export function createCce(o) {
           listBody(
             { apiVersion: 'v3', kind: 'UpgradeTaskList', metadata: {} },
             cluster.lists?.tasks ?? 'array',
-            () => scramble([...shown.map(t => taskView(t, false)), ...raw]),
+            () => scramble([...shown.map(t => taskView(t, false, cluster.zeroTimes)), ...raw]),
             () => {
               const newest = newestOf(shown)
-              return newest && taskView(newest, false)
+              return newest && taskView(newest, false, cluster.zeroTimes)
             }
           )
         )
@@ -686,7 +715,7 @@ export function createCce(o) {
         if (!s.started) Object.assign(s, { started: true, enteredAt: now() })
         const fault = task.faults?.find(f => f.poll === s.gets)
         if (fault) return { fault }
-        return ok(taskView(task, true))
+        return ok(taskView(task, true, cluster.zeroTimes))
       }
       case 'workflows': {
         if (cluster.noWorkflowApi) return noApi
@@ -697,10 +726,13 @@ export function createCce(o) {
             { kind: 'List', apiVersion: 'v3' },
             cluster.lists?.workflows ?? (cluster.workflowListAsObject ? 'object' : 'array'),
             () =>
-              scramble([...workflows.map(w => workflowView(route.clusterId, w, false)), ...raw]),
+              scramble([
+                ...workflows.map(w => workflowView(route.clusterId, w, false, cluster.zeroTimes)),
+                ...raw
+              ]),
             () => {
               const newest = newestOf(workflows)
-              return newest && workflowView(route.clusterId, newest, false)
+              return newest && workflowView(route.clusterId, newest, false, cluster.zeroTimes)
             }
           )
         )
@@ -709,7 +741,7 @@ export function createCce(o) {
         if (cluster.noWorkflowApi) return noApi
         const w = workflows.find(x => x.uid === id)
         if (!w) return notFound(`Upgrade workflow ${id}`)
-        return ok(workflowView(route.clusterId, w, true))
+        return ok(workflowView(route.clusterId, w, true, cluster.zeroTimes))
       }
       case 'prechecks':
         return ok({
