@@ -35917,8 +35917,11 @@ const fleet_report_RESULT_TEXT = {
     cancelled: '🚫 Cancelled',
     error: '❌ Error'
 };
-/** `results`, `passed` and `failed` for one or several clusters. */
-function fleetOutputs(judged, v) {
+/**
+ * `results`, `passed` and `failed` for one or several clusters. `redact` scrubs each string before it is written as
+ * JSON: escaping would double a backslash of an echoed secret's form, which redacting the JSON text then misses.
+ */
+function fleetOutputs(judged, v, redact = text => text) {
     const results = judged.map(({ o, report }) => ({
         clusterId: o.clusterId,
         name: o.name ?? '',
@@ -35927,7 +35930,7 @@ function fleetOutputs(judged, v) {
         message: messageOf({ o, report })
     }));
     return {
-        results: JSON.stringify(results),
+        results: JSON.stringify(results, (_, value) => typeof value === 'string' ? redact(value) : value),
         passed: JSON.stringify(v.passedIds),
         failed: JSON.stringify(v.failedIds)
     };
@@ -35953,13 +35956,13 @@ function cut(text, max) {
 function fleet_report_cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
-function fleetReport(outcomes, t) {
+function fleetReport(outcomes, t, redact) {
     const judged = fleet_report_judge(outcomes, t);
     const v = fleetVerdict(outcomes);
     const outputs = {
         result: v.result,
         ...Object.fromEntries(SINGLE_OUTPUTS.map(name => [name, ''])),
-        ...fleetOutputs(judged, v)
+        ...fleetOutputs(judged, v, redact)
     };
     return {
         passed: v.passed,
@@ -36946,13 +36949,13 @@ async function finish(io, log, secrets, outcome, target, warnings = []) {
     // inputs that could not be read name no cluster to list
     const lists = target.unread
         ? { results: '[]', passed: '[]', failed: '[]' }
-        : fleetOutputs([{ o: one, report }], fleetVerdict([one]));
+        : fleetOutputs([{ o: one, report }], fleetVerdict([one]), text => secrets.redact(text));
     for (const [name, value] of Object.entries({ ...report.outputs, ...lists }))
         io.setOutput(name, secrets.redact(value));
     await writeEnd(io, log, secrets, report, outcome.end === 'paused');
 }
 async function finishFleet(io, log, secrets, outcomes, target) {
-    const report = fleetReport(outcomes, target);
+    const report = fleetReport(outcomes, target, text => secrets.redact(text));
     for (const [name, value] of Object.entries(report.outputs))
         io.setOutput(name, secrets.redact(value));
     await writeEnd(io, log, secrets, report, report.outputs['result'] === 'paused');

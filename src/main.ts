@@ -148,7 +148,7 @@ async function finish(
   // inputs that could not be read name no cluster to list
   const lists = target.unread
     ? { results: '[]', passed: '[]', failed: '[]' }
-    : fleetOutputs([{ o: one, report }], fleetVerdict([one]))
+    : fleetOutputs([{ o: one, report }], fleetVerdict([one]), text => secrets.redact(text))
   for (const [name, value] of Object.entries({ ...report.outputs, ...lists }))
     io.setOutput(name, secrets.redact(value))
   await writeEnd(io, log, secrets, report, outcome.end === 'paused')
@@ -161,7 +161,7 @@ async function finishFleet(
   outcomes: ClusterOutcome[],
   target: Target
 ): Promise<void> {
-  const report = fleetReport(outcomes, target)
+  const report = fleetReport(outcomes, target, text => secrets.redact(text))
   for (const [name, value] of Object.entries(report.outputs))
     io.setOutput(name, secrets.redact(value))
   await writeEnd(io, log, secrets, report, report.outputs['result'] === 'paused')

@@ -119,7 +119,6 @@ describe('a fleet step: one failing, one paused, one unreadable, one passing', (
     expect(ok.slice(0, -1).every(k => k === 'workflows' || k === 'tasks')).toBe(true)
     // every line of a cluster names it
     const log = visible(run.stdout)
-    if (process.env['FLEET_DUMP']) console.log(log, run.summary)
     expect(log).toMatch(/^\[bad-cluster\] .*Failed/m)
     expect(warnings(run.stdout).some(w => w.startsWith('::warning::[odd-cluster] '))).toBe(true)
     // the summary: a row per cluster and a chart with a section per cluster

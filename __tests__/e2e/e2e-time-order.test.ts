@@ -177,7 +177,8 @@ describe('unreadable times (item 3)', () => {
         },
         [oldTask(now)]
       )
-      const r = await run(a, { timeout: SHORT })
+      // with max-age a workflow waiting for a person holds the gate (guard use, without it, passes over one)
+      const r = await run(a, { timeout: SHORT, 'max-age': '2h' })
       expect(r.code).toBe(1)
       expect(r.outputs).toMatchObject({ result: 'timeout', workflowId: WF })
       expect(warnings(r.stdout).join('\n')).toMatch(/start/i)

@@ -46,8 +46,15 @@ interface Judged {
   report: EndReport
 }
 
-/** `results`, `passed` and `failed` for one or several clusters. */
-export function fleetOutputs(judged: Judged[], v: FleetVerdict): Record<string, string> {
+/**
+ * `results`, `passed` and `failed` for one or several clusters. `redact` scrubs each string before it is written as
+ * JSON: escaping would double a backslash of an echoed secret's form, which redacting the JSON text then misses.
+ */
+export function fleetOutputs(
+  judged: Judged[],
+  v: FleetVerdict,
+  redact: (text: string) => string = text => text
+): Record<string, string> {
   const results = judged.map(({ o, report }) => ({
     clusterId: o.clusterId,
     name: o.name ?? '',
@@ -56,7 +63,9 @@ export function fleetOutputs(judged: Judged[], v: FleetVerdict): Record<string, 
     message: messageOf({ o, report })
   }))
   return {
-    results: JSON.stringify(results),
+    results: JSON.stringify(results, (_, value: unknown) =>
+      typeof value === 'string' ? redact(value) : value
+    ),
     passed: JSON.stringify(v.passedIds),
     failed: JSON.stringify(v.failedIds)
   }
@@ -90,13 +99,17 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
-export function fleetReport(outcomes: ClusterOutcome[], t: FleetTarget): EndReport {
+export function fleetReport(
+  outcomes: ClusterOutcome[],
+  t: FleetTarget,
+  redact?: (text: string) => string
+): EndReport {
   const judged = judge(outcomes, t)
   const v = fleetVerdict(outcomes)
   const outputs: Record<string, string> = {
     result: v.result,
     ...Object.fromEntries(SINGLE_OUTPUTS.map(name => [name, ''])),
-    ...fleetOutputs(judged, v)
+    ...fleetOutputs(judged, v, redact)
   }
   return {
     passed: v.passed,
