@@ -237,7 +237,11 @@ describe("a step of the runner's wall clock in the action's process", () => {
         }
       )
       // max-age: a workflow waiting for a person holds the gate only when asked for (guard use passes over it)
-      const r = await run(a, { timeout: '6s', 'max-age': '3h' }, { stepMs: 2 * HOUR, atMs: MID_RUN_MS })
+      const r = await run(
+        a,
+        { timeout: '6s', 'max-age': '3h' },
+        { stepMs: 2 * HOUR, atMs: MID_RUN_MS }
+      )
       expect(r.stderr).toMatch(stepped(2 * HOUR))
       expect(r.outputs).toMatchObject({ result: 'timeout', workflowId: IDLE_WF })
       expect(warnings(r.stdout)).toEqual([
