@@ -45,7 +45,8 @@ const oldTask = (phase = 'Success', extra: Partial<FakeTask> = {}): FakeTask => 
   version: 'v1.28.3-r4',
   targetVersion: 'v1.29.5-r0',
   creationTimestamp: goTime(Date.now() - 12 * DAY - HOUR),
-  completionTime: goTime(Date.now() - 12 * DAY),
+  // half an hour past 12 days: the API clock's estimate (a Date header's second) never rounds the age to 11d
+  completionTime: goTime(Date.now() - 12 * DAY - HOUR / 2),
   timeline: [{ phase, progress: phase === 'Success' ? '100.00' : '40.00' }],
   ...extra
 })
