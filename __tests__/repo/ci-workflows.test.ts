@@ -16,9 +16,10 @@ const WORKFLOWS = join('.github', 'workflows')
 const workflows = readdirSync(WORKFLOWS)
   .filter(f => /\.ya?ml$/.test(f))
   .map(f => ({ name: f, text: readFileSync(join(WORKFLOWS, f), 'utf8') }))
-const readmeExamples = [
-  ...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)
-].map(m => m[1] ?? '')
+// the README's examples and those it links in docs/examples.md
+const readmeExamples = ['README.md', 'docs/examples.md']
+  .flatMap(f => [...readFileSync(f, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)])
+  .map(m => m[1] ?? '')
 
 /** The first major of each action whose action.yml says `runs.using: node24` (older ones run on Node 20). */
 const NODE24_FROM: Record<string, number> = {

@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 
 const readme = readFileSync('README.md', 'utf8')
+const examples = readFileSync('docs/examples.md', 'utf8')
 const changelog = readFileSync('CHANGELOG.md', 'utf8')
 const sample = readFileSync('docs/start-upgrade.md', 'utf8')
 const UPGRADE_PAGE = 'https://support.huaweicloud.com/intl/en-us/api-cce/UpgradeCluster.html'
@@ -38,12 +39,15 @@ describe('the 1.0.0 release', () => {
   })
 
   it('the access-key example starts the upgrade with KooCLI and hands metadata.uid to task-id', () => {
-    const quickStart = section(readme, '## Quick start')
-    expect(quickStart).not.toContain('./scripts/')
-    expect(quickStart).toContain('hcloud CCE UpgradeCluster')
-    expect(quickStart).toContain("jq -r '.metadata.uid // empty'")
-    expect(quickStart).toContain('task-id: ${{ steps.start.outputs.task-id }}')
-    expect(quickStart).toContain('(docs/start-upgrade.md)')
+    // the README's quick start links the example, which docs/examples.md holds
+    expect(section(readme, '## Quick start')).toContain('(docs/examples.md#stored-access-keys)')
+    const example = section(examples, '## Stored access keys')
+    expect(readme).not.toContain('./scripts/')
+    expect(example).not.toContain('./scripts/')
+    expect(example).toContain('hcloud CCE UpgradeCluster')
+    expect(example).toContain("jq -r '.metadata.uid // empty'")
+    expect(example).toContain('task-id: ${{ steps.start.outputs.task-id }}')
+    expect(example).toContain('(start-upgrade.md)')
     expect(sample).toContain('hcloud CCE UpgradeCluster')
     expect(sample).toContain('--cli-jsonInput=.github/cce-upgrade.json')
     expect(sample).toContain("jq -r '.metadata.uid // empty'")
