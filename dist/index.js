@@ -33883,8 +33883,13 @@ function isKnownPhase(phase) {
 function isActive(w) {
     return !ENDED_WORKFLOW_PHASES.includes(w.phase);
 }
-/** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
-function decodeWorkflow(json) {
+/**
+ * Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer.
+ * A step's start that is unreadable (readPastTime: more than 5 min in the future of `apiNow`, the API's clock when
+ * the answer came, Go's zero time, or no time) reads as '': the order of steps of one type is then unknown there
+ * (stepOf), never led by it.
+ */
+function decodeWorkflow(json, apiNow) {
     const root = obj(json);
     const metadata = obj(root['metadata']);
     const spec = obj(root['spec']);
@@ -33900,7 +33905,7 @@ function decodeWorkflow(json) {
             type: str(s['taskType']),
             taskId: str(s['taskID']),
             status: str(s['status']),
-            startedAt: str(s['startTimeStamp']),
+            startedAt: readableStart(str(s['startTimeStamp']), apiNow),
             endedAt: str(s['endTimeStamp']),
             expiresAt: str(s['expireTimeStamp'])
         };
@@ -33922,10 +33927,14 @@ function decodeWorkflow(json) {
         steps
     };
 }
+/** A step's start as read: '' where it is unreadable (see decodeWorkflow), so that no rule reads it. */
+function readableStart(text, apiNow) {
+    return readPastTime(text, apiNow) === undefined ? '' : text;
+}
 /** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
-function decodeWorkflowOf(workflowId) {
+function decodeWorkflowOf(workflowId, apiNow) {
     return json => {
-        const workflow = decodeWorkflow(json);
+        const workflow = decodeWorkflow(json, apiNow?.());
         return workflow?.uid === workflowId ? workflow : undefined;
     };
 }
@@ -33933,8 +33942,8 @@ function decodeWorkflowOf(workflowId) {
  * ListUpgradeWorkFlows: `items` is an array (the SDK models) or one object (the API reference); see list.ts, which also
  * sets aside the items of a cluster other than `clusterId`.
  */
-function decodeWorkflowList(json, clusterId) {
-    return decodeList(json, 'upgrade workflow', decodeWorkflow, ['metadata.uid', 'status.phase'], clusterId);
+function decodeWorkflowList(json, clusterId, apiNow) {
+    return decodeList(json, 'upgrade workflow', item => decodeWorkflow(item, apiNow), ['metadata.uid', 'status.phase'], clusterId);
 }
 /** Step statuses of a step that runs now: it holds a pass, whichever step of its type decides. */
 const STEP_RUNNING = ['Queuing', 'Running'];
@@ -36173,7 +36182,7 @@ class CceClient {
             explain: (status, d) => status === 404 && isGatewayCode(d, '0101')
                 ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
                 : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-            decode: json => decodeWorkflowList(json, this.t.clusterId)
+            decode: json => decodeWorkflowList(json, this.t.clusterId, this.api.apiNow())
         });
     }
     async getWorkflow(workflowId) {
@@ -36183,7 +36192,7 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId),
+            decode: decodeWorkflowOf(workflowId, () => this.api.apiNow()),
             mismatch: otherThan('upgrade workflow', workflowId)
         });
     }

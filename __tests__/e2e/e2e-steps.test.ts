@@ -108,6 +108,28 @@ describe('several steps of one type, end to end', () => {
   })
 })
 
+it('a re-run PostCheck whose start lies 3 h in the future of the API clock does not outrank the failed one (it passed)', async () => {
+  const future = goTime(Date.now() + 3 * 3600_000)
+  const postChecks = [
+    { taskType: 'PostCheck', status: 'Failed' },
+    { taskType: 'PostCheck', status: 'Success', startTimeStamp: future }
+  ]
+  const a = await fake({
+    workflows: [
+      workflow([
+        {
+          phase: 'Success',
+          steps: [...steps('PreCheck:Success Snapshot:Success Cluster:Success'), ...postChecks]
+        }
+      ])
+    ]
+  })
+  const r = await runAction({ inputs: inputs(a) })
+  expect(r.code).toBe(1)
+  expect(r.outputs).toMatchObject({ result: 'failed', failedStep: 'PostCheck' })
+  expect(errors(r.stdout).join('\n')).toMatch(/PostCheck/)
+})
+
 describe('a step without a status, end to end', () => {
   it('a Rollback step without one fails a running workflow as a possible rollback (it passed)', async () => {
     const a = await fake({

@@ -12,6 +12,7 @@ import {
   cancelledBeforeUpgrade,
   decidingSteps,
   decodeWorkflow,
+  decodeWorkflowList,
   stepOf
 } from '../../src/cce/workflow.js'
 import type { UpgradeTask } from '../../src/cce/task.js'
@@ -119,6 +120,28 @@ describe('several steps of one type: the one that started last decides', () => {
       })
   })
 
+  it('a start more than 5 min in the future of the API clock is unreadable: the order is unknown, the worst decides', () => {
+    // the API's clock at 10:50 (+0800); a Success "started" at 11:30 is a local time labelled wrongly
+    const apiNow = Date.parse('2026-11-24T02:50:00Z')
+    const json = (later: string): Record<string, unknown> =>
+      workflowJson('Running', {
+        pointStatuses: [
+          ...steps('PostCheck:Failed@10:40'),
+          { taskType: 'PostCheck', status: 'Success', startTimeStamp: at(later) }
+        ]
+      })
+    const future = decodeWorkflow(json('11:30'), apiNow)
+    expect(future?.steps.map(s => s.startedAt)).toEqual([at('10:40'), ''])
+    expect(stepOf(future!, 'PostCheck')?.status).toBe('Failed')
+    // within 5 min of the API clock it still reads, and the later start decides
+    const near = decodeWorkflow(json('10:54'), apiNow)
+    expect(stepOf(near!, 'PostCheck')?.status).toBe('Success')
+    // without the API's clock no time is in the future
+    expect(stepOf(decodeWorkflow(json('11:30'))!, 'PostCheck')?.status).toBe('Success')
+    // the lists read the same way
+    const list = decodeWorkflowList({ items: [json('11:30')] }, undefined, apiNow)
+    expect(stepOf(list!.items[0]!, 'PostCheck')?.status).toBe('Failed')
+  })
   it('a step still Init has not started: it decides only when none of its type has', () => {
     const w = wfOf('Running', 'Cluster:Success@10:05 Cluster:Init')
     expect(stepOf(w, 'Cluster')?.status).toBe('Success')

@@ -156,6 +156,8 @@ export interface WorkflowStep {
   taskID?: string
   /** Init, Queuing, Running, Success, Failed; left out of the answer when absent (omitempty) */
   status?: string
+  /** startTimeStamp as given, in place of the one the fake fills in */
+  startTimeStamp?: string
 }
 export interface WorkflowState {
   /** Init | Running | Pending | Success | Cancel */

@@ -500,6 +500,8 @@ export function createCce(o) {
               ...(step.status !== undefined ? { status: step.status } : {}),
               ...(start ? { startTimeStamp: goTime(/** @type {number} */ (st.start)) } : {}),
               ...(!start && unset ? { startTimeStamp: unset } : {}),
+              // a start as scripted (a local time labelled UTC, say), whatever the fake would write
+              ...(step.startTimeStamp !== undefined ? { startTimeStamp: step.startTimeStamp } : {}),
               ...(end ? { endTimeStamp: goTime(/** @type {number} */ (st.end)) } : {}),
               ...(!end && unset ? { endTimeStamp: unset } : {}),
               ...(unset ? { expireTimeStamp: unset } : {}),

@@ -106,7 +106,7 @@ export class CceClient {
         status === 404 && isGatewayCode(d, '0101')
           ? `This endpoint does not offer upgrade workflows (HTTP 404 ${describeDetails(d)}): give task-id to wait on the upgrade task, or check the endpoint input.`
           : this.clusterLevel(`the upgrade workflows of ${this.cluster}`)(status, d),
-      decode: json => decodeWorkflowList(json, this.t.clusterId)
+      decode: json => decodeWorkflowList(json, this.t.clusterId, this.api.apiNow())
     })
   }
 
@@ -118,7 +118,7 @@ export class CceClient {
         status === 404
           ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
           : this.explain(status, d, what),
-      decode: decodeWorkflowOf(workflowId),
+      decode: decodeWorkflowOf(workflowId, () => this.api.apiNow()),
       mismatch: otherThan('upgrade workflow', workflowId)
     })
   }

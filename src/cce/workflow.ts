@@ -1,5 +1,5 @@
 /** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
-import { parseGoTime } from '../lib/go-time.js'
+import { parseGoTime, readPastTime } from '../lib/go-time.js'
 import { listOf, obj, str } from '../lib/json.js'
 import { ListAnswer, decodeList } from './list.js'
 
@@ -47,8 +47,13 @@ export function isActive(w: Workflow): boolean {
   return !ENDED_WORKFLOW_PHASES.includes(w.phase)
 }
 
-/** Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer. */
-export function decodeWorkflow(json: unknown): Workflow | undefined {
+/**
+ * Undefined unless the body is a workflow with an ID and a phase: anything else is retried as a broken answer.
+ * A step's start that is unreadable (readPastTime: more than 5 min in the future of `apiNow`, the API's clock when
+ * the answer came, Go's zero time, or no time) reads as '': the order of steps of one type is then unknown there
+ * (stepOf), never led by it.
+ */
+export function decodeWorkflow(json: unknown, apiNow?: number): Workflow | undefined {
   const root = obj(json)
   const metadata = obj(root['metadata'])
   const spec = obj(root['spec'])
@@ -63,7 +68,7 @@ export function decodeWorkflow(json: unknown): Workflow | undefined {
         type: str(s['taskType']),
         taskId: str(s['taskID']),
         status: str(s['status']),
-        startedAt: str(s['startTimeStamp']),
+        startedAt: readableStart(str(s['startTimeStamp']), apiNow),
         endedAt: str(s['endTimeStamp']),
         expiresAt: str(s['expireTimeStamp'])
       }
@@ -86,10 +91,18 @@ export function decodeWorkflow(json: unknown): Workflow | undefined {
   }
 }
 
+/** A step's start as read: '' where it is unreadable (see decodeWorkflow), so that no rule reads it. */
+function readableStart(text: string, apiNow: number | undefined): string {
+  return readPastTime(text, apiNow) === undefined ? '' : text
+}
+
 /** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
-export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflow | undefined {
+export function decodeWorkflowOf(
+  workflowId: string,
+  apiNow?: () => number
+): (json: unknown) => Workflow | undefined {
   return json => {
-    const workflow = decodeWorkflow(json)
+    const workflow = decodeWorkflow(json, apiNow?.())
     return workflow?.uid === workflowId ? workflow : undefined
   }
 }
@@ -100,12 +113,13 @@ export function decodeWorkflowOf(workflowId: string): (json: unknown) => Workflo
  */
 export function decodeWorkflowList(
   json: unknown,
-  clusterId?: string
+  clusterId?: string,
+  apiNow?: number
 ): ListAnswer<Workflow> | undefined {
   return decodeList(
     json,
     'upgrade workflow',
-    decodeWorkflow,
+    item => decodeWorkflow(item, apiNow),
     ['metadata.uid', 'status.phase'],
     clusterId
   )
