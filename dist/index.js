@@ -36196,10 +36196,14 @@ class CceClient {
             mismatch: otherThan('upgrade workflow', workflowId)
         });
     }
-    /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
-    async getCluster() {
+    /**
+     * ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster.
+     * `deadline` bounds a best-effort read (a fleet's name lookup).
+     */
+    async getCluster(deadline) {
         try {
             return await this.api.call({
+                deadline,
                 ...this.get('', this.cluster),
                 explain: this.clusterLevel(this.cluster),
                 decode: json => {
@@ -36600,14 +36604,33 @@ function progressLog(r, heartbeat = true) {
         heartbeat
     });
 }
-async function waitForCluster(r) {
-    const { config, api, clock, log, progress, startedAt } = r;
-    const cce = new CceClient(api, {
-        endpoint: config.cceEndpoint,
+function cceOf(r) {
+    return new CceClient(r.api, {
+        endpoint: r.config.cceEndpoint,
         projectId: r.session.projectId,
         clusterId: r.clusterId,
-        clusterType: config.clusterType
+        clusterType: r.config.clusterType
     }, r.session.auth);
+}
+/** How long a fleet's name lookup may take before the cluster's lines keep its ID. */
+const NAME_LOOKUP_MS = 30_000;
+/**
+ * The cluster's name (ShowCluster's metadata.name), for a fleet's log lines. Best effort and bounded: a refusal,
+ * an error or the bound leaves it unknown (the wait that follows meets and explains any real problem).
+ */
+async function clusterName(r) {
+    try {
+        const read = (await cceOf(r).getCluster(Math.min(r.deadline, r.clock.monotonic() + NAME_LOOKUP_MS))).value;
+        return read.kind === 'read' ? read.status.name : undefined;
+    }
+    catch (e) {
+        r.log.debug(`ShowCluster gave no name (${e instanceof Error ? e.message : String(e)}): this cluster's lines keep its ID.`);
+        return undefined;
+    }
+}
+async function waitForCluster(r) {
+    const { config, api, clock, log, progress, startedAt } = r;
+    const cce = cceOf(r);
     const policy = {
         onPause: config.onPause,
         waitForPostCheck: config.waitForPostCheck,
@@ -36701,15 +36724,15 @@ function unexpectedToo(e, log) {
 
 
 
-/** Every cluster's log line starts with this. */
-function clusterPrefix(clusterId) {
-    return `[${clusterId}] `;
+/** Every cluster's log line starts with this: its name, or its ID until ShowCluster gave the name. */
+function clusterPrefix(nameOrId) {
+    return `[${nameOrId}] `;
 }
 function prefixed(log, prefix) {
     return {
-        debug: m => log.debug(prefix + m),
-        info: m => log.info(prefix + m),
-        warning: m => log.warning(prefix + m)
+        debug: m => log.debug(prefix() + m),
+        info: m => log.info(prefix() + m),
+        warning: m => log.warning(prefix() + m)
     };
 }
 async function runFleet(f) {
@@ -36759,20 +36782,22 @@ async function gate(f, pacer, apiFor, stop) {
         const result = endedEarly(unexpectedToo(e, f.log), startedAt, clock);
         return ids.map(clusterId => ({ clusterId, result, warnings: [] }));
     }
-    f.log.info(`Gating ${ids.length} clusters in one step${config.failFast ? ' (fail-fast: the first that does not pass ends the step)' : ''}; each line of a cluster starts with its ID in brackets.`);
+    f.log.info(`Gating ${ids.length} clusters in one step${config.failFast ? ' (fail-fast: the first that does not pass ends the step)' : ''}; each line of a cluster starts with its name in brackets (its ID where ShowCluster gives none).`);
     let failFastBy;
     let ended = 0;
     let notPassed = 0;
     const one = async (clusterId, i) => {
-        const log = prefixed(f.log, clusterPrefix(clusterId));
+        let name;
+        const log = prefixed(f.log, () => clusterPrefix(name ?? clusterId));
         const lane = pacer.lane();
         const api = apiFor(log, lane);
         const run = { config, clusterId, api, clock, log, startedAt, deadline };
         const progress = progressLog(run, false);
         let result;
         try {
-            // the first polls spread over one interval, not all at once
+            // the first requests spread over one interval, not all at once
             await clock.sleep((i * config.intervalMs) / ids.length, stop.signal);
+            name = await clusterName({ ...run, session });
             result = await waitForCluster({
                 ...run,
                 session,
@@ -36797,13 +36822,13 @@ async function gate(f, pacer, apiFor, stop) {
             notPassed++;
             if (config.failFast && !stop.signal.aborted) {
                 failFastBy = clusterId;
-                f.log.info(`Cluster ${clusterId} did not pass (${result.end}): fail-fast ends the wait of every other cluster.`);
+                f.log.info(`Cluster ${clusterId}${name ? ` (${name})` : ''} did not pass (${result.end}): fail-fast ends the wait of every other cluster.`);
                 stop.abort();
             }
         }
         return {
             clusterId,
-            ...(clusterNameOf(result) ? { name: clusterNameOf(result) } : {}),
+            ...((clusterNameOf(result) ?? name) ? { name: clusterNameOf(result) ?? name } : {}),
             result,
             warnings: progress.warnings,
             ...(stoppedByFailFast ? { stoppedByFailFast } : {})

@@ -45,18 +45,47 @@ export function progressLog(
   })
 }
 
-export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
-  const { config, api, clock, log, progress, startedAt } = r
-  const cce = new CceClient(
-    api,
+type CceOf = Pick<ClusterRun, 'config' | 'clusterId' | 'api' | 'session'>
+
+function cceOf(r: CceOf): CceClient {
+  return new CceClient(
+    r.api,
     {
-      endpoint: config.cceEndpoint,
+      endpoint: r.config.cceEndpoint,
       projectId: r.session.projectId,
       clusterId: r.clusterId,
-      clusterType: config.clusterType
+      clusterType: r.config.clusterType
     },
     r.session.auth
   )
+}
+
+/** How long a fleet's name lookup may take before the cluster's lines keep its ID. */
+export const NAME_LOOKUP_MS = 30_000
+
+/**
+ * The cluster's name (ShowCluster's metadata.name), for a fleet's log lines. Best effort and bounded: a refusal,
+ * an error or the bound leaves it unknown (the wait that follows meets and explains any real problem).
+ */
+export async function clusterName(
+  r: CceOf & Pick<ClusterRun, 'clock' | 'log' | 'deadline'>
+): Promise<string | undefined> {
+  try {
+    const read = (
+      await cceOf(r).getCluster(Math.min(r.deadline, r.clock.monotonic() + NAME_LOOKUP_MS))
+    ).value
+    return read.kind === 'read' ? read.status.name : undefined
+  } catch (e) {
+    r.log.debug(
+      `ShowCluster gave no name (${e instanceof Error ? e.message : String(e)}): this cluster's lines keep its ID.`
+    )
+    return undefined
+  }
+}
+
+export async function waitForCluster(r: ClusterRun): Promise<WaitResult> {
+  const { config, api, clock, log, progress, startedAt } = r
+  const cce = cceOf(r)
   const policy: Policy = {
     onPause: config.onPause,
     waitForPostCheck: config.waitForPostCheck,

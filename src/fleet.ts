@@ -17,7 +17,13 @@ import type { Send } from './huawei/transport.js'
 import { StepLane, StepPacer } from './huawei/pacer.js'
 import { type FleetTarget } from './action/fleet-report.js'
 import { endReport } from './action/report.js'
-import { endedEarly, progressLog, unexpectedToo, waitForCluster } from './cluster-run.js'
+import {
+  clusterName,
+  endedEarly,
+  progressLog,
+  unexpectedToo,
+  waitForCluster
+} from './cluster-run.js'
 
 export interface FleetRun {
   config: Config
@@ -34,16 +40,16 @@ export interface FleetRun {
   getIDToken(audience?: string): Promise<string>
 }
 
-/** Every cluster's log line starts with this. */
-export function clusterPrefix(clusterId: string): string {
-  return `[${clusterId}] `
+/** Every cluster's log line starts with this: its name, or its ID until ShowCluster gave the name. */
+export function clusterPrefix(nameOrId: string): string {
+  return `[${nameOrId}] `
 }
 
-function prefixed(log: Logger, prefix: string): Logger {
+function prefixed(log: Logger, prefix: () => string): Logger {
   return {
-    debug: m => log.debug(prefix + m),
-    info: m => log.info(prefix + m),
-    warning: m => log.warning(prefix + m)
+    debug: m => log.debug(prefix() + m),
+    info: m => log.info(prefix() + m),
+    warning: m => log.warning(prefix() + m)
   }
 }
 
@@ -111,21 +117,23 @@ async function gate(
   }
 
   f.log.info(
-    `Gating ${ids.length} clusters in one step${config.failFast ? ' (fail-fast: the first that does not pass ends the step)' : ''}; each line of a cluster starts with its ID in brackets.`
+    `Gating ${ids.length} clusters in one step${config.failFast ? ' (fail-fast: the first that does not pass ends the step)' : ''}; each line of a cluster starts with its name in brackets (its ID where ShowCluster gives none).`
   )
   let failFastBy: string | undefined
   let ended = 0
   let notPassed = 0
   const one = async (clusterId: string, i: number): Promise<ClusterOutcome> => {
-    const log = prefixed(f.log, clusterPrefix(clusterId))
+    let name: string | undefined
+    const log = prefixed(f.log, () => clusterPrefix(name ?? clusterId))
     const lane = pacer.lane()
     const api = apiFor(log, lane)
     const run = { config, clusterId, api, clock, log, startedAt, deadline }
     const progress = progressLog(run, false)
     let result: WaitResult
     try {
-      // the first polls spread over one interval, not all at once
+      // the first requests spread over one interval, not all at once
       await clock.sleep((i * config.intervalMs) / ids.length, stop.signal)
+      name = await clusterName({ ...run, session })
       result = await waitForCluster({
         ...run,
         session,
@@ -149,14 +157,14 @@ async function gate(
       if (config.failFast && !stop.signal.aborted) {
         failFastBy = clusterId
         f.log.info(
-          `Cluster ${clusterId} did not pass (${result.end}): fail-fast ends the wait of every other cluster.`
+          `Cluster ${clusterId}${name ? ` (${name})` : ''} did not pass (${result.end}): fail-fast ends the wait of every other cluster.`
         )
         stop.abort()
       }
     }
     return {
       clusterId,
-      ...(clusterNameOf(result) ? { name: clusterNameOf(result) } : {}),
+      ...((clusterNameOf(result) ?? name) ? { name: clusterNameOf(result) ?? name } : {}),
       result,
       warnings: progress.warnings,
       ...(stoppedByFailFast ? { stoppedByFailFast } : {})

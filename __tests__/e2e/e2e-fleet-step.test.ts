@@ -72,7 +72,10 @@ describe('a fleet step: one failing, one paused, one unreadable, one passing', (
       [`${P}/odd-cluster`]: []
     }
     const clusters: Record<string, FakeCluster> = {
-      [`${P}/odd-cluster`]: { rawItems: { tasks: ['oops'] } }
+      [`${P}/bad-cluster`]: { name: 'prod-eu-2' },
+      // ShowCluster without a name: its lines keep the ID
+      [`${P}/paused-cluster`]: { name: '' },
+      [`${P}/odd-cluster`]: { rawItems: { tasks: ['oops'] }, name: 'prod-eu-4' }
     }
     api = await startFakeApi({ projects: [{ id: P, name: DEMO.region }], tasks, clusters })
     const run = await runAction({
@@ -110,17 +113,31 @@ describe('a fleet step: one failing, one paused, one unreadable, one passing', (
     expect(error).toMatch(/3 of 4 clusters did not pass/)
     for (const id of ['bad-cluster', 'paused-cluster', 'odd-cluster']) expect(error).toContain(id)
     expect(error).not.toMatch(/- ok-cluster/)
-    // one login (no IAM lookup with project-id given) and no ShowCluster for the clusters that did not pass
+    // one login (no IAM lookup with project-id given); one ShowCluster per cluster for its name, and one more
+    // only for the cluster that passed
     const reqs = api.requests
-    expect(reqs.filter(r => r.kind === 'cluster').map(r => r.clusterId)).toEqual(['ok-cluster'])
-    // lists at every poll, and the poll that saw the end passes on them and the cluster, without reading them again
+    const shown = reqs.filter(r => r.kind === 'cluster').map(r => r.clusterId)
+    expect(shown.sort()).toEqual([
+      'bad-cluster',
+      'odd-cluster',
+      'ok-cluster',
+      'ok-cluster',
+      'paused-cluster'
+    ])
+    // the name first, then lists at every poll, and the poll that saw the end passes on them and the cluster,
+    // without reading them again
     const ok = reqs.filter(r => r.clusterId === 'ok-cluster').map(r => r.kind)
+    expect(ok[0]).toBe('cluster')
     expect(ok.at(-1)).toBe('cluster')
-    expect(ok.slice(0, -1).every(k => k === 'workflows' || k === 'tasks')).toBe(true)
-    // every line of a cluster names it
+    expect(ok.slice(1, -1).every(k => k === 'workflows' || k === 'tasks')).toBe(true)
+    // every line of a cluster names it: by its name, or by its ID where ShowCluster gave none
     const log = visible(run.stdout)
-    expect(log).toMatch(/^\[bad-cluster\] .*Failed/m)
-    expect(warnings(run.stdout).some(w => w.startsWith('::warning::[odd-cluster] '))).toBe(true)
+    expect(log).toMatch(/^\[prod-eu-2\] Waiting for .*cluster bad-cluster/m)
+    expect(log).toMatch(/^\[prod-eu-2\] .*Failed/m)
+    expect(log).toMatch(/^\[paused-cluster\] .*Pause/m)
+    expect(log).not.toMatch(/^\[(bad|odd)-cluster\]/m)
+    expect(warnings(run.stdout).some(w => w.startsWith('::warning::[prod-eu-4] '))).toBe(true)
+    expect(results.map(r => r.name)).toEqual(['cluster-ok-clust', 'prod-eu-2', '', 'prod-eu-4'])
     // the summary: a row per cluster and a chart with a section per cluster
     for (const id of ['ok-cluster', 'bad-cluster', 'paused-cluster', 'odd-cluster'])
       expect(run.summary).toContain(`| \`${id}\` |`)
@@ -189,8 +206,8 @@ describe('a throttled fleet', () => {
     // throttled at first (the step starts at 24 requests/s), then paced under the quota
     expect(refused).toBeGreaterThan(0)
     expect(refused / reqs.length).toBeLessThan(0.25)
-    // a poll per cluster is two list reads, and each ends with one ShowCluster
-    expect(reqs.filter(r => r.kind === 'cluster' && r.status === 200)).toHaveLength(12)
+    // a poll per cluster is two list reads; each cluster's ShowCluster gives its name first and ends its wait
+    expect(reqs.filter(r => r.kind === 'cluster' && r.status === 200)).toHaveLength(24)
   }, 120_000)
 
   it('holds every cluster while a Retry-After runs', async () => {
@@ -221,7 +238,7 @@ describe('the end of a fleet step', () => {
     const ids = waveIds(tasks)
     const run = await runAction({
       inputs: inputs(api.url, ids.join(' ')),
-      signalWhen: /\[wave-02\] Running 50\.00%/
+      signalWhen: /\[cluster-wave-02\] Running 50\.00%/
     })
     expect(run.afterSignalMs).toBeLessThan(3000)
     expect(run.code).toBe(1)
@@ -231,6 +248,28 @@ describe('the end of a fleet step', () => {
     expect(run.outputs['passed']).toBe('[]')
     expect(run.outputs['result']).toBe('cancelled')
     expect(run.summary).toContain('| `wave-01` |')
+  })
+
+  it('the timeout ends every cluster still waiting, keeps what passed, and still writes every output and the summary', async () => {
+    // wave-00 ends after 1.5 s, the others run for 10 min
+    const tasks = { ...wave(3, 600_000), ...wave(1, 1500) }
+    api = await startFakeApi({ projects: [{ id: P, name: DEMO.region }], tasks })
+    const ids = waveIds(tasks)
+    const run = await runAction({ inputs: inputs(api.url, ids.join(' '), { timeout: '6s' }) })
+    expect(run.code).toBe(1)
+    // the deadline is the step's: a few seconds past it at most, never one timeout per cluster
+    expect(run.wallMs).toBeLessThan(20_000)
+    const results = JSON.parse(run.outputs['results'] ?? '') as ResultEntry[]
+    expect(results.map(r => [r.clusterId, r.result])).toEqual([
+      ['wave-00', 'success'],
+      ['wave-01', 'timeout'],
+      ['wave-02', 'timeout']
+    ])
+    expect(JSON.parse(run.outputs['passed'] ?? '')).toEqual(['wave-00'])
+    expect(JSON.parse(run.outputs['failed'] ?? '')).toEqual(['wave-01', 'wave-02'])
+    expect(run.outputs['result']).toBe('timeout')
+    expect(errors(run.stdout).join('\n')).toMatch(/2 of 3 clusters did not pass/)
+    for (const id of ids) expect(run.summary).toContain(`| \`${id}\` |`)
   })
 
   it('fail-fast: true ends the step at the first cluster that fails, the others cancelled by it', async () => {
@@ -251,7 +290,7 @@ describe('the end of a fleet step', () => {
     expect(results[0]?.message).toMatch(/fail-fast/)
     expect(run.outputs['result']).toBe('failed')
     expect(visible(run.stdout)).toMatch(
-      /Cluster broken did not pass \(failed\): fail-fast ends the wait/
+      /Cluster broken \(cluster-broken\) did not pass \(failed\): fail-fast ends the wait/
     )
   })
 

@@ -123,10 +123,14 @@ export class CceClient {
     })
   }
 
-  /** ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster. */
-  async getCluster(): Promise<Reply<ClusterRead>> {
+  /**
+   * ShowCluster. A 403 is an answer, not an error: the caller warns once and decides without the cluster.
+   * `deadline` bounds a best-effort read (a fleet's name lookup).
+   */
+  async getCluster(deadline?: number): Promise<Reply<ClusterRead>> {
     try {
       return await this.api.call({
+        deadline,
         ...this.get('', this.cluster),
         explain: this.clusterLevel(this.cluster),
         decode: json => {
