@@ -15,12 +15,18 @@ export default {
     enableFindRelatedTests: true
   },
   coverageAnalysis: 'perTest',
-  // The gate's decision code (gate/), its decoders (cce/) and the skew parsing.
+  // The gate's decision code (gate/, a fleet's verdict too), its decoders (cce/), how it reads API times, the
+  // API clock and the step's pacer (one rate budget for a fleet).
   mutate: [
     'src/gate/verdict.ts',
     'src/gate/choose.ts',
     'src/gate/waiter.ts',
     'src/gate/observer.ts',
+    'src/gate/fleet.ts',
+    'src/gate/require-version.ts',
+    'src/lib/go-time.ts',
+    'src/huawei/pacer.ts',
+    'src/huawei/step-pacer.ts',
     'src/cce/workflow.ts',
     'src/cce/precheck.ts',
     'src/cce/cluster.ts',

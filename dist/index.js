@@ -32168,7 +32168,6 @@ function formatElapsed(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/huawei/pacer.ts
-
 /**
  * How fast one gate asks, adapted to throttling (AIMD on its request rate): a 429 cuts the rate to a third at
  * once, each answer gives back a tenth of the configured rate. Many gates on one account's quota thus thin out
@@ -32216,188 +32215,6 @@ class Pacer {
     retryDelayMs(random, retryAfterMs = 0) {
         const window = Math.min(MAX_RETRY_WINDOW_MS, Math.max(MIN_RETRY_WINDOW_MS, RETRY_WINDOW * this.pollIntervalMs()));
         return Math.round(retryAfterMs + window * (RETRY_FLOOR + (1 - RETRY_FLOOR) * random));
-    }
-}
-/** A poll while waiting reads at most this many answers (the lists, or a workflow and its task). */
-const REQUESTS_PER_POLL = 2;
-/** The step starts as fast as REQUESTS_PER_POLL for every cluster per interval needs, and never slower than this (requests/s). */
-const START_RATE = 10;
-const MIN_RATE = 0.5;
-/** A refusal halves the rate, unless the answers of the last MEASURE_MS show the quota is higher … */
-const STEP_CUT = 0.5;
-const MEASURE_MS = 2000;
-/** … then it falls to this share of the rate answered (never rising on a refusal). */
-const MEASURED_SHARE = 0.9;
-const NO_RISE = 0.95;
-/** While answered, the rate grows by this share per second, up to the start rate. */
-const GROWTH_PER_S = 0.05;
-/**
- * One rate for every request of a step that gates several clusters (issue 21): requests start one at a time, at
- * most `rate` per second, in the order of the polls they belong to (a poll under way finishes before the next
- * starts). A 429 slows the whole step (AIMD on the shared rate: halved, or cut to what the quota answered; grown
- * back while answered), a Retry-After holds every request until it has passed, and each cluster polls no more
- * often than its share of the rate allows.
- */
-class StepPacer {
-    clock;
-    intervalMs;
-    rate;
-    maxRate;
-    active;
-    nextAt = -Infinity;
-    lastSentAt = -Infinity;
-    pausedUntil = -Infinity;
-    /** A 429 to a request sent before this was already answered by a cut. */
-    cutAt = -Infinity;
-    grownAt;
-    firstAt;
-    answers = [];
-    queue = [];
-    pumping = false;
-    constructor(clock, intervalMs, clusters) {
-        this.clock = clock;
-        this.intervalMs = intervalMs;
-        this.active = clusters;
-        this.maxRate = Math.max(START_RATE, (REQUESTS_PER_POLL * clusters * 1000) / intervalMs);
-        this.rate = this.maxRate;
-    }
-    /** Requests per second allowed now. */
-    get currentRate() {
-        return this.rate;
-    }
-    /** The time between one cluster's polls now: the interval, or longer when the rate cannot serve every cluster. */
-    pollIntervalMs() {
-        return Math.round(Math.max(this.intervalMs, (this.active * REQUESTS_PER_POLL * 1000) / this.rate));
-    }
-    /** A lane for one cluster's requests. */
-    lane() {
-        return new StepLane(this);
-    }
-    /** A cluster's wait has ended: the others share the rate. */
-    finished() {
-        this.active = Math.max(1, this.active - 1);
-    }
-    answered() {
-        const now = this.clock.monotonic();
-        this.answers.push(now);
-        while ((this.answers[0] ?? now) <= now - MEASURE_MS)
-            this.answers.shift();
-        const dt = Math.max(0, now - (this.grownAt ?? now)) / 1000;
-        this.grownAt = now;
-        this.rate = Math.min(this.maxRate, this.rate * Math.exp(GROWTH_PER_S * dt));
-    }
-    refused(sentAt, retryAfterMs) {
-        const now = this.clock.monotonic();
-        if (retryAfterMs !== undefined)
-            this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-        if (sentAt <= this.cutAt)
-            return;
-        this.cutAt = now;
-        let next = this.rate * STEP_CUT;
-        const measured = this.measuredRate(now);
-        if (measured !== undefined)
-            next = Math.max(next, Math.min(this.rate * NO_RISE, measured * MEASURED_SHARE));
-        this.rate = Math.max(MIN_RATE, next);
-        this.grownAt = now;
-        this.nextAt = Math.max(this.nextAt, this.lastSentAt + 1000 / this.rate);
-    }
-    /** Requests answered per second over the last MEASURE_MS; undefined before the step has run that long. */
-    measuredRate(now) {
-        if (this.firstAt === undefined || now - this.firstAt < MEASURE_MS)
-            return undefined;
-        return this.answers.filter(t => t > now - MEASURE_MS).length / (MEASURE_MS / 1000);
-    }
-    /** Resolves with the time the request may start, or undefined when `deadline` comes first. */
-    turn(rank, deadline, signal) {
-        if (signal?.aborted)
-            return Promise.reject(new CancelledError());
-        return new Promise((resolve, reject) => {
-            const onAbort = () => {
-                const i = this.queue.indexOf(waiter);
-                if (i >= 0)
-                    this.queue.splice(i, 1);
-                reject(new CancelledError());
-            };
-            const waiter = {
-                rank,
-                deadline,
-                done: ok => {
-                    signal?.removeEventListener('abort', onAbort);
-                    resolve(ok ? this.clock.monotonic() : undefined);
-                }
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-            // after every waiter of an earlier or the same poll start: first come, first served among equals
-            const at = this.queue.findIndex(w => w.rank > rank);
-            this.queue.splice(at < 0 ? this.queue.length : at, 0, waiter);
-            void this.pump();
-        });
-    }
-    async pump() {
-        if (this.pumping)
-            return;
-        this.pumping = true;
-        try {
-            for (;;) {
-                const first = this.queue[0];
-                if (!first)
-                    return;
-                const at = Math.max(this.nextAt, this.pausedUntil);
-                const now = this.clock.monotonic();
-                // a request whose deadline comes before its slot does not wait for it
-                for (const w of this.queue.filter(w => w.deadline <= Math.max(at, now))) {
-                    this.queue.splice(this.queue.indexOf(w), 1);
-                    w.done(false);
-                }
-                if (this.queue.length === 0)
-                    return;
-                if (at > now) {
-                    await this.clock.sleep(at - now);
-                    continue;
-                }
-                const next = this.queue.shift();
-                this.firstAt ??= now;
-                this.lastSentAt = now;
-                this.nextAt = now + 1000 / this.rate;
-                next.done(true);
-            }
-        }
-        finally {
-            this.pumping = false;
-        }
-    }
-}
-/** One cluster's requests through a StepPacer: ranked by when its poll began. */
-class StepLane {
-    step;
-    pollStartedAt = 0;
-    sentAt = -Infinity;
-    constructor(step) {
-        this.step = step;
-    }
-    /** A new poll begins (epoch ms): its requests queue behind those of polls that began earlier. */
-    pollStarted(at) {
-        this.pollStartedAt = at;
-    }
-    pollIntervalMs() {
-        return this.step.pollIntervalMs();
-    }
-    answered() {
-        this.step.answered();
-    }
-    refused(retryAfterMs) {
-        this.step.refused(this.sentAt, retryAfterMs);
-    }
-    /** The step's queue spaces the retry, and a Retry-After holds every lane: only that is waited here. */
-    retryDelayMs(_random, retryAfterMs = 0) {
-        return Math.round(Math.max(retryAfterMs, 1000 / this.step.currentRate));
-    }
-    async turn(deadline, signal) {
-        const at = await this.step.turn(this.pollStartedAt, deadline, signal);
-        if (at === undefined)
-            return false;
-        this.sentAt = at;
-        return true;
     }
 }
 
@@ -36705,6 +36522,191 @@ function unexpectedToo(e, log) {
             end: 'error',
             problem: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`
         };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/huawei/step-pacer.ts
+
+/** A poll while waiting reads at most this many answers (the lists, or a workflow and its task). */
+const REQUESTS_PER_POLL = 2;
+/** The step starts as fast as REQUESTS_PER_POLL for every cluster per interval needs, and never slower than this (requests/s). */
+const START_RATE = 10;
+const MIN_RATE = 0.5;
+/** A refusal halves the rate, unless the answers of the last MEASURE_MS show the quota is higher … */
+const STEP_CUT = 0.5;
+const MEASURE_MS = 2000;
+/** … then it falls to this share of the rate answered (never rising on a refusal). */
+const MEASURED_SHARE = 0.9;
+const NO_RISE = 0.95;
+/** While answered, the rate grows by this share per second, up to the start rate. */
+const GROWTH_PER_S = 0.05;
+/**
+ * One rate for every request of a step that gates several clusters (issue 21): requests start one at a time, at
+ * most `rate` per second, in the order of the polls they belong to (a poll under way finishes before the next
+ * starts). A 429 slows the whole step (AIMD on the shared rate: halved, or cut to what the quota answered; grown
+ * back while answered), a Retry-After holds every request until it has passed, and each cluster polls no more
+ * often than its share of the rate allows.
+ */
+class StepPacer {
+    clock;
+    intervalMs;
+    rate;
+    maxRate;
+    active;
+    nextAt = -Infinity;
+    lastSentAt = -Infinity;
+    pausedUntil = -Infinity;
+    /** A 429 to a request sent before this was already answered by a cut. */
+    cutAt = -Infinity;
+    grownAt;
+    firstAt;
+    answers = [];
+    queue = [];
+    pumping = false;
+    constructor(clock, intervalMs, clusters) {
+        this.clock = clock;
+        this.intervalMs = intervalMs;
+        this.active = clusters;
+        this.maxRate = Math.max(START_RATE, (REQUESTS_PER_POLL * clusters * 1000) / intervalMs);
+        this.rate = this.maxRate;
+    }
+    /** Requests per second allowed now. */
+    get currentRate() {
+        return this.rate;
+    }
+    /** The time between one cluster's polls now: the interval, or longer when the rate cannot serve every cluster. */
+    pollIntervalMs() {
+        return Math.round(Math.max(this.intervalMs, (this.active * REQUESTS_PER_POLL * 1000) / this.rate));
+    }
+    /** A lane for one cluster's requests. */
+    lane() {
+        return new StepLane(this);
+    }
+    /** A cluster's wait has ended: the others share the rate. */
+    finished() {
+        this.active = Math.max(1, this.active - 1);
+    }
+    answered() {
+        const now = this.clock.monotonic();
+        this.answers.push(now);
+        while ((this.answers[0] ?? now) <= now - MEASURE_MS)
+            this.answers.shift();
+        const dt = Math.max(0, now - (this.grownAt ?? now)) / 1000;
+        this.grownAt = now;
+        this.rate = Math.min(this.maxRate, this.rate * Math.exp(GROWTH_PER_S * dt));
+    }
+    refused(sentAt, retryAfterMs) {
+        const now = this.clock.monotonic();
+        if (retryAfterMs !== undefined)
+            this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+        if (sentAt <= this.cutAt)
+            return;
+        this.cutAt = now;
+        let next = this.rate * STEP_CUT;
+        const measured = this.measuredRate(now);
+        if (measured !== undefined)
+            next = Math.max(next, Math.min(this.rate * NO_RISE, measured * MEASURED_SHARE));
+        this.rate = Math.max(MIN_RATE, next);
+        this.grownAt = now;
+        this.nextAt = Math.max(this.nextAt, this.lastSentAt + 1000 / this.rate);
+    }
+    /** Requests answered per second over the last MEASURE_MS; undefined before the step has run that long. */
+    measuredRate(now) {
+        if (this.firstAt === undefined || now - this.firstAt < MEASURE_MS)
+            return undefined;
+        return this.answers.filter(t => t > now - MEASURE_MS).length / (MEASURE_MS / 1000);
+    }
+    /** Resolves with the time the request may start, or undefined when `deadline` comes first. */
+    turn(rank, deadline, signal) {
+        if (signal?.aborted)
+            return Promise.reject(new CancelledError());
+        return new Promise((resolve, reject) => {
+            const onAbort = () => {
+                const i = this.queue.indexOf(waiter);
+                if (i >= 0)
+                    this.queue.splice(i, 1);
+                reject(new CancelledError());
+            };
+            const waiter = {
+                rank,
+                deadline,
+                done: ok => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve(ok ? this.clock.monotonic() : undefined);
+                }
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            // after every waiter of an earlier or the same poll start: first come, first served among equals
+            const at = this.queue.findIndex(w => w.rank > rank);
+            this.queue.splice(at < 0 ? this.queue.length : at, 0, waiter);
+            void this.pump();
+        });
+    }
+    async pump() {
+        if (this.pumping)
+            return;
+        this.pumping = true;
+        try {
+            for (;;) {
+                const first = this.queue[0];
+                if (!first)
+                    return;
+                const at = Math.max(this.nextAt, this.pausedUntil);
+                const now = this.clock.monotonic();
+                // a request whose deadline comes before its slot does not wait for it
+                for (const w of this.queue.filter(w => w.deadline <= Math.max(at, now))) {
+                    this.queue.splice(this.queue.indexOf(w), 1);
+                    w.done(false);
+                }
+                if (this.queue.length === 0)
+                    return;
+                if (at > now) {
+                    await this.clock.sleep(at - now);
+                    continue;
+                }
+                const next = this.queue.shift();
+                this.firstAt ??= now;
+                this.lastSentAt = now;
+                this.nextAt = now + 1000 / this.rate;
+                next.done(true);
+            }
+        }
+        finally {
+            this.pumping = false;
+        }
+    }
+}
+/** One cluster's requests through a StepPacer: ranked by when its poll began. */
+class StepLane {
+    step;
+    pollStartedAt = 0;
+    sentAt = -Infinity;
+    constructor(step) {
+        this.step = step;
+    }
+    /** A new poll begins (epoch ms): its requests queue behind those of polls that began earlier. */
+    pollStarted(at) {
+        this.pollStartedAt = at;
+    }
+    pollIntervalMs() {
+        return this.step.pollIntervalMs();
+    }
+    answered() {
+        this.step.answered();
+    }
+    refused(retryAfterMs) {
+        this.step.refused(this.sentAt, retryAfterMs);
+    }
+    /** The step's queue spaces the retry, and a Retry-After holds every lane: only that is waited here. */
+    retryDelayMs(_random, retryAfterMs = 0) {
+        return Math.round(Math.max(retryAfterMs, 1000 / this.step.currentRate));
+    }
+    async turn(deadline, signal) {
+        const at = await this.step.turn(this.pollStartedAt, deadline, signal);
+        if (at === undefined)
+            return false;
+        this.sentAt = at;
+        return true;
     }
 }
 

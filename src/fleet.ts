@@ -14,7 +14,7 @@ import { HEARTBEAT_MS, WaitResult, passed } from './gate/waiter.js'
 import { Session, login } from './huawei/login.js'
 import type { Secrets } from './lib/secrets.js'
 import type { Send } from './huawei/transport.js'
-import { StepLane, StepPacer } from './huawei/pacer.js'
+import { StepLane, StepPacer } from './huawei/step-pacer.js'
 import { type FleetTarget } from './action/fleet-report.js'
 import { endReport } from './action/report.js'
 import {

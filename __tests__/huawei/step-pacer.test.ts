@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { StepPacer } from '../../src/huawei/pacer.js'
+import { StepPacer } from '../../src/huawei/step-pacer.js'
 import { CancelledError } from '../../src/lib/clock.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 
