@@ -524,3 +524,32 @@ it('chooseUpgrade takes a Failed outside task over a Success workflow whose end 
   const ok = task('Success', { uid: 'api-ok', created: at('11:00') })
   expect(chooseUpgrade([unreadable], [ok])).toEqual({ kind: 'workflow', workflow: unreadable })
 })
+
+describe('newestBy', () => {
+  const t = (uid: string, creationTimestamp: string) => ({
+    uid,
+    creationTimestamp,
+    version: '',
+    targetVersion: '',
+    phase: 'Init',
+    progress: '',
+    completionTime: ''
+  })
+  it('compares as instants, unreadable ones rank newest', () => {
+    const newest = (items: ReturnType<typeof t>[]) => newestBy(items, x => x.creationTimestamp)
+    expect(newest([])).toBeUndefined()
+    expect(newest([t('bad', 'x')])?.uid).toBe('bad')
+    const picked = newest([
+      t('bad', 'x'),
+      t('a', '2026-01-01 10:00:00 +0800 CST'),
+      t('b', '2026-01-01 03:00:00 +0000 UTC'),
+      t('bad2', '')
+    ])
+    expect(picked?.uid).toBe('bad')
+    const readable = newest([
+      t('a', '2026-01-01 10:00:00 +0800 CST'),
+      t('b', '2026-01-01 03:00:00 +0000 UTC')
+    ])
+    expect(readable?.uid).toBe('b')
+  })
+})

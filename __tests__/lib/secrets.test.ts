@@ -161,3 +161,16 @@ describe('decodeEscapes', () => {
     )
   })
 })
+
+describe('Secrets', () => {
+  it('redacts registered secrets and masks each once', () => {
+    const masked: string[] = []
+    const s = new Secrets(v => masked.push(v))
+    s.add('abc')
+    s.add(' abc ')
+    s.add('')
+    s.add(undefined)
+    expect(masked).toEqual(['abc'])
+    expect(s.redact('xabcxabc')).toBe('x***x***')
+  })
+})
