@@ -33560,7 +33560,10 @@ function decodeList(json, what, decode, required, clusterId) {
     }
     return answer;
 }
-/** The other cluster an item's `spec.clusterID` names, if it names one that is not `clusterId`. */
+/**
+ * The other cluster an item's (or a by-ID answer's) `spec.clusterID` names, if it names one that is not
+ * `clusterId`; IDs compare without case.
+ */
 function otherClusterOf(item, clusterId) {
     const named = str(obj(obj(item)['spec'])['clusterID']).trim();
     if (!named || clusterId === undefined)
@@ -33748,11 +33751,16 @@ function decodeWorkflow(json, apiNow) {
 function readableStart(text, apiNow) {
     return readPastTime(text, apiNow) === undefined ? '' : text;
 }
-/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
-function decodeWorkflowOf(workflowId, apiNow) {
+/**
+ * ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow, or about another cluster's
+ * (`spec.clusterID` other than `clusterId`), is not an answer.
+ */
+function decodeWorkflowOf(workflowId, clusterId, apiNow) {
     return json => {
         const workflow = decodeWorkflow(json, apiNow?.());
-        return workflow?.uid === workflowId ? workflow : undefined;
+        return workflow?.uid === workflowId && otherClusterOf(json, clusterId) === undefined
+            ? workflow
+            : undefined;
     };
 }
 /**
@@ -33878,9 +33886,12 @@ function cancelledBeforeUpgrade(w) {
 function taskOf(u) {
     return u.kind === 'task' || u.kind === 'workflow' ? u.task : undefined;
 }
-/** The version the upgrade goes to: its task's (e.g. v1.29.5-r0), else its workflow's (e.g. v1.29); or ''. */
-function targetVersionOf(u) {
-    return taskOf(u)?.targetVersion || workflowOf(u)?.targetVersion || '';
+/**
+ * Every target the upgrade names: its task's and its workflow's, where set (a task that answers `latest`, or
+ * another version than its workflow, must not stand in for the workflow's).
+ */
+function targetVersionsOf(u) {
+    return [taskOf(u)?.targetVersion ?? '', workflowOf(u)?.targetVersion ?? ''].filter(Boolean);
 }
 function workflowOf(u) {
     return u.kind === 'workflow' ? u.workflow : undefined;
@@ -34154,8 +34165,6 @@ function workflowVerdict(w, task, policy, apiAt) {
     // Init, Running, or a phase added later: the upgrade goes on, unless its task or a step already says otherwise
     if (task?.phase === 'Failed')
         return fail({ kind: 'step-failed', step: 'Cluster' });
-    if (task?.phase === 'Pause')
-        return onPause(policy);
     // an unknown phase is neither ended nor known to be running: say only that it is unknown
     if (!isKnownPhase(w.phase))
         return wait({ kind: 'workflow-phase-unknown', phase: w.phase });
@@ -34165,6 +34174,9 @@ function workflowVerdict(w, task, policy, apiAt) {
     const failed = decidingSteps(w).find(s => STEP_FAILED.includes(s.status));
     if (failed)
         return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status });
+    // a pause, only after the rollback and the failed steps: on-pause: succeed never passes over either
+    if (task?.phase === 'Pause')
+        return onPause(policy);
     if (stepOf(w, 'Cluster')?.status === 'Success')
         return upgradedVerdict(w, task, policy);
     const precheck = awaitingUpgradeStart(w);
@@ -34255,10 +34267,15 @@ function judgeWithCluster(obs, policy) {
                     : v;
             if (health !== 'ready')
                 return wait({ kind: 'cluster-settling', phase: status.phase });
-            const target = targetVersionOf(obs.upgrade);
-            const version = versionCheck(status, target);
-            if (version.behind)
-                return fail({ kind: 'version-behind', cluster: status, target });
+            // the task's target and the workflow's: the cluster must meet each that can be read
+            const checks = targetVersionsOf(obs.upgrade).map(target => ({
+                target,
+                ...versionCheck(status, target)
+            }));
+            const behind = checks.find(c => c.behind);
+            if (behind)
+                return fail({ kind: 'version-behind', cluster: status, target: behind.target });
+            const version = checks.find(c => !c.why) ?? checks[0] ?? versionCheck(status, '');
             if (v.untypedStep && version.why)
                 return wait({ kind: 'untyped-step-unverified', why: version.why });
             return { ...v, clusterChecked: true, versionUnchecked: version.why };
@@ -34579,11 +34596,17 @@ function mayBeCurrent(u, chosen, notBefore, apiNow) {
 function choose(workflows, tasks, c) {
     const outside = tasks.filter(t => !partOfAWorkflow(t, workflows));
     // a workflow or task still under way wins over any that ended, whatever the timestamps say (passing on an ended
-    // one while another runs is the one mistake the gate must not make), and whatever its age
-    const active = workflows.filter(stillChanging).map(asWorkflow);
-    const underWay = active.length ? active : outside.filter(isUnderWay).map(asTask);
-    if (underWay.length)
-        return worstOf(mayBeNewest(underWay, c), c, false);
+    // one while another runs is the one mistake the gate must not make), and whatever its age; of those, the newest
+    // and every one that changes the cluster now (a task under way, a step running): the worst decides
+    const underWay = [
+        ...workflows.filter(stillChanging).map(asWorkflow),
+        ...outside.filter(isUnderWay).map(asTask)
+    ];
+    if (underWay.length) {
+        const newest = mayBeNewest(underWay, c);
+        const running = underWay.filter(u => !newest.includes(u) && changesNow(u));
+        return worstOf([...newest, ...running], c, false);
+    }
     const ended = [...workflows.map(asWorkflow), ...outside.map(asTask)];
     return ended.length ? worstOf(mayBeNewest(ended, c), c, true) : undefined;
 }
@@ -34671,6 +34694,10 @@ function countsUnderMaxAge(u, startedAt, notBefore, apiNow) {
         return end >= notBefore;
     return startedAt !== undefined && startedAt >= notBefore ? true : undefined;
 }
+/** An upgrade at work on the cluster now: a task under way, or a workflow with a step Queuing or Running. */
+function changesNow(u) {
+    return u.kind === 'task' ? isUnderWay(u.task) : u.workflow.steps.some(isRunning);
+}
 /** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */
 function isUnderWay(t) {
     return !TASK_ENDED.includes(t.phase);
@@ -34706,12 +34733,13 @@ function decodeTask(json) {
 /**
  * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
  * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
- * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for. Nor does one whose
+ * `spec.clusterID` names a cluster other than `clusterId`.
  */
-function decodeTaskOf(taskId) {
+function decodeTaskOf(taskId, clusterId) {
     return json => {
         const task = decodeTask(json);
-        return task?.uid === taskId ? task : undefined;
+        return task?.uid === taskId && otherClusterOf(json, clusterId) === undefined ? task : undefined;
     };
 }
 /** ListUpgradeClusterTasks; an item without an ID or a phase is kept aside as unreadable (list.ts). */
@@ -35894,22 +35922,27 @@ function fleet_report_summary(judged, v, t) {
 ;// CONCATENATED MODULE: ./src/cce/identity.ts
 /** Answers about something other than what was asked for (docs/cce-api.md §1: metadata.uid names the object). */
 
+
 const identity_cut = (v, max) => (v.length > max ? `${v.slice(0, max)}…` : v);
 const shown = (v, max) => JSON.stringify(identity_cut(v, max));
 /**
  * What an answer shaped like a `what` (with metadata or status) is when its metadata.uid is not `id`: e.g.
  * 'upgrade task "t-2" (phase Success), not upgrade task t-1', or 'an upgrade task without metadata.uid
- * (…)'. Undefined for the one asked for, and for an answer of another shape (the generic "not the expected JSON").
+ * (…)', or 'upgrade task t-1 of cluster "c-2", not of cluster c-1' (its `spec.clusterID`). Undefined for the
+ * one asked for, and for an answer of another shape (the generic "not the expected JSON").
  * The answer's strings are already redacted (api.ts): cutting them here cannot leave part of a secret.
  */
-function otherThan(what, id) {
+function otherThan(what, id, clusterId) {
     return json => {
         const root = obj(json);
         if (!isObj(root['metadata']) && !isObj(root['status']))
             return undefined;
         const uid = str(obj(root['metadata'])['uid']);
+        const other = otherClusterOf(json, clusterId);
         if (uid === id)
-            return undefined;
+            return other === undefined
+                ? undefined
+                : `${what} ${id} of cluster ${shown(other, 64)}, not of cluster ${clusterId ?? ''}`;
         const phase = str(obj(root['status'])['phase']);
         const which = uid
             ? `${what} ${shown(uid, 64)}`
@@ -35972,8 +36005,8 @@ class CceClient {
         try {
             return await this.api.call({
                 ...this.get(`/operation/upgrade/tasks/${taskId}`, `upgrade task ${taskId} of ${this.cluster}`),
-                decode: decodeTaskOf(taskId),
-                mismatch: otherThan('upgrade task', taskId)
+                decode: decodeTaskOf(taskId, this.t.clusterId),
+                mismatch: otherThan('upgrade task', taskId, this.t.clusterId)
             });
         }
         catch (e) {
@@ -36009,8 +36042,8 @@ class CceClient {
             explain: (status, d) => status === 404
                 ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
                 : this.explain(status, d, what),
-            decode: decodeWorkflowOf(workflowId, () => this.api.apiNow()),
-            mismatch: otherThan('upgrade workflow', workflowId)
+            decode: decodeWorkflowOf(workflowId, this.t.clusterId, () => this.api.apiNow()),
+            mismatch: otherThan('upgrade workflow', workflowId, this.t.clusterId)
         });
     }
     /**
@@ -36288,6 +36321,13 @@ class UpgradeObserver {
     async discover(track) {
         const workflows = track(await this.cce.listWorkflows());
         const tasks = track(await this.cce.listTasks());
+        const f = this.followed;
+        // followed by the lists, the upgrade chosen before is gone from them: what became of it decides, read by its
+        // ID as for one cluster (a 404 is an error), never the next one the lists offer
+        if (f.kind === 'task' && !tasks.items.some(t => t.uid === f.taskId))
+            return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) };
+        if (f.kind === 'workflow' && !workflows.items.some(w => w.uid === f.workflowId))
+            return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track);
         const choice = this.chooseFrom(workflows, tasks);
         this.choseThisPoll = true;
         // the first look is always reported, and the end of a search; a search that goes on is the progress log's

@@ -78,8 +78,8 @@ export class CceClient {
           `/operation/upgrade/tasks/${taskId}`,
           `upgrade task ${taskId} of ${this.cluster}`
         ),
-        decode: decodeTaskOf(taskId),
-        mismatch: otherThan('upgrade task', taskId)
+        decode: decodeTaskOf(taskId, this.t.clusterId),
+        mismatch: otherThan('upgrade task', taskId, this.t.clusterId)
       })
     } catch (e) {
       if (e instanceof FatalApiError && e.status === 404) return { missing: e }
@@ -118,8 +118,8 @@ export class CceClient {
         status === 404
           ? `CCE did not find ${what} (HTTP 404 ${describeDetails(d)}). Check workflow-id (the workflow's ID in the console's upgrade page or ListUpgradeWorkFlows), cluster-id and that region/project-id are the cluster's${this.autopilotHint()}; or leave workflow-id empty to wait on the cluster's current upgrade.`
           : this.explain(status, d, what),
-      decode: decodeWorkflowOf(workflowId, () => this.api.apiNow()),
-      mismatch: otherThan('upgrade workflow', workflowId)
+      decode: decodeWorkflowOf(workflowId, this.t.clusterId, () => this.api.apiNow()),
+      mismatch: otherThan('upgrade workflow', workflowId, this.t.clusterId)
     })
   }
 

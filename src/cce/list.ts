@@ -60,8 +60,11 @@ export function decodeList<T>(
   return answer
 }
 
-/** The other cluster an item's `spec.clusterID` names, if it names one that is not `clusterId`. */
-function otherClusterOf(item: unknown, clusterId: string | undefined): string | undefined {
+/**
+ * The other cluster an item's (or a by-ID answer's) `spec.clusterID` names, if it names one that is not
+ * `clusterId`; IDs compare without case.
+ */
+export function otherClusterOf(item: unknown, clusterId: string | undefined): string | undefined {
   const named = str(obj(obj(item)['spec'])['clusterID']).trim()
   if (!named || clusterId === undefined) return undefined
   return named.toLowerCase() === clusterId.trim().toLowerCase() ? undefined : named

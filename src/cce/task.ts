@@ -1,6 +1,6 @@
 /** The upgrade task as the API reports it (docs/cce-api.md §1). */
 import { obj, str } from '../lib/json.js'
-import { ListAnswer, decodeList } from './list.js'
+import { ListAnswer, decodeList, otherClusterOf } from './list.js'
 
 export interface UpgradeTask {
   uid: string
@@ -37,12 +37,16 @@ export function decodeTask(json: unknown): UpgradeTask | undefined {
 /**
  * ShowUpgradeClusterTask's answer for `taskId`: an answer about another task, or about a task without an ID, is not
  * an answer (undefined, so it is retried as a broken one, and never passes): a generic 200 carrying
- * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for.
+ * `status.phase: Success` (a cache, a gateway's stub) must not count as the task asked for. Nor does one whose
+ * `spec.clusterID` names a cluster other than `clusterId`.
  */
-export function decodeTaskOf(taskId: string): (json: unknown) => UpgradeTask | undefined {
+export function decodeTaskOf(
+  taskId: string,
+  clusterId?: string
+): (json: unknown) => UpgradeTask | undefined {
   return json => {
     const task = decodeTask(json)
-    return task?.uid === taskId ? task : undefined
+    return task?.uid === taskId && otherClusterOf(json, clusterId) === undefined ? task : undefined
   }
 }
 

@@ -1,7 +1,7 @@
 /** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
 import { parseGoTime, readPastTime } from '../lib/go-time.js'
 import { listOf, obj, str } from '../lib/json.js'
-import { ListAnswer, decodeList } from './list.js'
+import { ListAnswer, decodeList, otherClusterOf } from './list.js'
 
 export interface WorkflowStep {
   /** PreCheck, Snapshot, Cluster, PostCheck, Rollback, or a type added later. */
@@ -96,14 +96,20 @@ function readableStart(text: string, apiNow: number | undefined): string {
   return readPastTime(text, apiNow) === undefined ? '' : text
 }
 
-/** ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow is not an answer. */
+/**
+ * ShowUpgradeWorkFlow's answer for `workflowId`: an answer about another workflow, or about another cluster's
+ * (`spec.clusterID` other than `clusterId`), is not an answer.
+ */
 export function decodeWorkflowOf(
   workflowId: string,
+  clusterId?: string,
   apiNow?: () => number
 ): (json: unknown) => Workflow | undefined {
   return json => {
     const workflow = decodeWorkflow(json, apiNow?.())
-    return workflow?.uid === workflowId ? workflow : undefined
+    return workflow?.uid === workflowId && otherClusterOf(json, clusterId) === undefined
+      ? workflow
+      : undefined
   }
 }
 

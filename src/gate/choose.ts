@@ -36,6 +36,7 @@ import {
   cancelledBeforeUpgrade,
   isAbandoned,
   isActive,
+  isRunning,
   stepOf
 } from '../cce/workflow.js'
 import { Policy, judgeUpgrade } from './verdict.js'
@@ -273,10 +274,17 @@ interface Context {
 function choose(workflows: Workflow[], tasks: UpgradeTask[], c: Context): Choice | undefined {
   const outside = tasks.filter(t => !partOfAWorkflow(t, workflows))
   // a workflow or task still under way wins over any that ended, whatever the timestamps say (passing on an ended
-  // one while another runs is the one mistake the gate must not make), and whatever its age
-  const active = workflows.filter(stillChanging).map(asWorkflow)
-  const underWay = active.length ? active : outside.filter(isUnderWay).map(asTask)
-  if (underWay.length) return worstOf(mayBeNewest(underWay, c), c, false)
+  // one while another runs is the one mistake the gate must not make), and whatever its age; of those, the newest
+  // and every one that changes the cluster now (a task under way, a step running): the worst decides
+  const underWay = [
+    ...workflows.filter(stillChanging).map(asWorkflow),
+    ...outside.filter(isUnderWay).map(asTask)
+  ]
+  if (underWay.length) {
+    const newest = mayBeNewest(underWay, c)
+    const running = underWay.filter(u => !newest.includes(u) && changesNow(u))
+    return worstOf([...newest, ...running], c, false)
+  }
   const ended = [...workflows.map(asWorkflow), ...outside.map(asTask)]
   return ended.length ? worstOf(mayBeNewest(ended, c), c, true) : undefined
 }
@@ -393,6 +401,11 @@ function countsUnderMaxAge(
       : readPastTime(u.task.completionTime, apiNow)
   if (end !== undefined) return end >= notBefore
   return startedAt !== undefined && startedAt >= notBefore ? true : undefined
+}
+
+/** An upgrade at work on the cluster now: a task under way, or a workflow with a step Queuing or Running. */
+function changesNow(u: Candidate): boolean {
+  return u.kind === 'task' ? isUnderWay(u.task) : u.workflow.steps.some(isRunning)
 }
 
 /** A task that has not ended: Init, Queuing, Running, Pause, or a phase added later. */

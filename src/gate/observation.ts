@@ -54,9 +54,12 @@ export function taskOf(u: Upgrade): UpgradeTask | undefined {
   return u.kind === 'task' || u.kind === 'workflow' ? u.task : undefined
 }
 
-/** The version the upgrade goes to: its task's (e.g. v1.29.5-r0), else its workflow's (e.g. v1.29); or ''. */
-export function targetVersionOf(u: Upgrade): string {
-  return taskOf(u)?.targetVersion || workflowOf(u)?.targetVersion || ''
+/**
+ * Every target the upgrade names: its task's and its workflow's, where set (a task that answers `latest`, or
+ * another version than its workflow, must not stand in for the workflow's).
+ */
+export function targetVersionsOf(u: Upgrade): string[] {
+  return [taskOf(u)?.targetVersion ?? '', workflowOf(u)?.targetVersion ?? ''].filter(Boolean)
 }
 
 export function workflowOf(u: Upgrade): Workflow | undefined {

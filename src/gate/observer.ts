@@ -278,6 +278,13 @@ export class UpgradeObserver {
   private async discover(track: Track): Promise<Upgrade> {
     const workflows = track(await this.cce.listWorkflows())
     const tasks = track(await this.cce.listTasks())
+    const f = this.followed
+    // followed by the lists, the upgrade chosen before is gone from them: what became of it decides, read by its
+    // ID as for one cluster (a 404 is an error), never the next one the lists offer
+    if (f.kind === 'task' && !tasks.items.some(t => t.uid === f.taskId))
+      return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) }
+    if (f.kind === 'workflow' && !workflows.items.some(w => w.uid === f.workflowId))
+      return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track)
     const choice = this.chooseFrom(workflows, tasks)
     this.choseThisPoll = true
     // the first look is always reported, and the end of a search; a search that goes on is the progress log's

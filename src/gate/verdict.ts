@@ -22,7 +22,7 @@ import {
   stepOf
 } from '../cce/workflow.js'
 import type { OnPause, RequiredVersion } from '../lib/config.js'
-import { Observation, Upgrade, targetVersionOf } from './observation.js'
+import { Observation, Upgrade, targetVersionsOf } from './observation.js'
 import { versionShortfall } from './require-version.js'
 
 export interface Policy {
@@ -296,13 +296,14 @@ function workflowVerdict(
   }
   // Init, Running, or a phase added later: the upgrade goes on, unless its task or a step already says otherwise
   if (task?.phase === 'Failed') return fail({ kind: 'step-failed', step: 'Cluster' })
-  if (task?.phase === 'Pause') return onPause(policy)
   // an unknown phase is neither ended nor known to be running: say only that it is unknown
   if (!isKnownPhase(w.phase)) return wait({ kind: 'workflow-phase-unknown', phase: w.phase })
   // a Rollback that left Init, or says nothing, may have run: the same in every phase
   if (w.steps.some(mayHaveRolledBack)) return fail({ kind: 'workflow-rolled-back' })
   const failed = decidingSteps(w).find(s => STEP_FAILED.includes(s.status))
   if (failed) return fail({ kind: 'step-failed', step: stepName(failed), status: failed.status })
+  // a pause, only after the rollback and the failed steps: on-pause: succeed never passes over either
+  if (task?.phase === 'Pause') return onPause(policy)
   if (stepOf(w, 'Cluster')?.status === 'Success') return upgradedVerdict(w, task, policy)
   const precheck = awaitingUpgradeStart(w)
   if (precheck) return idleVerdict(precheck, apiAt)
@@ -391,9 +392,14 @@ function judgeWithCluster(obs: Observation, policy: Policy): Verdict {
           ? wait({ kind: 'cluster-settling', phase: status.phase })
           : v
       if (health !== 'ready') return wait({ kind: 'cluster-settling', phase: status.phase })
-      const target = targetVersionOf(obs.upgrade)
-      const version = versionCheck(status, target)
-      if (version.behind) return fail({ kind: 'version-behind', cluster: status, target })
+      // the task's target and the workflow's: the cluster must meet each that can be read
+      const checks = targetVersionsOf(obs.upgrade).map(target => ({
+        target,
+        ...versionCheck(status, target)
+      }))
+      const behind = checks.find(c => c.behind)
+      if (behind) return fail({ kind: 'version-behind', cluster: status, target: behind.target })
+      const version = checks.find(c => !c.why) ?? checks[0] ?? versionCheck(status, '')
       if (v.untypedStep && version.why)
         return wait({ kind: 'untyped-step-unverified', why: version.why })
       return { ...v, clusterChecked: true, versionUnchecked: version.why }
