@@ -255,6 +255,18 @@ export interface FakeApiOptions {
    * escaped as `\/`.
    */
   echo?: string[]
+  /**
+   * A test's own answer to a CCE request, in place of the one the fake built (which is still built, so timelines
+   * move as ever): `status` and `body` are the built answer's (absent for a fault or a gateway refusal); return
+   * undefined to send that one.
+   */
+  rewrite?: (r: {
+    kind: RequestKind
+    clusterId: string
+    id?: string
+    status?: number
+    body?: unknown
+  }) => { status: number; body: unknown } | undefined
   /** The fake's clock (ms): timelines, timestamps, the signature's date check (a skew), tokens, the rate limit. */
   now?: () => number
   log?: (line: string) => void
