@@ -33531,13 +33531,17 @@ async function oidcLogin(cred, project, iam, deps) {
 
 /** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
 const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error'];
+/** An error body (a gateway's or CCE's), whatever else it carries: never an answer, even with a status.phase. */
+function isErrorBody(json) {
+    return isObj(json) && ERROR_FIELDS.some(f => f in json);
+}
 /**
  * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
  * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs;
  * `clusterId`, the cluster asked about (an item that names no cluster is taken as its own).
  */
 function decodeList(json, what, decode, required, clusterId) {
-    if (!isObj(json) || ERROR_FIELDS.some(f => f in json))
+    if (!isObj(json) || isErrorBody(json))
         return undefined;
     const raw = json['items'];
     // null is an object to typeof: read, like an absent `items`, as no items
@@ -33710,6 +33714,8 @@ function isActive(w) {
  * (stepOf), never led by it.
  */
 function decodeWorkflow(json, apiNow) {
+    if (isErrorBody(json))
+        return undefined;
     const root = obj(json);
     const metadata = obj(root['metadata']);
     const spec = obj(root['spec']);
@@ -33915,7 +33921,10 @@ function stateKey(obs) {
 ;// CONCATENATED MODULE: ./src/cce/cluster.ts
 /** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 
+
 function decodeCluster(json) {
+    if (isErrorBody(json))
+        return undefined;
     const root = obj(json);
     const status = obj(root['status']);
     const phase = str(status['phase']);
@@ -34713,6 +34722,8 @@ function partOfAWorkflow(t, all) {
 const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', 'Failed'];
 /** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
 function decodeTask(json) {
+    if (isErrorBody(json))
+        return undefined;
     const root = obj(json);
     const metadata = obj(root['metadata']);
     const spec = obj(root['spec']);

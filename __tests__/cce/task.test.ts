@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { decodeTask, decodeTaskList, decodeTaskOf } from '../../src/cce/task.js'
+import { decodeWorkflow, decodeWorkflowOf } from '../../src/cce/workflow.js'
+import { decodeCluster } from '../../src/cce/cluster.js'
+import { isErrorBody } from '../../src/cce/list.js'
+import { otherThan } from '../../src/cce/identity.js'
 
 describe('decodeTask', () => {
   it('reads the documented shape', () => {
@@ -63,5 +67,61 @@ describe('decodeTaskOf: an answer about another task is not an answer', () => {
   it('rejects another ID', () => {
     expect(decodeTaskOf('task-1')(body('task-2'))).toBeUndefined()
     expect(decodeTaskOf('task-1')(body('TASK-1'))).toBeUndefined()
+  })
+})
+
+describe('an answer by ID about another cluster, or an error body, is not an answer', () => {
+  const body = (extra: Record<string, unknown> = {}) => ({
+    metadata: { uid: 'task-1' },
+    spec: { clusterID: 'cluster-1' },
+    status: { phase: 'Success' },
+    ...extra
+  })
+
+  it('decodeTaskOf: spec.clusterID must be the cluster asked about (without case), or absent', () => {
+    expect(decodeTaskOf('task-1', 'cluster-1')(body())?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1', 'CLUSTER-1')(body())?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1', 'cluster-1')(body({ spec: {} }))?.phase).toBe('Success')
+    expect(decodeTaskOf('task-1', 'cluster-2')(body())).toBeUndefined()
+    // without a cluster to compare, the ID alone decides
+    expect(decodeTaskOf('task-1')(body())?.phase).toBe('Success')
+  })
+
+  it('decodeWorkflowOf: the same', () => {
+    const w = {
+      metadata: { uid: 'wf-1' },
+      spec: { clusterID: 'cluster-1' },
+      status: { phase: 'Success', pointStatuses: [] }
+    }
+    expect(decodeWorkflowOf('wf-1', 'cluster-1')(w)?.phase).toBe('Success')
+    expect(decodeWorkflowOf('wf-1', 'cluster-2')(w)).toBeUndefined()
+    expect(decodeWorkflowOf('wf-1')(w)?.phase).toBe('Success')
+  })
+
+  it('otherThan names the other cluster; the one asked about, or none named, is no mismatch', () => {
+    const of = otherThan('upgrade task', 'task-1', 'cluster-1')
+    expect(of(body())).toBeUndefined()
+    expect(of(body({ spec: {} }))).toBeUndefined()
+    expect(of(body({ spec: { clusterID: 'cluster-2' } }))).toBe(
+      'upgrade task task-1 of cluster "cluster-2", not of cluster cluster-1'
+    )
+    expect(
+      otherThan('upgrade task', 'task-1')(body({ spec: { clusterID: 'cluster-2' } }))
+    ).toBeUndefined()
+  })
+
+  it('a body with an error field is none of a task, a workflow, a cluster, whatever status it carries', () => {
+    for (const field of ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error']) {
+      expect(decodeTask(body({ [field]: 'x' }))).toBeUndefined()
+      expect(decodeWorkflow(body({ [field]: 'x' }))).toBeUndefined()
+      expect(
+        decodeCluster({ metadata: {}, status: { phase: 'Available' }, [field]: 'x' })
+      ).toBeUndefined()
+      expect(isErrorBody({ [field]: 'x' })).toBe(true)
+    }
+    expect(decodeTask(body())?.phase).toBe('Success')
+    expect(decodeCluster({ status: { phase: 'Available' } })?.phase).toBe('Available')
+    expect(isErrorBody(null)).toBe(false)
+    expect(isErrorBody('error')).toBe(false)
   })
 })

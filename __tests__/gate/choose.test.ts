@@ -553,3 +553,37 @@ describe('newestBy', () => {
     expect(readable?.uid).toBe('b')
   })
 })
+
+describe('two upgrades under way at once: every one that changes the cluster now counts beside the newest', () => {
+  // its cluster upgrade done, no post-check listed: it passes on its own
+  const upgraded = workflow('Running', 'PreCheck:Success Snapshot:Success Cluster:Success=task-1', {
+    uid: 'wf-new',
+    created: at('10:00')
+  })
+
+  it('a task queued outside any workflow holds, though a newer-looking workflow passes (it was ignored)', () => {
+    const queued = task('Queuing', { uid: 'task-2', created: at('10:40') })
+    expect(chooseUpgrade([upgraded], [queued])).toEqual({ kind: 'task', task: queued })
+    // created before the workflow: still at work on the cluster now
+    const earlier = task('Running', { uid: 'task-3', created: at('09:00') })
+    expect(chooseUpgrade([upgraded], [earlier])).toEqual({ kind: 'task', task: earlier })
+  })
+
+  it('an older workflow whose Cluster step runs holds over a newer one that passes', () => {
+    const running = workflow('Running', 'PreCheck:Success Cluster:Running=task-9 PostCheck:Init', {
+      uid: 'wf-old',
+      created: at('09:00')
+    })
+    expect(chooseUpgrade([upgraded, running], [])).toEqual({ kind: 'workflow', workflow: running })
+  })
+
+  it('an older one under way that changes nothing now (no step running, no task) leaves the newest to decide', () => {
+    const idle = workflow('Init', 'PreCheck:Init Cluster:Init PostCheck:Init', {
+      uid: 'wf-idle',
+      created: at('09:00')
+    })
+    expect(chooseUpgrade([idle, upgraded], [])).toEqual({ kind: 'workflow', workflow: upgraded })
+    const ended = task('Success', { uid: 'task-4', created: at('10:40') })
+    expect(chooseUpgrade([upgraded], [ended])).toEqual({ kind: 'workflow', workflow: upgraded })
+  })
+})

@@ -515,3 +515,47 @@ describe('the failed pre-check', () => {
     expect(events).toEqual([])
   })
 })
+
+describe('followed by the lists (a step gating several clusters): the upgrade followed leaves them', () => {
+  const CURRENT: WaitTarget = { kind: 'current' }
+  const GUARD: Policy = {
+    onPause: 'wait',
+    waitForNewUpgrade: false,
+    waitForPostCheck: false,
+    guard: true
+  }
+
+  it('a task gone from the list is read by its ID: a 404 ends the wait, never the older Success it leaves (it passed)', async () => {
+    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    const old = task('Success', { uid: 'task-0', created: at('08:00') })
+    const running = task('Running', { uid: 'task-1', created: at('10:00') })
+    cce.tasks = [old, running]
+    const first = await poll()
+    expect(taskOf(first.obs.upgrade)?.uid).toBe('task-1')
+    expect(first.verdict.kind).toBe('wait')
+    cce.tasks = [old]
+    // the fake's getTask answers 404 for a task it does not hold
+    await expect(poll()).rejects.toThrow(/Upgrade task task-1 was not found/)
+  })
+
+  it('while it is still listed, the lists alone serve each poll', async () => {
+    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    cce.tasks = [task('Running', { uid: 'task-1', created: at('10:00') })]
+    await poll()
+    const second = await poll()
+    expect(second.calls).toEqual(['listWorkflows', 'listTasks'])
+  })
+
+  it('a workflow gone from the list is read by its ID the same way', async () => {
+    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    const running = workflow('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', {
+      uid: 'wf-9',
+      created: at('10:00')
+    })
+    cce.workflows = [running]
+    expect(workflowOf((await poll()).obs.upgrade)?.uid).toBe('wf-9')
+    cce.workflows = []
+    cce.tasks = [task('Success', { uid: 'task-0', created: at('08:00') })]
+    await expect(poll()).rejects.toThrow(/did not find upgrade workflow wf-9/)
+  })
+})

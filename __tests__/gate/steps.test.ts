@@ -508,3 +508,95 @@ describe('a Pending workflow whose Cluster task runs again after a retry is foll
     )
   })
 })
+
+describe('a paused Cluster task never hides a rollback or a failed step', () => {
+  const SUCCEED: Policy = { ...POLICY, onPause: 'succeed' }
+  const paused = task('Pause')
+
+  it('on-pause: succeed fails a rollback and a failed step; on-pause: fail names them, not the pause', () => {
+    const rollback = up(
+      'Running',
+      'PreCheck:Success Cluster:Running PostCheck:Init Rollback:Running',
+      paused
+    )
+    const snapshot = up(
+      'Running',
+      'PreCheck:Success Snapshot:Failed Cluster:Running PostCheck:Init',
+      paused
+    )
+    for (const policy of [SUCCEED, { ...POLICY, onPause: 'fail' as const }, POLICY]) {
+      expect(judgeUpgrade(rollback, policy, 0)).toEqual(ROLLED_BACK)
+      expect(judgeUpgrade(snapshot, policy, 0)).toEqual({
+        kind: 'fail',
+        failure: { kind: 'step-failed', step: 'Snapshot', status: 'Failed' }
+      })
+    }
+  })
+
+  it('a plain pause still follows on-pause; a phase the gate does not know is only unknown', () => {
+    const plain = up('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', paused)
+    expect(judgeUpgrade(plain, SUCCEED, 0)).toEqual({
+      kind: 'pass',
+      paused: true,
+      clusterChecked: false
+    })
+    expect(judgeUpgrade(plain, POLICY, 0)).toEqual({ kind: 'wait', why: { kind: 'paused' } })
+    const odd = up('Verifying', 'PreCheck:Success Cluster:Running PostCheck:Init', paused)
+    expect(judgeUpgrade(odd, SUCCEED, 0)).toEqual({
+      kind: 'wait',
+      why: { kind: 'workflow-phase-unknown', phase: 'Verifying' }
+    })
+  })
+})
+
+describe("the cluster must meet the task's target and the workflow's", () => {
+  const DONE = 'PreCheck:Success Snapshot:Success Cluster:Success PostCheck:Success'
+  const at = (version: string): ClusterView => ({
+    kind: 'read',
+    status: { ...cluster('Available'), version },
+    rolledBack: false
+  })
+  const withTarget = (targetVersion: string): UpgradeTask => ({ ...task('Success'), targetVersion })
+
+  it("a task's lower or unreadable target does not stand in for the workflow's v1.29", () => {
+    for (const target of ['v1.28.5-r0', 'latest', ''])
+      expect({
+        target,
+        v: judged(up('Success', DONE, withTarget(target)), POLICY, at('v1.28'))
+      }).toEqual({
+        target,
+        v: {
+          kind: 'fail',
+          failure: {
+            kind: 'version-behind',
+            cluster: { ...cluster('Available'), version: 'v1.28' },
+            target: 'v1.29'
+          }
+        }
+      })
+  })
+
+  it("a task's higher target is met too; both met passes", () => {
+    const higher = judged(up('Success', DONE, withTarget('v1.30.1-r0')), POLICY, at('v1.29'))
+    expect(higher).toMatchObject({
+      kind: 'fail',
+      failure: { kind: 'version-behind', target: 'v1.30.1-r0' }
+    })
+    expect(judged(up('Success', DONE, withTarget('v1.29.5-r0')), POLICY, at('v1.29'))).toEqual(
+      PASSED
+    )
+  })
+
+  it('neither target readable: passes without the check, saying why', () => {
+    const w = wfOf('Success', DONE)
+    const u: Upgrade = {
+      kind: 'workflow',
+      workflow: { ...w, targetVersion: 'next' },
+      task: withTarget('latest')
+    }
+    expect(judged(u, POLICY, at('v1.28'))).toEqual({
+      ...PASSED,
+      versionUnchecked: 'the target version "latest" is not a version'
+    })
+  })
+})

@@ -94,6 +94,8 @@ export interface SetupOptions<C extends FakeCce> {
   /** The fake clock's start. */
   now?: number
   cce?: C
+  /** Read the lists at every poll, as a step gating several clusters does. */
+  followByLists?: boolean
 }
 
 export function setup<C extends FakeCce = FakeCce>(target: WaitTarget, o: SetupOptions<C> = {}) {
@@ -110,7 +112,8 @@ export function setup<C extends FakeCce = FakeCce>(target: WaitTarget, o: SetupO
     {
       notBefore: o.notBefore === undefined ? undefined : () => o.notBefore as number,
       apiNow: o.apiNow ?? (() => clock.now() + (o.apiOffsetMs ?? 0)),
-      startedAt: o.startedAt
+      startedAt: o.startedAt,
+      followByLists: o.followByLists
     }
   )
   /** One poll: the observation, its verdict and the calls it made. */

@@ -1,5 +1,6 @@
 /** The cluster's own state (ShowCluster, docs/cce-api.md §10.4): part of the verdict once the upgrade itself has passed. */
 import { obj, str } from '../lib/json.js'
+import { isErrorBody } from './list.js'
 
 export interface ClusterStatus {
   /** Available, Upgrading, RollingBack, RollbackFailed, Unavailable, Error, … */
@@ -13,6 +14,7 @@ export interface ClusterStatus {
 }
 
 export function decodeCluster(json: unknown): ClusterStatus | undefined {
+  if (isErrorBody(json)) return undefined
   const root = obj(json)
   const status = obj(root['status'])
   const phase = str(status['phase'])

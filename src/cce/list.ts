@@ -28,6 +28,11 @@ export interface ListAnswer<T> {
 /** Fields of Huawei's error bodies: an answer carrying one is an error, not an empty list. */
 const ERROR_FIELDS = ['error_code', 'errorCode', 'error_msg', 'errorMessage', 'error']
 
+/** An error body (a gateway's or CCE's), whatever else it carries: never an answer, even with a status.phase. */
+export function isErrorBody(json: unknown): boolean {
+  return isObj(json) && ERROR_FIELDS.some(f => f in json)
+}
+
 /**
  * Undefined unless `json` is a list answer (an object that is not an error body, whose `items`, when present, is
  * an object or an array): anything else is retried as a broken answer. `required` are the fields an item needs;
@@ -40,7 +45,7 @@ export function decodeList<T>(
   required: string[],
   clusterId?: string
 ): ListAnswer<T> | undefined {
-  if (!isObj(json) || ERROR_FIELDS.some(f => f in json)) return undefined
+  if (!isObj(json) || isErrorBody(json)) return undefined
   const raw = json['items']
   // null is an object to typeof: read, like an absent `items`, as no items
   if (raw !== undefined && typeof raw !== 'object') return undefined

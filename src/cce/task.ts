@@ -1,6 +1,6 @@
 /** The upgrade task as the API reports it (docs/cce-api.md §1). */
 import { obj, str } from '../lib/json.js'
-import { ListAnswer, decodeList, otherClusterOf } from './list.js'
+import { ListAnswer, decodeList, isErrorBody, otherClusterOf } from './list.js'
 
 export interface UpgradeTask {
   uid: string
@@ -17,6 +17,7 @@ export const KNOWN_PHASES = ['Init', 'Queuing', 'Running', 'Pause', 'Success', '
 
 /** Undefined unless the body is an upgrade task with a phase: anything else is retried as a broken answer. */
 export function decodeTask(json: unknown): UpgradeTask | undefined {
+  if (isErrorBody(json)) return undefined
   const root = obj(json)
   const metadata = obj(root['metadata'])
   const spec = obj(root['spec'])

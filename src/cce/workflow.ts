@@ -1,7 +1,7 @@
 /** The upgrade workflow (pre-check → snapshot → cluster upgrade → post-check) as the API reports it (docs/cce-api.md §10.1). */
 import { parseGoTime, readPastTime } from '../lib/go-time.js'
 import { listOf, obj, str } from '../lib/json.js'
-import { ListAnswer, decodeList, otherClusterOf } from './list.js'
+import { ListAnswer, decodeList, isErrorBody, otherClusterOf } from './list.js'
 
 export interface WorkflowStep {
   /** PreCheck, Snapshot, Cluster, PostCheck, Rollback, or a type added later. */
@@ -54,6 +54,7 @@ export function isActive(w: Workflow): boolean {
  * (stepOf), never led by it.
  */
 export function decodeWorkflow(json: unknown, apiNow?: number): Workflow | undefined {
+  if (isErrorBody(json)) return undefined
   const root = obj(json)
   const metadata = obj(root['metadata'])
   const spec = obj(root['spec'])
