@@ -34871,6 +34871,8 @@ class ProgressLog {
                 return this.stale(e);
             case 'cluster-forbidden':
                 return this.warnOnce('cluster-forbidden', `This identity may not read cluster ${this.o.clusterId} (HTTP 403 ${e.message}): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.`);
+            case 'left-lists':
+                return this.warnOnce(`left-lists ${e.what}`, `The cluster's lists no longer show ${e.what}, which this step followed: it is read by its ID, and what became of it decides (not found: the step fails). Only a newer upgrade is followed instead.`);
             case 'no-task-detail':
                 return this.emit(`Upgrade task ${e.taskId} of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.`);
             case 'precheck-unavailable':
@@ -36332,14 +36334,15 @@ class UpgradeObserver {
     async discover(track) {
         const workflows = track(await this.cce.listWorkflows());
         const tasks = track(await this.cce.listTasks());
-        const f = this.followed;
-        // followed by the lists, the upgrade chosen before is gone from them: what became of it decides, read by its
-        // ID as for one cluster (a 404 is an error), never the next one the lists offer
-        if (f.kind === 'task' && !tasks.items.some(t => t.uid === f.taskId))
-            return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) };
-        if (f.kind === 'workflow' && !workflows.items.some(w => w.uid === f.workflowId))
-            return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track);
         const choice = this.chooseFrom(workflows, tasks);
+        const gone = await this.readGone(workflows.items, tasks.items, track);
+        // followed by the lists, the upgrade chosen before is gone from them: what became of it decides, read by its
+        // ID as for one cluster (a 404 is an error), never an older one the lists still offer; only a newer one (or
+        // an item that cannot be read, which may be newer) is followed instead
+        if (gone && choice.kind !== 'unreadable' && newerThan(choice, gone) === undefined) {
+            this.choseThisPoll = true;
+            return gone;
+        }
         this.choseThisPoll = true;
         // the first look is always reported, and the end of a search; a search that goes on is the progress log's
         if (this.followed.kind === 'current' ||
@@ -36381,6 +36384,19 @@ class UpgradeObserver {
                 return this.withClusterTask(choice.workflow, track, true);
             }
         }
+    }
+    /** The upgrade followed, read by its ID, when the lists just read no longer show it. */
+    async readGone(workflows, tasks, track) {
+        const f = this.followed;
+        if (f.kind === 'task' && !tasks.some(t => t.uid === f.taskId)) {
+            this.onEvent({ kind: 'left-lists', what: `upgrade task ${f.taskId}` });
+            return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) };
+        }
+        if (f.kind === 'workflow' && !workflows.some(w => w.uid === f.workflowId)) {
+            this.onEvent({ kind: 'left-lists', what: `upgrade workflow ${f.workflowId}` });
+            return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track);
+        }
+        return undefined;
     }
     /** The choice is the upgrade already followed (read again from the lists): not news. */
     isFollowed(choice) {
@@ -36454,6 +36470,9 @@ class UpgradeObserver {
 }
 
 ;// CONCATENATED MODULE: ./src/cluster-run.ts
+/** One cluster's wait: its CCE calls, observer, progress log and waiter, wired (main.ts runs one; fleet.ts several). */
+
+
 
 
 
@@ -36483,16 +36502,29 @@ function cceOf(r) {
 /** How long a fleet's name lookup may take before the cluster's lines keep its ID. */
 const NAME_LOOKUP_MS = 30_000;
 /**
+ * A CCE cluster name (lowercase letters, digits and hyphens, starting with a letter, at most 128): anything else (a
+ * line break, a workflow command) never reaches every line's prefix.
+ */
+const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,127}$/;
+/**
  * The cluster's name (ShowCluster's metadata.name), for a fleet's log lines. Best effort and bounded: a refusal,
  * an error or the bound leaves it unknown (the wait that follows meets and explains any real problem).
  */
 async function clusterName(r) {
     try {
         const read = (await cceOf(r).getCluster(Math.min(r.deadline, r.clock.monotonic() + NAME_LOOKUP_MS))).value;
-        return read.kind === 'read' ? read.status.name : undefined;
+        const name = read.kind === 'read' ? read.status.name : undefined;
+        if (name === undefined || CLUSTER_NAME.test(name))
+            return name;
+        r.log.debug("ShowCluster gave a name that is not a CCE cluster name: this cluster's lines keep its ID.");
+        return undefined;
     }
     catch (e) {
-        r.log.debug(`ShowCluster gave no name (${e instanceof Error ? e.message : String(e)}): this cluster's lines keep its ID.`);
+        // a refusal or the bound: the wait that follows meets it again and says what it means; a cancellation, too,
+        // ends that wait at once
+        if (!(e instanceof FatalApiError || e instanceof DeadlineError || e instanceof CancelledError))
+            throw e;
+        r.log.debug(`ShowCluster gave no name (${e.message}): this cluster's lines keep its ID.`);
         return undefined;
     }
 }
@@ -36850,6 +36882,8 @@ async function gate(f, pacer, apiFor, stop) {
         try {
             // the first requests spread over one interval, not all at once
             await clock.sleep((i * config.intervalMs) / ids.length, stop.signal);
+            // ranked as a poll begun now in the step's queue, not ahead of the polls under way
+            lane.pollStarted(clock.monotonic());
             name = await clusterName({ ...run, session });
             result = await waitForCluster({
                 ...run,

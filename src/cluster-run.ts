@@ -1,7 +1,7 @@
 /** One cluster's wait: its CCE calls, observer, progress log and waiter, wired (main.ts runs one; fleet.ts several). */
-import type { Api, Logger } from './huawei/api.js'
+import { type Api, DeadlineError, FatalApiError, type Logger } from './huawei/api.js'
 import { CceClient } from './cce/client.js'
-import type { Clock } from './lib/clock.js'
+import { CancelledError, type Clock } from './lib/clock.js'
 import type { Config, WaitTarget } from './lib/config.js'
 import { formatDuration } from './lib/duration.js'
 import type { Session } from './huawei/login.js'
@@ -62,6 +62,11 @@ function cceOf(r: CceOf): CceClient {
 
 /** How long a fleet's name lookup may take before the cluster's lines keep its ID. */
 export const NAME_LOOKUP_MS = 30_000
+/**
+ * A CCE cluster name (lowercase letters, digits and hyphens, starting with a letter, at most 128): anything else (a
+ * line break, a workflow command) never reaches every line's prefix.
+ */
+const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,127}$/
 
 /**
  * The cluster's name (ShowCluster's metadata.name), for a fleet's log lines. Best effort and bounded: a refusal,
@@ -74,11 +79,18 @@ export async function clusterName(
     const read = (
       await cceOf(r).getCluster(Math.min(r.deadline, r.clock.monotonic() + NAME_LOOKUP_MS))
     ).value
-    return read.kind === 'read' ? read.status.name : undefined
-  } catch (e) {
+    const name = read.kind === 'read' ? read.status.name : undefined
+    if (name === undefined || CLUSTER_NAME.test(name)) return name
     r.log.debug(
-      `ShowCluster gave no name (${e instanceof Error ? e.message : String(e)}): this cluster's lines keep its ID.`
+      "ShowCluster gave a name that is not a CCE cluster name: this cluster's lines keep its ID."
     )
+    return undefined
+  } catch (e) {
+    // a refusal or the bound: the wait that follows meets it again and says what it means; a cancellation, too,
+    // ends that wait at once
+    if (!(e instanceof FatalApiError || e instanceof DeadlineError || e instanceof CancelledError))
+      throw e
+    r.log.debug(`ShowCluster gave no name (${e.message}): this cluster's lines keep its ID.`)
     return undefined
   }
 }

@@ -133,6 +133,8 @@ async function gate(
     try {
       // the first requests spread over one interval, not all at once
       await clock.sleep((i * config.intervalMs) / ids.length, stop.signal)
+      // ranked as a poll begun now in the step's queue, not ahead of the polls under way
+      lane.pollStarted(clock.monotonic())
       name = await clusterName({ ...run, session })
       result = await waitForCluster({
         ...run,

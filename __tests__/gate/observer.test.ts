@@ -538,6 +538,43 @@ describe('followed by the lists (a step gating several clusters): the upgrade fo
     await expect(poll()).rejects.toThrow(/Upgrade task task-1 was not found/)
   })
 
+  it('read by its ID, what became of it decides, never the older Success the lists still show', async () => {
+    for (const [phase, kind] of [
+      ['Success', 'pass'],
+      ['Failed', 'fail'],
+      ['Pause', 'wait']
+    ] as const) {
+      const { cce, events, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+      const old = task('Failed', { uid: 'task-0', created: at('08:00') })
+      const running = task('Running', { uid: 'task-1', created: at('10:00') })
+      cce.tasks = [old, running]
+      await poll()
+      // the lists now show only the older task; by its ID the followed one answers `phase`
+      const later = task(phase, { uid: 'task-1', created: at('10:00') })
+      cce.listTasks = async () => ({ value: { items: [old], unreadable: [] } })
+      cce.tasks = [old, later]
+      const { obs, verdict } = await poll()
+      expect({ phase, uid: taskOf(obs.upgrade)?.uid, kind: verdict.kind }).toEqual({
+        phase,
+        uid: 'task-1',
+        kind
+      })
+      expect(events).toContainEqual({ kind: 'left-lists', what: 'upgrade task task-1' })
+    }
+  })
+
+  it('a newer upgrade in the lists is followed instead', async () => {
+    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    cce.tasks = [task('Running', { uid: 'task-1', created: at('10:00') })]
+    await poll()
+    const newer = task('Running', { uid: 'task-2', created: at('10:30') })
+    cce.listTasks = async () => ({ value: { items: [newer], unreadable: [] } })
+    cce.tasks = [task('Success', { uid: 'task-1', created: at('10:00') }), newer]
+    const { obs, verdict } = await poll()
+    expect(taskOf(obs.upgrade)?.uid).toBe('task-2')
+    expect(verdict.kind).toBe('wait')
+  })
+
   it('while it is still listed, the lists alone serve each poll', async () => {
     const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
     cce.tasks = [task('Running', { uid: 'task-1', created: at('10:00') })]

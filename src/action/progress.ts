@@ -138,6 +138,11 @@ export class ProgressLog implements WaitHooks {
           'cluster-forbidden',
           `This identity may not read cluster ${this.o.clusterId} (HTTP 403 ${e.message}): the verdict rests on the upgrade alone, without waiting for the cluster to be Available. Grant the permission cce:cluster:get (e.g. the CCE ReadOnlyAccess policy) to have the gate check the cluster too.`
         )
+      case 'left-lists':
+        return this.warnOnce(
+          `left-lists ${e.what}`,
+          `The cluster's lists no longer show ${e.what}, which this step followed: it is read by its ID, and what became of it decides (not found: the step fails). Only a newer upgrade is followed instead.`
+        )
       case 'no-task-detail':
         return this.emit(
           `Upgrade task ${e.taskId} of the Cluster step has no detail yet (HTTP 404); its progress shows once it does.`

@@ -46,6 +46,8 @@ export type ObserverEvent =
     }
   | { kind: 'cluster-forbidden'; message: string }
   | { kind: 'no-task-detail'; taskId: string }
+  /** Followed by the lists (several clusters), the upgrade chosen is gone from them: read by its ID instead. */
+  | { kind: 'left-lists'; what: string }
   | { kind: 'precheck-unavailable'; why: string }
   /**
    * The upgrade named by task-id or workflow-id ended `endedAt` (epoch ms), long before the step began; `current`:
@@ -278,14 +280,15 @@ export class UpgradeObserver {
   private async discover(track: Track): Promise<Upgrade> {
     const workflows = track(await this.cce.listWorkflows())
     const tasks = track(await this.cce.listTasks())
-    const f = this.followed
-    // followed by the lists, the upgrade chosen before is gone from them: what became of it decides, read by its
-    // ID as for one cluster (a 404 is an error), never the next one the lists offer
-    if (f.kind === 'task' && !tasks.items.some(t => t.uid === f.taskId))
-      return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) }
-    if (f.kind === 'workflow' && !workflows.items.some(w => w.uid === f.workflowId))
-      return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track)
     const choice = this.chooseFrom(workflows, tasks)
+    const gone = await this.readGone(workflows.items, tasks.items, track)
+    // followed by the lists, the upgrade chosen before is gone from them: what became of it decides, read by its
+    // ID as for one cluster (a 404 is an error), never an older one the lists still offer; only a newer one (or
+    // an item that cannot be read, which may be newer) is followed instead
+    if (gone && choice.kind !== 'unreadable' && newerThan(choice, gone) === undefined) {
+      this.choseThisPoll = true
+      return gone
+    }
     this.choseThisPoll = true
     // the first look is always reported, and the end of a search; a search that goes on is the progress log's
     if (
@@ -334,6 +337,24 @@ export class UpgradeObserver {
     }
   }
 
+  /** The upgrade followed, read by its ID, when the lists just read no longer show it. */
+  private async readGone(
+    workflows: Workflow[],
+    tasks: UpgradeTask[],
+    track: Track
+  ): Promise<Extract<Upgrade, { kind: 'task' | 'workflow' }> | undefined> {
+    const f = this.followed
+    if (f.kind === 'task' && !tasks.some(t => t.uid === f.taskId)) {
+      this.onEvent({ kind: 'left-lists', what: `upgrade task ${f.taskId}` })
+      return { kind: 'task', task: track(await this.cce.getTask(f.taskId)) }
+    }
+    if (f.kind === 'workflow' && !workflows.some(w => w.uid === f.workflowId)) {
+      this.onEvent({ kind: 'left-lists', what: `upgrade workflow ${f.workflowId}` })
+      return this.withClusterTask(track(await this.cce.getWorkflow(f.workflowId)), track)
+    }
+    return undefined
+  }
+
   /** The choice is the upgrade already followed (read again from the lists): not news. */
   private isFollowed(choice: Choice): boolean {
     const f = this.followed
@@ -347,7 +368,11 @@ export class UpgradeObserver {
    * The workflow with its Cluster step's task: read while the step runs, and once more when it has ended
    * (`fresh`: the task as known was read in this same poll).
    */
-  private async withClusterTask(workflow: Workflow, track: Track, fresh = false): Promise<Upgrade> {
+  private async withClusterTask(
+    workflow: Workflow,
+    track: Track,
+    fresh = false
+  ): Promise<Extract<Upgrade, { kind: 'workflow' }>> {
     const step = stepOf(workflow, 'Cluster')
     const id = step?.taskId
     if (!step || !id) return { kind: 'workflow', workflow }
