@@ -33660,15 +33660,18 @@ function parseGoTime(text) {
     const match = GO.exec(t) ?? RFC3339.exec(t);
     if (!match)
         return undefined;
-    const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match;
-    const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(Number);
+    const [, y, mo, d, h, mi, s, frac = '', sign, oh, om] = match;
+    const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+    // RFC 3339's Z has no sign nor offset digits
+    const offH = Number(oh ?? 0);
+    const offM = Number(om ?? 0);
     if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59)
         return undefined;
     // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
     const date = new Date(0);
     date.setUTCFullYear(year, month - 1, day);
-    // a day past the month's end would roll over into the next month: reject it instead
-    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    // a day past the month's end (or 00, or a month 13) rolls over into another month: reject it instead
+    if (date.getUTCMonth() !== month - 1)
         return undefined;
     date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
     const offset = (offH * 60 + offM) * 60_000;
@@ -33682,7 +33685,7 @@ function parseGoTime(text) {
  */
 function readPastTime(text, apiNow) {
     const at = parseGoTime(text);
-    return at !== undefined && apiNow !== undefined && at > apiNow + FUTURE_SLACK_MS ? undefined : at;
+    return (at ?? -Infinity) > (apiNow ?? Infinity) + FUTURE_SLACK_MS ? undefined : at;
 }
 
 ;// CONCATENATED MODULE: ./src/cce/workflow.ts
@@ -35955,7 +35958,7 @@ function otherThan(what, id, clusterId) {
         if (uid === id)
             return other === undefined
                 ? undefined
-                : `${what} ${id} of cluster ${shown(other, 64)}, not of cluster ${clusterId ?? ''}`;
+                : `${what} ${id} of cluster ${shown(other, 64)}, not of cluster ${String(clusterId)}`;
         const phase = str(obj(root['status'])['phase']);
         const which = uid
             ? `${what} ${shown(uid, 64)}`

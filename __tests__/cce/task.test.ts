@@ -108,6 +108,13 @@ describe('an answer by ID about another cluster, or an error body, is not an ans
     expect(
       otherThan('upgrade task', 'task-1')(body({ spec: { clusterID: 'cluster-2' } }))
     ).toBeUndefined()
+    // an answer with metadata and no status is shaped like a task too
+    expect(otherThan('upgrade task', 'task-1')({ metadata: { uid: 'task-2' } })).toBe(
+      'upgrade task "task-2", not upgrade task task-1'
+    )
+    // decodeTaskOf of what is not a task at all: no answer, not an error
+    expect(decodeTaskOf('task-1', 'cluster-1')({})).toBeUndefined()
+    expect(decodeTaskOf('task-1', 'cluster-1')(null)).toBeUndefined()
   })
 
   it('a body with an error field is none of a task, a workflow, a cluster, whatever status it carries', () => {

@@ -517,6 +517,13 @@ describe('the failed pre-check', () => {
 })
 
 describe('followed by the lists (a step gating several clusters): the upgrade followed leaves them', () => {
+  // an item the lists cannot read, created before the one followed
+  const hidden = {
+    what: 'upgrade task',
+    uid: 'task-x',
+    created: at('09:00'),
+    why: 'no status.phase'
+  }
   const CURRENT: WaitTarget = { kind: 'current' }
   const GUARD: Policy = {
     onPause: 'wait',
@@ -575,16 +582,54 @@ describe('followed by the lists (a step gating several clusters): the upgrade fo
     expect(verdict.kind).toBe('wait')
   })
 
-  it('while it is still listed, the lists alone serve each poll', async () => {
-    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
-    cce.tasks = [task('Running', { uid: 'task-1', created: at('10:00') })]
+  it('while it is still listed, among others, the lists alone serve each poll', async () => {
+    const { cce, events, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    cce.tasks = [
+      task('Success', { uid: 'task-0', created: at('08:00') }),
+      task('Running', { uid: 'task-1', created: at('10:00') })
+    ]
+    cce.workflows = [
+      workflow('Success', 'PreCheck:Success Cluster:Success=task-8 PostCheck:Success', {
+        uid: 'wf-0',
+        created: at('07:00')
+      })
+    ]
     await poll()
     const second = await poll()
     expect(second.calls).toEqual(['listWorkflows', 'listTasks'])
+    expect(events.filter(e => e.kind === 'left-lists')).toEqual([])
+  })
+
+  it('a workflow still listed among others is not read by its ID', async () => {
+    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    const running = workflow('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', {
+      uid: 'wf-9',
+      created: at('10:00')
+    })
+    const old = workflow('Success', 'PreCheck:Success Cluster:Success PostCheck:Success', {
+      uid: 'wf-0',
+      created: at('07:00')
+    })
+    cce.workflows = [old, running]
+    await poll()
+    const { calls } = await poll()
+    expect(calls.slice(0, 2)).toEqual(['listWorkflows', 'listTasks'])
+    expect(calls.filter(c => c.startsWith('getWorkflow'))).toEqual([])
+  })
+
+  it('gone, with an item the lists cannot read that may be current: that item holds (it passed on the old one)', async () => {
+    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    cce.tasks = [task('Running', { uid: 'task-1', created: at('10:00') })]
+    await poll()
+    cce.listTasks = async () => ({ value: { items: [], unreadable: [hidden] } })
+    cce.tasks = [task('Success', { uid: 'task-1', created: at('10:00') })]
+    const { obs, verdict } = await poll()
+    expect(obs.upgrade).toEqual({ kind: 'unreadable', item: hidden })
+    expect(verdict.kind).toBe('wait')
   })
 
   it('a workflow gone from the list is read by its ID the same way', async () => {
-    const { cce, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
+    const { cce, events, poll } = setup(CURRENT, { policy: GUARD, followByLists: true })
     const running = workflow('Running', 'PreCheck:Success Cluster:Running PostCheck:Init', {
       uid: 'wf-9',
       created: at('10:00')
@@ -594,5 +639,6 @@ describe('followed by the lists (a step gating several clusters): the upgrade fo
     cce.workflows = []
     cce.tasks = [task('Success', { uid: 'task-0', created: at('08:00') })]
     await expect(poll()).rejects.toThrow(/did not find upgrade workflow wf-9/)
+    expect(events).toContainEqual({ kind: 'left-lists', what: 'upgrade workflow wf-9' })
   })
 })

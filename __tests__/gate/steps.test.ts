@@ -587,6 +587,24 @@ describe("the cluster must meet the task's target and the workflow's", () => {
     )
   })
 
+  it("an unreadable task target beside the workflow's v1.29: the check is made, on v1.29", () => {
+    expect(judged(up('Success', DONE, withTarget('latest')), POLICY, at('v1.29'))).toEqual(PASSED)
+  })
+
+  it('which target could not be read is the one named; none at all says so', () => {
+    const w = wfOf('Success', DONE)
+    const workflowOnly: Upgrade = { kind: 'workflow', workflow: { ...w, targetVersion: 'next' } }
+    expect(judged(workflowOnly, POLICY, at('v1.28'))).toEqual({
+      ...PASSED,
+      versionUnchecked: 'the target version "next" is not a version'
+    })
+    const bare: Upgrade = { kind: 'task', task: withTarget('') }
+    expect(judged(bare, POLICY, at('v1.28'))).toEqual({
+      ...PASSED,
+      versionUnchecked: 'no target version'
+    })
+  })
+
   it('neither target readable: passes without the check, saying why', () => {
     const w = wfOf('Success', DONE)
     const u: Upgrade = {

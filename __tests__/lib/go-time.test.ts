@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseGoTime } from '../../src/lib/go-time.js'
+import { parseGoTime, readPastTime } from '../../src/lib/go-time.js'
 
 describe('parseGoTime', () => {
   it.each([
@@ -64,5 +64,37 @@ describe('parseGoTime', () => {
     '2026-02-30T03:04:05Zx'
   ])('rejects %j', text => {
     expect(parseGoTime(text)).toBeUndefined()
+  })
+})
+
+describe('parseGoTime: the edges of what reads', () => {
+  it('reads the whole text only: nothing before it, in either format', () => {
+    expect(parseGoTime('x2026-01-02 03:04:05 +0000 UTC')).toBeUndefined()
+    expect(parseGoTime('at 2026-01-02T03:04:05Z')).toBeUndefined()
+  })
+
+  it("Go's monotonic reading, with or without a fraction", () => {
+    expect(parseGoTime('2026-01-02 03:04:05 +0000 UTC m=+5')).toBe(Date.UTC(2026, 0, 2, 3, 4, 5))
+  })
+
+  it('offsets up to 23 h 59 min, a day that does not exist is none', () => {
+    expect(parseGoTime('2026-01-02 23:00:00 +2300 X')).toBe(Date.UTC(2026, 0, 2, 0, 0, 0))
+    expect(parseGoTime('2026-01-02 03:59:00 +0059 X')).toBe(Date.UTC(2026, 0, 2, 3, 0, 0))
+    expect(parseGoTime('2026-01-02 03:00:00 +2400 X')).toBeUndefined()
+    expect(parseGoTime('2026-01-02 03:00:00 +0060 X')).toBeUndefined()
+    for (const day of ['2026-02-29', '2026-04-31', '2026-01-00', '2026-13-01', '2026-01-99'])
+      expect({ day, at: parseGoTime(`${day} 03:00:00 +0000 UTC`) }).toEqual({ day, at: undefined })
+  })
+})
+
+describe('readPastTime: a time more than 5 min ahead of the API clock is unreadable', () => {
+  const now = Date.UTC(2026, 0, 2, 3, 0, 0)
+  it('up to 5 min ahead reads; past that it does not; without the API clock nothing is ahead', () => {
+    expect(readPastTime('2026-01-02T03:05:00Z', now)).toBe(now + 300_000)
+    expect(readPastTime('2026-01-02T03:05:01Z', now)).toBeUndefined()
+    expect(readPastTime('2026-01-02T03:05:01Z')).toBe(now + 301_000)
+    expect(readPastTime('2020-01-02T03:05:01Z', now)).toBe(Date.UTC(2020, 0, 2, 3, 5, 1))
+    expect(readPastTime('no time', now)).toBeUndefined()
+    expect(readPastTime('0001-01-01 00:00:00 +0000 UTC', now)).toBeUndefined()
   })
 })

@@ -25,7 +25,7 @@ export function otherThan(
     if (uid === id)
       return other === undefined
         ? undefined
-        : `${what} ${id} of cluster ${shown(other, 64)}, not of cluster ${clusterId ?? ''}`
+        : `${what} ${id} of cluster ${shown(other, 64)}, not of cluster ${String(clusterId)}`
     const phase = str(obj(root['status'])['phase'])
     const which = uid
       ? `${what} ${shown(uid, 64)}`

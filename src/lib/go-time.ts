@@ -20,16 +20,24 @@ export function parseGoTime(text: string): number | undefined {
   const t = text.trim()
   const match = GO.exec(t) ?? RFC3339.exec(t)
   if (!match) return undefined
-  const [, y, mo, d, h, mi, s, frac = '', sign = '+', oh = '0', om = '0'] = match
-  const [year, month, day, hour, minute, second, offH, offM] = [y, mo, d, h, mi, s, oh, om].map(
-    Number
-  ) as [number, number, number, number, number, number, number, number]
+  const [, y, mo, d, h, mi, s, frac = '', sign, oh, om] = match
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+  ]
+  // RFC 3339's Z has no sign nor offset digits
+  const offH = Number(oh ?? 0)
+  const offM = Number(om ?? 0)
   if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59) return undefined
   // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999
   const date = new Date(0)
   date.setUTCFullYear(year, month - 1, day)
-  // a day past the month's end would roll over into the next month: reject it instead
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  // a day past the month's end (or 00, or a month 13) rolls over into another month: reject it instead
+  if (date.getUTCMonth() !== month - 1) return undefined
   date.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)))
   const offset = (offH * 60 + offM) * 60_000
   const instant = date.getTime() - (sign === '-' ? -offset : offset)
@@ -43,5 +51,5 @@ export function parseGoTime(text: string): number | undefined {
  */
 export function readPastTime(text: string, apiNow?: number): number | undefined {
   const at = parseGoTime(text)
-  return at !== undefined && apiNow !== undefined && at > apiNow + FUTURE_SLACK_MS ? undefined : at
+  return (at ?? -Infinity) > (apiNow ?? Infinity) + FUTURE_SLACK_MS ? undefined : at
 }
