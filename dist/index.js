@@ -36916,9 +36916,10 @@ async function gate(f, pacer, apiFor, stop) {
                 stop.abort();
             }
         }
+        const shownName = clusterNameOf(result) ?? name;
         return {
             clusterId,
-            ...((clusterNameOf(result) ?? name) ? { name: clusterNameOf(result) ?? name } : {}),
+            ...(shownName ? { name: shownName } : {}),
             result,
             warnings: progress.warnings,
             ...(stoppedByFailFast ? { stoppedByFailFast } : {})

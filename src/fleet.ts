@@ -164,9 +164,10 @@ async function gate(
         stop.abort()
       }
     }
+    const shownName = clusterNameOf(result) ?? name
     return {
       clusterId,
-      ...((clusterNameOf(result) ?? name) ? { name: clusterNameOf(result) ?? name } : {}),
+      ...(shownName ? { name: shownName } : {}),
       result,
       warnings: progress.warnings,
       ...(stoppedByFailFast ? { stoppedByFailFast } : {})
